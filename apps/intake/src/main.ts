@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { runService } from '@harbor/service-runtime';
+import { IntakeEnv } from './intake.env';
+import { IntakeModule } from './intake.module';
+
+runService({ name: 'intake', env: IntakeEnv, module: (env, logger) => IntakeModule.forRoot(env, logger), bodyLimit: (env) => env.INTAKE_BODY_LIMIT });

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AssignmentResponded, AssignmentRespondedV1, SupportRequested, SupportRequestedV1 } from '@harbor/contracts';
+import { EventHandler, InboundEvent } from '@harbor/messaging';
+import { OpenCase } from './open-case.usecase';
+import { RecordResponse } from './record-response.usecase';
+
+@Injectable()
+export class SupportRequestedHandler implements EventHandler<SupportRequestedV1> {
+  readonly definition = SupportRequested;
+  constructor(private readonly openCase: OpenCase) {}
+
+  async handle(event: InboundEvent<SupportRequestedV1>, manager: EntityManager): Promise<void> {
+    await this.openCase.execute(manager, event.payload);
+  }
+}
+
+@Injectable()
+export class AssignmentRespondedHandler implements EventHandler<AssignmentRespondedV1> {
+  readonly definition = AssignmentResponded;
+  constructor(private readonly recordResponse: RecordResponse) {}
+
+  async handle(event: InboundEvent<AssignmentRespondedV1>, manager: EntityManager): Promise<void> {
+    await this.recordResponse.execute(manager, event.payload);
+  }
+}

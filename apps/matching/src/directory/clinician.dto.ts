@@ -1,0 +1,52 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { IdentifierV1 } from '@harbor/contracts';
+
+export class UpsertClinicianDto {
+  /** Harbor's id for the clinician; omitted on first import, when one is assigned. */
+  @IsOptional()
+  @IsUUID()
+  id?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => IdentifierV1)
+  identifiers: IdentifierV1[];
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  displayName: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(60)
+  profession: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  department?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  facility?: string;
+
+  @IsOptional()
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'phone must be in E.164 form, e.g. +15551234567' })
+  phone?: string;
+
+  @IsOptional()
+  @IsEmail()
+  email?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  optedOut?: boolean;
+}

@@ -1,0 +1,58 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
+  ValidateNested,
+} from 'class-validator';
+import { ChannelAddressV1, IdentifierV1 } from '@harbor/contracts';
+
+export const SUPPORTER_STATUSES = ['active', 'paused'] as const;
+
+export class UpsertSupporterDto {
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: 'id may contain only letters, digits, ".", "_" and "-"' })
+  id: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  displayName: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(60)
+  profession: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  department?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  facility?: string;
+
+  /** The supporter's own directory identifier, so they are never matched to themselves. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IdentifierV1)
+  clinicianIdentifier?: IdentifierV1;
+
+  @IsIn(SUPPORTER_STATUSES)
+  status: (typeof SUPPORTER_STATUSES)[number] = 'active';
+
+  /** Last day the supporter's peer-support training is current (YYYY-MM-DD). */
+  @IsISO8601({ strict: true })
+  trainingExpiresOn: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  maxOpenCases = 2;
+
+  /** How to page the supporter, in preferred order. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => ChannelAddressV1)
+  channels: ChannelAddressV1[];
+}

@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AssignmentResponded, OfferResponse, ResponseVia } from '@harbor/contracts';
+import { OutboxWriter } from '@harbor/messaging';
+
+export type RespondOutcome = { ok: true; response: OfferResponse } | { ok: false; reason: 'unknown-offer' | 'already-answered' | 'expired' };
+
+/** Records a supporter's answer once and tells matching; a second answer to the same offer is refused. */
+@Injectable()
+export class RespondToOffer {
+  constructor(
+    private readonly outbox: OutboxWriter,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  async execute(assignmentId: string, response: OfferResponse, via: ResponseVia): Promise<RespondOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const [offer] = await manager.query(
+        `SELECT "assignment_id", "case_id", "supporter_id", "status", "respond_by" FROM "notification"."offers"
+         WHERE "assignment_id" = $1 FOR UPDATE`,
+        [assignmentId],
+      );
+      if (!offer) return { ok: false, reason: 'unknown-offer' } as const;
+      if (offer.status !== 'open') return { ok: false, reason: 'already-answered' } as const;
+      const respondedAt = new Date();
+      await manager.query(
+        `UPDATE "notification"."offers" SET "status" = $2, "responded_at" = $3, "responded_via" = $4 WHERE "assignment_id" = $1`,
+        [assignmentId, response, respondedAt, via],
+      );
+      await this.outbox.enqueue(manager, AssignmentResponded, {
+        assignmentId,
+        caseId: offer.case_id,
+        supporterId: offer.supporter_id,
+        response,
+        via,
+        respondedAt: respondedAt.toISOString(),
+      });
+      return { ok: true, response } as const;
+    });
+  }
+}

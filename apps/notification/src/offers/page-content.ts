@@ -1,0 +1,20 @@
+/**
+ * What a page says. It can only ever contain the reply code and the link: the renderer takes nothing
+ * else, so no clinician name, event detail or patient information can reach a phone's lock screen.
+ */
+export interface PageVariables {
+  replyCode: string;
+  link: string;
+}
+
+export const DEFAULT_PAGE_TEMPLATE =
+  'Harbor: a colleague may benefit from peer support. Reply YES {code} to accept or NO {code} to pass, or open {link}';
+
+export function renderPage(template: string, variables: PageVariables): string {
+  return template.replace(/\{code\}/g, variables.replyCode).replace(/\{link\}/g, variables.link);
+}
+
+/** Four digits, not starting with 0 so it survives being typed as a number. */
+export function newReplyCode(random: () => number = Math.random): string {
+  return String(1000 + Math.floor(random() * 9000));
+}

@@ -1,0 +1,27 @@
+import { Transform } from 'class-transformer';
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { ServiceEnv, toInt } from '@harbor/config';
+
+export class ReportingEnv extends ServiceEnv {
+  /** 0 picks any free port (used by tests). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT = 3004;
+
+  /**
+   * Key for the keyed hash that turns case ids into reporting keys. Kept in configuration (a secret),
+   * never in the reporting schema, so the facts cannot be joined back to cases without it.
+   */
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  REPORTING_HASH_KEY = 'harbor-development-reporting-key';
+
+  /** Minimum cell size: no published count between 1 and k-1, no statistic from fewer than k cases. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  REPORTING_MIN_CELL_SIZE = 11;
+}

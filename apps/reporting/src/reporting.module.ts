@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Logger } from 'pino';
+import { CaseLifecycle } from '@harbor/contracts';
+import { ServiceRuntimeModule } from '@harbor/service-runtime';
+import { CaseLifecycleHandler } from './facts/case-lifecycle.handler';
+import { FactsModule } from './facts/facts.module';
+import { ReportingCaseFacts1764000000400 } from './migrations/1764000000400-reporting-case-facts';
+import { ReportingEnv } from './reporting.env';
+
+@Module({})
+export class ReportingModule {
+  static forRoot(env: ReportingEnv, logger: Logger): DynamicModule {
+    return {
+      module: ReportingModule,
+      imports: [
+        ServiceRuntimeModule.forService({
+          service: 'reporting',
+          schema: 'reporting',
+          env,
+          logger,
+          migrations: [ReportingCaseFacts1764000000400],
+          producesTo: [],
+          consumes: [{ topic: CaseLifecycle.topic, handlers: [CaseLifecycleHandler] }],
+        }),
+        FactsModule,
+      ],
+    };
+  }
+}

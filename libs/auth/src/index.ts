@@ -1,0 +1,5 @@
+export * from './roles';
+export * from './jwt-verifier';
+export * from './roles.guard';
+export * from './auth.module';
+export * from './dev-issuer';

@@ -1,0 +1,44 @@
+import { createRemoteJWKSet, jwtVerify, JWTPayload } from 'jose';
+import { ALL_ROLES, Role } from './roles';
+
+export interface AuthSettings {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+}
+
+export interface Principal {
+  subject: string;
+  roles: Role[];
+}
+
+export class InvalidTokenError extends Error {}
+
+/** Verifies bearer tokens against the issuer's published keys (cached and refreshed by jose). */
+export class JwtVerifier {
+  private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(private readonly settings: AuthSettings) {
+    this.keys = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: 30_000 });
+  }
+
+  async verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, {
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+      }));
+    } catch (error) {
+      throw new InvalidTokenError((error as Error).message);
+    }
+    if (!payload.sub) throw new InvalidTokenError('token has no subject');
+    return { subject: payload.sub, roles: rolesOf(payload) };
+  }
+}
+
+function rolesOf(payload: JWTPayload): Role[] {
+  const claimed = payload['roles'];
+  if (!Array.isArray(claimed)) return [];
+  return claimed.filter((role): role is Role => ALL_ROLES.includes(role as Role));
+}

@@ -1,0 +1,63 @@
+import { Transform } from 'class-transformer';
+import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+
+export const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value);
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Settings every Harbor service reads. Each app extends this with its own variables, so a service's
+ * whole configuration is one validated class and the README's table can be checked against it.
+ */
+export class ServiceEnv {
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+  @Transform(toList)
+  @ArrayNotEmpty()
+  @Matches(/^[^\s:]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
+  KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
+
+  /** Prepended to every topic name; lets test runs and tenants share a cluster without colliding. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]*$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
+  KAFKA_TOPIC_PREFIX = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  KAFKA_RETRY_ATTEMPTS = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  KAFKA_RETRY_BASE_MS = 200;
+
+  @IsString()
+  HTTP_HOST = '127.0.0.1';
+
+  @IsString()
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' })
+  AUTH_ISSUER = 'http://127.0.0.1:3999';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' })
+  AUTH_JWKS_URL?: string;
+
+  @IsString()
+  AUTH_AUDIENCE = 'harbor';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** The JWKS location: explicit, or the issuer's well-known path. */
+  get jwksUrl(): string {
+    return this.AUTH_JWKS_URL ?? `${this.AUTH_ISSUER.replace(/\/$/, '')}/.well-known/jwks.json`;
+  }
+}
+

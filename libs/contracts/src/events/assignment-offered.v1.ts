@@ -1,0 +1,60 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, Min,
+  ValidateNested,
+} from 'class-validator';
+import { defineEvent } from '@harbor/messaging';
+import { CHANNEL_KINDS, ChannelKind } from '../vocabulary/channels';
+
+export class ChannelAddressV1 {
+  @IsIn(CHANNEL_KINDS)
+  kind: ChannelKind;
+
+  /** Phone number, pager id, routing key alias or email address; empty for the console channel. */
+  @IsString()
+  @MaxLength(200)
+  address: string;
+}
+
+/**
+ * Matching offers a case to one supporter. It carries how to reach the supporter and nothing about the
+ * clinician or the event: pages must not be able to say more than "a colleague may need support".
+ */
+export class AssignmentOfferedV1 {
+  @IsUUID()
+  assignmentId: string;
+
+  @IsUUID()
+  caseId: string;
+
+  @IsInt()
+  @Min(1)
+  attempt: number;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  supporterId: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => ChannelAddressV1)
+  channels: ChannelAddressV1[];
+
+  @IsISO8601({ strict: true })
+  respondBy: string;
+
+  @IsOptional()
+  @Matches(/^[a-z]{2}(-[A-Z]{2})?$/)
+  language?: string;
+}
+
+export const AssignmentOffered = defineEvent({
+  type: 'org.harbor.assignment.offered',
+  version: 1,
+  topic: 'assignments.offered.v1',
+  payload: AssignmentOfferedV1,
+  key: (offer) => offer.caseId,
+  subject: (offer) => offer.assignmentId,
+});

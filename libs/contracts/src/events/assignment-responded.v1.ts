@@ -1,0 +1,35 @@
+import { IsIn, IsISO8601, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { defineEvent } from '@harbor/messaging';
+import { OFFER_RESPONSES, OfferResponse, RESPONSE_VIAS, ResponseVia } from '../vocabulary/channels';
+
+/** Notification reports a supporter's answer to an offer. Delivery receipts never produce this event. */
+export class AssignmentRespondedV1 {
+  @IsUUID()
+  assignmentId: string;
+
+  @IsUUID()
+  caseId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  supporterId: string;
+
+  @IsIn(OFFER_RESPONSES)
+  response: OfferResponse;
+
+  @IsIn(RESPONSE_VIAS)
+  via: ResponseVia;
+
+  @IsISO8601({ strict: true })
+  respondedAt: string;
+}
+
+export const AssignmentResponded = defineEvent({
+  type: 'org.harbor.assignment.responded',
+  version: 1,
+  topic: 'assignments.responded.v1',
+  payload: AssignmentRespondedV1,
+  key: (response) => response.caseId,
+  subject: (response) => response.assignmentId,
+});

@@ -1,0 +1,74 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested,
+} from 'class-validator';
+import { defineEvent } from '@harbor/messaging';
+import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory } from '../vocabulary/triggers';
+import { IdentifierV1 } from './common';
+
+export class InvolvedClinicianV1 {
+  @ValidateNested()
+  @Type(() => IdentifierV1)
+  identifier: IdentifierV1;
+
+  /** The clinician's part in the event as the source system names it (e.g. "prescriber"); optional. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  role?: string;
+}
+
+/**
+ * The native incident JSON a hospital's incident-reporting system (or its integration engine) publishes.
+ * Free text (narratives, patient details) may be present in what a source sends; it is not part of this
+ * contract and is stripped on arrival, never stored or forwarded.
+ */
+export class IncidentReportedV1 {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  source: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  sourceEventId: string;
+
+  @IsISO8601({ strict: true })
+  occurredAt: string;
+
+  @IsISO8601({ strict: true })
+  reportedAt: string;
+
+  @IsIn(INCIDENT_CATEGORIES)
+  category: IncidentCategory;
+
+  @IsIn(HARM_LEVELS)
+  harmLevel: HarmLevel;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  facility: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  department?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => InvolvedClinicianV1)
+  involvedClinicians: InvolvedClinicianV1[];
+}
+
+export const IncidentReported = defineEvent({
+  type: 'org.harbor.incident.reported',
+  version: 1,
+  topic: 'incidents.reported.v1',
+  payload: IncidentReportedV1,
+  key: (incident) => `${incident.source}|${incident.sourceEventId}`,
+  unknownFields: 'strip',
+});

@@ -1,0 +1,58 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { defineEvent } from '@harbor/messaging';
+import { HARM_LEVELS, HarmLevel, TRIGGER_CATEGORIES, TRIGGER_KINDS, TriggerCategory, TriggerKind } from '../vocabulary/triggers';
+import { IdentifierV1, identifierKey } from './common';
+
+export class TriggerV1 {
+  @IsIn(TRIGGER_KINDS)
+  kind: TriggerKind;
+
+  @IsIn(TRIGGER_CATEGORIES)
+  category: TriggerCategory;
+
+  @IsOptional()
+  @IsIn(HARM_LEVELS)
+  harmLevel?: HarmLevel;
+
+  /** When the underlying event happened, for time-to-outreach measures. */
+  @IsISO8601({ strict: true })
+  occurredAt: string;
+}
+
+/** Intake asks matching to offer support to one clinician. */
+export class SupportRequestedV1 {
+  @IsUUID()
+  requestId: string;
+
+  @ValidateNested()
+  @Type(() => IdentifierV1)
+  clinician: IdentifierV1;
+
+  @ValidateNested()
+  @Type(() => TriggerV1)
+  trigger: TriggerV1;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  facility: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  department?: string;
+
+  @IsISO8601({ strict: true })
+  requestedAt: string;
+}
+
+export const SupportRequested = defineEvent({
+  type: 'org.harbor.support.requested',
+  version: 1,
+  topic: 'support.requested.v1',
+  payload: SupportRequestedV1,
+  // One clinician's requests stay in order on one partition.
+  key: (request) => identifierKey(request.clinician),
+  subject: (request) => request.requestId,
+});

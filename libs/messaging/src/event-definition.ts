@@ -1,0 +1,34 @@
+import { ClassConstructor } from 'class-transformer';
+
+/**
+ * The single definition of one event type and version: its topic, CloudEvents type, payload class
+ * (validated on produce and on consume) and the key that keeps one entity's events in order.
+ */
+export interface EventDefinition<P extends object = object> {
+  /** CloudEvents `type` without the version, e.g. `org.harbor.support.requested`. */
+  readonly type: string;
+  readonly version: number;
+  /** Default topic name, before the deployment's prefix. */
+  readonly topic: string;
+  readonly payload: ClassConstructor<P>;
+  /** Kafka key: the entity whose order matters (a case or a clinician). */
+  readonly key: (payload: P) => string;
+  /** CloudEvents `subject`: an opaque id, never a name. */
+  readonly subject?: (payload: P) => string;
+  /**
+   * Internal events reject fields their contract does not name. Inbound events from hospital systems
+   * `strip` them instead: those systems send more than Harbor may keep, and it is dropped on arrival.
+   */
+  readonly unknownFields?: 'reject' | 'strip';
+}
+
+export function defineEvent<P extends object>(definition: EventDefinition<P>): EventDefinition<P> {
+  return Object.freeze(definition);
+}
+
+/** The `ce_type` header value, which carries the version so consumers can refuse versions they do not know. */
+export function versionedType(definition: Pick<EventDefinition, 'type' | 'version'>): string {
+  return `${definition.type}.v${definition.version}`;
+}
+
+export type PayloadOf<D> = D extends EventDefinition<infer P> ? P : never;

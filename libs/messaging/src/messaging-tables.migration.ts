@@ -1,0 +1,45 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The outbox and processed-message tables every service keeps in its own schema. Each app lists the
+ * migration this returns first among its own migrations.
+ */
+export function messagingTablesMigration(schema: string): new () => MigrationInterface {
+  const migration = class implements MigrationInterface {
+    name = 'MessagingTables1764000000000';
+
+    async up(runner: QueryRunner): Promise<void> {
+      await runner.query(`
+        CREATE TABLE "${schema}"."outbox" (
+          "seq" bigserial PRIMARY KEY,
+          "event_id" uuid NOT NULL UNIQUE,
+          "topic" text NOT NULL,
+          "key" text NOT NULL,
+          "headers" jsonb NOT NULL,
+          "payload" jsonb NOT NULL,
+          "created_at" timestamptz NOT NULL DEFAULT clock_timestamp(),
+          "sent_at" timestamptz
+        )`);
+      await runner.query(`CREATE INDEX "outbox_unsent" ON "${schema}"."outbox" ("seq") WHERE "sent_at" IS NULL`);
+      await runner.query(`
+        CREATE TABLE "${schema}"."processed_messages" (
+          "consumer" text NOT NULL,
+          "event_id" text NOT NULL,
+          "processed_at" timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY ("consumer", "event_id")
+        )`);
+    }
+
+    async down(runner: QueryRunner): Promise<void> {
+      await runner.query(`DROP TABLE "${schema}"."processed_messages"`);
+      await runner.query(`DROP TABLE "${schema}"."outbox"`);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: 'MessagingTables1764000000000' });
+  return migration;
+}
+
+/** The LISTEN/NOTIFY channel on which a schema's relay is woken when outbox rows commit. */
+export function outboxChannel(schema: string): string {
+  return `harbor_outbox_${schema}`;
+}

@@ -1,0 +1,150 @@
+import { Client } from 'pg';
+import { Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { Logger } from 'pino';
+import { ServiceMetrics } from '@harbor/observability';
+import { outboxChannel } from './messaging-tables.migration';
+
+export interface OutboxRelayOptions {
+  schema: string;
+  databaseUrl: string;
+  batchSize?: number;
+  /** Safety net only: the relay is woken by NOTIFY at commit, this catches a notification lost on reconnect. */
+  fallbackPollMs?: number;
+  /** Sent rows are kept this long for inspection, then deleted. */
+  retainSentMs?: number;
+}
+
+interface OutboxRow {
+  seq: string;
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  payload: unknown;
+  created_at: Date;
+}
+
+/**
+ * Publishes committed outbox rows to Kafka in commit order and marks them sent. One relay drains a
+ * schema at a time (transaction-level advisory lock), so per-key order survives several replicas.
+ */
+export class OutboxRelay {
+  private listener?: Client;
+  private poller?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private wakeAgain = false;
+  private stopped = false;
+  private lastCleanup = 0;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: Producer,
+    private readonly options: OutboxRelayOptions,
+    private readonly logger: Logger,
+    private readonly metrics: ServiceMetrics,
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.listen();
+    this.poller = setInterval(() => this.wake(), this.options.fallbackPollMs ?? 2000);
+    this.wake();
+  }
+
+  /** Drain now; if a drain is running, run once more after it so no notification is missed. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.wakeAgain) {
+        this.wakeAgain = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Stops listening, then publishes whatever is still committed but unsent. */
+  async stop(): Promise<void> {
+    if (this.poller) clearInterval(this.poller);
+    await this.draining;
+    this.stopped = true;
+    await this.drain();
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: `harbor-${this.options.schema}-relay` });
+    client.on('notification', () => this.wake());
+    client.on('error', (error) => {
+      this.logger.warn({ err: error.message }, 'outbox listener lost its connection; reconnecting');
+      this.listener = undefined;
+      setTimeout(() => !this.stopped && this.listen().catch(() => undefined), 1000);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${outboxChannel(this.options.schema)}`);
+    this.listener = client;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const sent = await this.publishBatch();
+        if (sent < this.batchSize) break;
+      }
+      await this.cleanupSentRows();
+    } catch (error) {
+      this.logger.error({ err: (error as Error).message }, 'outbox relay failed; will retry');
+      setTimeout(() => this.wake(), 500);
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    const { schema } = this.options;
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`harbor-outbox-${schema}`]);
+      if (!locked) return 0;
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT "seq", "topic", "key", "headers", "payload", "created_at" FROM "${schema}"."outbox"
+         WHERE "sent_at" IS NULL ORDER BY "seq" LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
+      await manager.query(`UPDATE "${schema}"."outbox" SET "sent_at" = now() WHERE "seq" = ANY($1::bigint[])`, [rows.map((row) => row.seq)]);
+      const now = Date.now();
+      for (const row of rows) {
+        this.metrics.outboxPublished.inc({ topic: row.topic });
+        this.metrics.outboxLagSeconds.observe((now - new Date(row.created_at).getTime()) / 1000);
+      }
+      return rows.length;
+    });
+  }
+
+  private async cleanupSentRows(): Promise<void> {
+    const retain = this.options.retainSentMs ?? 3_600_000;
+    if (Date.now() - this.lastCleanup < Math.min(retain, 60_000)) return;
+    this.lastCleanup = Date.now();
+    await this.dataSource.query(
+      `DELETE FROM "${this.options.schema}"."outbox" WHERE "sent_at" < now() - ($1::int * interval '1 millisecond')`,
+      [retain],
+    );
+  }
+}
+
+function groupByTopic(rows: OutboxRow[]) {
+  const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+  for (const row of rows) {
+    const messages = byTopic.get(row.topic) ?? [];
+    messages.push({ key: row.key, value: JSON.stringify(row.payload), headers: row.headers });
+    byTopic.set(row.topic, messages);
+  }
+  return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));
+}

@@ -1,0 +1,6 @@
+export * from './tokens';
+export * from './problem-details.filter';
+export * from './validation';
+export * from './service-runtime.module';
+export * from './bootstrap';
+export * from './run-service';

@@ -1,0 +1,164 @@
+// A real single-node Apache Kafka (KRaft mode) for local runs and tests, built from Apache Kafka's
+// artifacts on Maven Central. Jars are fetched once with Maven into .cache/kafka/<version>/libs.
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+/** Pinned broker version: the newest 4.x line that kafkajs 2.2.4 was verified against (see README). */
+const KAFKA_VERSION = '4.4.0';
+const POM = path.join(ROOT, 'deploy', 'local-kafka', 'pom.xml');
+const LOG_CONFIG = path.join(ROOT, 'deploy', 'local-kafka', 'log4j2.properties');
+const LIBS = path.join(ROOT, '.cache', 'kafka', KAFKA_VERSION, 'libs');
+
+function log(message) {
+  process.stderr.write(`[local-kafka] ${message}\n`);
+}
+
+/** Downloads the broker jars with Maven unless they are cached already. */
+function ensureKafkaJars() {
+  const marker = path.join(LIBS, `kafka_2.13-${KAFKA_VERSION}.jar`);
+  if (fs.existsSync(marker)) return LIBS;
+  log(`fetching Apache Kafka ${KAFKA_VERSION} from Maven Central (first run only)…`);
+  const result = spawnSync(
+    'mvn',
+    ['-q', '-B', '-Dstyle.color=never', '-f', POM, 'dependency:copy-dependencies', `-Dkafka.version=${KAFKA_VERSION}`, '-DincludeScope=runtime', `-DoutputDirectory=${LIBS}`],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (result.error) throw new Error(`could not run Maven (mvn): ${result.error.message}`);
+  if (result.status !== 0 || !fs.existsSync(marker)) throw new Error(`Maven could not fetch org.apache.kafka:kafka_2.13:${KAFKA_VERSION} (exit ${result.status})`);
+  return LIBS;
+}
+
+function parseBroker(brokers) {
+  const [host, port] = brokers.split(',')[0].trim().split(':');
+  return { host, port: Number(port) };
+}
+
+/** True when something accepts TCP connections at host:port. */
+function answers(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (result) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Waits until the broker serves metadata (a listening port alone does not mean the controller is ready). */
+async function waitForBroker(brokers, timeoutMs = 90_000) {
+  const { Kafka, logLevel } = require('kafkajs');
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    const admin = new Kafka({ clientId: 'harbor-stack-probe', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      await admin.disconnect();
+      return;
+    } catch (error) {
+      lastError = error;
+      await admin.disconnect().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  throw new Error(`Kafka at ${brokers} did not become ready: ${lastError && lastError.message}`);
+}
+
+function serverProperties({ host, port, controllerPort, dataDir }) {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@${host}:${controllerPort}`,
+    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    'controller.listener.names=CONTROLLER',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${path.join(dataDir, 'logs')}`,
+    'num.partitions=3',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=10',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    // Services create their topics explicitly; a typo must not silently create a new one.
+    'auto.create.topics.enable=false',
+    'log.retention.hours=168',
+    '',
+  ].join('\n');
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the local broker unless one already answers at `brokers`. Returns whether this call started it,
+ * so the caller stops only what it started.
+ */
+async function ensureLocalKafka({ brokers = '127.0.0.1:9092', dataDir = path.join(ROOT, '.harbor', 'kafka'), heapMb = 512 } = {}) {
+  const { host, port } = parseBroker(brokers);
+  if (await answers(host, port)) {
+    log(`reusing the Kafka broker that answers at ${brokers}`);
+    await waitForBroker(brokers);
+    return { brokers, started: false, pidFile: undefined };
+  }
+  if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`no Kafka answers at ${brokers}, and a local one can only be started on 127.0.0.1`);
+  const libs = ensureKafkaJars();
+  const controllerPort = port + 1;
+  fs.mkdirSync(dataDir, { recursive: true });
+  const config = path.join(dataDir, 'server.properties');
+  fs.writeFileSync(config, serverProperties({ host: '127.0.0.1', port, controllerPort, dataDir }));
+  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  const classpath = path.join(libs, '*');
+  const jvmLogging = [`-Dlog4j2.configurationFile=${LOG_CONFIG}`, `-Dkafka.logs.dir=${dataDir}`];
+  if (!fs.existsSync(path.join(dataDir, 'logs', 'meta.properties'))) {
+    const clusterId = spawnSync(java, ['-cp', classpath, ...jvmLogging, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' }).stdout.trim();
+    const format = spawnSync(java, ['-cp', classpath, ...jvmLogging, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { encoding: 'utf8' });
+    if (format.status !== 0) throw new Error(`formatting Kafka storage failed: ${format.stderr || format.stdout}`);
+    log(`formatted storage in ${dataDir}`);
+  }
+  const out = fs.openSync(path.join(dataDir, 'stdout.log'), 'a');
+  const child = spawn(java, [`-Xms256m`, `-Xmx${heapMb}m`, '-XX:+UseG1GC', ...jvmLogging, '-cp', classpath, 'kafka.Kafka', config], {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  child.unref();
+  const pidFile = path.join(dataDir, 'kafka.pid');
+  fs.writeFileSync(pidFile, String(child.pid));
+  log(`starting Apache Kafka ${KAFKA_VERSION} (KRaft, pid ${child.pid}) on ${host}:${port}…`);
+  await waitForBroker(brokers);
+  log(`Kafka ready at ${brokers}`);
+  return { brokers, started: true, pidFile };
+}
+
+/** Stops a broker started by ensureLocalKafka and waits for it to exit (it flushes its logs on SIGTERM). */
+async function stopLocalKafka(pidFile, timeoutMs = 30_000) {
+  if (!pidFile || !fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  if (pid && pidAlive(pid)) {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + timeoutMs;
+    while (pidAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+    log(`stopped Kafka (pid ${pid})`);
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+module.exports = { KAFKA_VERSION, ensureKafkaJars, ensureLocalKafka, stopLocalKafka, waitForBroker, answers, ROOT };

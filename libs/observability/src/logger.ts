@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 import { currentContext } from './request-context';
 
 /**
@@ -12,8 +12,10 @@ const REDACTED_PATHS = [
   'req.headers.authorization', 'headers.authorization',
 ];
 
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+/** `destination` lets tests capture every line a service writes (e.g. to prove nothing identifying is logged). */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  return pino(
+    {
     level,
     base: { service },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -23,7 +25,9 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
       const context = currentContext();
       return context ? { correlationId: context.correlationId } : {};
     },
-  });
+    },
+    destination,
+  );
 }
 
 /** Nest's start-up inventory (modules loaded, routes mapped) is useful when debugging, noise otherwise. */

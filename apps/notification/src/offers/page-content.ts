@@ -11,7 +11,9 @@ export const DEFAULT_PAGE_TEMPLATE =
   'Harbor: a colleague may benefit from peer support. Reply YES {code} to accept or NO {code} to pass, or open {link}';
 
 export function renderPage(template: string, variables: PageVariables): string {
-  return template.replace(/\{code\}/g, variables.replyCode).replace(/\{link\}/g, variables.link);
+  // One pass with a replacer function: values are inserted literally (a string replacement would expand
+  // `$&`, `$\`` and `$'` in a link into template text) and are never themselves scanned for placeholders.
+  return template.replace(/\{(code|link)\}/g, (_match, name: string) => (name === 'code' ? variables.replyCode : variables.link));
 }
 
 /** Four digits, not starting with 0 so it survives being typed as a number. */

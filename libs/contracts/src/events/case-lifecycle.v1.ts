@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 import { CASE_STATUSES, CaseStatus, PROFESSION_GROUPS, ProfessionGroup } from '../vocabulary/case-status';
 import { TriggerV1 } from './support-requested.v1';
@@ -18,6 +18,8 @@ export class CaseLifecycleV1 {
   @IsISO8601({ strict: true })
   at: string;
 
+  // @ValidateNested alone lets a missing value or an array through; @IsObject makes the field required.
+  @IsObject()
   @ValidateNested()
   @Type(() => TriggerV1)
   trigger: TriggerV1;

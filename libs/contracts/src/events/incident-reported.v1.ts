@@ -1,12 +1,14 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
 } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory } from '../vocabulary/triggers';
 import { IdentifierV1 } from './common';
 
 export class InvolvedClinicianV1 {
+  // @ValidateNested alone lets a missing value or an array through; @IsObject makes the field required.
+  @IsObject()
   @ValidateNested()
   @Type(() => IdentifierV1)
   identifier: IdentifierV1;
@@ -59,6 +61,7 @@ export class IncidentReportedV1 {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => InvolvedClinicianV1)
   involvedClinicians: InvolvedClinicianV1[];

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 import { HARM_LEVELS, HarmLevel, TRIGGER_CATEGORIES, TRIGGER_KINDS, TriggerCategory, TriggerKind } from '../vocabulary/triggers';
 import { IdentifierV1, identifierKey } from './common';
@@ -25,10 +25,13 @@ export class SupportRequestedV1 {
   @IsUUID()
   requestId: string;
 
+  // @ValidateNested alone lets a missing value or an array through; @IsObject makes the field required.
+  @IsObject()
   @ValidateNested()
   @Type(() => IdentifierV1)
   clinician: IdentifierV1;
 
+  @IsObject()
   @ValidateNested()
   @Type(() => TriggerV1)
   trigger: TriggerV1;

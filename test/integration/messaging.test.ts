@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { IsString, IsUUID, MaxLength } from 'class-validator';
+import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { Producer } from 'kafkajs';
+import {
+  defineEvent, DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingTablesMigration, readHeaders,
+  versionedType,
+} from '@harbor/messaging';
+import { createLogger, isValidTraceparent, runWithContext, ServiceMetrics } from '@harbor/observability';
+import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
+import { createTestDatabase, kafkaClient, LogCapture, readTopic, testInfrastructure, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
+
+class PingV1 {
+  @IsUUID()
+  id: string;
+
+  @IsString()
+  @MaxLength(50)
+  label: string;
+}
+
+const Ping = defineEvent({ type: 'org.harbor.test.ping', version: 1, topic: 'pings.v1', payload: PingV1, key: (ping) => ping.id, subject: (ping) => ping.id });
+const SCHEMA = 'msgtest';
+
+class EffectsTable implements MigrationInterface {
+  name = 'EffectsTable1764000009000';
+  async up(runner: QueryRunner) {
+    await runner.query(`CREATE TABLE "${SCHEMA}"."effects" ("ping_id" uuid NOT NULL, "label" text NOT NULL)`);
+  }
+  async down(runner: QueryRunner) {
+    await runner.query(`DROP TABLE "${SCHEMA}"."effects"`);
+  }
+}
+
+/** Behaviour chosen by the ping's label: "ok", "transient-N" (fails N times, then succeeds), "always-fail", "slow". */
+class PingHandler implements EventHandler<PingV1> {
+  readonly definition = Ping;
+  readonly attempts = new Map<string, number>();
+
+  async handle(event: InboundEvent<PingV1>, manager: EntityManager): Promise<void> {
+    const { id, label } = event.payload;
+    const attempt = (this.attempts.get(id) ?? 0) + 1;
+    this.attempts.set(id, attempt);
+    await manager.query(`INSERT INTO "${SCHEMA}"."effects" ("ping_id", "label") VALUES ($1, $2)`, [id, label]);
+    const transient = /^transient-(\d+)$/.exec(label);
+    if (transient && attempt <= Number(transient[1])) throw new Error(`simulated outage ${attempt}`);
+    if (label === 'always-fail') throw new Error('simulated outage that never ends');
+    if (label === 'slow') await new Promise((resolve) => setTimeout(resolve, 1500));
+  }
+}
+
+describe('messaging library against real Kafka and Postgres', () => {
+  const logs = new LogCapture();
+  const logger = createLogger('msgtest', 'info', logs.stream);
+  const prefix = uniqueTopicPrefix();
+  const topic = `${prefix}${Ping.topic}`;
+  let dataSource: DataSource;
+  let dropDatabase: () => Promise<void>;
+  let databaseUrl: string;
+  let runtime: MessagingRuntime;
+  let handler: PingHandler;
+  let producer: Producer;
+
+  const settings = () => ({
+    service: 'msgtest',
+    schema: SCHEMA,
+    databaseUrl,
+    brokers: testInfrastructure().brokers,
+    topicPrefix: prefix,
+    retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
+    producesTo: [Ping.topic],
+  });
+
+  async function startRuntime() {
+    handler = new PingHandler();
+    runtime = new MessagingRuntime(settings(), dataSource, logger, new ServiceMetrics('msgtest'));
+    await runtime.start([{ topic: Ping.topic, handlers: [handler] }]);
+  }
+
+  async function publish(value: string | object, headers: Record<string, string> = {}) {
+    const bytes = typeof value === 'string' ? value : JSON.stringify(value);
+    const id = headers[HEADER.id] ?? randomUUID();
+    await producer.send({
+      topic,
+      messages: [{ key: 'k', value: bytes, headers: { [HEADER.id]: id, [HEADER.type]: versionedType(Ping), ...headers } }],
+    });
+    return id;
+  }
+
+  const effects = async (pingId: string) =>
+    (await dataSource.query(`SELECT "label" FROM "${SCHEMA}"."effects" WHERE "ping_id" = $1`, [pingId])) as { label: string }[];
+
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    databaseUrl = database.url;
+    dropDatabase = database.drop;
+    dataSource = createServiceDataSource({ url: databaseUrl, schema: SCHEMA, migrations: [messagingTablesMigration(SCHEMA), EffectsTable] });
+    await migrateServiceSchema(dataSource, SCHEMA);
+    producer = kafkaClient().producer();
+    await producer.connect();
+    await startRuntime();
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+    await producer?.disconnect();
+    await dataSource?.destroy();
+    await dropDatabase?.();
+  });
+
+  it('publishes committed outbox rows with CloudEvents headers, and nothing from a rolled-back transaction', async () => {
+    const committed = { id: randomUUID(), label: 'ok' };
+    const rolledBack = { id: randomUUID(), label: 'ok' };
+    await dataSource
+      .transaction(async (manager) => {
+        await runtime.outbox.enqueue(manager, Ping, rolledBack);
+        throw new Error('abort');
+      })
+      .catch(() => undefined);
+    await runWithContext({ correlationId: 'corr-123', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }, () =>
+      dataSource.transaction((manager) => runtime.outbox.enqueue(manager, Ping, committed)),
+    );
+
+    await waitFor(async () => (await effects(committed.id)).length === 1, 'the consumer to process the committed ping');
+    const records = await readTopic(topic, 1);
+    const record = records.find((message) => JSON.parse(message.value!.toString()).id === committed.id)!;
+    const headers = readHeaders(record.headers);
+    expect(record.key!.toString()).toBe(committed.id);
+    expect(headers).toMatchObject({
+      [HEADER.type]: 'org.harbor.test.ping.v1',
+      [HEADER.source]: 'harbor/msgtest',
+      [HEADER.subject]: committed.id,
+      [HEADER.specVersion]: '1.0',
+      [HEADER.correlationId]: 'corr-123',
+    });
+    expect(headers[HEADER.traceparent]).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    expect(isValidTraceparent(headers[HEADER.traceparent])).toBe(true);
+    const { rows } = { rows: await dataSource.query(`SELECT "sent_at" FROM "${SCHEMA}"."outbox"`) };
+    expect(rows).toHaveLength(1);
+    expect(rows[0].sent_at).not.toBeNull();
+    expect(await effects(rolledBack.id)).toHaveLength(0);
+  });
+
+  it('refuses to enqueue an event that breaks its contract', async () => {
+    await expect(
+      dataSource.transaction((manager) => runtime.outbox.enqueue(manager, Ping, { id: 'not-a-uuid', label: 'ok' })),
+    ).rejects.toThrow(/id: id must be a UUID/);
+  });
+
+  it('applies a redelivered event once', async () => {
+    const ping = { id: randomUUID(), label: 'ok' };
+    const eventId = await publish(ping);
+    await publish(ping, { [HEADER.id]: eventId });
+    const marker = { id: randomUUID(), label: 'ok' };
+    await publish(marker);
+    await waitFor(async () => (await effects(marker.id)).length === 1, 'the marker after the duplicate');
+    expect(await effects(ping.id)).toHaveLength(1);
+    expect(handler.attempts.get(ping.id)).toBe(1);
+  });
+
+  it('retries a transient failure, rolling back each failed attempt', async () => {
+    const ping = { id: randomUUID(), label: 'transient-2' };
+    await publish(ping);
+    await waitFor(async () => handler.attempts.get(ping.id) === 3, 'the third attempt');
+    await waitFor(async () => (await effects(ping.id)).length === 1, 'the successful attempt to commit');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await effects(ping.id)).toHaveLength(1);
+  });
+
+  it('dead-letters invalid, malformed and unknown records at once and keeps consuming the partition', async () => {
+    const invalidId = await publish({ id: randomUUID(), label: 'x'.repeat(60), extra: 'field' });
+    const malformedId = await publish('{"id": "patient Jane Canary"');
+    const unknownId = await publish({ id: randomUUID(), label: 'ok' }, { [HEADER.type]: 'org.harbor.test.ping.v9' });
+    const exhaustedId = await publish({ id: randomUUID(), label: 'always-fail' });
+    const after = { id: randomUUID(), label: 'ok' };
+    await publish(after);
+    await waitFor(async () => (await effects(after.id)).length === 1, 'the record after the poison ones');
+
+    const dead = await readTopic(`${topic}.dlq`, 4);
+    const byId = new Map(dead.map((message) => [readHeaders(message.headers)[HEADER.id], message]));
+    const invalid = readHeaders(byId.get(invalidId)!.headers);
+    expect(invalid[DLQ_HEADER.errorClass]).toBe('EventValidationError');
+    expect(invalid[DLQ_HEADER.errorMessage]).toMatch(/label: label must be shorter than or equal to 50 characters/);
+    expect(invalid[DLQ_HEADER.errorMessage]).toMatch(/property extra should not exist/);
+    expect(invalid[DLQ_HEADER.attempts]).toBe('1');
+    expect(invalid[DLQ_HEADER.consumerGroup]).toBe('harbor-msgtest');
+    expect(invalid[DLQ_HEADER.sourceTopic]).toBe(topic);
+    expect(invalid[HEADER.type]).toBe('org.harbor.test.ping.v1'); // original headers kept
+
+    const malformed = byId.get(malformedId)!;
+    expect(malformed.value!.toString()).toBe('{"id": "patient Jane Canary"'); // original bytes kept
+    expect(readHeaders(malformed.headers)[DLQ_HEADER.errorClass]).toBe('MalformedMessageError');
+    expect(readHeaders(malformed.headers)[DLQ_HEADER.errorMessage]).not.toContain('Canary');
+    expect(readHeaders(byId.get(unknownId)!.headers)[DLQ_HEADER.errorClass]).toBe('UnknownEventTypeError');
+
+    const exhausted = readHeaders(byId.get(exhaustedId)!.headers);
+    expect(exhausted[DLQ_HEADER.errorClass]).toBe('Error');
+    expect(exhausted[DLQ_HEADER.attempts]).toBe('3');
+    expect(new Date(exhausted[DLQ_HEADER.firstFailedAt]).getTime()).toBeLessThanOrEqual(Date.now());
+    expect(logs.containing('Canary')).toEqual([]);
+  });
+
+  it('finishes in-flight work and commits its offset on shutdown, so a restart does not redeliver it', async () => {
+    const slow = { id: randomUUID(), label: 'slow' };
+    await publish(slow);
+    await waitFor(async () => handler.attempts.get(slow.id) === 1, 'the slow handler to start');
+    await runtime.stop();
+    expect(await effects(slow.id)).toHaveLength(1);
+
+    await startRuntime();
+    const marker = { id: randomUUID(), label: 'ok' };
+    await publish(marker);
+    await waitFor(async () => (await effects(marker.id)).length === 1, 'the restarted consumer');
+    expect(handler.attempts.get(slow.id)).toBeUndefined();
+  });
+});

@@ -1,0 +1,118 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { Pool } from 'pg';
+import { Logger } from 'pino';
+import { DevTokenIssuer, Role } from '@harbor/auth';
+import { loadConfig, ServiceEnv } from '@harbor/config';
+import { createLogger } from '@harbor/observability';
+import { createServiceApp } from '@harbor/service-runtime';
+import { IntakeEnv } from '../../apps/intake/src/intake.env';
+import { IntakeModule } from '../../apps/intake/src/intake.module';
+import { MatchingEnv } from '../../apps/matching/src/matching.env';
+import { MatchingModule } from '../../apps/matching/src/matching.module';
+import { NotificationEnv } from '../../apps/notification/src/notification.env';
+import { NotificationModule } from '../../apps/notification/src/notification.module';
+import { ReportingEnv } from '../../apps/reporting/src/reporting.env';
+import { ReportingModule } from '../../apps/reporting/src/reporting.module';
+import { createTestDatabase, LogCapture, testInfrastructure, uniqueTopicPrefix } from './infrastructure';
+
+export type ServiceName = 'intake' | 'matching' | 'notification' | 'reporting';
+
+interface ServiceDefinition {
+  env: new () => ServiceEnv;
+  module: (env: never, logger: Logger) => DynamicModule;
+}
+
+const SERVICES: Record<ServiceName, ServiceDefinition> = {
+  intake: { env: IntakeEnv, module: (env: IntakeEnv, logger) => IntakeModule.forRoot(env, logger) },
+  matching: { env: MatchingEnv, module: (env: MatchingEnv, logger) => MatchingModule.forRoot(env, logger) },
+  notification: { env: NotificationEnv, module: (env: NotificationEnv, logger) => NotificationModule.forRoot(env, logger) },
+  reporting: { env: ReportingEnv, module: (env: ReportingEnv, logger) => ReportingModule.forRoot(env, logger) },
+};
+
+export interface HarnessOptions {
+  services?: ServiceName[];
+  /** Settings for every service (e.g. retry budget). */
+  env?: Record<string, string>;
+  /** Settings for one service (e.g. the Twilio base URL for notification). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
+/**
+ * The platform in one test process: each service is a real Nest application with its own HTTP port,
+ * its own schema in a fresh database, and its own Kafka consumer group, on an isolated topic prefix.
+ */
+export class HarborHarness {
+  readonly urls = {} as Record<ServiceName, string>;
+  readonly apps = {} as Record<ServiceName, INestApplication>;
+  readonly logs = new LogCapture();
+  db!: Pool;
+  topicPrefix = uniqueTopicPrefix();
+  private issuer!: DevTokenIssuer;
+  private dropDatabase?: () => Promise<void>;
+  private databaseUrl!: string;
+
+  static async start(options: HarnessOptions = {}): Promise<HarborHarness> {
+    const harness = new HarborHarness();
+    await harness.boot(options);
+    return harness;
+  }
+
+  topic(name: string): string {
+    return `${this.topicPrefix}${name}`;
+  }
+
+  async token(role: Role, subject?: string): Promise<string> {
+    return this.issuer.issue([role], subject);
+  }
+
+  /** Starts one more instance of a service on the same database and topics (a second replica). */
+  async startReplica(service: ServiceName, options: HarnessOptions = {}): Promise<INestApplication> {
+    return this.startService(service, options);
+  }
+
+  async request(service: ServiceName, path: string, init: RequestInit & { role?: Role } = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (init.role) headers.set('authorization', `Bearer ${await this.token(init.role)}`);
+    if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+    return fetch(`${this.urls[service]}${path}`, { ...init, headers });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(Object.values(this.apps).map((app) => app.close()));
+    await this.db?.end();
+    await this.issuer?.stop();
+    await this.dropDatabase?.();
+  }
+
+  private async boot(options: HarnessOptions): Promise<void> {
+    const database = await createTestDatabase();
+    this.databaseUrl = database.url;
+    this.dropDatabase = database.drop;
+    this.db = new Pool({ connectionString: database.url, max: 3 });
+    this.issuer = await DevTokenIssuer.start();
+    const services = options.services ?? (['intake', 'matching', 'notification', 'reporting'] as ServiceName[]);
+    const started = await Promise.all(services.map((service) => this.startService(service, options)));
+    services.forEach((service, index) => (this.apps[service] = started[index]));
+    await Promise.all(services.map(async (service) => (this.urls[service] = (await this.apps[service].getUrl()).replace('[::1]', '127.0.0.1'))));
+  }
+
+  private async startService(service: ServiceName, options: HarnessOptions): Promise<INestApplication> {
+    const definition = SERVICES[service];
+    const env = loadConfig(definition.env, {
+      DATABASE_URL: this.databaseUrl,
+      KAFKA_BROKERS: testInfrastructure().brokers.join(','),
+      KAFKA_TOPIC_PREFIX: this.topicPrefix,
+      KAFKA_RETRY_BASE_MS: '50',
+      AUTH_ISSUER: this.issuer.issuer,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...options.env,
+      ...options.serviceEnv?.[service],
+    });
+    const logger = createLogger(service, 'info', this.logs.stream);
+    const app = await createServiceApp(definition.module(env as never, logger), { host: '127.0.0.1', port: 0 }, logger);
+    await app.listen(0, '127.0.0.1');
+    return app;
+  }
+}

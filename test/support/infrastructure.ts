@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Client } from 'pg';
+import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+
+/** What global-setup provided: a real broker and a real Postgres server. */
+export function testInfrastructure(): { brokers: string[]; databaseUrl: string } {
+  const brokers = process.env.HARBOR_TEST_KAFKA_BROKERS;
+  const databaseUrl = process.env.HARBOR_TEST_DATABASE_URL;
+  if (!brokers || !databaseUrl) throw new Error('integration tests must run through jest global setup (npm test)');
+  return { brokers: brokers.split(','), databaseUrl };
+}
+
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+/** Every test file gets its own topics: a run id in front of each name. */
+export function uniqueTopicPrefix(): string {
+  return `t${uniqueSuffix()}.`;
+}
+
+/** A fresh database per test file, so services' fixed schema names never collide between files or runs. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { databaseUrl } = testInfrastructure();
+  const name = `harbor_test_${uniqueSuffix()}`;
+  const admin = new Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** Collects every log line the services write, so tests can assert what was (not) logged. */
+export class LogCapture {
+  readonly lines: string[] = [];
+  readonly stream = new Writable({
+    write: (chunk, _encoding, done) => {
+      const text = chunk.toString();
+      this.lines.push(...text.split('\n').filter(Boolean));
+      if (process.env.HARBOR_TEST_LOGS === '1') process.stdout.write(text);
+      done();
+    },
+  });
+
+  containing(needle: string): string[] {
+    return this.lines.filter((line) => line.includes(needle));
+  }
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
+
+export function kafkaClient(clientId = 'harbor-test'): Kafka {
+  return new Kafka({ clientId, brokers: testInfrastructure().brokers, logLevel: logLevel.NOTHING });
+}
+
+/** Reads a topic from the beginning with a throwaway consumer group until `count` records arrived. */
+export async function readTopic(topic: string, count: number, timeoutMs = 30_000): Promise<KafkaMessage[]> {
+  const consumer = kafkaClient().consumer({ groupId: `test-reader-${uniqueSuffix()}` });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    await waitFor(async () => messages.length >= count, `${count} record(s) on ${topic}`, timeoutMs);
+    return messages;
+  } finally {
+    await consumer.disconnect();
+  }
+}

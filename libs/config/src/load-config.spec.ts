@@ -201,12 +201,12 @@ describe('loadConfig with the service configuration classes', () => {
   });
 
   it.each([
-    [MatchingEnv, 'MATCHING_MAX_OFFERS', '51'],
-    [NotificationEnv, 'NOTIFY_LINK_SECRET', 'short'],
-    [NotificationEnv, 'NOTIFY_PUBLIC_BASE_URL', '/relative'],
-    [ReportingEnv, 'REPORTING_MIN_CELL_SIZE', '1'],
-    [ReportingEnv, 'REPORTING_HASH_KEY', 'tooshort'],
-  ])('%p rejects %s=%j and names it', (schema, name, value) => {
+    ['MatchingEnv', MatchingEnv, 'MATCHING_MAX_OFFERS', '51'],
+    ['NotificationEnv', NotificationEnv, 'NOTIFY_LINK_SECRET', 'short'],
+    ['NotificationEnv', NotificationEnv, 'NOTIFY_PUBLIC_BASE_URL', '/relative'],
+    ['ReportingEnv', ReportingEnv, 'REPORTING_MIN_CELL_SIZE', '1'],
+    ['ReportingEnv', ReportingEnv, 'REPORTING_HASH_KEY', 'tooshort'],
+  ])('%s rejects %s=%j and names it', (_label, schema, name, value) => {
     const error = configError(() => loadConfig(schema as new () => object, { [name]: value }));
     expect(error.problems.every((problem) => problem.startsWith(`${name}: `))).toBe(true);
   });

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { ServiceMetrics } from '@harbor/observability';
 import { outboxChannel } from './messaging-tables.migration';
+import { OUTBOX_WRITTEN } from './outbox-writer';
 
 export interface OutboxRelayOptions {
   schema: string;
@@ -14,6 +15,8 @@ export interface OutboxRelayOptions {
   /** Sent rows are kept this long for inspection, then deleted. */
   retainSentMs?: number;
 }
+
+const LOCKED_ELSEWHERE = -1;
 
 interface OutboxRow {
   seq: string;
@@ -27,6 +30,11 @@ interface OutboxRow {
 /**
  * Publishes committed outbox rows to Kafka in commit order and marks them sent. One relay drains a
  * schema at a time (transaction-level advisory lock), so per-key order survives several replicas.
+ *
+ * Wake-ups: a commit that wrote outbox rows in this process wakes the relay directly (a TypeORM
+ * after-commit hook); writers elsewhere send NOTIFY on the schema's channel; a slow poll is the safety
+ * net. Per-transaction NOTIFY was measured and rejected as the default: Postgres serialises the commits
+ * of notifying transactions on one global queue lock, which capped throughput under load.
  */
 export class OutboxRelay {
   private listener?: Client;
@@ -49,6 +57,14 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.dataSource.subscribers.push({
+      afterTransactionCommit: (event) => {
+        const data = event.queryRunner.data as Record<string, unknown> | undefined;
+        if (!data?.[OUTBOX_WRITTEN]) return;
+        data[OUTBOX_WRITTEN] = false;
+        this.wake();
+      },
+    });
     await this.listen();
     this.poller = setInterval(() => this.wake(), this.options.fallbackPollMs ?? 2000);
     this.wake();
@@ -97,6 +113,11 @@ export class OutboxRelay {
     try {
       while (!this.stopped) {
         const sent = await this.publishBatch();
+        if (sent === LOCKED_ELSEWHERE) {
+          // Another replica is draining; it may have read before our rows committed, so look again shortly.
+          setTimeout(() => this.wake(), 25);
+          break;
+        }
         if (sent < this.batchSize) break;
       }
       await this.cleanupSentRows();
@@ -110,7 +131,7 @@ export class OutboxRelay {
     const { schema } = this.options;
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`harbor-outbox-${schema}`]);
-      if (!locked) return 0;
+      if (!locked) return LOCKED_ELSEWHERE;
       const rows: OutboxRow[] = await manager.query(
         `SELECT "seq", "topic", "key", "headers", "payload", "created_at" FROM "${schema}"."outbox"
          WHERE "sent_at" IS NULL ORDER BY "seq" LIMIT $1 FOR UPDATE SKIP LOCKED`,

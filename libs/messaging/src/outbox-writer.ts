@@ -5,9 +5,13 @@ import { validateEventPayload } from './event-validation';
 import { outboxChannel } from './messaging-tables.migration';
 import { TopicNames } from './topic-names';
 
+/** Set on a transaction's query runner when it wrote outbox rows, so its commit wakes the relay. */
+export const OUTBOX_WRITTEN = 'harborOutboxWritten';
+
 /**
- * Records an event in the caller's transaction. It reaches Kafka only if that transaction commits,
- * and the NOTIFY (delivered by Postgres at commit) wakes the relay within milliseconds.
+ * Records an event in the caller's transaction. It reaches Kafka only if that transaction commits;
+ * the commit wakes this process's relay at once (see OutboxCommitWakeup), and a NOTIFY wakes relays
+ * in other replicas.
  */
 export class OutboxWriter {
   constructor(
@@ -23,7 +27,8 @@ export class OutboxWriter {
       `INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "headers", "payload") VALUES ($1, $2, $3, $4, $5)`,
       [envelope.id, this.topics.name(definition.topic), definition.key(valid), envelopeToHeaders(envelope), JSON.stringify(valid)],
     );
-    await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    if (manager.queryRunner) manager.queryRunner.data = { ...manager.queryRunner.data, [OUTBOX_WRITTEN]: true };
+    else await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
     return envelope.id;
   }
 }

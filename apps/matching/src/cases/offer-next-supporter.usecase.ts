@@ -81,13 +81,21 @@ export class OfferNextSupporter {
     }));
   }
 
-  /** Takes one unit of the supporter's capacity atomically; the row lock serialises concurrent cases. */
+  /**
+   * Takes one unit of the supporter's capacity atomically. A supporter row another decision holds right
+   * now is skipped (SKIP LOCKED) rather than waited for, so concurrent cases spread over the roster
+   * instead of queueing behind the top-ranked supporter; the capacity check is re-done under the lock.
+   */
   private async reserve(manager: EntityManager, supporterId: string): Promise<ChannelAddressV1[] | undefined> {
     const [row] = await manager.query(
       // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]).
-      `WITH reserved AS (
-         UPDATE "matching"."supporters" SET "open_cases" = "open_cases" + 1, "last_assigned_at" = now()
-         WHERE "id" = $1 AND "open_cases" < "max_open_cases" AND "status" = 'active' RETURNING "channels"
+      `WITH candidate AS (
+         SELECT "id" FROM "matching"."supporters"
+         WHERE "id" = $1 AND "open_cases" < "max_open_cases" AND "status" = 'active'
+         FOR UPDATE SKIP LOCKED
+       ), reserved AS (
+         UPDATE "matching"."supporters" s SET "open_cases" = s."open_cases" + 1, "last_assigned_at" = now()
+         FROM candidate WHERE s."id" = candidate."id" RETURNING s."channels"
        ) SELECT * FROM reserved`,
       [supporterId],
     );

@@ -17,5 +17,7 @@ const GROUPS: Record<string, ProfessionGroup> = {
 /** Reporting sees only broad profession groups, never the exact role. */
 export function professionGroupOf(profession: string | null | undefined): ProfessionGroup | undefined {
   if (!profession) return undefined;
-  return GROUPS[profession.toLowerCase()] ?? 'other';
+  const key = profession.toLowerCase();
+  // Own keys only: a profession such as "constructor" must not resolve to an Object.prototype member.
+  return Object.hasOwn(GROUPS, key) ? GROUPS[key] : 'other';
 }

@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { median, publishCount, publishStatistic } from './disclosure-control';
+
+const SUPPRESSED = { value: null, suppressed: true };
+
+describe('publishCount', () => {
+  it('publishes zero: it identifies no one', () => {
+    expect(publishCount(0, 11)).toEqual({ value: 0, suppressed: false });
+  });
+
+  it('suppresses 1..k-1 and publishes k and above', () => {
+    expect(publishCount(1, 11)).toEqual(SUPPRESSED);
+    expect(publishCount(10, 11)).toEqual(SUPPRESSED);
+    expect(publishCount(11, 11)).toEqual({ value: 11, suppressed: false });
+    expect(publishCount(250, 11)).toEqual({ value: 250, suppressed: false });
+  });
+
+  it('property: never reveals a count between 1 and k-1; always reveals 0 and counts of at least k', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 2, max: 100 }), (count, k) => {
+        const published = publishCount(count, k);
+        if (count >= 1 && count < k) {
+          expect(published).toEqual(SUPPRESSED);
+        } else {
+          expect(published).toEqual({ value: count, suppressed: false });
+        }
+      }),
+    );
+  });
+});
+
+describe('publishStatistic', () => {
+  it('publishes a statistic computed from at least k cases', () => {
+    expect(publishStatistic(42.5, 11, 11)).toEqual({ value: 42.5, suppressed: false });
+    expect(publishStatistic(0, 500, 11)).toEqual({ value: 0, suppressed: false });
+  });
+
+  it('suppresses a statistic from fewer than k cases, however harmless the value looks', () => {
+    expect(publishStatistic(42.5, 10, 11)).toEqual(SUPPRESSED);
+    expect(publishStatistic(0, 1, 11)).toEqual(SUPPRESSED);
+  });
+
+  it('suppresses a missing statistic even when enough cases exist', () => {
+    expect(publishStatistic(null, 100, 11)).toEqual(SUPPRESSED);
+  });
+
+  it('property: published exactly when the value exists and basedOn >= k, and then unchanged', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.double({ noNaN: true }), { nil: null }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 2, max: 100 }),
+        (value, basedOn, k) => {
+          const published = publishStatistic(value, basedOn, k);
+          if (value !== null && basedOn >= k) expect(published).toEqual({ value, suppressed: false });
+          else expect(published).toEqual(SUPPRESSED);
+        },
+      ),
+    );
+  });
+});
+
+describe('median', () => {
+  it('is null for no values', () => {
+    expect(median([])).toBeNull();
+  });
+
+  it('is the middle value of an odd count and the mean of the two middle values of an even count', () => {
+    expect(median([7])).toBe(7);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('sorts numerically, not as strings', () => {
+    // As strings, [10, 9, 100] would sort to [10, 100, 9] and give 100.
+    expect(median([10, 9, 100])).toBe(10);
+    expect(median([-5, 20, 3])).toBe(3);
+  });
+
+  it('does not reorder the caller\'s array', () => {
+    const values = [5, 1, 4];
+    median(values);
+    expect(values).toEqual([5, 1, 4]);
+  });
+
+  /** Reference: sort ascending, pick or average the middle. */
+  const referenceMedian = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const n = sorted.length;
+    return n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  };
+
+  it('property: equals the reference median for any non-empty list, in any order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1_000_000, max: 1_000_000 }), { minLength: 1, maxLength: 200 }), (values) => {
+        expect(median(values)).toBe(referenceMedian(values));
+      }),
+    );
+  });
+
+  it('property: at least half the values are <= the median and at least half are >=', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 200 }), (values) => {
+        const m = median(values) as number;
+        expect(values.filter((value) => value <= m).length * 2).toBeGreaterThanOrEqual(values.length);
+        expect(values.filter((value) => value >= m).length * 2).toBeGreaterThanOrEqual(values.length);
+      }),
+    );
+  });
+});

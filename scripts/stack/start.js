@@ -127,7 +127,7 @@ async function main() {
     let pageLink;
     for (const service of SERVICES) {
       const child = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-paths.js'), path.join(ROOT, 'dist', 'apps', service.name, 'src', 'main.js')], {
-        env: { HTTP_PORT: String(service.port), ...env },
+        env: { ...env, HTTP_PORT: String(service.port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.push(child);

@@ -86,12 +86,20 @@ export class OutboxRelay {
     });
   }
 
-  /** Stops listening, then publishes whatever is still committed but unsent. */
-  async stop(): Promise<void> {
+  /**
+   * Stops listening, then makes one bounded last attempt to publish what is committed but unsent.
+   * Rows it cannot publish in time stay in the outbox for the next relay: nothing is lost, and a
+   * broker outage cannot hold up shutdown beyond `finalDrainMs`.
+   */
+  async stop(finalDrainMs = 10_000): Promise<void> {
     if (this.poller) clearInterval(this.poller);
-    await this.draining;
     this.stopped = true;
-    await this.drain();
+    this.wakeAgain = false;
+    const finalDrain = (async () => {
+      await this.draining;
+      await this.drain(true);
+    })();
+    await Promise.race([finalDrain, new Promise((resolve) => setTimeout(resolve, finalDrainMs).unref())]);
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
   }
@@ -109,9 +117,9 @@ export class OutboxRelay {
     this.listener = client;
   }
 
-  private async drain(): Promise<void> {
+  private async drain(final = false): Promise<void> {
     try {
-      while (!this.stopped) {
+      while (final || !this.stopped) {
         const sent = await this.publishBatch();
         if (sent === LOCKED_ELSEWHERE) {
           // Another replica is draining; it may have read before our rows committed, so look again shortly.
@@ -123,7 +131,7 @@ export class OutboxRelay {
       await this.cleanupSentRows();
     } catch (error) {
       this.logger.error({ err: (error as Error).message }, 'outbox relay failed; will retry');
-      setTimeout(() => this.wake(), 500);
+      if (!final) setTimeout(() => this.wake(), 500);
     }
   }
 

@@ -11,7 +11,8 @@ export type FailureDecision = { action: 'retry'; delayMs: number } | { action: '
 
 /**
  * What to do after attempt number `attempt` (1-based) failed with `error`: permanent errors and an
- * exhausted budget go to the dead-letter topic; otherwise wait with exponential backoff and full jitter.
+ * exhausted budget go to the dead-letter topic; otherwise wait with exponential backoff and "equal" jitter
+ * (a random delay between half the ceiling and the ceiling), so retries spread out but never come early.
  */
 export function decideAfterFailure(
   error: unknown,

@@ -35,7 +35,7 @@ export class ServiceMetrics {
     });
     this.outboxLagSeconds = new Histogram({
       name: 'harbor_outbox_lag_seconds',
-      help: 'Time from outbox commit to acknowledged publish.',
+      help: 'Time from writing an outbox row to its acknowledged publish.',
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers: [this.registry],
     });

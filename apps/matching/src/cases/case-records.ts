@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { CaseLifecycle, CaseStatus, TriggerCategory, TriggerKind, HarmLevel } from '@harbor/contracts';
+import { CaseLifecycle, CaseLifecycleV1, CaseStatus, TriggerCategory, TriggerKind, HarmLevel } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { professionGroupOf } from './profession-group';
 
@@ -33,7 +33,7 @@ export async function changeCaseStatus(
   outbox: OutboxWriter,
   kase: CaseRow,
   status: CaseStatus,
-  attempt?: number,
+  details: Pick<CaseLifecycleV1, 'attempt' | 'supporterId' | 'outcome' | 'followUpSequence' | 'escalationReason' | 'fallbackResource'> = {},
 ): Promise<void> {
   await manager.query(`UPDATE "matching"."cases" SET "status" = $2, "updated_at" = now() WHERE "id" = $1`, [kase.id, status]);
   kase.status = status;
@@ -50,6 +50,6 @@ export async function changeCaseStatus(
     facility: kase.facility,
     department: kase.department ?? undefined,
     professionGroup: professionGroupOf(kase.clinician_profession),
-    attempt,
+    ...details,
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Logger } from 'pino';
-import { AssignmentOffered, ChannelAddressV1 } from '@harbor/contracts';
+import { AssignmentOffered, ChannelAddressV1, EscalationReason } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
 import { MatchingEnv } from '../matching.env';
@@ -27,7 +27,7 @@ export class OfferNextSupporter {
       [kase.id],
     );
     const attempt = previous.length + 1;
-    if (attempt > this.env.MATCHING_MAX_OFFERS) return this.escalate(manager, kase, 'offer limit reached');
+    if (attempt > this.env.MATCHING_MAX_OFFERS) return this.escalate(manager, kase, 'offer-limit');
 
     const candidates = await this.loadCandidates(manager);
     const today = new Date().toISOString().slice(0, 10);
@@ -54,10 +54,10 @@ export class OfferNextSupporter {
         channels,
         respondBy: respondBy.toISOString(),
       });
-      await changeCaseStatus(manager, this.outbox, kase, 'offered', attempt);
+      await changeCaseStatus(manager, this.outbox, kase, 'offered', { attempt, supporterId: candidate.id });
       return;
     }
-    await this.escalate(manager, kase, 'no eligible supporter');
+    await this.escalate(manager, kase, 'no-eligible-supporter');
   }
 
   private async loadCandidates(manager: EntityManager): Promise<SupporterCandidate[]> {
@@ -102,8 +102,8 @@ export class OfferNextSupporter {
     return row?.channels;
   }
 
-  private async escalate(manager: EntityManager, kase: CaseRow, reason: string): Promise<void> {
+  private async escalate(manager: EntityManager, kase: CaseRow, reason: EscalationReason): Promise<void> {
     this.logger.warn({ caseId: kase.id, reason }, 'case escalated to the on-call coordinator');
-    await changeCaseStatus(manager, this.outbox, kase, 'escalated');
+    await changeCaseStatus(manager, this.outbox, kase, 'escalated', { escalationReason: reason });
   }
 }

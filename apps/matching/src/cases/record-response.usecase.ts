@@ -28,7 +28,7 @@ export class RecordResponse {
       response.respondedAt,
     ]);
     if (response.response === 'accepted') {
-      await changeCaseStatus(manager, this.outbox, kase, 'accepted', assignment.attempt);
+      await changeCaseStatus(manager, this.outbox, kase, 'accepted', { attempt: assignment.attempt, supporterId: assignment.supporter_id });
       return;
     }
     await manager.query(

@@ -1,7 +1,31 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested,
+} from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
-import { CASE_STATUSES, CaseStatus, PROFESSION_GROUPS, ProfessionGroup } from '../vocabulary/case-status';
+import {
+  CASE_STATUSES, CaseStatus, ESCALATION_REASONS, EscalationReason, PROFESSION_GROUPS, ProfessionGroup, REFERRAL_TYPES, ReferralType,
+} from '../vocabulary/case-status';
+
+/** What the supporter recorded, as flags only. */
+export class CaseOutcomeV1 {
+  @IsOptional()
+  @IsBoolean()
+  contactMade?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  supportDeclined?: boolean;
+
+  @IsOptional()
+  @IsArray()
+  @IsIn(REFERRAL_TYPES, { each: true })
+  referrals?: ReferralType[];
+
+  @IsOptional()
+  @IsBoolean()
+  timeOffSuggested?: boolean;
+}
 import { TriggerV1 } from './support-requested.v1';
 
 /**
@@ -42,6 +66,34 @@ export class CaseLifecycleV1 {
   @IsInt()
   @Min(1)
   attempt?: number;
+
+  /** The supporter concerned (offers, acceptance, outcomes); reporting keeps only a keyed hash of it. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  supporterId?: string;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CaseOutcomeV1)
+  outcome?: CaseOutcomeV1;
+
+  /** For `follow-up`: which follow-up was completed (1 = first). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  followUpSequence?: number;
+
+  @IsOptional()
+  @IsIn(ESCALATION_REASONS)
+  escalationReason?: EscalationReason;
+
+  /** For escalations: the external resource offered to the clinician (e.g. a national support line id). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  fallbackResource?: string;
 }
 
 export const CaseLifecycle = defineEvent({

@@ -5,6 +5,7 @@ export const CASE_STATUSES = [
   'offered',
   'accepted',
   'contacted',
+  'follow-up',
   'declined-by-clinician',
   'escalated',
   'closed',
@@ -13,3 +14,10 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const PROFESSION_GROUPS = ['physician', 'nursing', 'pharmacy', 'allied-health', 'other'] as const;
 export type ProfessionGroup = (typeof PROFESSION_GROUPS)[number];
+
+/** Structured outcomes a supporter records; there are no free-text notes anywhere in Harbor. */
+export const REFERRAL_TYPES = ['eap-therapy', 'legal', 'disclosure-coaching', 'external-line'] as const;
+export type ReferralType = (typeof REFERRAL_TYPES)[number];
+
+export const ESCALATION_REASONS = ['offer-limit', 'no-eligible-supporter', 'overall-deadline', 'undeliverable'] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];

@@ -1,0 +1,35 @@
+import { ArrayMinSize, IsArray, IsISO8601, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { defineEvent } from '@harbor/messaging';
+
+/** Notification could not reach the supporter on any channel: matching moves on (next supporter or escalation). */
+export class AssignmentUndeliverableV1 {
+  @IsUUID()
+  assignmentId: string;
+
+  @IsUUID()
+  caseId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  supporterId: string;
+
+  /** Channel kinds tried, with a short error class each (never provider response bodies). */
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  failures: string[];
+
+  @IsISO8601({ strict: true })
+  failedAt: string;
+}
+
+export const AssignmentUndeliverable = defineEvent({
+  type: 'org.harbor.assignment.undeliverable',
+  version: 1,
+  topic: 'assignments.undeliverable.v1',
+  payload: AssignmentUndeliverableV1,
+  key: (failure) => failure.caseId,
+  subject: (failure) => failure.assignmentId,
+});

@@ -1,0 +1,55 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min,
+  ValidateNested,
+} from 'class-validator';
+import { defineEvent } from '@harbor/messaging';
+import { ChannelAddressV1 } from './assignment-offered.v1';
+
+export const STAFF_PAGE_KINDS = ['follow-up-reminder', 'coordinator-escalation'] as const;
+export type StaffPageKind = (typeof STAFF_PAGE_KINDS)[number];
+
+/**
+ * Matching asks notification to page program staff: a follow-up reminder to the supporter who accepted,
+ * or an escalation to the on-call coordinator. Like offers, it carries no clinician or event details.
+ */
+export class StaffPageRequestedV1 {
+  @IsUUID()
+  pageId: string;
+
+  @IsIn(STAFF_PAGE_KINDS)
+  kind: StaffPageKind;
+
+  @IsUUID()
+  caseId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  recipientId: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => ChannelAddressV1)
+  channels: ChannelAddressV1[];
+
+  /** For reminders: which follow-up this is (1 = first). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  sequence?: number;
+
+  @IsISO8601({ strict: true })
+  requestedAt: string;
+}
+
+export const StaffPageRequested = defineEvent({
+  type: 'org.harbor.staff-page.requested',
+  version: 1,
+  topic: 'staff-pages.requested.v1',
+  payload: StaffPageRequestedV1,
+  key: (page) => page.caseId,
+  subject: (page) => page.pageId,
+});

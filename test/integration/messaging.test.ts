@@ -200,6 +200,53 @@ describe('messaging library against real Kafka and Postgres', () => {
     expect(logs.containing('Canary')).toEqual([]);
   });
 
+  it('applies a batch in one transaction, and falls back to one by one when a record in it fails', async () => {
+    const batchPrefix = uniqueTopicPrefix();
+    const batchTopic = `${batchPrefix}${Ping.topic}`;
+    const batchHandler = new PingHandler();
+    const batching = new MessagingRuntime({ ...settings(), service: 'msgbatch', topicPrefix: batchPrefix }, dataSource, logger, new ServiceMetrics('msgbatch'));
+    await batching.start([{ topic: Ping.topic, handlers: [batchHandler], batchSize: 20 }]);
+    try {
+      const clean = Array.from({ length: 8 }, () => ({ id: randomUUID(), label: 'ok' }));
+      const send = (pings: object[]) =>
+        producer.send({
+          topic: batchTopic,
+          // One key, so all records share a partition and arrive in one fetched batch.
+          messages: pings.map((ping) => ({ key: 'same', value: JSON.stringify(ping), headers: { [HEADER.id]: randomUUID(), [HEADER.type]: versionedType(Ping) } })),
+        });
+      await send(clean);
+      await waitFor(async () => (await Promise.all(clean.map((ping) => effects(ping.id)))).every((rows) => rows.length === 1), 'the clean batch');
+      expect(clean.every((ping) => batchHandler.attempts.get(ping.id) === 1)).toBe(true);
+      // processed_at defaults to the transaction's start time: one value means one transaction.
+      const stamps = await dataSource.query(
+        `SELECT DISTINCT "processed_at" FROM "${SCHEMA}"."processed_messages" WHERE "consumer" = 'harbor-msgbatch'`,
+      );
+      expect(stamps).toHaveLength(1);
+
+      // A record that fails once rolls the whole batch back; its records are then applied one by one.
+      const flaky = { id: randomUUID(), label: 'transient-1' };
+      const neighbours = Array.from({ length: 4 }, () => ({ id: randomUUID(), label: 'ok' }));
+      await send([neighbours[0], neighbours[1], flaky, neighbours[2], neighbours[3]]);
+      await waitFor(async () => (await Promise.all([...neighbours, flaky].map((ping) => effects(ping.id)))).every((rows) => rows.length === 1), 'the flaky batch');
+      expect(batchHandler.attempts.get(neighbours[0].id)).toBe(2);
+      expect(batchHandler.attempts.get(flaky.id)).toBe(2);
+
+      // An invalid record is found before any transaction: it is dead-lettered, its neighbours applied once.
+      const invalid = { id: randomUUID(), label: 'x'.repeat(80) };
+      const around = [{ id: randomUUID(), label: 'ok' }, { id: randomUUID(), label: 'ok' }];
+      await send([around[0], invalid, around[1]]);
+      await waitFor(async () => (await Promise.all(around.map((ping) => effects(ping.id)))).every((rows) => rows.length === 1), 'the batch around the invalid record');
+      const dead = await readTopic(`${batchTopic}.dlq`, 1);
+      expect(JSON.parse(dead[0].value!.toString()).id).toBe(invalid.id);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const ping of [...neighbours, flaky, ...around]) expect(await effects(ping.id)).toHaveLength(1);
+      expect(batchHandler.attempts.get(around[0].id)).toBe(1);
+      expect(await effects(invalid.id)).toHaveLength(0);
+    } finally {
+      await batching.stop();
+    }
+  });
+
   it('finishes in-flight work and commits its offset on shutdown, so a restart does not redeliver it', async () => {
     const slow = { id: randomUUID(), label: 'slow' };
     await publish(slow);

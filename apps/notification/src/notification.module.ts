@@ -20,7 +20,8 @@ export class NotificationModule {
           logger,
           migrations: [NotificationOffers1764000000300],
           producesTo: [AssignmentResponded.topic],
-          consumes: [{ topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler] }],
+          // Paging calls providers: one record per transaction, so a rolled-back batch never pages twice.
+          consumes: [{ topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler], batchSize: 1 }],
         }),
         OffersModule,
       ],

@@ -40,6 +40,16 @@ export class ServiceEnv {
   @Max(60_000)
   KAFKA_RETRY_BASE_MS = 200;
 
+  /**
+   * Records a consumer applies in one database transaction (one commit instead of one per record).
+   * Consumers whose handlers call outside systems declare 1 themselves.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  KAFKA_CONSUMER_BATCH_SIZE = 50;
+
   @IsString()
   HTTP_HOST = '127.0.0.1';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { Logger } from 'pino';
 import { newCorrelationId, runWithContext, ServiceMetrics } from '@harbor/observability';
@@ -35,6 +35,11 @@ export interface Subscription {
   handlers: EventHandler<any>[];
   /** Hospital systems publish plain JSON without CloudEvents headers: such records are read as this type. */
   typeWhenAbsent?: string;
+  /**
+   * Records applied together in one transaction (one commit instead of one per record). Use 1 for
+   * handlers with effects outside the database, which a rolled-back batch would repeat.
+   */
+  batchSize?: number;
 }
 
 export interface EventConsumerOptions {
@@ -48,6 +53,19 @@ export interface EventConsumerOptions {
 
 type Outcome = 'processed' | 'duplicate';
 
+interface RecordInPartition {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  heartbeat: () => Promise<void>;
+}
+
+interface PreparedRecord {
+  handler: EventHandler;
+  event: InboundEvent<object>;
+  context: { correlationId: string; traceparent?: string };
+}
+
 /**
  * Consumes with exactly-once effect: each record's state change and its processed-message row commit in
  * one transaction, and the offset is committed only after that. Transient failures retry with backoff;
@@ -55,7 +73,7 @@ type Outcome = 'processed' | 'duplicate';
  */
 export class EventConsumer {
   private consumer?: Consumer;
-  private readonly handlersByTopic = new Map<string, { byType: Map<string, EventHandler>; typeWhenAbsent?: string }>();
+  private readonly handlersByTopic = new Map<string, { byType: Map<string, EventHandler>; typeWhenAbsent?: string; batchSize: number }>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -67,7 +85,11 @@ export class EventConsumer {
   ) {
     for (const subscription of options.subscriptions) {
       const byType = new Map(subscription.handlers.map((handler) => [versionedType(handler.definition), handler] as const));
-      this.handlersByTopic.set(options.topics.name(subscription.topic), { byType, typeWhenAbsent: subscription.typeWhenAbsent });
+      this.handlersByTopic.set(options.topics.name(subscription.topic), {
+        byType,
+        typeWhenAbsent: subscription.typeWhenAbsent,
+        batchSize: Math.max(1, subscription.batchSize ?? 1),
+      });
     }
   }
 
@@ -77,8 +99,9 @@ export class EventConsumer {
     await consumer.subscribe({ topics: [...this.handlersByTopic.keys()], fromBeginning: true });
     await consumer.run({
       autoCommit: true,
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachMessage: (payload) => this.onMessage(payload),
+      eachBatch: (payload) => this.onBatch(payload),
     });
     this.consumer = consumer;
   }
@@ -89,15 +112,64 @@ export class EventConsumer {
     this.consumer = undefined;
   }
 
-  private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  /**
+   * Walks a fetched batch in chunks. A chunk is first applied in one transaction; if any record in it
+   * fails, nothing of it was applied and each record is handled alone (with retries and dead-lettering),
+   * so one poison record costs its neighbours only a second try. Offsets are resolved only after the
+   * transaction that applied them committed.
+   */
+  private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const size = this.handlersByTopic.get(batch.topic)?.batchSize ?? 1;
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + size);
+      if (chunk.length > 1 && (await this.applyTogether(batch.topic, chunk))) {
+        resolveOffset(chunk[chunk.length - 1].offset);
+      } else {
+        for (const message of chunk) {
+          if (!isRunning() || isStale()) return;
+          await this.applyAlone({ topic: batch.topic, partition: batch.partition, message, heartbeat });
+          resolveOffset(message.offset);
+        }
+      }
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  private async applyTogether(topic: string, chunk: KafkaMessage[]): Promise<boolean> {
+    let prepared: PreparedRecord[];
+    try {
+      prepared = chunk.map((message) => this.prepare(topic, message));
+    } catch {
+      return false; // an invalid record is dead-lettered on the one-by-one path
+    }
+    const timer = this.metrics.messageHandlingSeconds.startTimer({ topic });
+    try {
+      const outcomes = await this.dataSource.transaction(async (manager) => {
+        const results: Outcome[] = [];
+        for (const record of prepared) results.push(await runWithContext(record.context, () => this.apply(manager, record)));
+        return results;
+      });
+      for (const outcome of outcomes) this.metrics.messagesConsumed.inc({ topic, outcome });
+      return true;
+    } catch (error) {
+      this.logger.debug({ topic, records: chunk.length, err: (error as Error).message }, 'batch failed; applying its records one by one');
+      return false;
+    } finally {
+      timer();
+    }
+  }
+
+  private async applyAlone({ topic, partition, message, heartbeat }: RecordInPartition): Promise<void> {
     const headers = readHeaders(message.headers);
-    const context = { correlationId: headers[HEADER.correlationId] ?? newCorrelationId(), traceparent: headers[HEADER.traceparent] };
-    await runWithContext(context, async () => {
+    await runWithContext(contextOf(headers), async () => {
       const timer = this.metrics.messageHandlingSeconds.startTimer({ topic });
       let firstFailedAt: Date | undefined;
       for (let attempt = 1; ; attempt++) {
         try {
-          const outcome = await this.handleOnce(topic, message, headers);
+          const record = this.prepare(topic, message);
+          const outcome = await this.dataSource.transaction((manager) => this.apply(manager, record));
           this.metrics.messagesConsumed.inc({ topic, outcome });
           break;
         } catch (error) {
@@ -117,21 +189,26 @@ export class EventConsumer {
     });
   }
 
-  private async handleOnce(topic: string, message: KafkaMessage, headers: StringHeaders): Promise<Outcome> {
+  /** Parses and validates a record; throws a permanent error for anything that no retry can fix. */
+  private prepare(topic: string, message: KafkaMessage): PreparedRecord {
+    const headers = readHeaders(message.headers);
     const handler = this.resolveHandler(topic, headers);
     const payload = validateEventPayload(handler.definition, parseJson(message.value));
     const id = headers[HEADER.id] ?? contentId(topic, message);
     const event: InboundEvent<object> = { id, type: versionedType(handler.definition), payload, key: message.key?.toString(), topic, headers };
-    return this.dataSource.transaction(async (manager) => {
-      const claimed: unknown[] = await manager.query(
-        `INSERT INTO "${this.options.schema}"."processed_messages" ("consumer", "event_id") VALUES ($1, $2)
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [this.options.groupId, id],
-      );
-      if (claimed.length === 0) return 'duplicate';
-      await handler.handle(event, manager);
-      return 'processed';
-    });
+    return { handler, event, context: contextOf(headers) };
+  }
+
+  /** Claims the event id and runs the handler, in the caller's transaction; a claimed id is a no-op. */
+  private async apply(manager: EntityManager, { handler, event }: PreparedRecord): Promise<Outcome> {
+    const claimed: unknown[] = await manager.query(
+      `INSERT INTO "${this.options.schema}"."processed_messages" ("consumer", "event_id") VALUES ($1, $2)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [this.options.groupId, event.id],
+    );
+    if (claimed.length === 0) return 'duplicate';
+    await handler.handle(event, manager);
+    return 'processed';
   }
 
   private resolveHandler(topic: string, headers: StringHeaders): EventHandler {
@@ -164,6 +241,10 @@ export class EventConsumer {
       'record dead-lettered',
     );
   }
+}
+
+function contextOf(headers: StringHeaders) {
+  return { correlationId: headers[HEADER.correlationId] ?? newCorrelationId(), traceparent: headers[HEADER.traceparent] };
 }
 
 function parseJson(value: Buffer | null): unknown {

@@ -17,6 +17,8 @@ export interface ConsumerDeclaration {
   topic: string;
   handlers: Type<EventHandler<any>>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   typeWhenAbsent?: string;
+  /** Overrides KAFKA_CONSUMER_BATCH_SIZE; 1 for handlers with effects outside the database. */
+  batchSize?: number;
 }
 
 export interface ServiceRuntimeOptions {
@@ -47,6 +49,7 @@ class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     const subscriptions: Subscription[] = (this.options.consumes ?? []).map((declaration) => ({
       topic: declaration.topic,
       typeWhenAbsent: declaration.typeWhenAbsent,
+      batchSize: declaration.batchSize ?? this.options.env.KAFKA_CONSUMER_BATCH_SIZE,
       handlers: declaration.handlers.map((handler) => this.moduleRef.get(handler, { strict: false })),
     }));
     await this.messaging.start(subscriptions);

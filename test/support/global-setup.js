@@ -16,13 +16,14 @@ async function kafkaFromContainerRuntime() {
     return undefined; // no container runtime here
   }
   const { GenericContainer, Wait } = testcontainers;
-  const port = 9092;
+  // The broker must advertise the host port clients use, so pick a free one before starting.
+  const port = await freePort();
   const container = await new GenericContainer(KAFKA_IMAGE)
-    .withExposedPorts({ container: port, host: port })
+    .withExposedPorts({ container: 9092, host: port })
     .withEnvironment({
       KAFKA_NODE_ID: '1',
       KAFKA_PROCESS_ROLES: 'broker,controller',
-      KAFKA_LISTENERS: `PLAINTEXT://:${port},CONTROLLER://:9093`,
+      KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
       KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${port}`,
       KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
       KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
@@ -36,6 +37,17 @@ async function kafkaFromContainerRuntime() {
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .start();
   return { brokers: `127.0.0.1:${port}`, stop: () => container.stop() };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = require('node:net').createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function checkPostgres(url) {

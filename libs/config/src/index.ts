@@ -1,2 +1,3 @@
 export * from './load-config';
 export * from './service-env';
+export * from './development-default';

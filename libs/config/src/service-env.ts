@@ -13,7 +13,13 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  * Settings every Harbor service reads. Each app extends this with its own variables, so a service's
  * whole configuration is one validated class and the README's table can be checked against it.
  */
+export const HARBOR_ENVS = ['development', 'production'] as const;
+
 export class ServiceEnv {
+  /** `production` refuses development defaults for secrets; `development` (the default) allows them. */
+  @IsIn(HARBOR_ENVS)
+  HARBOR_ENV: (typeof HARBOR_ENVS)[number] = 'development';
+
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';

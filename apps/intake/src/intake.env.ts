@@ -1,7 +1,12 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ServiceEnv, toInt } from '@harbor/config';
-import { HARM_LEVELS, HarmLevel } from '@harbor/contracts';
+import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory, LAWSUIT_KINDS, LawsuitKind, PROFESSION_GROUPS, ProfessionGroup } from '@harbor/contracts';
+
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ({ true: true, '1': true, yes: true, false: false, '0': false, no: false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value;
 
 export class IntakeEnv extends ServiceEnv {
   /** 0 picks any free port (used by tests). */
@@ -18,4 +23,59 @@ export class IntakeEnv extends ServiceEnv {
   /** Incidents at or above this harm level lead to outreach; below it (e.g. near misses) they are recorded only. */
   @IsIn(HARM_LEVELS)
   INTAKE_MIN_HARM_LEVEL: HarmLevel = 'mild';
+
+  /** Incident categories that lead to outreach (comma-separated); others are recorded only. Default: all. */
+  @Transform(toList)
+  @IsIn(INCIDENT_CATEGORIES, { each: true })
+  INTAKE_OUTREACH_CATEGORIES: IncidentCategory[] = [...INCIDENT_CATEGORIES];
+
+  /** Claim-notice kinds that lead to outreach (comma-separated). Default: all four, whatever the harm. */
+  @Transform(toList)
+  @IsIn(LAWSUIT_KINDS, { each: true })
+  INTAKE_LAWSUIT_KINDS: LawsuitKind[] = [...LAWSUIT_KINDS];
+
+  /**
+   * Who the program serves: `all`, or a comma-separated list of profession groups (e.g. `physician`). Intake
+   * applies it only when a trigger states the clinician's profession; matching applies it from the directory.
+   */
+  @Transform(toList)
+  @IsIn(['all', ...PROFESSION_GROUPS], { each: true })
+  INTAKE_SERVED_PROFESSIONS: (ProfessionGroup | 'all')[] = ['all'];
+
+  /** Whether the person who recorded a FHIR AdverseEvent (`recorder`) is offered support too. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  INTAKE_INCLUDE_RECORDERS = false;
+
+  /**
+   * A clinician who was sent a support request less than this many hours ago is not paged again: the new
+   * trigger is recorded and absorbed by the open case. 0 turns absorption off. Self-referrals are never absorbed.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 365)
+  INTAKE_COOLDOWN_HOURS = 72;
+
+  /** Identifier system given to a bare FHIR `Practitioner/<id>` reference, so the clinician directory can resolve it. */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  INTAKE_FHIR_REFERENCE_SYSTEM = 'urn:harbor:fhir:Practitioner';
+
+  /** `source` of a FHIR AdverseEvent whose meta.source is empty (with its identifier or id, the dedupe key). */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  INTAKE_FHIR_DEFAULT_SOURCE = 'fhir';
+
+  /** Facility recorded for a FHIR AdverseEvent whose location carries no id. */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  INTAKE_FHIR_DEFAULT_FACILITY = 'unspecified';
+
+  /** Harm assumed for an actual FHIR AdverseEvent that states no seriousness, severity or outcome. */
+  @IsIn(HARM_LEVELS)
+  INTAKE_FHIR_DEFAULT_HARM_LEVEL: HarmLevel = 'mild';
 }

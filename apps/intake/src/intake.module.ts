@@ -1,12 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { IncidentReported, SupportRequested } from '@harbor/contracts';
+import { IncidentReported, LawsuitNotified, SupportRequested } from '@harbor/contracts';
 import { versionedType } from '@harbor/messaging';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
+import { FhirModule } from './fhir/fhir.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { IncidentReportedHandler } from './incidents/incident-reported.handler';
 import { IntakeEnv } from './intake.env';
+import { LawsuitNotifiedHandler } from './lawsuits/lawsuit-notified.handler';
+import { LawsuitsModule } from './lawsuits/lawsuits.module';
 import { IntakeTriggers1764000000100 } from './migrations/1764000000100-intake-triggers';
+import { IntakeTriageOptOuts1764000000500 } from './migrations/1764000000500-intake-triage-opt-outs';
+import { OptOutsModule } from './opt-outs/opt-outs.module';
+import { ReferralsModule } from './referrals/referrals.module';
+import { TriageModule } from './triage/triage.module';
 
 @Module({})
 export class IntakeModule {
@@ -19,14 +26,20 @@ export class IntakeModule {
           schema: 'intake',
           env,
           logger,
-          migrations: [IntakeTriggers1764000000100],
+          migrations: [IntakeTriggers1764000000100, IntakeTriageOptOuts1764000000500],
           producesTo: [SupportRequested.topic],
           consumes: [
-            // Source systems publish plain JSON; a record without ce_type is read as a native incident.
+            // Source systems publish plain JSON (native or FHIR AdverseEvent); a record without ce_type is read as an incident.
             { topic: IncidentReported.topic, handlers: [IncidentReportedHandler], typeWhenAbsent: versionedType(IncidentReported) },
+            { topic: LawsuitNotified.topic, handlers: [LawsuitNotifiedHandler], typeWhenAbsent: versionedType(LawsuitNotified) },
           ],
         }),
         IncidentsModule,
+        FhirModule,
+        LawsuitsModule,
+        ReferralsModule,
+        TriageModule,
+        OptOutsModule,
       ],
     };
   }

@@ -1,17 +1,46 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { IncidentReported, IncidentReportedV1 } from '@harbor/contracts';
-import { EventHandler, InboundEvent } from '@harbor/messaging';
-import { RecordIncident } from './record-incident.usecase';
+import { IncidentReported } from '@harbor/contracts';
+import { EventHandler, EventValidationError, InboundEvent, validateEventPayload, versionedType } from '@harbor/messaging';
+import { rejectNulCharacters } from '../http/nul-characters';
+import { SERVICE_ENV } from '@harbor/service-runtime';
+import { mapAdverseEvent } from '../fhir/adverse-event.mapper';
+import { FhirValidationError } from '../fhir/fhir-values';
+import { IntakeEnv } from '../intake.env';
+import { adverseEventOptionsFrom } from '../triggers/intake-policy';
+import { fromNativeIncident } from '../triggers/native-mappers';
+import { NormalizedTrigger } from '../triggers/normalized-trigger';
+import { RecordTrigger } from '../triggers/record-trigger.usecase';
+import { InboundIncident, InboundIncidentRecord } from './inbound-incident-record';
 
-/** `incidents.reported.v1` → the same use case the HTTP route calls. */
+/**
+ * `incidents.reported.v1` → the same use case the HTTP routes call. A record with a `resourceType` is read as
+ * a FHIR AdverseEvent, any other as the native incident. A record that is neither dead-letters at once with
+ * the fields named (EventValidationError is permanent), and the partition moves on.
+ */
 @Injectable()
-export class IncidentReportedHandler implements EventHandler<IncidentReportedV1> {
-  readonly definition = IncidentReported;
+export class IncidentReportedHandler implements EventHandler<InboundIncidentRecord> {
+  readonly definition = InboundIncident;
 
-  constructor(private readonly recordIncident: RecordIncident) {}
+  constructor(
+    private readonly recordTrigger: RecordTrigger,
+    @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
+  ) {}
 
-  async handle(event: InboundEvent<IncidentReportedV1>, manager: EntityManager): Promise<void> {
-    await this.recordIncident.execute(manager, event.payload);
+  async handle(event: InboundEvent<InboundIncidentRecord>, manager: EntityManager): Promise<void> {
+    await this.recordTrigger.execute(manager, normalizeIncidentRecord(event.payload, this.env));
+  }
+}
+
+export function normalizeIncidentRecord(record: InboundIncidentRecord, env: IntakeEnv): NormalizedTrigger {
+  rejectNulCharacters(versionedType(IncidentReported), record);
+  if (record.resourceType === undefined) return fromNativeIncident(validateEventPayload(IncidentReported, record));
+  try {
+    return mapAdverseEvent(record, adverseEventOptionsFrom(env));
+  } catch (error) {
+    if (error instanceof FhirValidationError) {
+      throw new EventValidationError('AdverseEvent', error.problems.map((problem) => `${problem.field}: ${problem.message}`));
+    }
+    throw error;
   }
 }

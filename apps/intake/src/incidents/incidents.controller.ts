@@ -1,15 +1,17 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Role, Roles } from '@harbor/auth';
 import { IncidentReported } from '@harbor/contracts';
-import { EventValidationError, validateEventPayload } from '@harbor/messaging';
-import { InvalidRequestException } from '@harbor/service-runtime';
-import { RecordIncident } from './record-incident.usecase';
+import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
+import { validateBody } from '../http/validation';
+import { fromNativeIncident } from '../triggers/native-mappers';
+import { RecordTrigger } from '../triggers/record-trigger.usecase';
 
 @Controller('v1/incidents')
+@UseGuards(BodyLimitGuard, JsonBodyGuard)
 export class IncidentsController {
   constructor(
-    private readonly recordIncident: RecordIncident,
+    private readonly recordTrigger: RecordTrigger,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
@@ -18,22 +20,8 @@ export class IncidentsController {
   @HttpCode(202)
   @Roles(Role.SourceSystem)
   async report(@Body() body: unknown) {
-    let incident;
-    try {
-      incident = validateEventPayload(IncidentReported, body);
-    } catch (error) {
-      if (error instanceof EventValidationError) {
-        throw new InvalidRequestException(error.problems.map((problem) => splitProblem(problem)));
-      }
-      throw error;
-    }
-    const valid = incident;
-    const result = await this.dataSource.transaction((manager) => this.recordIncident.execute(manager, valid));
-    return { triggerId: result.triggerId, supportRequests: result.requestIds.length };
+    const trigger = fromNativeIncident(validateBody(IncidentReported, body));
+    const result = await this.dataSource.transaction((manager) => this.recordTrigger.execute(manager, trigger));
+    return { triggerId: result.triggerId, decision: result.decision, supportRequests: result.requestIds.length };
   }
-}
-
-function splitProblem(problem: string) {
-  const separator = problem.indexOf(': ');
-  return separator < 0 ? { field: 'body', message: problem } : { field: problem.slice(0, separator), message: problem.slice(separator + 2) };
 }

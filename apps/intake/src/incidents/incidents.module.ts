@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { TriggersModule } from '../triggers/triggers.module';
 import { IncidentsController } from './incidents.controller';
 import { IncidentReportedHandler } from './incident-reported.handler';
-import { RecordIncident } from './record-incident.usecase';
 
 @Module({
+  imports: [TriggersModule],
   controllers: [IncidentsController],
-  providers: [RecordIncident, IncidentReportedHandler],
+  providers: [IncidentReportedHandler],
 })
 export class IncidentsModule {}

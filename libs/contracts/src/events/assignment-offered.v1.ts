@@ -49,6 +49,11 @@ export class AssignmentOfferedV1 {
   @IsOptional()
   @Matches(/^[a-z]{2}(-[A-Z]{2})?$/)
   language?: string;
+
+  /** Which peer-support program the offer belongs to; picks the page template (optional, added in v1). */
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,49}$/)
+  programId?: string;
 }
 
 export const AssignmentOffered = defineEvent({

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
 } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
+import { PROFESSION_GROUPS, ProfessionGroup } from '../vocabulary/case-status';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory } from '../vocabulary/triggers';
 import { IdentifierV1 } from './common';
 
@@ -18,6 +19,14 @@ export class InvolvedClinicianV1 {
   @IsString()
   @MaxLength(60)
   role?: string;
+
+  /**
+   * The clinician's profession group when the source knows it (optional, added after v1 shipped). Intake
+   * applies the program's "who is served" policy when it is given; matching applies it from the directory.
+   */
+  @IsOptional()
+  @IsIn(PROFESSION_GROUPS)
+  profession?: ProfessionGroup;
 }
 
 /**

@@ -48,6 +48,16 @@ export class SupportRequestedV1 {
 
   @IsISO8601({ strict: true })
   requestedAt: string;
+
+  /**
+   * Optional, opaque id of the triggering event (e.g. intake's trigger id), the same for every clinician named
+   * in one event: matching never asks a colleague involved in the same event to be the supporter. Absent, matching
+   * treats requests with the same trigger kind, category, occurrence time and facility as one event.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  eventKey?: string;
 }
 
 export const SupportRequested = defineEvent({

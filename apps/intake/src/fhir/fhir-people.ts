@@ -1,0 +1,117 @@
+import { NamedClinician, UnidentifiedPerson } from '../triggers/normalized-trigger';
+import { isObject, Json, objectList, optionalString, ProblemList } from './fhir-values';
+
+/** Resource types that are clinicians Harbor may support. */
+const CLINICIAN_TYPES = new Set(['Practitioner', 'PractitionerRole']);
+
+export interface PeopleOptions {
+  /** The identifier system given to a bare `Practitioner/<id>` reference, so the directory can resolve it. */
+  referenceSystem: string;
+}
+
+/** Where a person appears decides how an untyped reference is read. */
+export type Slot =
+  /** contributor, participant.actor, recorder: an untyped reference is presumed to be a clinician. */
+  | 'clinician-slot'
+  /** subject: usually the patient, so only an explicitly typed Practitioner counts. */
+  | 'subject';
+
+export type PersonResult =
+  | { kind: 'clinician'; clinician: NamedClinician }
+  | { kind: 'unidentified'; person: UnidentifiedPerson }
+  | { kind: 'not-a-clinician' };
+
+const NOT_A_CLINICIAN: PersonResult = { kind: 'not-a-clinician' };
+
+/**
+ * Reads one FHIR Reference into a clinician identifier, a triage entry, or nothing (a patient, a device).
+ * Identifiers win over references; contained resources are followed one level (PractitionerRole →
+ * Practitioner); a bare `Practitioner/123` becomes `{ system: referenceSystem, value: '123' }`. Names in
+ * contained resources are never read, and a patient's display text is never returned.
+ */
+export function resolvePerson(
+  reference: Json,
+  path: string,
+  slot: Slot,
+  contained: Map<string, Json>,
+  options: PeopleOptions,
+  problems: ProblemList,
+  depth = 0,
+): PersonResult {
+  const literal = optionalString(reference.reference, `${path}.reference`, problems);
+  const declaredType = optionalString(reference.type, `${path}.type`, problems, 200);
+  const display = optionalString(reference.display, `${path}.display`, problems, 10_000);
+  const containedTarget = literal?.startsWith('#') ? contained.get(literal.slice(1)) : undefined;
+  const type = typeOf(declaredType, literal, containedTarget);
+
+  if (type !== undefined && !CLINICIAN_TYPES.has(type)) return NOT_A_CLINICIAN;
+  if (type === undefined && slot === 'subject') return NOT_A_CLINICIAN;
+
+  const identifier = readIdentifier(reference.identifier, `${path}.identifier`, problems);
+  if (identifier) return { kind: 'clinician', clinician: { identifier } };
+
+  if (containedTarget) {
+    const fromContained = resolveContained(containedTarget, path, contained, options, problems, depth);
+    if (fromContained) return fromContained;
+  } else if (literal) {
+    const parsed = parseLiteral(literal);
+    if (parsed?.type === 'Practitioner') {
+      if (parsed.id.length > 100) problems.add(`${path}.reference`, 'has an id longer than 100 characters');
+      else return { kind: 'clinician', clinician: { identifier: { system: options.referenceSystem, value: parsed.id } } };
+    }
+  }
+  if (display && display.trim()) return { kind: 'unidentified', person: { reason: 'display-only', hint: display.trim().slice(0, 200) } };
+  if (literal) return { kind: 'unidentified', person: { reason: 'unresolvable-reference', hint: literal.slice(0, 200) } };
+  return type === undefined ? NOT_A_CLINICIAN : { kind: 'unidentified', person: { reason: 'unresolvable-reference' } };
+}
+
+function resolveContained(
+  target: Json,
+  path: string,
+  contained: Map<string, Json>,
+  options: PeopleOptions,
+  problems: ProblemList,
+  depth: number,
+): PersonResult | undefined {
+  const ownIdentifier = firstIdentifier(target.identifier, `${path}(contained).identifier`, problems);
+  if (ownIdentifier && target.resourceType === 'Practitioner') return { kind: 'clinician', clinician: { identifier: ownIdentifier } };
+  if (target.resourceType === 'PractitionerRole' && depth === 0 && isObject(target.practitioner)) {
+    const viaPractitioner = resolvePerson(target.practitioner, `${path}(contained).practitioner`, 'clinician-slot', contained, options, problems, 1);
+    if (viaPractitioner.kind === 'clinician') return viaPractitioner;
+  }
+  if (ownIdentifier) return { kind: 'clinician', clinician: { identifier: ownIdentifier } };
+  return undefined;
+}
+
+function typeOf(declared: string | undefined, literal: string | undefined, containedTarget: Json | undefined): string | undefined {
+  if (declared) return declared.replace(/^.*\//, '');
+  if (containedTarget && typeof containedTarget.resourceType === 'string') return containedTarget.resourceType;
+  if (literal && !literal.startsWith('#')) return parseLiteral(literal)?.type;
+  return undefined;
+}
+
+/** `Practitioner/123`, `https://host/fhir/Practitioner/123` or `.../Practitioner/123/_history/2`. */
+function parseLiteral(literal: string): { type: string; id: string } | undefined {
+  const match = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(literal);
+  return match ? { type: match[1], id: match[2] } : undefined;
+}
+
+/** An Identifier with both system and value, or undefined. */
+function readIdentifier(value: unknown, path: string, problems: ProblemList) {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) {
+    problems.add(path, 'must be a JSON object');
+    return undefined;
+  }
+  const system = optionalString(value.system, `${path}.system`, problems, 200);
+  const identifierValue = optionalString(value.value, `${path}.value`, problems, 100);
+  return system && identifierValue && system.trim() && identifierValue.trim() ? { system, value: identifierValue } : undefined;
+}
+
+function firstIdentifier(value: unknown, path: string, problems: ProblemList) {
+  for (const [index, candidate] of objectList(value, path, problems).entries()) {
+    const identifier = readIdentifier(candidate, `${path}[${index}]`, problems);
+    if (identifier) return identifier;
+  }
+  return undefined;
+}

@@ -1,0 +1,59 @@
+import { Body, Controller, Header, HttpCode, Inject, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { Role, Roles } from '@harbor/auth';
+import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
+import { BodyLimitGuard, FhirJsonBodyGuard } from '../http/request-guards';
+import { IntakeEnv } from '../intake.env';
+import { adverseEventOptionsFrom } from '../triggers/intake-policy';
+import { RecordTrigger } from '../triggers/record-trigger.usecase';
+import { FhirVersion, mapAdverseEvent } from './adverse-event.mapper';
+import { FhirValidationError } from './fhir-values';
+import { operationOutcome, OperationOutcomeFilter } from './operation-outcome';
+
+/**
+ * FHIR REST "create" for AdverseEvent. Harbor keeps no copy of the resource (only the trigger it implies),
+ * so it answers 202 with an OperationOutcome saying what was done, not 201 with a Location to read back.
+ */
+@Controller('fhir')
+@UseFilters(OperationOutcomeFilter)
+@UseGuards(BodyLimitGuard, FhirJsonBodyGuard)
+export class FhirController {
+  constructor(
+    private readonly recordTrigger: RecordTrigger,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
+  ) {}
+
+  @Post('AdverseEvent')
+  @HttpCode(202)
+  @Header('content-type', 'application/fhir+json; charset=utf-8')
+  @Roles(Role.SourceSystem)
+  async create(@Req() request: Request, @Body() body: unknown) {
+    const contentType = request.headers['content-type'];
+    let trigger;
+    try {
+      trigger = mapAdverseEvent(body, adverseEventOptionsFrom(this.env), fhirVersionOf(contentType));
+    } catch (error) {
+      if (error instanceof FhirValidationError) throw new InvalidRequestException(error.problems);
+      throw error;
+    }
+    const valid = trigger;
+    const result = await this.dataSource.transaction((manager) => this.recordTrigger.execute(manager, valid));
+    return operationOutcome([
+      {
+        severity: 'information',
+        code: 'informational',
+        diagnostics: `trigger ${result.triggerId}: ${result.decision}; ${result.requestIds.length} support request(s), ${result.triageIds.length} person(s) sent to triage`,
+      },
+    ]);
+  }
+}
+
+/** `application/fhir+json; fhirVersion=4.0` pins the version; otherwise it is read from the resource. */
+function fhirVersionOf(contentType: string | undefined): FhirVersion | undefined {
+  const version = /fhirVersion=([\d.]+)/i.exec(contentType ?? '')?.[1];
+  if (version?.startsWith('4.')) return 'R4';
+  if (version?.startsWith('5.')) return 'R5';
+  return undefined;
+}

@@ -1,0 +1,65 @@
+import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
+import { IntakeEnv } from '../intake.env';
+import { findNulCharacter, withoutRoot } from './nul-characters';
+
+export function parseByteSize(size: string): number {
+  const match = /^(\d+)(b|kb|mb)$/i.exec(size);
+  if (!match) throw new Error(`not a size: ${size}`);
+  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[match[2].toLowerCase() as 'b' | 'kb' | 'mb'];
+  return Number(match[1]) * unit;
+}
+
+/**
+ * INTAKE_BODY_LIMIT on intake's own routes, and no NUL characters anywhere in the body (Postgres cannot store
+ * them: refused with 422 naming the field rather than failing as a 500). The shared body parser enforces the same limit when the service
+ * runs from main.ts; this guard enforces it wherever the app is embedded (tests) and lets each route answer
+ * 413 in its own error format (OperationOutcome on /fhir).
+ */
+@Injectable()
+export class BodyLimitGuard implements CanActivate {
+  private readonly limit: number;
+
+  constructor(@Inject(SERVICE_ENV) env: IntakeEnv) {
+    this.limit = parseByteSize(env.INTAKE_BODY_LIMIT);
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<Request>();
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (length > this.limit) throw new HttpException(`The request body must be at most ${this.limit} bytes.`, HttpStatus.PAYLOAD_TOO_LARGE);
+    const nul = findNulCharacter(request.body);
+    if (nul) throw new InvalidRequestException([{ field: withoutRoot(nul), message: 'must not contain NUL characters' }]);
+    return true;
+  }
+}
+
+/** Whether a Content-Type header names one of the media types given (parameters ignored). */
+export function isMediaType(contentType: string | undefined, accepted: string[]): boolean {
+  return accepted.includes((contentType ?? '').split(';')[0].trim().toLowerCase());
+}
+
+/** Native routes take JSON only; anything else answers 415 before the body is validated. */
+@Injectable()
+export class JsonBodyGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<Request>();
+    if (!isMediaType(request.headers['content-type'], ['application/json'])) {
+      throw new HttpException('Send the body as application/json.', HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+    }
+    return true;
+  }
+}
+
+/** The FHIR route takes FHIR JSON (application/json too); FHIR XML is not supported and answers 415. */
+@Injectable()
+export class FhirJsonBodyGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<Request>();
+    if (!isMediaType(request.headers['content-type'], ['application/fhir+json', 'application/json+fhir', 'application/json'])) {
+      throw new HttpException('Send the AdverseEvent as application/fhir+json (FHIR XML is not supported).', HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+    }
+    return true;
+  }
+}

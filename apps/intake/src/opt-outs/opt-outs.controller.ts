@@ -1,0 +1,41 @@
+import { Body, Controller, Delete, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Role, Roles } from '@harbor/auth';
+import { InvalidRequestException } from '@harbor/service-runtime';
+import { ClinicianIdentifierDto } from '../http/identifier.dto';
+import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
+
+/**
+ * The opt-out registry: a clinician on it gets no proactive outreach (incidents, claim notices, colleague
+ * referrals, triage assignments); a self-referral still works. Only the identifier and the time are kept,
+ * and there is deliberately no route that lists who opted out.
+ */
+@Controller('v1/opt-outs')
+export class OptOutsController {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  @Post()
+  @HttpCode(204)
+  @Roles(Role.ProgramAdmin, Role.SourceSystem)
+  @UseGuards(BodyLimitGuard, JsonBodyGuard)
+  async optOut(@Body() body: ClinicianIdentifierDto): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO "intake"."opt_outs" ("identifier_system", "identifier_value") VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [body.identifier.system, body.identifier.value],
+    );
+  }
+
+  /** `DELETE /v1/opt-outs?system=…&value=…` (identifier systems are URIs, awkward in a path). */
+  @Delete()
+  @HttpCode(204)
+  @Roles(Role.ProgramAdmin, Role.SourceSystem)
+  async optIn(@Query('system') system?: string, @Query('value') value?: string): Promise<void> {
+    const usable = (text: unknown, max: number) => typeof text === 'string' && text.length > 0 && text.length <= max && !text.includes('\u0000');
+    const problems = [
+      ...(usable(system, 200) ? [] : [{ field: 'system', message: 'is required (at most 200 characters)' }]),
+      ...(usable(value, 100) ? [] : [{ field: 'value', message: 'is required (at most 100 characters)' }]),
+    ];
+    if (problems.length > 0) throw new InvalidRequestException(problems);
+    await this.dataSource.query(`DELETE FROM "intake"."opt_outs" WHERE "identifier_system" = $1 AND "identifier_value" = $2`, [system, value]);
+  }
+}

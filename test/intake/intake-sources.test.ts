@@ -1,0 +1,300 @@
+import { Role } from '@harbor/auth';
+import { HarborHarness } from '../support/harbor-harness';
+import { readTopic, waitFor } from '../support/infrastructure';
+import { HL7_ADVERSE_EVENT_EXAMPLES } from './fixtures/hl7-adverse-events';
+import {
+  clinicianRows, freshId, jsonOf, nativeIncident, NPI, post, publish, REF_SYSTEM, supportRequestsFor, waitForClinician,
+} from './intake-helpers';
+
+/** Every source intake reads, through real Kafka and Postgres: FHIR R4/R5, native incidents, claim notices, referrals. */
+describe('intake sources', () => {
+  let harbor: HarborHarness;
+
+  beforeAll(async () => {
+    harbor = await HarborHarness.start({ services: ['intake'], serviceEnv: { intake: { INTAKE_BODY_LIMIT: '16kb', KAFKA_RETRY_ATTEMPTS: '2' } } });
+  });
+
+  afterAll(async () => {
+    await harbor?.stop();
+  });
+
+  describe('FHIR AdverseEvent on incidents.reported.v1', () => {
+    it('R4: contributors by identifier and by reference become support requests; the patient does not', async () => {
+      const [npi, ref] = [freshId('npi'), freshId('ref')];
+      const resource = {
+        resourceType: 'AdverseEvent',
+        id: freshId('ae'),
+        actuality: 'actual',
+        category: [{ coding: [{ code: 'wrong-dose' }] }],
+        subject: { reference: 'Patient/p1', display: 'A Patient' },
+        date: '2026-11-20T08:00:00Z',
+        severity: { coding: [{ code: 'moderate' }] },
+        contributor: [{ identifier: { system: NPI, value: npi } }, { reference: `Practitioner/${ref}` }, { reference: 'Device/pump' }],
+      };
+      await publish(harbor, 'incidents.reported.v1', [{ value: JSON.stringify(resource) }]);
+      await waitForClinician(harbor, NPI, npi);
+      await waitForClinician(harbor, REF_SYSTEM, ref);
+      const [request] = await supportRequestsFor(harbor, npi);
+      expect(request).toMatchObject({
+        clinician: { system: NPI, value: npi },
+        trigger: { kind: 'incident', category: 'medication-error', harmLevel: 'moderate', occurredAt: '2026-11-20T08:00:00.000Z' },
+        facility: 'unspecified',
+      });
+      expect(await supportRequestsFor(harbor, ref)).toHaveLength(1);
+    });
+
+    it('R5: participant actors and a Practitioner subject (staff harmed); re-sent with a new participant adds only that one', async () => {
+      const [harmed, first, added] = [freshId('harmed'), freshId('p'), freshId('p')];
+      const resource = {
+        resourceType: 'AdverseEvent',
+        identifier: [{ system: 'urn:ehr:ae', value: freshId('ae') }],
+        status: 'completed',
+        actuality: 'actual',
+        code: { coding: [{ system: 'http://snomed.info/sct', code: '52684005' }] },
+        subject: { reference: `Practitioner/${harmed}` },
+        occurrenceDateTime: '2026-11-21T22:10:00Z',
+        seriousness: { coding: [{ code: 'serious' }] },
+        location: { reference: 'Location/north' },
+        participant: [{ actor: { reference: `Practitioner/${first}` } }],
+      };
+      await publish(harbor, 'incidents.reported.v1', [{ value: JSON.stringify(resource) }]);
+      await waitForClinician(harbor, REF_SYSTEM, first);
+      await publish(harbor, 'incidents.reported.v1', [
+        { value: JSON.stringify({ ...resource, participant: [...resource.participant, { actor: { reference: `Practitioner/${added}` } }] }) },
+      ]);
+      await waitForClinician(harbor, REF_SYSTEM, added);
+      const eventKeys = new Set<unknown>();
+      for (const value of [harmed, first, added]) {
+        const requests = await supportRequestsFor(harbor, value);
+        expect(requests).toHaveLength(1);
+        expect(requests[0]).toMatchObject({ trigger: { category: 'staff-assault', harmLevel: 'severe' }, facility: 'north' });
+        eventKeys.add(requests[0].eventKey);
+      }
+      // One event, one opaque key for matching (never the source's own id).
+      expect(eventKeys.size).toBe(1);
+      expect([...eventKeys][0]).toMatch(/^[0-9a-f-]{36}$/);
+      const { rows } = await harbor.db.query(`SELECT count(*)::int AS n FROM "intake"."triggers" WHERE "source_event_id" = $1`, [
+        `urn:ehr:ae|${resource.identifier[0].value}`,
+      ]);
+      expect(rows[0].n).toBe(1);
+    });
+
+    it('a potential event (near miss) is recorded without outreach', async () => {
+      const value = freshId('near');
+      await publish(harbor, 'incidents.reported.v1', [
+        { value: JSON.stringify({ resourceType: 'AdverseEvent', id: freshId('ae'), actuality: 'potential', contributor: [{ reference: `Practitioner/${value}` }] }) },
+      ]);
+      const [row] = await waitForClinician(harbor, REF_SYSTEM, value);
+      expect(row).toMatchObject({ decision: 'below-harm-threshold', request_id: null });
+    });
+
+    it('a near miss updated to an actual harmful event reaches out then, once; a further re-send changes nothing', async () => {
+      const value = freshId('upgrade');
+      const base = { resourceType: 'AdverseEvent', id: freshId('ae'), contributor: [{ reference: `Practitioner/${value}` }] };
+      const fhir = { contentType: 'application/fhir+json' };
+      expect((await post(harbor, '/fhir/AdverseEvent', { ...base, actuality: 'potential' }, fhir)).status).toBe(202);
+      expect((await clinicianRows(harbor, REF_SYSTEM, value)).map((row) => row.decision)).toEqual(['below-harm-threshold']);
+      const actual = { ...base, actuality: 'actual', severity: { coding: [{ code: 'severe' }] } };
+      expect((await post(harbor, '/fhir/AdverseEvent', actual, fhir)).status).toBe(202);
+      expect((await post(harbor, '/fhir/AdverseEvent', actual, fhir)).status).toBe(202);
+      expect((await clinicianRows(harbor, REF_SYSTEM, value)).map((row) => row.decision)).toEqual(['outreach']);
+      expect(await supportRequestsFor(harbor, value)).toEqual([expect.objectContaining({ trigger: expect.objectContaining({ harmLevel: 'severe' }) })]);
+    });
+
+    it('every HL7 example is accepted or triaged over HTTP, none rejected', async () => {
+      for (const example of HL7_ADVERSE_EVENT_EXAMPLES) {
+        const response = await post(harbor, '/fhir/AdverseEvent', { ...example.resource, meta: { source: freshId('hl7') } }, { contentType: 'application/fhir+json' });
+        expect({ name: example.name, status: response.status }).toEqual({ name: example.name, status: 202 });
+        expect(response.headers.get('content-type')).toContain('application/fhir+json');
+        const outcome = await jsonOf(response);
+        expect(outcome.resourceType).toBe('OperationOutcome');
+        expect(outcome.issue[0].diagnostics).toMatch(/(1|2) support request\(s\)|[1-9] person\(s\) sent to triage|below-harm-threshold/);
+      }
+    });
+  });
+
+  describe('triage', () => {
+    it('display-only people wait in the queue; assign requests support and erases the text, dismiss erases it too', async () => {
+      const eventId = freshId('ae');
+      const response = await post(
+        harbor,
+        '/fhir/AdverseEvent',
+        {
+          resourceType: 'AdverseEvent',
+          id: eventId,
+          status: 'completed',
+          actuality: 'actual',
+          occurrenceDateTime: '2026-11-22T10:00:00Z',
+          outcome: [{ coding: [{ code: 'fatal' }] }],
+          participant: [{ actor: { display: `Night nurse ${eventId}` } }, { actor: { display: `Resident ${eventId}` } }],
+        },
+        { contentType: 'application/fhir+json' },
+      );
+      expect(response.status).toBe(202);
+      const list = await harbor.request('intake', '/v1/triage', { role: Role.ProgramAdmin });
+      expect(list.status).toBe(200);
+      const items = (await jsonOf(list)).items.filter((item: { displayText: string }) => item.displayText?.endsWith(eventId));
+      expect(items.map((item: { displayText: string }) => item.displayText).sort()).toEqual([`Night nurse ${eventId}`, `Resident ${eventId}`]);
+      expect(items[0]).toMatchObject({ reason: 'display-only', kind: 'incident', category: 'unexpected-death', harmLevel: 'death' });
+
+      const nurse = items.find((item: { displayText: string }) => item.displayText.startsWith('Night nurse'));
+      const resident = items.find((item: { displayText: string }) => item.displayText.startsWith('Resident'));
+      const value = freshId('assigned');
+      const assign = await post(harbor, `/v1/triage/${nurse.id}/assign`, { identifier: { system: NPI, value } }, { role: Role.ProgramAdmin });
+      expect(assign.status).toBe(200);
+      expect(await jsonOf(assign)).toEqual({ decision: 'outreach', supportRequested: true });
+      expect(await supportRequestsFor(harbor, value)).toEqual([expect.objectContaining({ trigger: expect.objectContaining({ category: 'unexpected-death', harmLevel: 'death' }) })]);
+
+      const dismiss = await harbor.request('intake', `/v1/triage/${resident.id}/dismiss`, { role: Role.ProgramAdmin, method: 'POST' });
+      expect(dismiss.status).toBe(204);
+      const again = await post(harbor, `/v1/triage/${nurse.id}/assign`, { identifier: { system: NPI, value } }, { role: Role.ProgramAdmin });
+      expect(again.status).toBe(409);
+
+      const { rows } = await harbor.db.query(`SELECT "status", "display_text" FROM "intake"."triage_items" WHERE "id" = ANY($1) ORDER BY "status"`, [[nurse.id, resident.id]]);
+      expect(rows).toEqual([{ status: 'assigned', display_text: null }, { status: 'dismissed', display_text: null }]);
+
+      // Re-sending the same event does not reopen what staff resolved.
+      await post(harbor, '/fhir/AdverseEvent', { resourceType: 'AdverseEvent', id: eventId, status: 'completed', participant: [{ actor: { display: `Night nurse ${eventId}` } }] }, { contentType: 'application/fhir+json' });
+      const open = (await jsonOf(await harbor.request('intake', '/v1/triage', { role: Role.ProgramAdmin }))).items.filter((item: { displayText: string }) => item.displayText?.endsWith(eventId));
+      expect(open).toEqual([]);
+    });
+
+    it('only program admins see the queue', async () => {
+      expect((await harbor.request('intake', '/v1/triage', { role: Role.SourceSystem })).status).toBe(403);
+      expect((await harbor.request('intake', '/v1/triage')).status).toBe(401);
+    });
+  });
+
+  describe('lawsuits.notified.v1 and POST /v1/lawsuits', () => {
+    const notice = (value: string, extra: Record<string, unknown> = {}) => ({
+      source: 'risk-mgmt',
+      noticeId: freshId('CLM'),
+      receivedAt: '2026-11-25T09:00:00Z',
+      kind: 'notice-of-intent',
+      namedClinicians: [{ identifier: { system: NPI, value } }],
+      facility: 'general',
+      plaintiff: 'never stored',
+      ...extra,
+    });
+
+    it('a claim notice on Kafka always leads to outreach; the same notice twice pages once', async () => {
+      const value = freshId('sued');
+      const record = JSON.stringify(notice(value));
+      await publish(harbor, 'lawsuits.notified.v1', [{ value: record }, { value: record }]);
+      await waitForClinician(harbor, NPI, value);
+      await waitFor(async () => (await supportRequestsFor(harbor, value)).length === 1, 'the support request');
+      const [request] = await supportRequestsFor(harbor, value);
+      expect(request).toMatchObject({ trigger: { kind: 'lawsuit', category: 'notice-of-intent', occurredAt: '2026-11-25T09:00:00.000Z' } });
+      expect(request.trigger).not.toHaveProperty('harmLevel');
+    });
+
+    it('over HTTP, with 422 naming the fields of a bad notice', async () => {
+      const value = freshId('sued');
+      const ok = await post(harbor, '/v1/lawsuits', notice(value, { kind: 'deposition' }));
+      expect(ok.status).toBe(202);
+      expect(await jsonOf(ok)).toMatchObject({ decision: 'outreach', supportRequests: 1 });
+      const bad = await post(harbor, '/v1/lawsuits', { source: 'risk-mgmt', noticeId: 'x', kind: 'rumour', namedClinicians: [] });
+      expect(bad.status).toBe(422);
+      expect(bad.headers.get('content-type')).toContain('application/problem+json');
+      const fields = (await jsonOf(bad)).errors.map((error: { field: string }) => error.field);
+      expect(fields).toEqual(expect.arrayContaining(['receivedAt', 'kind', 'namedClinicians', 'facility']));
+    });
+  });
+
+  describe('referrals, opt-outs and the cooldown', () => {
+    it('an opted-out clinician gets no proactive outreach, but a self-referral still works', async () => {
+      const value = freshId('optout');
+      expect((await post(harbor, '/v1/opt-outs', { identifier: { system: NPI, value } }, { role: Role.ProgramAdmin })).status).toBe(204);
+
+      expect((await post(harbor, '/v1/incidents', nativeIncident([value]))).status).toBe(202);
+      expect((await post(harbor, '/v1/referrals', { referredBy: 'colleague', clinician: { system: NPI, value }, facility: 'general' })).status).toBe(202);
+      expect((await clinicianRows(harbor, NPI, value)).map((row) => row.decision)).toEqual(['opted-out', 'opted-out']);
+      expect(await supportRequestsFor(harbor, value)).toEqual([]);
+
+      const self = await post(harbor, '/v1/referrals', { referredBy: 'self', clinician: { system: NPI, value }, facility: 'general', referralId: 'portal-1' });
+      expect(self.status).toBe(202);
+      expect(await supportRequestsFor(harbor, value)).toEqual([expect.objectContaining({ trigger: expect.objectContaining({ kind: 'referral', category: 'self-referral' }) })]);
+      // The same referral retried is recorded once.
+      await post(harbor, '/v1/referrals', { referredBy: 'self', clinician: { system: NPI, value }, facility: 'general', referralId: 'portal-1' });
+      expect(await supportRequestsFor(harbor, value)).toHaveLength(1);
+
+      const optIn = await harbor.request('intake', `/v1/opt-outs?system=${encodeURIComponent(NPI)}&value=${value}`, { role: Role.ProgramAdmin, method: 'DELETE' });
+      expect(optIn.status).toBe(204);
+      const { rows } = await harbor.db.query(`SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_value" = $1`, [value]);
+      expect(rows).toEqual([]);
+    });
+
+    it('a second trigger within the cooldown is absorbed by the open case', async () => {
+      const value = freshId('busy');
+      expect((await post(harbor, '/v1/incidents', nativeIncident([value]))).status).toBe(202);
+      expect((await post(harbor, '/v1/incidents', nativeIncident([value], { category: 'unexpected-death', harmLevel: 'death' }))).status).toBe(202);
+      expect((await clinicianRows(harbor, NPI, value)).map((row) => row.decision)).toEqual(['outreach', 'absorbed']);
+      expect(await supportRequestsFor(harbor, value)).toHaveLength(1);
+    });
+
+    it('a referral carries no free text: unknown fields answer 422 naming them', async () => {
+      const response = await post(harbor, '/v1/referrals', { referredBy: 'manager', clinician: { system: NPI, value: 'x' }, facility: 'general', note: 'free text' });
+      expect(response.status).toBe(422);
+      expect((await jsonOf(response)).errors).toEqual([expect.objectContaining({ field: 'note' })]);
+    });
+  });
+
+  describe('bad input', () => {
+    it('Kafka: each bad record goes to the DLQ with its reason, and the next record is processed', async () => {
+      const good = freshId('after-bad');
+      await publish(harbor, 'incidents.reported.v1', [
+        { key: 'same', value: '{not json' },
+        { key: 'same', value: JSON.stringify({ resourceType: 'Patient', id: 'p1' }) },
+        { key: 'same', value: JSON.stringify({ resourceType: 'AdverseEvent', id: 'a1', contributor: 'Practitioner/1' }) },
+        { key: 'same', value: JSON.stringify({ source: 'rl-datix', sourceEventId: 'x', harmLevel: 'catastrophic' }) },
+        { key: 'same', value: JSON.stringify(nativeIncident([good])) },
+      ]);
+      await waitForClinician(harbor, NPI, good);
+      const dead = await readTopic(`${harbor.topic('incidents.reported.v1')}.dlq`, 4);
+      const reasons = dead.map((message) => [message.headers?.dlq_error_class?.toString(), message.headers?.dlq_error_message?.toString()]);
+      expect(reasons).toEqual([
+        ['MalformedMessageError', expect.stringContaining('not valid JSON')],
+        ['EventValidationError', expect.stringContaining('resourceType: must be AdverseEvent')],
+        ['EventValidationError', expect.stringContaining('contributor: must be a JSON object')],
+        ['EventValidationError', expect.stringMatching(/occurredAt.*harmLevel.*facility.*involvedClinicians/s)],
+      ]);
+      expect(dead[0].value?.toString()).toBe('{not json');
+    });
+
+    it('FHIR route: 415, 413, 422 and 401 as OperationOutcome naming the field', async () => {
+      const xml = await post(harbor, '/fhir/AdverseEvent', '<AdverseEvent xmlns="http://hl7.org/fhir"/>', { contentType: 'application/fhir+xml' });
+      expect(xml.status).toBe(415);
+      expect((await jsonOf(xml)).issue[0]).toMatchObject({ severity: 'error', code: 'not-supported' });
+
+      const big = await post(harbor, '/fhir/AdverseEvent', { resourceType: 'AdverseEvent', id: 'big', padding: 'x'.repeat(20_000) }, { contentType: 'application/fhir+json' });
+      expect(big.status).toBe(413);
+      expect((await jsonOf(big)).issue[0].code).toBe('too-costly');
+
+      const invalid = await post(harbor, '/fhir/AdverseEvent', { resourceType: 'AdverseEvent', id: 'bad', date: 'yesterday', contributor: ['x'] }, { contentType: 'application/fhir+json' });
+      expect(invalid.status).toBe(422);
+      const outcome = await jsonOf(invalid);
+      expect(outcome.resourceType).toBe('OperationOutcome');
+      expect(outcome.issue.map((issue: { expression: string[] }) => issue.expression[0])).toEqual(['AdverseEvent.date', 'AdverseEvent.contributor[0]']);
+
+      const wrongType = await post(harbor, '/fhir/AdverseEvent', { resourceType: 'Observation', id: 'o' }, { contentType: 'application/fhir+json' });
+      expect(wrongType.status).toBe(422);
+      expect((await jsonOf(wrongType)).issue[0].expression).toEqual(['AdverseEvent.resourceType']);
+
+      // Malformed JSON is refused by the shared body parser, before the route (so as problem+json; see docs/intake.md).
+      expect((await post(harbor, '/fhir/AdverseEvent', '{"resourceType":', { contentType: 'application/fhir+json' })).status).toBe(400);
+
+      const anonymous = await fetch(`${harbor.urls.intake}/fhir/AdverseEvent`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: '{}' });
+      expect(anonymous.status).toBe(401);
+      expect((await jsonOf(anonymous)).resourceType).toBe('OperationOutcome');
+    });
+
+    it('native routes: 415 for another media type, 413 over the limit, 400 for malformed JSON', async () => {
+      expect((await post(harbor, '/v1/incidents', 'source=x', { contentType: 'application/x-www-form-urlencoded' })).status).toBe(415);
+      expect((await post(harbor, '/v1/lawsuits', 'hello', { contentType: 'text/plain' })).status).toBe(415);
+      const big = await post(harbor, '/v1/incidents', nativeIncident(['x'], { padding: 'y'.repeat(20_000) }));
+      expect(big.status).toBe(413);
+      expect(big.headers.get('content-type')).toContain('application/problem+json');
+      expect((await post(harbor, '/v1/incidents', '{"source":')).status).toBe(400);
+    });
+  });
+});

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { ServiceEnv, toInt } from '@harbor/config';
+import { NotDevelopmentDefaultInProduction, ServiceEnv, toInt } from '@harbor/config';
 
 export class ReportingEnv extends ServiceEnv {
   /** 0 picks any free port (used by tests). */
@@ -16,6 +16,7 @@ export class ReportingEnv extends ServiceEnv {
    */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
+  @NotDevelopmentDefaultInProduction('harbor-development-reporting-key')
   REPORTING_HASH_KEY = 'harbor-development-reporting-key';
 
   /** Minimum cell size: no published count between 1 and k-1, no statistic from fewer than k cases. */
@@ -24,4 +25,21 @@ export class ReportingEnv extends ServiceEnv {
   @Min(2)
   @Max(100)
   REPORTING_MIN_CELL_SIZE = 11;
+
+  /**
+   * How often (seconds) the protected period releases are published to support.metrics.v1; 0 turns
+   * publication off. With several replicas one publishes per interval (a row lock decides).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(604800)
+  REPORTING_PUBLISH_INTERVAL_SECONDS = 3600;
+
+  /** Calendar years published each time: the current year and the ones before it (1 = current only). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  REPORTING_PUBLISH_YEARS = 2;
 }

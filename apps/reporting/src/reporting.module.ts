@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { CaseLifecycle } from '@harbor/contracts';
+import { CaseLifecycle, SupportMetrics } from '@harbor/contracts';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { CaseLifecycleHandler } from './facts/case-lifecycle.handler';
 import { FactsModule } from './facts/facts.module';
 import { ReportingCaseFacts1764000000400 } from './migrations/1764000000400-reporting-case-facts';
+import { ReportingCaseOutcomes1764000000600 } from './migrations/1764000000600-reporting-case-outcomes';
 import { ReportingEnv } from './reporting.env';
 
 @Module({})
@@ -18,8 +19,8 @@ export class ReportingModule {
           schema: 'reporting',
           env,
           logger,
-          migrations: [ReportingCaseFacts1764000000400],
-          producesTo: [],
+          migrations: [ReportingCaseFacts1764000000400, ReportingCaseOutcomes1764000000600],
+          producesTo: [SupportMetrics.topic],
           consumes: [{ topic: CaseLifecycle.topic, handlers: [CaseLifecycleHandler] }],
         }),
         FactsModule,

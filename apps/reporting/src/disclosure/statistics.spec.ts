@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { median, publishCount, publishStatistic } from './disclosure-control';
+import { median, percentile, publishCount, publishPercentage, publishStatistic } from './statistics';
 
-const SUPPRESSED = { value: null, suppressed: true };
+const SUPPRESSED = { value: null, suppressed: true as const };
 
 describe('publishCount', () => {
   it('publishes zero: it identifies no one', () => {
@@ -106,5 +106,38 @@ describe('median', () => {
         expect(values.filter((value) => value >= m).length * 2).toBeGreaterThanOrEqual(values.length);
       }),
     );
+  });
+});
+
+describe('percentile', () => {
+  it('uses the nearest rank', () => {
+    expect(percentile([], 90)).toBeNull();
+    expect(percentile([5], 90)).toBe(5);
+    expect(percentile(Array.from({ length: 10 }, (_, i) => i + 1), 90)).toBe(9);
+    expect(percentile(Array.from({ length: 11 }, (_, i) => 11 - i), 90)).toBe(10);
+  });
+
+  it('property: at least p% of values are <= the percentile, and it is one of the values', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 100 }), fc.integer({ min: 1, max: 100 }), (values, p) => {
+        const value = percentile(values, p) as number;
+        expect(values).toContain(value);
+        expect(values.filter((v) => v <= value).length * 100).toBeGreaterThanOrEqual(p * values.length);
+      }),
+    );
+  });
+});
+
+describe('publishPercentage', () => {
+  const shown = (value: number) => ({ value, suppressed: false as const });
+  it('publishes a ratio of published counts with a denominator of at least k', () => {
+    expect(publishPercentage(shown(11), shown(22), 11)).toEqual({ value: 50, suppressed: false });
+    expect(publishPercentage(shown(0), shown(12), 11)).toEqual({ value: 0, suppressed: false });
+  });
+
+  it('suppresses when either count is suppressed or the denominator is below k', () => {
+    expect(publishPercentage(SUPPRESSED, shown(40), 11)).toEqual(SUPPRESSED);
+    expect(publishPercentage(shown(11), SUPPRESSED, 11)).toEqual(SUPPRESSED);
+    expect(publishPercentage(shown(0), shown(0), 11)).toEqual(SUPPRESSED);
   });
 });

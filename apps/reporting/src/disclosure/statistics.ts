@@ -17,3 +17,20 @@ export function median(values: number[]): number | null {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/** Nearest-rank percentile (p in 0..100]: the smallest value with at least p% of values at or below it. */
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1];
+}
+
+/**
+ * A percentage is published only when it is a ratio of two published counts and the denominator is at
+ * least k: it then carries nothing a reader could not compute from the table already.
+ */
+export function publishPercentage(numerator: Published, denominator: Published, minCellSize: number): Published {
+  if (numerator.suppressed || denominator.suppressed || denominator.value < minCellSize) return { value: null, suppressed: true };
+  return { value: Math.round((1000 * numerator.value) / denominator.value) / 10, suppressed: false };
+}

@@ -10,3 +10,12 @@ export function truncateToHour(iso: string): Date {
   date.setUTCMinutes(0, 0, 0);
   return date;
 }
+
+/**
+ * HMAC of a supporter id under the same configured key, in its own domain ("supporter:"), so a supporter
+ * key can never equal a case key. The director recognises supporters by giving their ids to the
+ * recognition route, which hashes them the same way; no mapping back is stored.
+ */
+export function supporterKey(hashKey: string, supporterId: string): string {
+  return createHmac('sha256', hashKey).update(`supporter:${supporterId}`).digest('base64url');
+}

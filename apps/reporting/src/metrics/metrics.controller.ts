@@ -1,22 +1,18 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Role, Roles } from '@harbor/auth';
-import { SERVICE_ENV } from '@harbor/service-runtime';
+import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
+import { Published } from '../disclosure/statistics';
 import { ReportingEnv } from '../reporting.env';
-import { median, publishCount, publishStatistic } from './disclosure-control';
+import { loadFacts } from './fact-store';
+import { parseMonth } from './periods';
+import { buildReport, Report, ReleaseBook } from './report';
+import { ReportQueryDto, SummaryQueryDto } from './report.dto';
+import { reportToCsv } from './report-csv';
 
-export class SummaryQuery {
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
+const MAX_YEARS = 10;
 
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-}
-
-/** Program totals for quality & safety, with small-cell suppression applied to every number. */
+/** Program metrics for quality & safety: views of the protected releases, never raw counts. */
 @Controller('v1/metrics')
 export class MetricsController {
   constructor(
@@ -24,26 +20,83 @@ export class MetricsController {
     @Inject(SERVICE_ENV) private readonly env: ReportingEnv,
   ) {}
 
+  @Get('report')
+  @Roles(Role.QsAnalyst, Role.ProgramDirector)
+  async report(@Query() query: ReportQueryDto): Promise<Report> {
+    return this.buildReport(query);
+  }
+
+  @Get('report.csv')
+  @Roles(Role.QsAnalyst, Role.ProgramDirector)
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="harbor-metrics.csv"')
+  async csv(@Query() query: ReportQueryDto): Promise<string> {
+    return reportToCsv(await this.buildReport(query));
+  }
+
+  /** Program totals over whole calendar years, added up from the published periods only. */
   @Get('summary')
   @Roles(Role.QsAnalyst, Role.ProgramDirector)
-  async summary(@Query() query: SummaryQuery) {
-    const rows: { requested_hour: Date | null; accepted_hour: Date | null; escalated_hour: Date | null; offers: number; minutes_to_accept: number | null }[] =
-      await this.dataSource.query(
-        `SELECT "requested_hour", "accepted_hour", "escalated_hour", "offers", "minutes_to_accept" FROM "reporting"."case_facts"
-         WHERE ($1::timestamptz IS NULL OR "requested_hour" >= $1) AND ($2::timestamptz IS NULL OR "requested_hour" < $2)`,
-        [query.from ?? null, query.to ?? null],
-      );
-    const k = this.env.REPORTING_MIN_CELL_SIZE;
-    const accepted = rows.filter((row) => row.accepted_hour);
-    const acceptMinutes = accepted.map((row) => row.minutes_to_accept).filter((value): value is number => value !== null);
-    return {
-      minCellSize: k,
-      period: { from: query.from ?? null, to: query.to ?? null },
-      cases: publishCount(rows.length, k),
-      offered: publishCount(rows.filter((row) => row.offers > 0).length, k),
-      accepted: publishCount(accepted.length, k),
-      escalated: publishCount(rows.filter((row) => row.escalated_hour).length, k),
-      medianMinutesEventToAccept: publishStatistic(median(acceptMinutes), acceptMinutes.length, k),
+  async summary(@Query() query: SummaryQueryDto) {
+    const now = new Date();
+    const fromYear = query.from ? Number(query.from.slice(0, 4)) : now.getUTCFullYear();
+    const toYear = query.to ? Number(query.to.slice(0, 4)) : Math.max(fromYear, now.getUTCFullYear());
+    this.checkYears(fromYear, toYear, 'to');
+    const report = buildReport(new ReleaseBook(await loadFacts(this.dataSource, fromYear, toYear), this.env.REPORTING_MIN_CELL_SIZE), {
+      from: new Date(Date.UTC(fromYear, 0, 1)),
+      to: new Date(Date.UTC(toYear + 1, 0, 1)),
+      granularity: 'year',
+      place: 'all',
+      grouping: 'outreach',
+    });
+    const total = (column: string): Published => {
+      let sum = 0;
+      for (const period of report.periods) {
+        const cell = period.rows[0]?.cells[column] ?? { value: 0, suppressed: false };
+        if (cell.suppressed) return { value: null, suppressed: true };
+        sum += cell.value;
+      }
+      return { value: sum, suppressed: false };
     };
+    const single = report.periods.length === 1 && !report.periods[0].derived ? report.periods[0].rows[0]?.statistics : null;
+    return {
+      minCellSize: this.env.REPORTING_MIN_CELL_SIZE,
+      period: { from: `${fromYear}-01-01T00:00:00.000Z`, to: `${toYear + 1}-01-01T00:00:00.000Z` },
+      cases: total('cases'),
+      offered: total('outreach:offered'),
+      accepted: total('supporter:accepted'),
+      reached: total('reached:yes'),
+      medianMinutesOfferToAccept: single?.medianMinutesOfferToAccept ?? { value: null, suppressed: true },
+    };
+  }
+
+  private async buildReport(query: ReportQueryDto): Promise<Report> {
+    const now = new Date();
+    const from = query.from ? parseMonth(query.from) : new Date(Date.UTC(now.getUTCFullYear() - 1, 0, 1));
+    const lastMonth = query.to ? parseMonth(query.to) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const to = new Date(Date.UTC(lastMonth.getUTCFullYear(), lastMonth.getUTCMonth() + 1, 1));
+    if (to <= from) throw new InvalidRequestException([{ field: 'to', message: 'must not be before from' }]);
+    this.checkYears(from.getUTCFullYear(), lastMonth.getUTCFullYear(), 'from');
+    const grouping = query.groupBy ?? 'kind';
+    if (query.category && grouping !== 'category') {
+      throw new InvalidRequestException([
+        { field: 'category', message: 'applies only with groupBy=category: other cross-tabulations of a category are not released' },
+      ]);
+    }
+    const facts = await loadFacts(this.dataSource, from.getUTCFullYear(), lastMonth.getUTCFullYear());
+    return buildReport(new ReleaseBook(facts, this.env.REPORTING_MIN_CELL_SIZE), {
+      from,
+      to,
+      granularity: query.granularity ?? 'month',
+      place: query.place ?? 'facility',
+      facility: query.facility,
+      grouping,
+      category: query.category,
+    });
+  }
+
+  private checkYears(fromYear: number, toYear: number, field: string) {
+    if (toYear < fromYear) throw new InvalidRequestException([{ field, message: 'must not be before from' }]);
+    if (toYear - fromYear >= MAX_YEARS) throw new InvalidRequestException([{ field, message: `covers more than ${MAX_YEARS} calendar years` }]);
   }
 }

@@ -1,0 +1,158 @@
+import fc from 'fast-check';
+import { buildCrossTable, CrossRecord, DimensionNode } from './cross-table';
+import { determinedEntries, hiddenSumGivesAway, LinkedTable, protectTable, Relation } from './linked-table';
+import { attack } from './recovery-attack';
+
+/** Rows r0..r{n-1}, columns c0..c{m-1}, then row totals, column totals and the grand total. */
+function twoWay(cells: number[][]): LinkedTable & { at: (r: number, c: number) => number } {
+  const rows = cells.length;
+  const cols = cells[0].length;
+  const width = cols + 1;
+  const at = (r: number, c: number) => r * width + c;
+  const values = new Array<number>((rows + 1) * width).fill(0);
+  cells.forEach((row, r) => row.forEach((value, c) => {
+    values[at(r, c)] = value;
+    values[at(r, cols)] += value;
+    values[at(rows, c)] += value;
+    values[at(rows, cols)] += value;
+  }));
+  const relations: Relation[] = [];
+  for (let r = 0; r <= rows; r++) relations.push({ total: at(r, cols), parts: Array.from({ length: cols }, (_, c) => at(r, c)) });
+  for (let c = 0; c <= cols; c++) relations.push({ total: at(rows, c), parts: Array.from({ length: rows }, (_, r) => at(r, c)) });
+  return { values, relations, at };
+}
+
+const publishedOf = (table: LinkedTable, suppressed: boolean[]) => table.values.map((value, i) => (suppressed[i] ? null : value));
+
+describe('protectTable', () => {
+  it('suppresses small cells and enough complements that none can be recovered from the totals', () => {
+    const table = twoWay([
+      [3, 20, 15],
+      [12, 14, 30],
+    ]);
+    const { suppressed, primary } = protectTable(table, 11);
+    expect(primary[table.at(0, 0)]).toBe(true);
+    // Row 0 and column 0 each need a second hidden cell; the cheapest are 12 (column 0) and 15 (row 0).
+    expect(suppressed[table.at(1, 0)]).toBe(true);
+    expect(suppressed[table.at(0, 2)]).toBe(true);
+    expect(suppressed[table.at(1, 2)]).toBe(true); // closes the cycle so no cell is alone in a column
+    expect(attack(publishedOf(table, suppressed), table.relations, table.values).recovered).toEqual([]);
+  });
+
+  it('never lets two hidden cells add up to a small known number (1 + 1 = 2 gives both away)', () => {
+    const table = twoWay([
+      [1, 1, 40],
+      [30, 30, 40],
+    ]);
+    const { suppressed } = protectTable(table, 11);
+    expect(suppressed[table.at(0, 0)] && suppressed[table.at(0, 1)]).toBe(true);
+    expect(suppressed[table.at(0, 2)]).toBe(true); // the hidden part of row 0 must reach k
+    const result = attack(publishedOf(table, suppressed), table.relations, table.values);
+    expect(result).toEqual({ recovered: [], inconclusive: [] });
+  });
+
+  it('publishes a table with no small cells untouched, zeros included', () => {
+    const table = twoWay([
+      [0, 20],
+      [12, 14],
+    ]);
+    expect(protectTable(table, 11).suppressed.every((hidden) => !hidden)).toBe(true);
+  });
+
+  it('the attacker finds what naive suppression leaves open', () => {
+    // Only the small cell hidden: its row total gives it away.
+    const table = twoWay([
+      [3, 20],
+      [12, 14],
+    ]);
+    const naive = table.values.map((value) => value > 0 && value < 11);
+    expect(attack(publishedOf(table, naive), table.relations, table.values).recovered).toEqual([table.at(0, 0)]);
+    expect(determinedEntries(table, naive)).toEqual([table.at(0, 0)]);
+  });
+
+  it('treats a hidden sum as giving away its parts when small or equal to their number', () => {
+    expect(hiddenSumGivesAway(0, 0, 11)).toBe(false);
+    expect(hiddenSumGivesAway(10, 2, 11)).toBe(true);
+    expect(hiddenSumGivesAway(11, 2, 11)).toBe(false);
+    expect(hiddenSumGivesAway(2, 2, 2)).toBe(true);
+    expect(hiddenSumGivesAway(3, 2, 2)).toBe(false);
+  });
+
+  it('rejects entries that are not counts', () => {
+    expect(() => protectTable({ values: [1.5], relations: [] }, 11)).toThrow(RangeError);
+  });
+});
+
+/** Random hierarchical two-way tables: rows grouped in a tree, columns split in one or two ways, with nesting. */
+const hierarchicalTable = fc
+  .record({
+    rowGroups: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 }),
+    partitions: fc.array(fc.integer({ min: 2, max: 3 }), { minLength: 1, maxLength: 2 }),
+    nested: fc.boolean(),
+    k: fc.integer({ min: 2, max: 11 }),
+    records: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat()), { maxLength: 70 }),
+  })
+  .map(({ rowGroups, partitions, nested, k, records }) => {
+    const rowRoot: DimensionNode = {
+      id: 'all',
+      partitions: [rowGroups.map((leaves, g) => ({ id: `g${g}`, partitions: [Array.from({ length: leaves }, (_, l) => ({ id: `g${g}l${l}` }))] }))],
+    };
+    const columnRoot: DimensionNode = {
+      id: 'total',
+      partitions: partitions.map((size, p) =>
+        Array.from({ length: size }, (_, c) => ({
+          id: `p${p}c${c}`,
+          partitions: nested && p === 0 && c === 0 ? [[{ id: 'p0c0x' }, { id: 'p0c0y' }]] : undefined,
+        })),
+      ),
+    };
+    const crossRecords: CrossRecord[] = records.map(([a, b, c, d]) => {
+      const g = a % rowGroups.length;
+      const l = b % rowGroups[g];
+      const columns = ['total'];
+      partitions.forEach((size, p) => {
+        const chosen = (c + p * 7 + d) % size;
+        columns.push(`p${p}c${chosen}`);
+        if (nested && p === 0 && chosen === 0) columns.push(d % 2 ? 'p0c0x' : 'p0c0y');
+      });
+      return { rows: ['all', `g${g}`, `g${g}l${l}`], columns };
+    });
+    return { table: buildCrossTable(rowRoot, columnRoot, crossRecords), k };
+  });
+
+describe('protectTable properties (fast-check)', () => {
+  it('property: no published value in 1..k-1, and the independent attacker recovers no suppressed entry', () => {
+    fc.assert(
+      fc.property(hierarchicalTable, ({ table, k }) => {
+        const { suppressed } = protectTable(table, k);
+        const published = publishedOf(table, suppressed);
+        for (const value of published) if (value !== null) expect(value === 0 || value >= k).toBe(true);
+        expect(suppressed.every((hidden, i) => !hidden || table.values[i] > 0)).toBe(true); // zeros stay visible
+        const result = attack(published, table.relations, table.values);
+        expect(result.inconclusive).toEqual([]);
+        expect(result.recovered).toEqual([]);
+      }),
+      { numRuns: Number(process.env.REPORTING_PROPERTY_RUNS ?? 150) },
+    );
+  });
+
+  it('property: in every relation a hidden member has a hidden partner, and a known hidden sum is never small', () => {
+    fc.assert(
+      fc.property(hierarchicalTable, ({ table, k }) => {
+        const { suppressed } = protectTable(table, k);
+        for (const relation of table.relations) {
+          const members = [relation.total, ...relation.parts];
+          const hidden = members.filter((m) => suppressed[m]);
+          expect(hidden.length === 0 || hidden.length >= 2).toBe(true);
+          if (!suppressed[relation.total]) {
+            const hiddenParts = relation.parts.filter((p) => suppressed[p]);
+            const sum = hiddenParts.reduce((s, p) => s + table.values[p], 0);
+            expect(sum === 0 || (sum >= k && sum > hiddenParts.length)).toBe(true);
+          }
+        }
+        expect(determinedEntries(table, suppressed)).toEqual([]);
+      }),
+      { numRuns: Number(process.env.REPORTING_PROPERTY_RUNS ?? 200) },
+    );
+  });
+});

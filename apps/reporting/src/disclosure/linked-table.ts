@@ -1,0 +1,225 @@
+/**
+ * Disclosure control for a table of counts whose entries are linked by known sums (row, column and grand
+ * totals, and hierarchy nodes such as facility = sum of its departments). Pure code: no framework, no I/O.
+ *
+ * What a reader knows: every published value, every relation `values[total] = sum(values[parts])`, and
+ * that a suppressed entry is at least 1 (zeros are always published, so suppression itself says "not 0").
+ * What we guarantee, for minimum cell size k:
+ *  1. no published entry lies in 1..k-1 (primary suppression);
+ *  2. in every relation that has a suppressed member, at least two members are suppressed;
+ *  3. in every relation whose total is published, the suppressed parts add up to 0 or to at least k and
+ *     to more than their number, so the part a reader can compute by subtraction is never itself a small
+ *     cell, and cannot be split only one way (two hidden cells adding up to 2 are both 1);
+ *  4. no suppressed entry is determined by the linear system of relations and published values
+ *     (checked exactly by Gaussian elimination; complementary cells are added until none is);
+ *  5. no suppressed entry is pinned to one value by interval reasoning with the lower bound of 1
+ *     (e.g. a published 3 = x + y where y has two hidden non-zero parts of its own: x = 1).
+ */
+
+/** `values[total] = sum of values[parts]`, by entry index. */
+export interface Relation {
+  total: number;
+  parts: number[];
+}
+
+export interface LinkedTable {
+  values: number[];
+  relations: Relation[];
+}
+
+export interface Protection {
+  /** Per entry: true when the entry must not be published. */
+  suppressed: boolean[];
+  /** Per entry: true when suppressed because the entry itself is in 1..k-1. */
+  primary: boolean[];
+}
+
+const EPSILON = 1e-9;
+
+export function isSmall(count: number, minCellSize: number): boolean {
+  return count >= 1 && count < minCellSize;
+}
+
+/** True when a known sum of `hiddenCount` suppressed entries (each >= 1) would give something away. */
+export function hiddenSumGivesAway(sum: number, hiddenCount: number, minCellSize: number): boolean {
+  return hiddenCount > 0 && (sum < minCellSize || sum <= hiddenCount);
+}
+
+/** Applies primary and complementary suppression; the result satisfies guarantees 1-4 above. */
+export function protectTable(table: LinkedTable, minCellSize: number): Protection {
+  const { values, relations } = table;
+  values.forEach((value, index) => {
+    if (!Number.isInteger(value) || value < 0) throw new RangeError(`entry ${index} is not a non-negative integer count`);
+  });
+  const primary = values.map((value) => isSmall(value, minCellSize));
+  const suppressed = [...primary];
+  const relationsOf = indexRelations(values.length, relations);
+
+  /** The smallest non-zero published part of a relation, else its total when non-zero and published. */
+  const complementFor = (relation: Relation): number | null => {
+    let best: number | null = null;
+    for (const part of relation.parts) {
+      if (!suppressed[part] && values[part] > 0 && (best === null || values[part] < values[best])) best = part;
+    }
+    if (best === null && !suppressed[relation.total] && values[relation.total] > 0) best = relation.total;
+    return best;
+  };
+
+  for (;;) {
+    let changed = false;
+    for (const relation of relations) {
+      const members = [relation.total, ...relation.parts];
+      const hidden = members.filter((member) => suppressed[member]);
+      if (hidden.length === 0) continue;
+      const hiddenParts = relation.parts.filter((part) => suppressed[part]);
+      const hiddenPartsSum = hiddenParts.reduce((sum, part) => sum + values[part], 0);
+      const needsMore = hidden.length === 1 || (!suppressed[relation.total] && hiddenSumGivesAway(hiddenPartsSum, hiddenParts.length, minCellSize));
+      if (!needsMore) continue;
+      const extra = complementFor(relation);
+      if (extra !== null) {
+        suppressed[extra] = true;
+        changed = true;
+      }
+    }
+    if (changed) continue;
+
+    const pinned = pinnedEntries(table, suppressed);
+    const determined = pinned.length > 0 ? pinned : determinedEntries(table, suppressed);
+    if (determined.length === 0) break;
+    const extra = breakDetermination(determined[0], table, suppressed, relationsOf);
+    if (extra === null) break; // every non-zero entry is already suppressed
+    suppressed[extra] = true;
+  }
+  return { suppressed, primary };
+}
+
+/**
+ * Suppressed entries whose value follows exactly from the published values and the relations.
+ * Reduced row echelon form over the suppressed entries: an unknown is determined exactly when its pivot
+ * row has no free unknown left in it.
+ */
+export function determinedEntries(table: LinkedTable, suppressed: boolean[]): number[] {
+  const unknowns: number[] = [];
+  const column = new Map<number, number>();
+  suppressed.forEach((hidden, index) => {
+    if (hidden) {
+      column.set(index, unknowns.length);
+      unknowns.push(index);
+    }
+  });
+  if (unknowns.length === 0) return [];
+  const width = unknowns.length;
+  const rows: Float64Array[] = [];
+  for (const relation of table.relations) {
+    const row = new Float64Array(width);
+    let any = false;
+    const add = (entry: number, coefficient: number) => {
+      const at = column.get(entry);
+      if (at !== undefined) {
+        row[at] += coefficient;
+        any = true;
+      }
+    };
+    add(relation.total, -1);
+    relation.parts.forEach((part) => add(part, 1));
+    if (any) rows.push(row);
+  }
+  const pivots: { row: Float64Array; column: number }[] = [];
+  let pivotRow = 0;
+  for (let col = 0; col < width && pivotRow < rows.length; col++) {
+    let best = -1;
+    for (let r = pivotRow; r < rows.length; r++) {
+      if (Math.abs(rows[r][col]) > EPSILON && (best === -1 || Math.abs(rows[r][col]) > Math.abs(rows[best][col]))) best = r;
+    }
+    if (best === -1) continue;
+    [rows[pivotRow], rows[best]] = [rows[best], rows[pivotRow]];
+    const pivot = rows[pivotRow];
+    const scale = pivot[col];
+    for (let c = col; c < width; c++) pivot[c] /= scale;
+    for (let r = 0; r < rows.length; r++) {
+      if (r === pivotRow) continue;
+      const factor = rows[r][col];
+      if (Math.abs(factor) <= EPSILON) continue;
+      const target = rows[r];
+      for (let c = col; c < width; c++) target[c] -= factor * pivot[c];
+    }
+    pivots.push({ row: pivot, column: col });
+    pivotRow++;
+  }
+  const determined: number[] = [];
+  for (const { row, column: col } of pivots) {
+    let free = false;
+    for (let c = 0; c < width && !free; c++) if (c !== col && Math.abs(row[c]) > EPSILON) free = true;
+    if (!free) determined.push(unknowns[col]);
+  }
+  return determined.sort((a, b) => a - b);
+}
+
+/**
+ * Suppressed entries whose interval, as a reader can narrow it from the relations, the published values
+ * and "hidden means at least 1", shrinks to a single value.
+ */
+export function pinnedEntries(table: LinkedTable, suppressed: boolean[]): number[] {
+  const ceiling = table.values.reduce((sum, value) => sum + value, 0) * 2 + 10;
+  const lo = table.values.map((value, i) => (suppressed[i] ? 1 : value));
+  const hi = table.values.map((value, i) => (suppressed[i] ? ceiling : value));
+  for (let changed = true, rounds = 0; changed && rounds < 1000; rounds++) {
+    changed = false;
+    for (const { total, parts } of table.relations) {
+      let sumLo = 0;
+      let sumHi = 0;
+      for (const part of parts) {
+        sumLo += lo[part];
+        sumHi += hi[part];
+      }
+      if (lo[total] < sumLo) [lo[total], changed] = [sumLo, true];
+      if (hi[total] > sumHi) [hi[total], changed] = [sumHi, true];
+      for (const part of parts) {
+        const partLo = lo[total] - (sumHi - hi[part]);
+        const partHi = hi[total] - (sumLo - lo[part]);
+        if (lo[part] < partLo) [lo[part], changed] = [partLo, true];
+        if (hi[part] > partHi) [hi[part], changed] = [partHi, true];
+      }
+    }
+  }
+  return suppressed.flatMap((hidden, i) => (hidden && lo[i] >= hi[i] ? [i] : []));
+}
+
+function indexRelations(size: number, relations: Relation[]): Relation[][] {
+  const byEntry: Relation[][] = Array.from({ length: size }, () => []);
+  for (const relation of relations) {
+    byEntry[relation.total].push(relation);
+    relation.parts.forEach((part) => byEntry[part].push(relation));
+  }
+  return byEntry;
+}
+
+/**
+ * Picks one more entry to suppress so that a determined entry gets a degree of freedom: the smallest
+ * published non-zero member of a relation around it, widening the search ring by ring.
+ */
+function breakDetermination(entry: number, table: LinkedTable, suppressed: boolean[], relationsOf: Relation[][]): number | null {
+  const seen = new Set<number>([entry]);
+  let frontier = [entry];
+  while (frontier.length > 0) {
+    let best: number | null = null;
+    const next: number[] = [];
+    for (const current of frontier) {
+      for (const relation of relationsOf[current]) {
+        for (const member of [relation.total, ...relation.parts]) {
+          if (seen.has(member)) continue;
+          seen.add(member);
+          if (suppressed[member]) next.push(member);
+          else if (table.values[member] > 0 && (best === null || table.values[member] < table.values[best])) best = member;
+        }
+      }
+    }
+    if (best !== null) return best;
+    frontier = next;
+  }
+  let fallback: number | null = null;
+  table.values.forEach((value, index) => {
+    if (!suppressed[index] && value > 0 && (fallback === null || value < table.values[fallback])) fallback = index;
+  });
+  return fallback;
+}

@@ -1,0 +1,26 @@
+import { Report } from './report';
+
+const HEADER = ['period', 'granularity', 'place', 'measure', 'value', 'suppressed', 'display', 'coarsened'];
+
+/** One line per published number; suppressed numbers have an empty value and display "<k". */
+export function reportToCsv(report: Report): string {
+  const lines = [HEADER.join(',')];
+  const display = (value: number | null) => (value === null ? `<${report.minCellSize}` : String(value));
+  const coarsened = report.coarsening.map((note) => `${note.dimension}: ${note.requested} -> ${note.applied}`).join('; ');
+  for (const period of report.periods) {
+    for (const row of period.rows) {
+      const numbers = [...Object.entries(row.cells), ...Object.entries(row.statistics ?? {})];
+      for (const [measure, published] of numbers) {
+        lines.push([period.period, period.granularity, row.place, measure, published.value ?? '', published.suppressed, display(published.value), coarsened].map(csvField).join(','));
+      }
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function csvField(value: unknown): string {
+  const text = String(value);
+  // Quote anything with separators, and neutralise spreadsheet formulas (=, +, -, @ at the start).
+  const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

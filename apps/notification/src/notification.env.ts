@@ -1,6 +1,12 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
-import { ServiceEnv, toInt } from '@harbor/config';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, Validate } from 'class-validator';
+import { NotDevelopmentDefaultInProduction, ServiceEnv, toInt } from '@harbor/config';
+import { PageTemplatesConstraint } from './offers/page-templates';
+
+const toFlag = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? (/^(true|1|yes)$/i.test(value.trim()) ? 'true' : /^(false|0|no)$/i.test(value.trim()) ? 'false' : value) : value;
+
+const ABSOLUTE_URL = [{ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' }] as const;
 
 export class NotificationEnv extends ServiceEnv {
   /** 0 picks any free port (used by tests). */
@@ -10,13 +16,14 @@ export class NotificationEnv extends ServiceEnv {
   @Max(65535)
   HTTP_PORT = 3003;
 
-  /** Where supporters' phones reach this service; accept/decline links in pages start with it. */
-  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' })
+  /** Where supporters' phones (and Twilio's webhooks) reach this service; links and callback URLs start with it. */
+  @IsUrl(...ABSOLUTE_URL)
   NOTIFY_PUBLIC_BASE_URL = 'http://127.0.0.1:3003';
 
   /** Signs accept/decline links. Set a long random value (or NOTIFY_LINK_SECRET_FILE) in every real deployment. */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
+  @NotDevelopmentDefaultInProduction('harbor-development-link-secret')
   NOTIFY_LINK_SECRET = 'harbor-development-link-secret';
 
   /** Links stay valid this long after the offer's response deadline. */
@@ -26,15 +33,96 @@ export class NotificationEnv extends ServiceEnv {
   @Max(1440)
   NOTIFY_LINK_GRACE_MINUTES = 60;
 
+  /**
+   * "true": a channel kind this deployment has no provider for is printed by the console channel instead of
+   * failing over to the supporter's next channel. For `npm start` and demos only, never production.
+   */
+  @Transform(toFlag)
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  NOTIFY_CONSOLE_FALLBACK: 'true' | 'false' = 'false';
+
+  /**
+   * Page templates per program and language, as JSON: {"default":{"en":"…"},"<program id>":{"es":"…"}}.
+   * Only {code} and {link} may appear as placeholders. Unset: the built-in English template. May come from
+   * NOTIFY_TEMPLATES_FILE.
+   */
+  @IsOptional()
+  @IsString()
+  @Validate(PageTemplatesConstraint)
+  NOTIFY_TEMPLATES?: string;
+
+  /** Sends per channel (the first included) before the next channel is tried. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  NOTIFY_SEND_ATTEMPTS = 3;
+
+  /** First retry delay; doubles per attempt with jitter, capped by NOTIFY_RETRY_MAX_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  NOTIFY_RETRY_BASE_MS = 500;
+
+  /** Longest wait between two sends on one channel, Retry-After included (a longer Retry-After moves to the next channel). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  NOTIFY_RETRY_MAX_MS = 30_000;
+
+  /** Circuit breaker per provider: opens when this percentage of recent sends failed… */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  NOTIFY_BREAKER_ERROR_PERCENT = 50;
+
+  /** …out of at least this many in the rolling window (10 s)… */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  NOTIFY_BREAKER_VOLUME = 5;
+
+  /** …and lets one trial send through after this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  NOTIFY_BREAKER_RESET_MS = 30_000;
+
+  /** The dispatcher is woken by NOTIFY on commit; this poll only catches retries that came due and missed wake-ups. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  NOTIFY_DISPATCH_POLL_MS = 1000;
+
+  /** A clinician's released contact details are deleted this long after they arrived, or when the offer closes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  NOTIFY_CONTACT_RETENTION_HOURS = 72;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  NOTIFY_PROVIDER_TIMEOUT_MS = 5000;
+
   /** Twilio-compatible REST API; point it at a local server in tests or an air-gapped relay. */
-  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' })
+  @IsUrl(...ABSOLUTE_URL)
   TWILIO_BASE_URL = 'https://api.twilio.com';
 
-  /** When unset, SMS pages are printed by the console channel instead of sent. */
+  /** SMS is configured only when this, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are set. */
   @IsOptional()
   @IsString()
   TWILIO_ACCOUNT_SID?: string;
 
+  /** Also the key that signs Twilio's webhooks to us (X-Twilio-Signature). May come from TWILIO_AUTH_TOKEN_FILE. */
   @IsOptional()
   @IsString()
   TWILIO_AUTH_TOKEN?: string;
@@ -43,9 +131,43 @@ export class NotificationEnv extends ServiceEnv {
   @IsString()
   TWILIO_FROM_NUMBER?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
-  NOTIFY_PROVIDER_TIMEOUT_MS = 5000;
+  /** "true": each SMS asks Twilio to POST delivery receipts to <NOTIFY_PUBLIC_BASE_URL>/webhooks/twilio/status. */
+  @Transform(toFlag)
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  TWILIO_STATUS_CALLBACKS: 'true' | 'false' = 'true';
+
+  /** WCTP 1.3 endpoint of the hospital paging gateway (wctp-SubmitRequest is POSTed here). Unset: no pager channel. */
+  @IsOptional()
+  @IsUrl(...ABSOLUTE_URL)
+  WCTP_URL?: string;
+
+  /** senderID in wctp-Originator. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9._@-]{1,128}$/, { message: 'must be 1-128 letters, digits or . _ @ -' })
+  WCTP_SENDER_ID = 'harbor';
+
+  /** securityCode in wctp-Originator, when the gateway requires one (a secret; WCTP_SECURITY_CODE_FILE). */
+  @IsOptional()
+  @IsString()
+  WCTP_SECURITY_CODE?: string;
+
+  /** PagerDuty Events API v2 base URL (`/v2/enqueue` is appended). */
+  @IsUrl(...ABSOLUTE_URL)
+  PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com';
+
+  /**
+   * Default integration (routing) key; the pagerduty channel is configured only when this is set. A supporter's
+   * non-empty pagerduty address is used as their own routing key instead. May come from PAGERDUTY_ROUTING_KEY_FILE.
+   */
+  @IsOptional()
+  @IsString()
+  PAGERDUTY_ROUTING_KEY?: string;
+
+  /** SMTP server as a URL, e.g. smtps://user:pass@mail.example.org:465 (SMTP_URL_FILE for the secret). Unset: no email channel. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['smtp', 'smtps'] }, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsEmail({ allow_display_name: true, require_tld: false }, { message: 'must be an email address' })
+  SMTP_FROM = 'harbor@localhost';
 }

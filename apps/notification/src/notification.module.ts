@@ -1,11 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { AssignmentOffered, AssignmentResponded } from '@harbor/contracts';
+import { AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, ContactReleased, StaffPageRequested } from '@harbor/contracts';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { NotificationOffers1764000000300 } from './migrations/1764000000300-notification-offers';
+import { NotificationDispatch1764000000310 } from './migrations/1764000000310-notification-dispatch';
 import { NotificationEnv } from './notification.env';
+import { AssignmentClosedHandler } from './offers/assignment-closed.handler';
 import { AssignmentOfferedHandler } from './offers/assignment-offered.handler';
+import { ContactReleasedHandler } from './offers/contact-released.handler';
 import { OffersModule } from './offers/offers.module';
+import { StaffPageRequestedHandler } from './staff-pages/staff-page-requested.handler';
 
 @Module({})
 export class NotificationModule {
@@ -18,10 +22,14 @@ export class NotificationModule {
           schema: 'notification',
           env,
           logger,
-          migrations: [NotificationOffers1764000000300],
-          producesTo: [AssignmentResponded.topic],
-          // Paging calls providers: one record per transaction, so a rolled-back batch never pages twice.
-          consumes: [{ topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler], batchSize: 1 }],
+          migrations: [NotificationOffers1764000000300, NotificationDispatch1764000000310],
+          producesTo: [AssignmentResponded.topic, AssignmentUndeliverable.topic],
+          consumes: [
+            { topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler] },
+            { topic: AssignmentClosed.topic, handlers: [AssignmentClosedHandler] },
+            { topic: ContactReleased.topic, handlers: [ContactReleasedHandler] },
+            { topic: StaffPageRequested.topic, handlers: [StaffPageRequestedHandler] },
+          ],
         }),
         OffersModule,
       ],

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, GoneException, Header, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
 import { PublicRoute } from '@harbor/auth';
 import { SERVICE_ENV, InvalidRequestException } from '@harbor/service-runtime';
 import { NotificationEnv } from '../notification.env';
 import { verifyLink } from '../offers/signed-link';
-import { answeredPageHtml, offerPageHtml } from './offer-page.html';
+import { acceptedPageHtml, answeredPageHtml, ContactView, offerPageHtml } from './offer-page.html';
 import { RespondToOffer } from './respond-to-offer.usecase';
 
 const DECISIONS: Record<string, 'accepted' | 'declined'> = { accept: 'accepted', decline: 'declined' };
@@ -14,16 +15,32 @@ const DECISIONS: Record<string, 'accepted' | 'declined'> = { accept: 'accepted',
 export class AcknowledgementsController {
   constructor(
     private readonly respondToOffer: RespondToOffer,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
   ) {}
 
+  /** Open: accept / not now. Accepted: the clinician's contact once released. Otherwise: closed. */
   @Get(':token')
   @PublicRoute('signed single-offer link: the token is the credential')
-  @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
-  show(@Param('token') token: string) {
-    this.assignmentFrom(token);
-    return offerPageHtml(`/a/${encodeURIComponent(token)}`);
+  @Header('referrer-policy', 'no-referrer')
+  async show(@Param('token') token: string, @Res() response: Response) {
+    const assignmentId = this.assignmentFrom(token);
+    const [offer] = await this.dataSource.query(
+      `SELECT o."status", c."display_name", c."phone", c."email" FROM "notification"."offers" o
+       LEFT JOIN "notification"."released_contacts" c ON c."assignment_id" = o."assignment_id" AND c."delete_after" > now()
+       WHERE o."assignment_id" = $1`,
+      [assignmentId],
+    );
+    response.type('html');
+    if (!offer) return response.status(404).send(answeredPageHtml('This request does not exist.'));
+    if (offer.status === 'open') return response.status(200).send(offerPageHtml(`/a/${encodeURIComponent(token)}`));
+    if (offer.status === 'accepted') {
+      const contact: ContactView | undefined = offer.display_name ? { displayName: offer.display_name, phone: offer.phone, email: offer.email } : undefined;
+      return response.status(200).send(acceptedPageHtml(contact));
+    }
+    if (offer.status === 'declined') return response.status(200).send(answeredPageHtml('Thank you. We will ask someone else.'));
+    return response.status(200).send(answeredPageHtml('This request is closed.'));
   }
 
   @Post(':token')
@@ -36,13 +53,12 @@ export class AcknowledgementsController {
     const wantsHtml = (request.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
     if (!outcome.ok) {
       const status = outcome.reason === 'unknown-offer' ? 404 : 409;
-      const message = outcome.reason === 'unknown-offer' ? 'This offer does not exist.' : 'This offer has already been answered.';
+      const message = { 'unknown-offer': 'This offer does not exist.', 'already-answered': 'This offer has already been answered.', closed: 'This request is closed.' }[outcome.reason];
       if (wantsHtml) return response.status(status).type('html').send(answeredPageHtml(message));
       return response.status(status).type('application/problem+json').send({ type: 'about:blank', status, title: message });
     }
-    if (wantsHtml) {
-      return response.status(200).type('html').send(answeredPageHtml(decision === 'accepted' ? 'Thank you for accepting.' : 'Thank you. We will ask someone else.'));
-    }
+    // A browser goes back to the link, which now shows the accepted (or declined) state.
+    if (wantsHtml) return response.redirect(303, `/a/${encodeURIComponent(token)}`);
     return response.status(200).json({ assignmentId, response: decision });
   }
 

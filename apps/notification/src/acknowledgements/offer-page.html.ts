@@ -1,17 +1,42 @@
-/** The small mobile page behind a page's link. It says no more than the page itself did. */
+/** The small mobile page behind a page's link. Before accepting it says no more than the page itself did. */
 export function offerPageHtml(action: string): string {
   return page(`
     <h1>A colleague may benefit from peer support</h1>
     <p>You are being asked because you are a trained peer supporter on call. If you accept, you will see how to
     reach your colleague.</p>
-    <form method="post" action="${action}">
+    <form method="post" action="${escapeHtml(action)}">
       <button name="decision" value="accept" class="accept">Accept</button>
       <button name="decision" value="decline" class="decline">Not now</button>
     </form>`);
 }
 
 export function answeredPageHtml(message: string): string {
-  return page(`<h1>${message}</h1><p>You can close this page.</p>`);
+  return page(`<h1>${escapeHtml(message)}</h1><p>You can close this page.</p>`);
+}
+
+export interface ContactView {
+  displayName: string;
+  phone?: string | null;
+  email?: string | null;
+}
+
+/** After accepting: who to reach and how (minimum necessary), or a "refresh shortly" state until it arrives. */
+export function acceptedPageHtml(contact: ContactView | undefined): string {
+  if (!contact) {
+    return page(`<h1>Thank you for accepting</h1>
+      <p class="waiting">Your colleague's contact details are on their way. Refresh this page in a minute.</p>
+      <a class="button" href="">Refresh</a>`);
+  }
+  const phone = contact.phone ? `<p>Phone: <a href="tel:${escapeHtml(contact.phone)}">${escapeHtml(contact.phone)}</a></p>` : '';
+  const email = contact.email ? `<p>Email: <a href="mailto:${escapeHtml(contact.email)}">${escapeHtml(contact.email)}</a></p>` : '';
+  return page(`<h1>Thank you for accepting</h1>
+    <p>Please reach out to:</p>
+    <p class="contact"><strong>${escapeHtml(contact.displayName)}</strong></p>${phone}${email}
+    <p>Please keep no notes. These details are deleted when the case closes.</p>`);
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 }
 
 function page(body: string): string {
@@ -19,6 +44,7 @@ function page(body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
 <title>Harbor peer support</title>
 <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;line-height:1.4}
-button{display:block;width:100%;padding:1rem;margin:.75rem 0;font-size:1.1rem;border-radius:.5rem;border:0}
-.accept{background:#1f6f43;color:#fff}.decline{background:#e5e7eb}</style></head><body>${body}</body></html>`;
+button,.button{display:block;box-sizing:border-box;text-align:center;text-decoration:none;color:inherit;width:100%;padding:1rem;
+margin:.75rem 0;font-size:1.1rem;border-radius:.5rem;border:0;background:#e5e7eb}
+.accept{background:#1f6f43;color:#fff}.decline{background:#e5e7eb}.contact{font-size:1.25rem}</style></head><body>${body}</body></html>`;
 }

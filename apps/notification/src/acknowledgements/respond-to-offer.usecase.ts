@@ -2,14 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AssignmentResponded, OfferResponse, ResponseVia } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
+import { DispatchQueue } from '../dispatch/dispatch-queue';
 
-export type RespondOutcome = { ok: true; response: OfferResponse } | { ok: false; reason: 'unknown-offer' | 'already-answered' | 'expired' };
+export type RespondOutcome = { ok: true; response: OfferResponse } | { ok: false; reason: 'unknown-offer' | 'already-answered' | 'closed' };
 
 /** Records a supporter's answer once and tells matching; a second answer to the same offer is refused. */
 @Injectable()
 export class RespondToOffer {
   constructor(
     private readonly outbox: OutboxWriter,
+    private readonly dispatches: DispatchQueue,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
@@ -21,7 +23,8 @@ export class RespondToOffer {
         [assignmentId],
       );
       if (!offer) return { ok: false, reason: 'unknown-offer' } as const;
-      if (offer.status !== 'open') return { ok: false, reason: 'already-answered' } as const;
+      if (offer.status === 'accepted' || offer.status === 'declined') return { ok: false, reason: 'already-answered' } as const;
+      if (offer.status !== 'open') return { ok: false, reason: 'closed' } as const;
       const respondedAt = new Date();
       await manager.query(
         `UPDATE "notification"."offers" SET "status" = $2, "responded_at" = $3, "responded_via" = $4 WHERE "assignment_id" = $1`,
@@ -35,6 +38,7 @@ export class RespondToOffer {
         via,
         respondedAt: respondedAt.toISOString(),
       });
+      await this.dispatches.followUpPagerDuty(manager, assignmentId, response === 'accepted' ? 'acknowledge' : 'resolve');
       return { ok: true, response } as const;
     });
   }

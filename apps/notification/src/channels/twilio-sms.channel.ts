@@ -1,3 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient';
+import { httpFailure, transportFailure } from './http-failure';
 import { ChannelFailedError, PageChannel, PageReceipt, PageRequest } from './page-channel';
 
 export interface TwilioSettings {
@@ -6,41 +10,65 @@ export interface TwilioSettings {
   authToken: string;
   fromNumber: string;
   timeoutMs: number;
+  /** Where Twilio should POST delivery receipts; undefined sends none. */
+  statusCallbackUrl?: string;
+}
+
+const TWILIO_ORIGIN = 'https://api.twilio.com';
+/** The idempotency key of the send in progress, read by the HTTP client below the SDK. */
+const currentIdempotencyKey = new AsyncLocalStorage<string>();
+
+/**
+ * The SDK's own HTTP client with two changes: requests go to the configured base URL instead of
+ * api.twilio.com (tests, air-gapped relays), and a non-2xx answer is turned into a ChannelFailedError that
+ * keeps Retry-After (the SDK's RestException drops response headers). The idempotency header rides along.
+ */
+function rebasedClient(baseUrl: string, timeoutMs: number): RequestClient {
+  const base = baseUrl.replace(/\/$/, '');
+  class RebasedRequestClient extends twilio.RequestClient {
+    override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
+      const uri = opts.uri.startsWith(TWILIO_ORIGIN) ? `${base}${opts.uri.slice(TWILIO_ORIGIN.length)}` : opts.uri;
+      let response;
+      try {
+        const key = currentIdempotencyKey.getStore();
+        const headers = key ? { ...opts.headers, 'I-Twilio-Idempotency-Token': key } : opts.headers;
+        response = await super.request({ ...opts, uri, headers, timeout: timeoutMs });
+      } catch (error) {
+        throw transportFailure('sms', error);
+      }
+      if (response.statusCode >= 300) throw httpFailure('sms', response.statusCode, response.headers?.['retry-after']);
+      return response;
+    }
+  }
+  return new RebasedRequestClient({ timeout: timeoutMs, keepAlive: true });
 }
 
 /**
- * SMS through Twilio's Messaging REST contract (`POST /2010-04-01/Accounts/{sid}/Messages.json`,
- * form-encoded, HTTP Basic). The base URL is configurable so tests and air-gapped sites can point it
- * at a compatible server.
+ * SMS through Twilio Programmable Messaging with the official SDK (`messages.create`). See
+ * docs/notification.md for why the SDK is pointed at TWILIO_BASE_URL through its httpClient option.
  */
 export class TwilioSmsChannel implements PageChannel {
   readonly kind = 'sms' as const;
+  private readonly client: twilio.Twilio;
 
-  constructor(private readonly settings: TwilioSettings) {}
+  constructor(private readonly settings: TwilioSettings) {
+    const httpClient = rebasedClient(settings.baseUrl, settings.timeoutMs);
+    this.client = twilio(settings.accountSid, settings.authToken, { httpClient, accountSid: settings.accountSid });
+  }
 
   async send(request: PageRequest): Promise<PageReceipt> {
-    const { baseUrl, accountSid, authToken, fromNumber, timeoutMs } = this.settings;
-    const url = `${baseUrl.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
-    let response: Response;
+    if (!request.address) throw new ChannelFailedError('sms', 'no-address', false);
     try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-          // Twilio ignores unknown headers; compatible relays may use it to drop a retried duplicate.
-          'i-twilio-idempotency-token': request.idempotencyKey,
-        },
-        body: new URLSearchParams({ To: request.address, From: fromNumber, Body: request.text }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const message = await currentIdempotencyKey.run(request.idempotencyKey, () => this.client.messages.create({
+        to: request.address,
+        from: this.settings.fromNumber,
+        body: request.text,
+        ...(this.settings.statusCallbackUrl ? { statusCallback: this.settings.statusCallbackUrl } : {}),
+      }));
+      return { providerRef: message.sid };
     } catch (error) {
-      throw new ChannelFailedError('sms', `request failed (${(error as Error).name})`);
+      if (error instanceof ChannelFailedError) throw error;
+      throw new ChannelFailedError('sms', `sdk-${(error as Error).name}`.slice(0, 60), false);
     }
-    if (!response.ok) {
-      throw new ChannelFailedError('sms', `provider answered ${response.status}`, response.status >= 500 || response.status === 429);
-    }
-    const body = (await response.json().catch(() => ({}))) as { sid?: string };
-    return { providerRef: body.sid };
   }
 }

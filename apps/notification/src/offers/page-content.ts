@@ -20,3 +20,9 @@ export function renderPage(template: string, variables: PageVariables): string {
 export function newReplyCode(random: () => number = Math.random): string {
   return String(1000 + Math.floor(random() * 9000));
 }
+
+/** Reminders and escalations carry no variables at all: nothing about the case can reach a lock screen. */
+export const STAFF_PAGE_TEXT = {
+  'follow-up-reminder': 'Harbor: a reminder to check in with the colleague you are supporting.',
+  'coordinator-escalation': 'Harbor: a peer-support request needs a coordinator. Please open the Harbor program console.',
+} as const;

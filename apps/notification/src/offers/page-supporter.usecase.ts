@@ -1,62 +1,46 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Logger } from 'pino';
 import { AssignmentOfferedV1 } from '@harbor/contracts';
-import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
-import { ChannelRegistry } from '../channels/channel-registry';
+import { SERVICE_ENV } from '@harbor/service-runtime';
+import { smsAddressHash } from '../dispatch/address-hash';
+import { DispatchQueue } from '../dispatch/dispatch-queue';
 import { NotificationEnv } from '../notification.env';
-import { DEFAULT_PAGE_TEMPLATE, newReplyCode, renderPage } from './page-content';
+import { newReplyCode, renderPage } from './page-content';
+import { PageTemplates, parseTemplates, templateFor } from './page-templates';
 import { signLink } from './signed-link';
 
-export class AllChannelsFailedError extends Error {
-  constructor(readonly failures: string[]) {
-    super(`every channel failed: ${failures.join('; ')}`);
-    this.name = 'AllChannelsFailedError';
-  }
-}
-
 /**
- * Pages a supporter about an offer, trying their channels in preferred order. The offer row is keyed by
- * assignment id, so a redelivered offer pages nobody a second time.
+ * Records an offer and queues its page, in the consumer's transaction; the dispatcher sends it after the
+ * commit. The offer row is keyed by assignment id, so a redelivered offer pages nobody a second time.
  */
 @Injectable()
 export class PageSupporter {
+  private readonly templates: PageTemplates;
+
   constructor(
-    private readonly channels: ChannelRegistry,
+    private readonly dispatches: DispatchQueue,
     @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.templates = parseTemplates(env.NOTIFY_TEMPLATES);
+  }
 
   async execute(manager: EntityManager, offer: AssignmentOfferedV1): Promise<void> {
     const replyCode = await this.uniqueReplyCode(manager, offer.supporterId);
+    const sms = offer.channels.find((channel) => channel.kind === 'sms' && channel.address);
     const created: unknown[] = await manager.query(
-      `INSERT INTO "notification"."offers" ("assignment_id", "case_id", "supporter_id", "attempt", "reply_code", "respond_by")
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ("assignment_id") DO NOTHING RETURNING 1`,
-      [offer.assignmentId, offer.caseId, offer.supporterId, offer.attempt, replyCode, offer.respondBy],
+      `INSERT INTO "notification"."offers" ("assignment_id", "case_id", "supporter_id", "attempt", "reply_code", "respond_by", "sms_address_hash")
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("assignment_id") DO NOTHING RETURNING 1`,
+      [offer.assignmentId, offer.caseId, offer.supporterId, offer.attempt, replyCode, offer.respondBy,
+        sms ? smsAddressHash(this.env.NOTIFY_LINK_SECRET, sms.address) : null],
     );
     if (created.length === 0) return;
 
     const expiresAt = new Date(new Date(offer.respondBy).getTime() + this.env.NOTIFY_LINK_GRACE_MINUTES * 60_000);
     const link = `${this.env.NOTIFY_PUBLIC_BASE_URL.replace(/\/$/, '')}/a/${signLink(this.env.NOTIFY_LINK_SECRET, offer.assignmentId, expiresAt)}`;
-    const text = renderPage(DEFAULT_PAGE_TEMPLATE, { replyCode, link });
-    const failures: string[] = [];
-    for (const address of offer.channels) {
-      const channel = this.channels.channelFor(address.kind);
-      const deliveryId = randomUUID();
-      try {
-        const receipt = await channel.send({ address: address.address, text, idempotencyKey: `${offer.assignmentId}:${address.kind}` });
-        await this.recordDelivery(manager, deliveryId, offer.assignmentId, address.kind, 'sent', receipt.providerRef ?? null, null);
-        this.logger.info({ assignmentId: offer.assignmentId, channel: channel.kind }, 'page sent');
-        return;
-      } catch (error) {
-        const reason = (error as Error).message;
-        failures.push(reason);
-        await this.recordDelivery(manager, deliveryId, offer.assignmentId, address.kind, 'failed', null, reason);
-        this.logger.warn({ assignmentId: offer.assignmentId, channel: channel.kind, err: reason }, 'page failed; trying next channel');
-      }
-    }
-    throw new AllChannelsFailedError(failures);
+    const text = renderPage(templateFor(this.templates, offer.programId, offer.language), { replyCode, link });
+    await this.dispatches.enqueue(manager, {
+      kind: 'offer-page', refId: offer.assignmentId, caseId: offer.caseId, recipientId: offer.supporterId, channels: offer.channels, text,
+    });
   }
 
   private async uniqueReplyCode(manager: EntityManager, supporterId: string): Promise<string> {
@@ -68,16 +52,5 @@ export class PageSupporter {
     let code = newReplyCode();
     while (taken.has(code)) code = newReplyCode();
     return code;
-  }
-
-  private async recordDelivery(
-    manager: EntityManager, id: string, assignmentId: string, channel: string, status: string, providerRef: string | null, error: string | null,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO "notification"."deliveries" ("id", "assignment_id", "channel", "status", "provider_ref", "error")
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT ("assignment_id", "channel") DO UPDATE SET "status" = $4, "provider_ref" = $5, "error" = $6, "attempted_at" = now()`,
-      [id, assignmentId, channel, status, providerRef, error],
-    );
   }
 }

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ChannelAddressV1 } from '@harbor/contracts';
+
+export const DISPATCH_CHANNEL = 'harbor_notification_dispatch';
+
+export type DispatchKind = 'offer-page' | 'staff-page' | 'pagerduty-acknowledge' | 'pagerduty-resolve';
+
+export interface NewDispatch {
+  kind: DispatchKind;
+  refId: string;
+  caseId: string;
+  recipientId: string;
+  channels: ChannelAddressV1[];
+  text?: string;
+}
+
+/**
+ * Records a page to send in the caller's transaction; the dispatcher sends it after the commit (NOTIFY is
+ * delivered only on commit). One row per (kind, ref): a redelivered event adds nothing.
+ */
+@Injectable()
+export class DispatchQueue {
+  async enqueue(manager: EntityManager, dispatch: NewDispatch): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO "notification"."dispatches" ("id", "kind", "ref_id", "case_id", "recipient_id", "channels", "text")
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("kind", "ref_id") DO NOTHING RETURNING 1`,
+      [randomUUID(), dispatch.kind, dispatch.refId, dispatch.caseId, dispatch.recipientId, JSON.stringify(dispatch.channels), dispatch.text ?? null],
+    );
+    if (inserted.length > 0) await manager.query(`SELECT pg_notify($1, '')`, [DISPATCH_CHANNEL]);
+    return inserted.length > 0;
+  }
+
+  /** Follows up a PagerDuty incident opened for this assignment's page, if one was opened. */
+  async followUpPagerDuty(manager: EntityManager, assignmentId: string, action: 'acknowledge' | 'resolve'): Promise<void> {
+    const [sent] = await manager.query(
+      `SELECT "case_id", "recipient_id", "channels" -> "channel_index" AS "address" FROM "notification"."dispatches"
+       WHERE "kind" = 'offer-page' AND "ref_id" = $1 AND "status" = 'sent' AND "channels" -> "channel_index" ->> 'kind' = 'pagerduty'`,
+      [assignmentId],
+    );
+    if (!sent) return;
+    await this.enqueue(manager, {
+      kind: `pagerduty-${action}`, refId: assignmentId, caseId: sent.case_id, recipientId: sent.recipient_id, channels: [sent.address],
+    });
+  }
+}

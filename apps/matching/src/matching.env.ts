@@ -1,6 +1,10 @@
 import { Transform } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ServiceEnv, toInt } from '@harbor/config';
+import { DEPARTMENT_RULES, DepartmentRule, LANGUAGE_RULES, LanguageRule, MatchingPolicy, PROFESSION_RULES, ProfessionRule } from './policy/policy';
+
+const toIntList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((item) => (/^\s*\d+\s*$/.test(item) ? Number(item) : Number.NaN)) : value;
 
 export class MatchingEnv extends ServiceEnv {
   /** 0 picks any free port (used by tests). */
@@ -10,17 +14,83 @@ export class MatchingEnv extends ServiceEnv {
   @Max(65535)
   HTTP_PORT = 3002;
 
-  /** How long a supporter has to accept or decline an offer. */
+  /** Default for every program: how long a supporter has to accept or decline an offer. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1440)
   MATCHING_ACK_TIMEOUT_MINUTES = 15;
 
-  /** Offers made for one case before it is escalated to the on-call coordinator. */
+  /** Default: offers made for one case before it is escalated to the on-call coordinator. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(50)
   MATCHING_MAX_OFFERS = 3;
+
+  /** Default: minutes from a case's opening to escalation when nobody has accepted (RISE's 30-minute callback target). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10080)
+  MATCHING_OVERALL_DEADLINE_MINUTES = 30;
+
+  /** Default: follow-up reminders to the supporter, hours after the recorded contact (comma-separated). */
+  @Transform(toIntList)
+  @ArrayMinSize(0)
+  @ArrayMaxSize(10)
+  @IsInt({ each: true, message: 'must be a comma-separated list of whole hours' })
+  @Min(1, { each: true })
+  @Max(8760, { each: true })
+  MATCHING_FOLLOW_UP_HOURS: number[] = [24, 72, 168];
+
+  /** Default department rule: `avoid` (never the clinician's own department), `prefer` (same department first) or `any`. */
+  @IsIn(DEPARTMENT_RULES)
+  MATCHING_DEPARTMENT_RULE: DepartmentRule = 'any';
+
+  /** Default profession rule: `prefer` (a peer of the same profession first) or `any`. */
+  @IsIn(PROFESSION_RULES)
+  MATCHING_PROFESSION_RULE: ProfessionRule = 'prefer';
+
+  /** Default language rule: `require` (share a language when the clinician lists any) or `any`. */
+  @IsIn(LANGUAGE_RULES)
+  MATCHING_LANGUAGE_RULE: LanguageRule = 'require';
+
+  /** Default id of the external resource offered to the clinician on escalation (e.g. a national physician support line). */
+  @IsString()
+  @MaxLength(100)
+  @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'may contain only letters, digits, ".", "_", ":" and "-"' })
+  MATCHING_FALLBACK_RESOURCE = 'physician-support-line';
+
+  /** How often each replica looks for due deadlines (ms). Lower it in tests; deadlines are rows, so nothing is lost between ticks. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  MATCHING_SCHEDULER_TICK_MS = 1000;
+
+  /**
+   * How often the cached "on call now" flag of every supporter is recomputed from schedules and ad-hoc
+   * unavailability (seconds). Roster changes refresh their supporter at once; the policy re-checks
+   * availability at decision time, so a stale flag can only hide a supporter for up to this long.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  MATCHING_AVAILABILITY_REFRESH_SECONDS = 30;
+}
+
+/** The policy every program starts from; PUT /v1/policy overrides it per program. */
+export function defaultPolicy(env: MatchingEnv): MatchingPolicy {
+  return {
+    departmentRule: env.MATCHING_DEPARTMENT_RULE,
+    professionRule: env.MATCHING_PROFESSION_RULE,
+    languageRule: env.MATCHING_LANGUAGE_RULE,
+    ackTimeoutSeconds: env.MATCHING_ACK_TIMEOUT_MINUTES * 60,
+    overallDeadlineSeconds: env.MATCHING_OVERALL_DEADLINE_MINUTES * 60,
+    maxOffers: env.MATCHING_MAX_OFFERS,
+    followUpSeconds: env.MATCHING_FOLLOW_UP_HOURS.map((hours) => hours * 3600),
+    fallbackResource: env.MATCHING_FALLBACK_RESOURCE,
+  };
 }

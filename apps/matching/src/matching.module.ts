@@ -1,12 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { Logger } from 'pino';
-import { AssignmentOffered, AssignmentResponded, CaseLifecycle, SupportRequested } from '@harbor/contracts';
+import {
+  AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, CaseLifecycle, ContactReleased, StaffPageRequested,
+  SupportRequested,
+} from '@harbor/contracts';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { CasesModule } from './cases/cases.module';
-import { AssignmentRespondedHandler, SupportRequestedHandler } from './cases/event-handlers';
+import { AssignmentRespondedHandler, AssignmentUndeliverableHandler, SupportRequestedHandler } from './cases/event-handlers';
 import { DirectoryModule } from './directory/directory.module';
 import { MatchingEnv } from './matching.env';
 import { MatchingDirectoryAndCases1764000000200 } from './migrations/1764000000200-matching-directory-and-cases';
+import { MatchingPolicyRosterDeadlines1764000000400 } from './migrations/1764000000400-matching-policy-roster-deadlines';
 import { RosterModule } from './roster/roster.module';
 
 @Module({})
@@ -20,13 +25,15 @@ export class MatchingModule {
           schema: 'matching',
           env,
           logger,
-          migrations: [MatchingDirectoryAndCases1764000000200],
-          producesTo: [AssignmentOffered.topic, CaseLifecycle.topic],
+          migrations: [MatchingDirectoryAndCases1764000000200, MatchingPolicyRosterDeadlines1764000000400],
+          producesTo: [AssignmentOffered.topic, AssignmentClosed.topic, CaseLifecycle.topic, ContactReleased.topic, StaffPageRequested.topic],
           consumes: [
             { topic: SupportRequested.topic, handlers: [SupportRequestedHandler] },
             { topic: AssignmentResponded.topic, handlers: [AssignmentRespondedHandler] },
+            { topic: AssignmentUndeliverable.topic, handlers: [AssignmentUndeliverableHandler] },
           ],
         }),
+        ScheduleModule.forRoot(),
         DirectoryModule,
         RosterModule,
         CasesModule,

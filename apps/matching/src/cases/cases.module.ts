@@ -1,12 +1,21 @@
 import { Module } from '@nestjs/common';
+import { PolicyModule } from '../policy/policy.module';
 import { CasesController } from './cases.controller';
-import { AssignmentRespondedHandler, SupportRequestedHandler } from './event-handlers';
+import { DeadlineScheduler } from './deadline-scheduler';
+import { EscalateCase } from './escalate-case.usecase';
+import { AssignmentRespondedHandler, AssignmentUndeliverableHandler, SupportRequestedHandler } from './event-handlers';
+import { ExplainCase } from './explain-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 import { OpenCase } from './open-case.usecase';
+import { RecordOutcome } from './record-outcome.usecase';
 import { RecordResponse } from './record-response.usecase';
 
 @Module({
+  imports: [PolicyModule],
   controllers: [CasesController],
-  providers: [OpenCase, OfferNextSupporter, RecordResponse, SupportRequestedHandler, AssignmentRespondedHandler],
+  providers: [
+    OpenCase, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler,
+    SupportRequestedHandler, AssignmentRespondedHandler, AssignmentUndeliverableHandler,
+  ],
 })
 export class CasesModule {}

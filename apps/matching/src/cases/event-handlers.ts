@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AssignmentResponded, AssignmentRespondedV1, SupportRequested, SupportRequestedV1 } from '@harbor/contracts';
+import {
+  AssignmentResponded, AssignmentRespondedV1, AssignmentUndeliverable, AssignmentUndeliverableV1, SupportRequested, SupportRequestedV1,
+} from '@harbor/contracts';
 import { EventHandler, InboundEvent } from '@harbor/messaging';
 import { OpenCase } from './open-case.usecase';
 import { RecordResponse } from './record-response.usecase';
@@ -22,5 +24,16 @@ export class AssignmentRespondedHandler implements EventHandler<AssignmentRespon
 
   async handle(event: InboundEvent<AssignmentRespondedV1>, manager: EntityManager): Promise<void> {
     await this.recordResponse.execute(manager, event.payload);
+  }
+}
+
+/** Notification tried every channel of the supporter and none worked: move on to the next supporter. */
+@Injectable()
+export class AssignmentUndeliverableHandler implements EventHandler<AssignmentUndeliverableV1> {
+  readonly definition = AssignmentUndeliverable;
+  constructor(private readonly recordResponse: RecordResponse) {}
+
+  async handle(event: InboundEvent<AssignmentUndeliverableV1>, manager: EntityManager): Promise<void> {
+    await this.recordResponse.undeliverable(manager, event.payload);
   }
 }

@@ -1,98 +1,115 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Logger } from 'pino';
-import { AssignmentOffered, ChannelAddressV1, EscalationReason } from '@harbor/contracts';
+import { AssignmentOffered, ChannelAddressV1 } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
-import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
-import { MatchingEnv } from '../matching.env';
-import { CaseRow, changeCaseStatus } from './case-records';
-import { rankSupporters, SupporterCandidate } from './supporter-ranking';
+import { decide, decisionRecord, SupporterCandidate } from '../policy/matching-decision';
+import { MatchingPolicy } from '../policy/policy';
+import { ProgramPolicies } from '../policy/program-policies';
+import { CaseRow, caseContext, changeCaseStatus, scheduleDeadline } from './case-records';
+import { EscalateCase } from './escalate-case.usecase';
+import { loadCandidates, loadPool } from './candidate-pool';
 
-/** How many roster rows one decision reads: the matchable index yields the least loaded first. */
-const CANDIDATE_WINDOW = 200;
+/** A case's offers could not be placed because every eligible supporter was locked by concurrent decisions: retry. */
+export class SupportersBusyError extends Error {
+  constructor() {
+    super('every eligible supporter is held by a concurrent decision');
+    this.name = 'SupportersBusyError';
+  }
+}
 
 @Injectable()
 export class OfferNextSupporter {
   constructor(
     private readonly outbox: OutboxWriter,
-    @Inject(SERVICE_ENV) private readonly env: MatchingEnv,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly policies: ProgramPolicies,
+    private readonly escalateCase: EscalateCase,
   ) {}
 
-  /** Offers the case to the best eligible supporter, or escalates when nobody is left to ask. */
+  /** Offers the (locked) case to the best eligible supporter, or escalates when nobody is left to ask. */
   async execute(manager: EntityManager, kase: CaseRow): Promise<void> {
-    const previous: { supporter_id: string; attempt: number }[] = await manager.query(
-      `SELECT "supporter_id", "attempt" FROM "matching"."assignments" WHERE "case_id" = $1`,
+    const policy = await this.policies.policyOf(manager, kase.program);
+    const previous: { supporter_id: string }[] = await manager.query(
+      `SELECT "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1`,
       [kase.id],
     );
     const attempt = previous.length + 1;
-    if (attempt > this.env.MATCHING_MAX_OFFERS) return this.escalate(manager, kase, 'offer-limit');
+    if (attempt > policy.maxOffers) return this.escalateCase.execute(manager, kase, 'offer-limit');
 
-    const candidates = await this.loadCandidates(manager);
-    const today = new Date().toISOString().slice(0, 10);
-    const { ranked, verdicts } = rankSupporters(
-      candidates,
-      { clinicianId: kase.clinician_id, clinicianProfession: kase.clinician_profession, alreadyOffered: previous.map((row) => row.supporter_id) },
-      today,
-    );
-    for (const candidate of ranked) {
-      const channels = await this.reserve(manager, candidate.id);
-      if (!channels) continue; // taken to capacity by a concurrent decision since we read it
-      const assignmentId = randomUUID();
-      const respondBy = new Date(Date.now() + this.env.MATCHING_ACK_TIMEOUT_MINUTES * 60_000);
-      await manager.query(
-        `INSERT INTO "matching"."assignments" ("id", "case_id", "supporter_id", "attempt", "status", "reasons", "respond_by")
-         VALUES ($1, $2, $3, $4, 'offered', $5, $6)`,
-        [assignmentId, kase.id, candidate.id, attempt, JSON.stringify(verdicts), respondBy],
-      );
-      await this.outbox.enqueue(manager, AssignmentOffered, {
-        assignmentId,
-        caseId: kase.id,
-        attempt,
-        supporterId: candidate.id,
-        channels,
-        respondBy: respondBy.toISOString(),
-      });
-      await changeCaseStatus(manager, this.outbox, kase, 'offered', { attempt, supporterId: candidate.id });
+    const now = new Date();
+    const context = await caseContext(manager, kase, previous.map((row) => row.supporter_id));
+    const candidates = await loadCandidates(manager, kase.program, context, policy, now);
+    const decision = decide(candidates, context, policy, now);
+    let contended = false;
+    for (const { supporter } of decision.ranked) {
+      const channels = await this.reserve(manager, supporter.id);
+      if (!channels) {
+        contended = true; // held or filled by a concurrent decision since it was read
+        continue;
+      }
+      await this.offer(manager, kase, supporter, channels, attempt, policy, decisionRecord(decision, supporter.id));
       return;
     }
-    await this.escalate(manager, kase, 'no-eligible-supporter');
+    if (!contended && decision.ranked.length === 0) {
+      // Nobody eligible: count, over the program's whole pool, which rules excluded whom, for staff to see.
+      const census = decide(await loadPool(manager, kase.program), context, policy, now);
+      await manager.query(`UPDATE "matching"."cases" SET "census" = $2 WHERE "id" = $1`, [
+        kase.id, JSON.stringify({ at: now.toISOString(), considered: census.considered, excluded: census.excluded }),
+      ]);
+    }
+    if (contended) {
+      // Everyone eligible was held by concurrent decisions: wait for the best one rather than escalate.
+      for (const { supporter } of decision.ranked) {
+        const channels = await this.reserve(manager, supporter.id, true);
+        if (channels) return this.offer(manager, kase, supporter, channels, attempt, policy, decisionRecord(decision, supporter.id));
+      }
+      // All of them filled up meanwhile: decide again on fresh rows.
+      throw new SupportersBusyError();
+    }
+    await this.escalateCase.execute(manager, kase, 'no-eligible-supporter');
   }
 
-  private async loadCandidates(manager: EntityManager): Promise<SupporterCandidate[]> {
-    const rows = await manager.query(
-      `SELECT "id", "clinician_id", "profession", "status", to_char("training_expires_on", 'YYYY-MM-DD') AS training,
-              "open_cases", "max_open_cases", "last_assigned_at"
-       FROM "matching"."supporters"
-       WHERE "status" = 'active' AND "training_expires_on" >= current_date AND "open_cases" < "max_open_cases"
-       ORDER BY "open_cases", "last_assigned_at" NULLS FIRST LIMIT $1`,
-      [CANDIDATE_WINDOW],
+  private async offer(
+    manager: EntityManager,
+    kase: CaseRow,
+    supporter: SupporterCandidate,
+    channels: ChannelAddressV1[],
+    attempt: number,
+    policy: MatchingPolicy,
+    record: ReturnType<typeof decisionRecord>,
+  ): Promise<void> {
+    const assignmentId = randomUUID();
+    const respondBy = new Date(Date.now() + policy.ackTimeoutSeconds * 1000);
+    await manager.query(
+      `INSERT INTO "matching"."assignments" ("id", "case_id", "supporter_id", "attempt", "status", "reasons", "considered", "excluded", "respond_by")
+       VALUES ($1, $2, $3, $4, 'offered', $5, $6, $7, $8)`,
+      [assignmentId, kase.id, supporter.id, attempt, JSON.stringify(record.reasons), record.considered, JSON.stringify(record.excluded), respondBy],
     );
-    return rows.map((row: Record<string, unknown>) => ({
-      id: row.id as string,
-      clinicianId: row.clinician_id as string | null,
-      profession: row.profession as string,
-      status: row.status as string,
-      trainingExpiresOn: row.training as string,
-      openCases: Number(row.open_cases),
-      maxOpenCases: Number(row.max_open_cases),
-      lastAssignedAt: row.last_assigned_at ? new Date(row.last_assigned_at as string) : null,
-    }));
+    await scheduleDeadline(manager, { kind: 'ack', caseId: kase.id, assignmentId, dueAt: respondBy });
+    await this.outbox.enqueue(manager, AssignmentOffered, {
+      assignmentId,
+      caseId: kase.id,
+      attempt,
+      supporterId: supporter.id,
+      channels,
+      respondBy: respondBy.toISOString(),
+    });
+    await changeCaseStatus(manager, this.outbox, kase, 'offered', { attempt, supporterId: supporter.id });
   }
 
   /**
    * Takes one unit of the supporter's capacity atomically. A supporter row another decision holds right
    * now is skipped (SKIP LOCKED) rather than waited for, so concurrent cases spread over the roster
    * instead of queueing behind the top-ranked supporter; the capacity check is re-done under the lock.
+   * With `wait`, the lock is waited for (used only when every eligible supporter was skipped).
    */
-  private async reserve(manager: EntityManager, supporterId: string): Promise<ChannelAddressV1[] | undefined> {
+  private async reserve(manager: EntityManager, supporterId: string, wait = false): Promise<ChannelAddressV1[] | undefined> {
     const [row] = await manager.query(
       // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]).
       `WITH candidate AS (
          SELECT "id" FROM "matching"."supporters"
-         WHERE "id" = $1 AND "open_cases" < "max_open_cases" AND "status" = 'active'
-         FOR UPDATE SKIP LOCKED
+         WHERE "id" = $1 AND "open_cases" < "max_open_cases" AND "status" = 'active' AND NOT "opted_out"
+         FOR UPDATE${wait ? '' : ' SKIP LOCKED'}
        ), reserved AS (
          UPDATE "matching"."supporters" s SET "open_cases" = s."open_cases" + 1, "last_assigned_at" = now()
          FROM candidate WHERE s."id" = candidate."id" RETURNING s."channels"
@@ -100,10 +117,5 @@ export class OfferNextSupporter {
       [supporterId],
     );
     return row?.channels;
-  }
-
-  private async escalate(manager: EntityManager, kase: CaseRow, reason: EscalationReason): Promise<void> {
-    this.logger.warn({ caseId: kase.id, reason }, 'case escalated to the on-call coordinator');
-    await changeCaseStatus(manager, this.outbox, kase, 'escalated', { escalationReason: reason });
   }
 }

@@ -3,19 +3,29 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { SupportRequestedV1 } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
-import { changeCaseStatus, loadCaseForUpdate } from './case-records';
+import { ProgramPolicies } from '../policy/program-policies';
+import { changeCaseStatus, loadCaseForUpdate, scheduleDeadline } from './case-records';
+import { EscalateCase } from './escalate-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
+
+/** Requests naming the same event: intake's key when given, else the trigger's kind, category, time and facility. */
+export function eventKeyOf(request: SupportRequestedV1): string {
+  return request.eventKey ?? `${request.trigger.kind}|${request.trigger.category}|${new Date(request.trigger.occurredAt).toISOString()}|${request.facility}`;
+}
 
 /**
  * Opens a case for a support request (once per request id), resolves the clinician through the
- * directory and makes the first offer. A clinician the directory does not know leaves the case
- * `unresolved` for program staff to triage; it is never dropped.
+ * directory, starts the overall deadline and makes the first offer. A clinician the directory does not
+ * know leaves the case `unresolved` for program staff to triage (and pages the coordinator); it is never
+ * dropped.
  */
 @Injectable()
 export class OpenCase {
   constructor(
     private readonly outbox: OutboxWriter,
+    private readonly policies: ProgramPolicies,
     private readonly offerNextSupporter: OfferNextSupporter,
+    private readonly escalateCase: EscalateCase,
   ) {}
 
   async execute(manager: EntityManager, request: SupportRequestedV1): Promise<string | undefined> {
@@ -24,26 +34,30 @@ export class OpenCase {
        JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = $1 AND i."value" = $2`,
       [request.clinician.system, request.clinician.value],
     );
+    const program = await this.policies.programFor(manager, request.facility);
     const inserted: { id: string }[] = await manager.query(
       `INSERT INTO "matching"."cases" ("id", "request_id", "clinician_id", "identifier_system", "identifier_value",
-         "trigger_kind", "category", "harm_level", "event_occurred_at", "facility", "department", "status")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested')
+         "trigger_kind", "category", "harm_level", "event_occurred_at", "facility", "department", "status", "program", "event_key")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', $12, $13)
        ON CONFLICT ("request_id") DO NOTHING RETURNING "id"`,
       [randomUUID(), request.requestId, clinician?.clinician_id ?? null, request.clinician.system, request.clinician.value,
         request.trigger.kind, request.trigger.category, request.trigger.harmLevel ?? null, request.trigger.occurredAt,
-        request.facility, request.department ?? null],
+        request.facility, request.department ?? null, program, eventKeyOf(request)],
     );
     if (inserted.length === 0) return undefined;
     const kase = (await loadCaseForUpdate(manager, inserted[0].id))!;
     await changeCaseStatus(manager, this.outbox, kase, 'requested');
     if (!clinician) {
       await changeCaseStatus(manager, this.outbox, kase, 'unresolved');
+      await this.escalateCase.pageCoordinators(manager, kase);
       return kase.id;
     }
     if (clinician.opted_out && request.trigger.kind !== 'referral') {
       await changeCaseStatus(manager, this.outbox, kase, 'closed');
       return kase.id;
     }
+    const policy = await this.policies.policyOf(manager, program);
+    await scheduleDeadline(manager, { kind: 'overall', caseId: kase.id, dueAt: new Date(Date.now() + policy.overallDeadlineSeconds * 1000) });
     await this.offerNextSupporter.execute(manager, kase);
     return kase.id;
   }

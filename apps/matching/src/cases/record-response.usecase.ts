@@ -1,11 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AssignmentRespondedV1 } from '@harbor/contracts';
+import { AssignmentRespondedV1, AssignmentUndeliverableV1, ContactReleased } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
-import { changeCaseStatus, loadCaseForUpdate } from './case-records';
+import { cancelDeadlines, CaseRow, changeCaseStatus, loadCaseForUpdate, releaseCapacity, SEARCHING } from './case-records';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 
-/** A supporter accepted or declined: accept closes the search; decline frees capacity and asks the next one. */
+interface OpenAssignment {
+  id: string;
+  attempt: number;
+  supporter_id: string;
+}
+
+/**
+ * A supporter answered, or could not be reached. Accept ends the search and releases the clinician's
+ * contact details to that supporter only; decline and undeliverable free the capacity and ask the next one.
+ * A late answer to an offer that was already settled (expired, closed) changes nothing.
+ */
 @Injectable()
 export class RecordResponse {
   constructor(
@@ -14,27 +24,57 @@ export class RecordResponse {
   ) {}
 
   async execute(manager: EntityManager, response: AssignmentRespondedV1): Promise<void> {
-    const kase = await loadCaseForUpdate(manager, response.caseId);
-    if (!kase) return;
-    const [assignment] = await manager.query(
-      `SELECT "id", "status", "attempt", "supporter_id" FROM "matching"."assignments" WHERE "id" = $1 AND "case_id" = $2 FOR UPDATE`,
-      [response.assignmentId, response.caseId],
-    );
-    // A late answer to an offer that was already settled (or timed out) changes nothing.
-    if (!assignment || assignment.status !== 'offered' || assignment.supporter_id !== response.supporterId) return;
+    const found = await this.openAssignment(manager, response);
+    if (!found) return;
+    const { kase, assignment } = found;
     await manager.query(`UPDATE "matching"."assignments" SET "status" = $2, "responded_at" = $3 WHERE "id" = $1`, [
-      assignment.id,
-      response.response,
-      response.respondedAt,
+      assignment.id, response.response, response.respondedAt,
     ]);
+    await cancelDeadlines(manager, kase.id, ['ack']);
     if (response.response === 'accepted') {
+      await cancelDeadlines(manager, kase.id, ['overall']);
       await changeCaseStatus(manager, this.outbox, kase, 'accepted', { attempt: assignment.attempt, supporterId: assignment.supporter_id });
+      await this.releaseContact(manager, kase, assignment);
       return;
     }
-    await manager.query(
-      `UPDATE "matching"."supporters" SET "open_cases" = GREATEST("open_cases" - 1, 0) WHERE "id" = $1`,
-      [assignment.supporter_id],
-    );
+    await releaseCapacity(manager, assignment.supporter_id);
     await this.offerNextSupporter.execute(manager, kase);
+  }
+
+  async undeliverable(manager: EntityManager, failure: AssignmentUndeliverableV1): Promise<void> {
+    const found = await this.openAssignment(manager, failure);
+    if (!found) return;
+    await manager.query(`UPDATE "matching"."assignments" SET "status" = 'undeliverable', "responded_at" = $2 WHERE "id" = $1`, [
+      found.assignment.id, failure.failedAt,
+    ]);
+    await cancelDeadlines(manager, found.kase.id, ['ack']);
+    await releaseCapacity(manager, found.assignment.supporter_id);
+    await this.offerNextSupporter.execute(manager, found.kase);
+  }
+
+  private async openAssignment(
+    manager: EntityManager,
+    message: { caseId: string; assignmentId: string; supporterId: string },
+  ): Promise<{ kase: CaseRow; assignment: OpenAssignment } | undefined> {
+    const kase = await loadCaseForUpdate(manager, message.caseId);
+    if (!kase || !SEARCHING.includes(kase.status)) return undefined;
+    const [assignment] = await manager.query(
+      `SELECT "id", "status", "attempt", "supporter_id" FROM "matching"."assignments" WHERE "id" = $1 AND "case_id" = $2 FOR UPDATE`,
+      [message.assignmentId, message.caseId],
+    );
+    if (!assignment || assignment.status !== 'offered' || assignment.supporter_id !== message.supporterId) return undefined;
+    return { kase, assignment };
+  }
+
+  /** Minimum necessary: name and how to reach the clinician, to the supporter who accepted, and nothing else. */
+  private async releaseContact(manager: EntityManager, kase: CaseRow, assignment: OpenAssignment): Promise<void> {
+    const [clinician] = await manager.query(`SELECT "display_name", "phone", "email" FROM "matching"."clinicians" WHERE "id" = $1`, [kase.clinician_id]);
+    if (!clinician) return;
+    await this.outbox.enqueue(manager, ContactReleased, {
+      assignmentId: assignment.id,
+      caseId: kase.id,
+      supporterId: assignment.supporter_id,
+      clinician: { displayName: clinician.display_name, phone: clinician.phone ?? undefined, email: clinician.email ?? undefined },
+    });
   }
 }

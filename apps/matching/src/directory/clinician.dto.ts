@@ -49,4 +49,11 @@ export class UpsertClinicianDto {
   @IsOptional()
   @IsBoolean()
   optedOut?: boolean;
+
+  /** Languages the clinician prefers for a support conversation (ISO 639 codes, e.g. "en", "es"). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @Matches(/^[a-z]{2,3}$/, { each: true, message: 'each language must be a lower-case ISO 639 code, e.g. "en"' })
+  languages?: string[];
 }

@@ -20,12 +20,12 @@ export class UpsertClinician {
       if (known.size > 1) throw new ConflictException('The identifiers given belong to different clinicians.');
       const id = [...known][0] ?? randomUUID();
       const [{ inserted }] = await manager.query(
-        `INSERT INTO "matching"."clinicians" ("id", "display_name", "profession", "department", "facility", "phone", "email", "opted_out")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO "matching"."clinicians" ("id", "display_name", "profession", "department", "facility", "phone", "email", "opted_out", "languages")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT ("id") DO UPDATE SET "display_name" = $2, "profession" = $3, "department" = $4, "facility" = $5,
-           "phone" = $6, "email" = $7, "opted_out" = $8, "updated_at" = now()
+           "phone" = $6, "email" = $7, "opted_out" = $8, "languages" = $9, "updated_at" = now()
          RETURNING (xmax = 0) AS inserted`,
-        [id, dto.displayName, dto.profession, dto.department ?? null, dto.facility ?? null, dto.phone ?? null, dto.email ?? null, dto.optedOut ?? false],
+        [id, dto.displayName, dto.profession, dto.department ?? null, dto.facility ?? null, dto.phone ?? null, dto.email ?? null, dto.optedOut ?? false, dto.languages ?? []],
       );
       for (const identifier of dto.identifiers) {
         await manager.query(

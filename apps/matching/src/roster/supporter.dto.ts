@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsTimeZone, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
 import { ChannelAddressV1, IdentifierV1 } from '@harbor/contracts';
@@ -40,9 +40,35 @@ export class UpsertSupporterDto {
   @IsIn(SUPPORTER_STATUSES)
   status: (typeof SUPPORTER_STATUSES)[number] = 'active';
 
-  /** Last day the supporter's peer-support training is current (YYYY-MM-DD). */
+  /**
+   * Last day the supporter's peer-support training is current (YYYY-MM-DD). Optional: training can instead
+   * be recorded with POST /v1/roster/supporters/:id/training. A supporter without current training is never matched.
+   */
+  @IsOptional()
   @IsISO8601({ strict: true })
-  trainingExpiresOn: string;
+  trainingExpiresOn?: string;
+
+  /** The program whose pool the supporter belongs to. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,60}$/, { message: 'program may contain only letters, digits, ".", "_" and "-"' })
+  program = 'default';
+
+  /** Languages the supporter can hold a conversation in (BCP 47 primary tags, e.g. "en", "es"). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(/^[a-z]{2,3}$/, { each: true, message: 'each language must be a lower-case ISO 639 code, e.g. "en"' })
+  languages: string[] = [];
+
+  /** IANA time zone of the supporter's weekly schedule, e.g. "America/Chicago". */
+  @IsOptional()
+  @IsTimeZone()
+  timeZone = 'UTC';
+
+  /** The supporter withdrew from the program (kept for history, never matched); distinct from a temporary pause. */
+  @IsOptional()
+  @IsBoolean()
+  optedOut = false;
 
   @IsInt()
   @Min(1)

@@ -1,0 +1,79 @@
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { CASE_STATUSES, CaseStatus, REFERRAL_TYPES, ReferralType } from '@harbor/contracts';
+
+/** Structured outcome flags; there is deliberately no free-text field. */
+export class RecordOutcomeDto {
+  @IsOptional()
+  @IsBoolean()
+  contactMade?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  supportDeclined?: boolean;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(REFERRAL_TYPES.length)
+  @IsIn(REFERRAL_TYPES, { each: true })
+  referrals?: ReferralType[];
+
+  @IsOptional()
+  @IsBoolean()
+  timeOffSuggested?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  followUpCompleted?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  close?: boolean;
+}
+
+export class ListCasesQuery {
+  @IsOptional()
+  @IsIn(CASE_STATUSES)
+  status?: CaseStatus;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  program?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  supporterId?: string;
+
+  /** Cases opened at or after this time. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  /** Cases opened before this time. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit = 50;
+
+  /** Opaque cursor from the previous page's `next`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class ExplainQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  supporterId?: string;
+}

@@ -1,0 +1,28 @@
+/** How a program wants its cases matched. Every field has an environment default (see matching.env.ts). */
+export const DEPARTMENT_RULES = ['avoid', 'prefer', 'any'] as const;
+export type DepartmentRule = (typeof DEPARTMENT_RULES)[number];
+
+export const PROFESSION_RULES = ['prefer', 'any'] as const;
+export type ProfessionRule = (typeof PROFESSION_RULES)[number];
+
+export const LANGUAGE_RULES = ['require', 'any'] as const;
+export type LanguageRule = (typeof LANGUAGE_RULES)[number];
+
+export interface MatchingPolicy {
+  /** `avoid`: never a supporter from the clinician's own department (Stanford); `prefer`: same department first (Brigham). */
+  departmentRule: DepartmentRule;
+  /** `prefer`: a peer of the same profession ranks before anyone else of the same department class. */
+  professionRule: ProfessionRule;
+  /** `require`: when the clinician's directory entry lists languages, the supporter must speak one of them. */
+  languageRule: LanguageRule;
+  /** How long a supporter has to answer an offer before the next one is asked. */
+  ackTimeoutSeconds: number;
+  /** From the case's opening: no acceptance by then → the on-call coordinator is paged. */
+  overallDeadlineSeconds: number;
+  /** Offers made for one case before it is escalated. */
+  maxOffers: number;
+  /** Follow-up reminders to the supporter, counted from the recorded contact. */
+  followUpSeconds: number[];
+  /** The external resource offered to the clinician when the case escalates (e.g. a national support line id). */
+  fallbackResource: string;
+}

@@ -1,0 +1,106 @@
+import { INestApplication } from '@nestjs/common';
+import { AssignmentClosed, AssignmentOffered, CaseLifecycle } from '@harbor/contracts';
+import { HarborHarness } from '../support/harbor-harness';
+import { waitFor } from '../support/infrastructure';
+import { MatchingDriver } from './matching-driver';
+
+jest.mock('../../apps/intake/src/intake.module', () => ({ IntakeModule: {} }));
+jest.mock('../../apps/notification/src/notification.module', () => ({ NotificationModule: {} }));
+jest.mock('../../apps/reporting/src/reporting.module', () => ({ ReportingModule: {} }));
+
+const SUPPORTERS = 12;
+const CAPACITY = 2;
+const CASES = 40;
+
+/**
+ * Two matching replicas on one database and one consumer group, real Kafka and Postgres: many cases at
+ * once against a roster with less capacity than cases. No supporter is ever pushed over capacity, no case
+ * is offered twice at once, every case ends offered or escalated, and every acknowledgement deadline fires
+ * exactly once although both replicas' schedulers tick every 100 ms.
+ */
+describe('matching under concurrency: two replicas', () => {
+  let harbor: HarborHarness;
+  let replica: INestApplication;
+  let driver: MatchingDriver;
+
+  beforeAll(async () => {
+    const serviceEnv = { matching: { MATCHING_SCHEDULER_TICK_MS: '100', KAFKA_CONSUMER_BATCH_SIZE: '5' } };
+    harbor = await HarborHarness.start({ services: ['matching'], serviceEnv });
+    replica = await harbor.startReplica('matching', { serviceEnv });
+    driver = new MatchingDriver(harbor);
+    await driver.start();
+  });
+
+  afterAll(async () => {
+    await driver?.stop();
+    await replica?.close();
+    await harbor?.stop();
+  });
+
+  it('never exceeds capacity, never offers a case twice, fires each deadline once', async () => {
+    // One offer per case: when it expires, the case escalates (offer limit).
+    await driver.admin('/v1/policy', 'PUT', { ackTimeoutSeconds: 3600, maxOffers: 1, overallDeadlineSeconds: 7200 });
+    for (let index = 0; index < SUPPORTERS; index++) await driver.supporter(`s-${index}`, { maxOpenCases: CAPACITY });
+    await Promise.all(Array.from({ length: CASES }, (_, index) => driver.clinician(`C-${index}`)));
+
+    // Sample the invariant in the database while decisions run.
+    let sampling = true;
+    const violations: unknown[] = [];
+    const sampler = (async () => {
+      while (sampling) {
+        const { rows } = await harbor.db.query(
+          `SELECT s."id", s."open_cases", s."max_open_cases",
+                  (SELECT count(*)::int FROM "matching"."assignments" a WHERE a."supporter_id" = s."id" AND a."status" = 'offered') AS open_offers
+           FROM "matching"."supporters" s WHERE s."open_cases" > s."max_open_cases"
+              OR (SELECT count(*) FROM "matching"."assignments" a WHERE a."supporter_id" = s."id" AND a."status" = 'offered') > s."max_open_cases"`,
+        );
+        violations.push(...rows);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+
+    try {
+      await Promise.all(Array.from({ length: CASES }, (_, index) => driver.requestSupport(`C-${index}`)));
+      const settled = (status: string) => driver.of(CaseLifecycle, (change) => change.status === status);
+      await waitFor(async () => settled('offered').length + settled('escalated').length >= CASES, 'every case offered or escalated', 60_000);
+
+      const offers = driver.of(AssignmentOffered);
+      expect(offers).toHaveLength(SUPPORTERS * CAPACITY);
+      expect(new Set(offers.map((offer) => offer.payload.caseId)).size).toBe(offers.length);
+      const perSupporter = new Map<string, number>();
+      for (const offer of offers) perSupporter.set(offer.payload.supporterId as string, (perSupporter.get(offer.payload.supporterId as string) ?? 0) + 1);
+      expect([...perSupporter.values()].every((count) => count <= CAPACITY)).toBe(true);
+      expect(perSupporter.size).toBe(SUPPORTERS);
+      expect(settled('escalated').map((change) => change.payload.escalationReason)).toEqual(Array(CASES - SUPPORTERS * CAPACITY).fill('no-eligible-supporter'));
+
+      // Time passes: every acknowledgement deadline falls due at once, and both replicas' schedulers race for them.
+      await harbor.db.query(`UPDATE "matching"."deadlines" SET "due_at" = now() WHERE "kind" = 'ack' AND "status" = 'pending'`);
+      // Every offer expires exactly once, then its case escalates for the offer limit; capacity all comes back.
+      const expired = await driver.next(AssignmentClosed, (closed) => closed.reason === 'expired', 'every offer to expire', offers.length, 60_000);
+      await waitFor(async () => settled('escalated').length >= CASES, 'every case escalated', 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(driver.of(AssignmentClosed, (closed) => closed.reason === 'expired')).toHaveLength(offers.length);
+      expect(new Set(expired.map((closed) => closed.payload.assignmentId)).size).toBe(offers.length);
+      expect(settled('escalated')).toHaveLength(CASES);
+      expect(driver.of(AssignmentOffered)).toHaveLength(offers.length);
+      const { rows: fired } = await harbor.db.query(`SELECT count(*)::int AS n FROM "matching"."deadlines" WHERE "kind" = 'ack' AND "status" = 'fired'`);
+      expect(fired[0].n).toBe(offers.length);
+      const { rows: load } = await harbor.db.query(`SELECT sum("open_cases")::int AS n FROM "matching"."supporters"`);
+      expect(load[0].n).toBe(0);
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+    expect(violations).toEqual([]);
+
+    // Both replicas took part: each consumed support requests from its share of the partitions.
+    const processedBy = async (url: string) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const line = text.split('\n').find((entry) => entry.startsWith('harbor_messages_consumed_total') && entry.includes('support.requested.v1') && entry.includes('outcome="processed"'));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const counts = [await processedBy(harbor.urls.matching), await processedBy((await replica.getUrl()).replace('[::1]', '127.0.0.1'))];
+    expect(counts.every((count) => count > 0)).toBe(true);
+    expect(counts[0] + counts[1]).toBe(CASES);
+  });
+});

@@ -12,10 +12,6 @@ import { FakeWctp } from '../support/fake-wctp';
 import { HarborHarness } from '../support/harbor-harness';
 import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
 
-// Only notification runs here: keep the other services' modules (edited concurrently by others) out of this file's load.
-jest.mock('../../apps/intake/src/intake.module', () => ({ IntakeModule: {} }));
-jest.mock('../../apps/matching/src/matching.module', () => ({ MatchingModule: {} }));
-jest.mock('../../apps/reporting/src/reporting.module', () => ({ ReportingModule: {} }));
 
 const PUBLIC_BASE = 'https://harbor.example.org';
 const AUTH_TOKEN = 'twilio-auth-token-for-tests';

@@ -3,32 +3,36 @@
 'use strict';
 const { Kafka, logLevel } = require('kafkajs');
 
-const DEMO_CLINICIAN = {
-  identifiers: [{ system: 'urn:harbor:demo:employee', value: 'E-1001' }],
+/**
+ * A new demo clinician each run: intake absorbs repeat triggers for one clinician within its cooldown
+ * (INTAKE_COOLDOWN_HOURS), so reusing one identifier would page nobody on a second `npm start`.
+ */
+const demoClinician = (runId) => ({
+  identifiers: [{ system: 'urn:harbor:demo:employee', value: `E-${runId}` }],
   displayName: 'Dr. Demo Clinician',
   profession: 'physician',
   department: 'emergency',
   facility: 'demo-general',
   phone: '+15550001001',
-};
+});
 
 const DEMO_SUPPORTERS = [
   { id: 'demo-supporter-1', displayName: 'Demo Supporter One', profession: 'physician', department: 'surgery', facility: 'demo-general', channels: [{ kind: 'console', address: '' }] },
   { id: 'demo-supporter-2', displayName: 'Demo Supporter Two', profession: 'nurse', department: 'icu', facility: 'demo-general', channels: [{ kind: 'console', address: '' }] },
 ];
 
-function demoIncident() {
+function demoIncident(clinician, runId) {
   const now = new Date();
   return {
     source: 'demo-incident-system',
-    sourceEventId: `demo-${now.getTime()}`,
+    sourceEventId: `demo-${runId}`,
     occurredAt: new Date(now.getTime() - 20 * 60_000).toISOString(),
     reportedAt: now.toISOString(),
     category: 'medication-error',
     harmLevel: 'severe',
     facility: 'demo-general',
     department: 'emergency',
-    involvedClinicians: [{ identifier: DEMO_CLINICIAN.identifiers[0], role: 'prescriber' }],
+    involvedClinicians: [{ identifier: clinician.identifiers[0], role: 'prescriber' }],
   };
 }
 
@@ -44,14 +48,16 @@ async function post(url, token, body) {
 
 /** Seeds the directory and roster through matching's API, then publishes the incident to Kafka. */
 async function runDemo({ matchingUrl, adminToken, brokers, topicPrefix = '' }) {
-  await post(`${matchingUrl}/v1/directory/clinicians`, adminToken, DEMO_CLINICIAN);
+  const runId = Date.now();
+  const clinician = demoClinician(runId);
+  await post(`${matchingUrl}/v1/directory/clinicians`, adminToken, clinician);
   const trainingExpiresOn = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
   for (const supporter of DEMO_SUPPORTERS) {
     await post(`${matchingUrl}/v1/roster/supporters`, adminToken, { ...supporter, trainingExpiresOn, maxOpenCases: 5 });
   }
   const producer = new Kafka({ clientId: 'harbor-demo', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
-  const incident = demoIncident();
+  const incident = demoIncident(clinician, runId);
   await producer.send({
     topic: `${topicPrefix}incidents.reported.v1`,
     messages: [{ key: `${incident.source}|${incident.sourceEventId}`, value: JSON.stringify(incident) }],
@@ -60,4 +66,4 @@ async function runDemo({ matchingUrl, adminToken, brokers, topicPrefix = '' }) {
   return incident;
 }
 
-module.exports = { runDemo, DEMO_CLINICIAN, DEMO_SUPPORTERS, demoIncident };
+module.exports = { runDemo, DEMO_SUPPORTERS };

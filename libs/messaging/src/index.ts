@@ -11,3 +11,4 @@ export * from './outbox-relay';
 export * from './event-consumer';
 export * from './kafka-connection';
 export * from './messaging.runtime';
+export * from './drain-loop';

@@ -1,8 +1,8 @@
-import { Client } from 'pg';
 import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { ServiceMetrics } from '@harbor/observability';
+import { DrainLoop, onCommitRequesting } from './drain-loop';
 import { outboxChannel } from './messaging-tables.migration';
 import { OUTBOX_WRITTEN } from './outbox-writer';
 
@@ -37,11 +37,7 @@ interface OutboxRow {
  * of notifying transactions on one global queue lock, which capped throughput under load.
  */
 export class OutboxRelay {
-  private listener?: Client;
-  private poller?: NodeJS.Timeout;
-  private draining?: Promise<void>;
-  private wakeAgain = false;
-  private stopped = false;
+  private readonly loop: DrainLoop;
   private lastCleanup = 0;
   private readonly batchSize: number;
 
@@ -53,37 +49,25 @@ export class OutboxRelay {
     private readonly metrics: ServiceMetrics,
   ) {
     this.batchSize = options.batchSize ?? 500;
+    this.loop = new DrainLoop(
+      {
+        name: `${options.schema}-relay`,
+        databaseUrl: options.databaseUrl,
+        channel: outboxChannel(options.schema),
+        fallbackPollMs: options.fallbackPollMs ?? 2000,
+        work: () => this.drain(),
+      },
+      logger,
+    );
   }
 
   async start(): Promise<void> {
-    this.stopped = false;
-    this.dataSource.subscribers.push({
-      afterTransactionCommit: (event) => {
-        const data = event.queryRunner.data as Record<string, unknown> | undefined;
-        if (!data?.[OUTBOX_WRITTEN]) return;
-        data[OUTBOX_WRITTEN] = false;
-        this.wake();
-      },
-    });
-    await this.listen();
-    this.poller = setInterval(() => this.wake(), this.options.fallbackPollMs ?? 2000);
-    this.wake();
+    onCommitRequesting(this.dataSource, OUTBOX_WRITTEN, () => this.wake());
+    await this.loop.start();
   }
 
-  /** Drain now; if a drain is running, run once more after it so no notification is missed. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.wakeAgain) {
-        this.wakeAgain = false;
-        this.wake();
-      }
-    });
+    this.loop.wake();
   }
 
   /**
@@ -92,34 +76,16 @@ export class OutboxRelay {
    * broker outage cannot hold up shutdown beyond `finalDrainMs`.
    */
   async stop(finalDrainMs = 10_000): Promise<void> {
-    if (this.poller) clearInterval(this.poller);
-    this.stopped = true;
-    this.wakeAgain = false;
     const finalDrain = (async () => {
-      await this.draining;
+      await this.loop.stop();
       await this.drain(true);
     })();
     await Promise.race([finalDrain, new Promise((resolve) => setTimeout(resolve, finalDrainMs).unref())]);
-    await this.listener?.end().catch(() => undefined);
-    this.listener = undefined;
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.options.databaseUrl, application_name: `harbor-${this.options.schema}-relay` });
-    client.on('notification', () => this.wake());
-    client.on('error', (error) => {
-      this.logger.warn({ err: error.message }, 'outbox listener lost its connection; reconnecting');
-      this.listener = undefined;
-      setTimeout(() => !this.stopped && this.listen().catch(() => undefined), 1000);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${outboxChannel(this.options.schema)}`);
-    this.listener = client;
   }
 
   private async drain(final = false): Promise<void> {
     try {
-      while (final || !this.stopped) {
+      while (final || !this.loop.isStopped) {
         const sent = await this.publishBatch();
         if (sent === LOCKED_ELSEWHERE) {
           // Another replica is draining; it may have read before our rows committed, so look again shortly.

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { EventDefinition } from './event-definition';
 import { envelopeToHeaders, newEnvelope } from './envelope';
 import { validateEventPayload } from './event-validation';
+import { wakeOnCommit } from './drain-loop';
 import { outboxChannel } from './messaging-tables.migration';
 import { TopicNames } from './topic-names';
 
@@ -27,8 +28,7 @@ export class OutboxWriter {
       `INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "headers", "payload") VALUES ($1, $2, $3, $4, $5)`,
       [envelope.id, this.topics.name(definition.topic), definition.key(valid), envelopeToHeaders(envelope), JSON.stringify(valid)],
     );
-    if (manager.queryRunner) manager.queryRunner.data = { ...manager.queryRunner.data, [OUTBOX_WRITTEN]: true };
-    else await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    if (!wakeOnCommit(manager, OUTBOX_WRITTEN)) await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
     return envelope.id;
   }
 }

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ChannelAddressV1 } from '@harbor/contracts';
+import { wakeOnCommit } from '@harbor/messaging';
 
 export const DISPATCH_CHANNEL = 'harbor_notification_dispatch';
+/** Marks a transaction that queued a dispatch, so its commit wakes this process's dispatcher. */
+export const DISPATCH_QUEUED = 'harborDispatchQueued';
 
 export type DispatchKind = 'offer-page' | 'staff-page' | 'pagerduty-acknowledge' | 'pagerduty-resolve';
 
@@ -28,7 +31,7 @@ export class DispatchQueue {
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("kind", "ref_id") DO NOTHING RETURNING 1`,
       [randomUUID(), dispatch.kind, dispatch.refId, dispatch.caseId, dispatch.recipientId, JSON.stringify(dispatch.channels), dispatch.text ?? null],
     );
-    if (inserted.length > 0) await manager.query(`SELECT pg_notify($1, '')`, [DISPATCH_CHANNEL]);
+    if (inserted.length > 0 && !wakeOnCommit(manager, DISPATCH_QUEUED)) await manager.query(`SELECT pg_notify($1, '')`, [DISPATCH_CHANNEL]);
     return inserted.length > 0;
   }
 

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { Client } from 'pg';
 import { Counter, Histogram } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { Logger } from 'pino';
 import { AssignmentUndeliverable, ChannelAddressV1 } from '@harbor/contracts';
-import { OutboxWriter } from '@harbor/messaging';
+import { DrainLoop, onCommitRequesting, OutboxWriter } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
 import { ChannelRegistry } from '../channels/channel-registry';
@@ -14,7 +13,7 @@ import { ResilientSender } from '../channels/resilient-sender';
 import { NotificationEnv } from '../notification.env';
 import { smsAddressHash } from './address-hash';
 import { nextStep } from './dispatch-policy';
-import { DISPATCH_CHANNEL, DispatchKind } from './dispatch-queue';
+import { DISPATCH_CHANNEL, DISPATCH_QUEUED, DispatchKind } from './dispatch-queue';
 
 interface DispatchRow {
   id: string;
@@ -38,15 +37,12 @@ const BATCH = 10;
  * Works the dispatches table outside any consumer transaction: claims due rows with a lease (SKIP LOCKED, so
  * replicas share the work and a crashed worker's rows come back when the lease ends), calls the provider
  * through its circuit breaker, then records the attempt and decides: done, retry later, next channel, or give
- * up (an offer becomes AssignmentUndeliverable). Woken by NOTIFY on commit; a short poll picks up retries.
+ * up (an offer becomes AssignmentUndeliverable). Woken when a transaction that queued work commits (NOTIFY
+ * for writers outside a transaction); a short poll picks up retries that become due.
  */
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private listener?: Client;
-  private poller?: NodeJS.Timeout;
-  private draining?: Promise<void>;
-  private wakeAgain = false;
-  private stopped = false;
+  private readonly loop: DrainLoop;
   private readonly sends: Counter<'channel' | 'outcome'>;
   private readonly pageSeconds: Histogram<'channel'>;
 
@@ -59,6 +55,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: ServiceMetrics,
   ) {
+    this.loop = new DrainLoop(
+      { name: 'notification-dispatcher', databaseUrl: env.DATABASE_URL, channel: DISPATCH_CHANNEL, fallbackPollMs: env.NOTIFY_DISPATCH_POLL_MS, work: () => this.drain() },
+      logger,
+    );
     this.sends = new Counter({
       name: 'harbor_notification_sends_total',
       help: 'Provider sends, by channel kind and outcome (sent, retry, next_channel, gave_up).',
@@ -75,52 +75,23 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listen().catch((error) => this.logger.warn({ err: (error as Error).message }, 'dispatch listener failed; polling only'));
-    this.poller = setInterval(() => this.wake(), this.env.NOTIFY_DISPATCH_POLL_MS);
-    this.poller.unref();
+    onCommitRequesting(this.dataSource, DISPATCH_QUEUED, () => this.wake());
+    await this.loop.start();
     this.logger.info({ channels: this.channels.configuredKinds() }, 'dispatcher started');
-    this.wake();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.poller) clearInterval(this.poller);
-    await this.draining;
-    await this.listener?.end().catch(() => undefined);
+    await this.loop.stop();
     this.sender.shutdown();
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.wakeAgain) {
-        this.wakeAgain = false;
-        this.wake();
-      }
-    });
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.env.DATABASE_URL, application_name: 'harbor-notification-dispatcher' });
-    client.on('notification', () => this.wake());
-    client.on('error', (error) => {
-      this.logger.warn({ err: error.message }, 'dispatch listener lost its connection; reconnecting');
-      this.listener = undefined;
-      setTimeout(() => !this.stopped && this.listen().catch(() => undefined), 1000).unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${DISPATCH_CHANNEL}`);
-    this.listener = client;
+    this.loop.wake();
   }
 
   private async drain(): Promise<void> {
     try {
-      while (!this.stopped) {
+      while (!this.loop.isStopped) {
         const rows = await this.claim();
         if (rows.length === 0) break;
         await Promise.all(rows.map((row) => this.work(row)));

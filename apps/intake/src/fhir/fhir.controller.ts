@@ -1,6 +1,5 @@
 import { Body, Controller, Header, HttpCode, Inject, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
-import { DataSource } from 'typeorm';
 import { Role, Roles } from '@harbor/auth';
 import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
 import { BodyLimitGuard, FhirJsonBodyGuard } from '../http/request-guards';
@@ -21,7 +20,6 @@ import { operationOutcome, OperationOutcomeFilter } from './operation-outcome';
 export class FhirController {
   constructor(
     private readonly recordTrigger: RecordTrigger,
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
   ) {}
 
@@ -39,7 +37,7 @@ export class FhirController {
       throw error;
     }
     const valid = trigger;
-    const result = await this.dataSource.transaction((manager) => this.recordTrigger.execute(manager, valid));
+    const result = await this.recordTrigger.executeInOwnTransaction(valid);
     return operationOutcome([
       {
         severity: 'information',

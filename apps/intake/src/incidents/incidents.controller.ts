@@ -1,5 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { Role, Roles } from '@harbor/auth';
 import { IncidentReported } from '@harbor/contracts';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
@@ -12,7 +11,6 @@ import { RecordTrigger } from '../triggers/record-trigger.usecase';
 export class IncidentsController {
   constructor(
     private readonly recordTrigger: RecordTrigger,
-    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   /** The same contract and validation as the Kafka topic, so both doors accept exactly the same incidents. */
@@ -21,7 +19,7 @@ export class IncidentsController {
   @Roles(Role.SourceSystem)
   async report(@Body() body: unknown) {
     const trigger = fromNativeIncident(validateBody(IncidentReported, body));
-    const result = await this.dataSource.transaction((manager) => this.recordTrigger.execute(manager, trigger));
+    const result = await this.recordTrigger.executeInOwnTransaction(trigger);
     return { triggerId: result.triggerId, decision: result.decision, supportRequests: result.requestIds.length };
   }
 }

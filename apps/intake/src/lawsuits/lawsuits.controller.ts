@@ -1,5 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { Role, Roles } from '@harbor/auth';
 import { LawsuitNotified } from '@harbor/contracts';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
@@ -12,7 +11,6 @@ import { RecordTrigger } from '../triggers/record-trigger.usecase';
 export class LawsuitsController {
   constructor(
     private readonly recordTrigger: RecordTrigger,
-    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   /** A claim notice from risk management: the same contract as `lawsuits.notified.v1`. */
@@ -21,7 +19,7 @@ export class LawsuitsController {
   @Roles(Role.SourceSystem)
   async notify(@Body() body: unknown) {
     const trigger = fromLawsuitNotice(validateBody(LawsuitNotified, body));
-    const result = await this.dataSource.transaction((manager) => this.recordTrigger.execute(manager, trigger));
+    const result = await this.recordTrigger.executeInOwnTransaction(trigger);
     return { triggerId: result.triggerId, decision: result.decision, supportRequests: result.requestIds.length };
   }
 }

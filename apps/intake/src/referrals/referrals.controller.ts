@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
@@ -11,7 +10,6 @@ import { ReferralDto } from './referral.dto';
 export class ReferralsController {
   constructor(
     private readonly recordTrigger: RecordTrigger,
-    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   /**
@@ -26,24 +24,21 @@ export class ReferralsController {
     const referralId = body.referralId ?? randomUUID();
     const now = new Date().toISOString();
     const selfReferral = body.referredBy === 'self';
-    const result = await this.dataSource.transaction((manager) =>
-      this.recordTrigger.execute(
-        manager,
-        {
-          kind: 'referral',
-          // Referral ids are unique per caller, so two portals cannot collide.
-          source: `referral:${request.principal?.subject ?? 'unknown'}`.slice(0, 100),
-          sourceEventId: referralId,
-          category: selfReferral ? 'self-referral' : 'colleague-referral',
-          facility: body.facility,
-          department: body.department,
-          occurredAt: now,
-          reportedAt: now,
-          clinicians: [{ identifier: { system: body.clinician.system, value: body.clinician.value }, profession: body.profession }],
-          unidentified: [],
-        },
-        { selfReferral },
-      ),
+    const result = await this.recordTrigger.executeInOwnTransaction(
+      {
+        kind: 'referral',
+        // Referral ids are unique per caller, so two portals cannot collide.
+        source: `referral:${request.principal?.subject ?? 'unknown'}`.slice(0, 100),
+        sourceEventId: referralId,
+        category: selfReferral ? 'self-referral' : 'colleague-referral',
+        facility: body.facility,
+        department: body.department,
+        occurredAt: now,
+        reportedAt: now,
+        clinicians: [{ identifier: { system: body.clinician.system, value: body.clinician.value }, profession: body.profession }],
+        unidentified: [],
+      },
+      { selfReferral },
     );
     return { referralId, triggerId: result.triggerId, status: 'received' };
   }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { HarmLevel, IdentifierV1, identifierKey, ProfessionGroup, SupportRequested, TriggerCategory, TriggerKind } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { SERVICE_ENV } from '@harbor/service-runtime';
@@ -47,8 +47,14 @@ export class RecordTrigger {
   constructor(
     private readonly outbox: OutboxWriter,
     @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
+    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {
     this.policy = triggerPolicyFrom(env);
+  }
+
+  /** For HTTP routes: the same recording as a consumed event, in a transaction of its own. */
+  async executeInOwnTransaction(trigger: NormalizedTrigger, options: { selfReferral?: boolean } = {}): Promise<RecordTriggerResult> {
+    return this.dataSource.transaction((manager) => this.execute(manager, trigger, options));
   }
 
   async execute(manager: EntityManager, trigger: NormalizedTrigger, options: { selfReferral?: boolean } = {}): Promise<RecordTriggerResult> {

@@ -1,5 +1,5 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, Server } from 'node:http';
+import { closeServer, listenOnLoopback, readBody } from './local-http-server';
 import { XMLParser } from 'fast-xml-parser';
 import type { ScriptedResponse } from './fake-twilio';
 
@@ -54,8 +54,7 @@ export class FakeWctp {
       });
       this.confirm(response, '<wctp-Success successCode="200" successText="Accepted"/>');
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/wctp`;
+    return `${await listenOnLoopback(this.server)}/wctp`;
   }
 
   scriptNext(...responses: (ScriptedResponse & { wctpError?: number })[]): void {
@@ -63,8 +62,7 @@ export class FakeWctp {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closeServer(this.server);
   }
 
   private confirm(response: import('node:http').ServerResponse, inner: string): void {
@@ -74,11 +72,3 @@ export class FakeWctp {
   }
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => resolve(body));
-    request.on('error', reject);
-  });
-}

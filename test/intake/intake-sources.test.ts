@@ -280,8 +280,16 @@ describe('intake sources', () => {
       expect(wrongType.status).toBe(422);
       expect((await jsonOf(wrongType)).issue[0].expression).toEqual(['AdverseEvent.resourceType']);
 
-      // Malformed JSON is refused by the shared body parser, before the route (so as problem+json; see docs/intake.md).
-      expect((await post(harbor, '/fhir/AdverseEvent', '{"resourceType":', { contentType: 'application/fhir+json' })).status).toBe(400);
+      // Refused by the shared body parser before any route runs, and still answered as FHIR.
+      const malformed = await post(harbor, '/fhir/AdverseEvent', '{"resourceType": "AdverseEvent", "note": "canary-secret', { contentType: 'application/fhir+json' });
+      expect(malformed.status).toBe(400);
+      expect(malformed.headers.get('content-type')).toContain('application/fhir+json');
+      const malformedText = await malformed.text();
+      expect(JSON.parse(malformedText).issue[0]).toMatchObject({ severity: 'error', code: 'structure', diagnostics: expect.stringContaining('not valid JSON') });
+      expect(malformedText).not.toContain('canary-secret');
+      const overParserLimit = await post(harbor, '/fhir/AdverseEvent', `{"resourceType":"AdverseEvent","padding":"${'z'.repeat(300 * 1024)}"}`, { contentType: 'application/fhir+json' });
+      expect(overParserLimit.status).toBe(413);
+      expect((await jsonOf(overParserLimit)).issue[0].code).toBe('too-costly');
 
       const anonymous = await fetch(`${harbor.urls.intake}/fhir/AdverseEvent`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: '{}' });
       expect(anonymous.status).toBe(401);
@@ -294,7 +302,12 @@ describe('intake sources', () => {
       const big = await post(harbor, '/v1/incidents', nativeIncident(['x'], { padding: 'y'.repeat(20_000) }));
       expect(big.status).toBe(413);
       expect(big.headers.get('content-type')).toContain('application/problem+json');
-      expect((await post(harbor, '/v1/incidents', '{"source":')).status).toBe(400);
+      const malformed = await post(harbor, '/v1/incidents', '{"source": "canary-secret');
+      expect(malformed.status).toBe(400);
+      expect(malformed.headers.get('content-type')).toContain('application/problem+json');
+      const problem = await malformed.text();
+      expect(JSON.parse(problem)).toMatchObject({ status: 400, title: 'The request body is not valid JSON', instance: '/v1/incidents' });
+      expect(problem).not.toContain('canary-secret');
     });
   });
 });

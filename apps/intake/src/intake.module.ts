@@ -4,6 +4,7 @@ import { IncidentReported, LawsuitNotified, SupportRequested } from '@harbor/con
 import { versionedType } from '@harbor/messaging';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { FhirModule } from './fhir/fhir.module';
+import { fhirProblemRenderer } from './fhir/operation-outcome';
 import { IncidentsModule } from './incidents/incidents.module';
 import { IncidentReportedHandler } from './incidents/incident-reported.handler';
 import { IntakeEnv } from './intake.env';
@@ -28,6 +29,7 @@ export class IntakeModule {
           logger,
           migrations: [IntakeTriggers1764000000100, IntakeTriageOptOuts1764000000500],
           producesTo: [SupportRequested.topic],
+          problemRenderers: [fhirProblemRenderer],
           consumes: [
             // Source systems publish plain JSON (native or FHIR AdverseEvent); a record without ce_type is read as an incident.
             { topic: IncidentReported.topic, handlers: [IncidentReportedHandler], typeWhenAbsent: versionedType(IncidentReported) },

@@ -4,9 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
 import { newCorrelationId, PinoNestLogger, runWithContext } from '@harbor/observability';
-import { ProblemDetailsFilter } from './problem-details.filter';
+import { ProblemDetailsFilter, ProblemException, ProblemRenderer } from './problem-details.filter';
 import { createValidationPipe } from './validation';
-import { LOGGER } from './tokens';
+import { LOGGER, PROBLEM_RENDERERS } from './tokens';
 
 export interface HttpSettings {
   host: string;
@@ -20,16 +20,18 @@ export interface HttpSettings {
  * per request, problem+json errors, DTO validation and graceful shutdown on SIGTERM/SIGINT.
  */
 export async function createServiceApp(rootModule: DynamicModule, http: HttpSettings, logger: Logger): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, { logger: new PinoNestLogger(logger), bodyParser: false });
+  // rawBody: the exact bytes are kept beside the parsed body so request signatures can be checked.
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, { logger: new PinoNestLogger(logger), bodyParser: false, rawBody: true });
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: http.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: http.bodyLimit ?? '256kb', extended: false });
+  app.use(explainUnreadableBody);
   app.use((request: { headers: Record<string, string | undefined> }, response: { setHeader(n: string, v: string): void }, next: () => void) => {
     const correlationId = request.headers['x-correlation-id'] ?? newCorrelationId();
     response.setHeader('x-correlation-id', correlationId);
     runWithContext({ correlationId, traceparent: request.headers['traceparent'] }, next);
   });
-  app.useGlobalFilters(new ProblemDetailsFilter(logger));
+  app.useGlobalFilters(new ProblemDetailsFilter(logger, app.get<ProblemRenderer[]>(PROBLEM_RENDERERS)));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   return app;
@@ -42,4 +44,22 @@ export async function listen(app: INestApplication, service: string, http: HttpS
   const address = url.replace('[::1]', 'localhost');
   app.get<Logger>(LOGGER).info({ url: address }, `${service} listening on ${address}`);
   return address;
+}
+
+/**
+ * body-parser's own errors carry the parser's message (which can quote the body) and no title; they are
+ * replaced here, before any route runs, by problems that say what to change and quote nothing.
+ */
+function explainUnreadableBody(error: { type?: string; limit?: number } | undefined, _request: unknown, _response: unknown, next: (error?: unknown) => void): void {
+  switch (error?.type) {
+    case 'entity.parse.failed':
+      return next(new ProblemException(400, 'The request body is not valid JSON', 'Send a well-formed JSON document.'));
+    case 'entity.too.large':
+      return next(new ProblemException(413, 'The request body is too large', `The request body must be at most ${error.limit} bytes.`));
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return next(new ProblemException(415, 'Unsupported media type', 'Send the body as UTF-8 without a content encoding.'));
+    default:
+      return next(error);
+  }
 }

@@ -7,6 +7,13 @@ export interface FieldProblem {
   message: string;
 }
 
+/** A 4xx with a title of its own; `detail` says what to change. */
+export class ProblemException extends HttpException {
+  constructor(status: number, title: string, detail: string) {
+    super({ title, message: detail }, status);
+  }
+}
+
 /** A 4xx whose body names each offending field. */
 export class InvalidRequestException extends HttpException {
   constructor(
@@ -18,30 +25,61 @@ export class InvalidRequestException extends HttpException {
   }
 }
 
+/** What went wrong with a request, before it is written in the format its route speaks. */
+export interface Problem {
+  status: number;
+  title: string;
+  /** The request path. */
+  instance: string;
+  detail?: string;
+  /** Each offending field, for validation failures. */
+  errors?: FieldProblem[];
+}
+
 /**
- * Every error leaves as RFC 9457 problem+json. Internal errors are logged and answered without detail,
- * so nothing from a payload or a stack trace reaches the caller.
+ * Writes problems for the routes under a path prefix in a format of their own (e.g. FHIR's
+ * OperationOutcome). It applies to every error on those paths, including the ones raised before a route
+ * is chosen: a body that is not JSON, a body over the limit, a failed signature.
+ */
+export interface ProblemRenderer {
+  pathPrefix: string;
+  contentType: string;
+  render(problem: Problem): unknown;
+}
+
+/**
+ * Every error leaves as RFC 9457 problem+json, or in the format a `ProblemRenderer` gives its paths.
+ * Internal errors are logged and answered without detail, so nothing from a payload or a stack trace
+ * reaches the caller.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly renderers: ProblemRenderer[] = [],
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const status = statusOf(exception);
-    const body: Record<string, unknown> = {
-      type: 'about:blank',
-      status,
-      title: titleOf(exception, status),
-      instance: request.path,
-    };
-    if (exception instanceof InvalidRequestException) body.errors = exception.problems;
-    else if (exception instanceof HttpException) body.detail = detailOf(exception);
-    if (status >= 500) this.logger.error({ err: (exception as Error)?.message, path: request.path }, 'unhandled error');
-    response.status(status).type('application/problem+json').send(JSON.stringify(body));
+    const problem = problemOf(exception, request.path);
+    if (problem.status >= 500) this.logger.error({ err: (exception as Error)?.message, path: request.path }, 'unhandled error');
+    const renderer = this.renderers.find((candidate) => request.path.startsWith(candidate.pathPrefix));
+    if (renderer) {
+      response.status(problem.status).type(renderer.contentType).send(JSON.stringify(renderer.render(problem)));
+      return;
+    }
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', ...problem }));
   }
+}
+
+export function problemOf(exception: unknown, path: string): Problem {
+  const status = statusOf(exception);
+  const problem: Problem = { status, title: titleOf(exception, status), instance: path };
+  if (exception instanceof InvalidRequestException) problem.errors = exception.problems;
+  else if (exception instanceof HttpException) problem.detail = detailOf(exception);
+  return problem;
 }
 
 function statusOf(exception: unknown): number {
@@ -52,9 +90,9 @@ function statusOf(exception: unknown): number {
 }
 
 function titleOf(exception: unknown, status: number): string {
-  if (exception instanceof InvalidRequestException) return (exception.getResponse() as { title: string }).title;
+  const stated = exception instanceof HttpException ? (exception.getResponse() as { title?: unknown }).title : undefined;
+  if (typeof stated === 'string') return stated;
   if (status === 413) return 'The request body is too large';
-  if (status === 400 && (exception as { type?: string })?.type === 'entity.parse.failed') return 'The request body is not valid JSON';
   if (status === 415) return 'Unsupported media type';
   if (exception instanceof HttpException) return HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error';
   return status >= 500 ? 'Internal error' : 'Bad request';

@@ -11,7 +11,8 @@ import { EventHandler, messagingTablesMigration, MessagingRuntime, OutboxWriter,
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { OperationsController } from './operations.controller';
-import { LOGGER, SERVICE_ENV } from './tokens';
+import { ProblemRenderer } from './problem-details.filter';
+import { LOGGER, PROBLEM_RENDERERS, SERVICE_ENV } from './tokens';
 
 export interface ConsumerDeclaration {
   topic: string;
@@ -29,6 +30,8 @@ export interface ServiceRuntimeOptions {
   producesTo: string[];
   consumes?: ConsumerDeclaration[];
   logger: Logger;
+  /** Error formats of the service's own paths, e.g. OperationOutcome under /fhir/. */
+  problemRenderers?: ProblemRenderer[];
 }
 
 const OPTIONS = Symbol('SERVICE_RUNTIME_OPTIONS');
@@ -79,6 +82,7 @@ export class ServiceRuntimeModule {
       { provide: OPTIONS, useValue: options },
       { provide: SERVICE_ENV, useValue: options.env },
       { provide: LOGGER, useValue: logger },
+      { provide: PROBLEM_RENDERERS, useValue: options.problemRenderers ?? [] },
       { provide: ServiceMetrics, useValue: metrics },
       {
         provide: DataSource,

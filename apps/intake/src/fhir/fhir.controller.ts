@@ -1,4 +1,4 @@
-import { Body, Controller, Header, HttpCode, Inject, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import type { Request } from 'express';
 import { Role, Roles } from '@harbor/auth';
 import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
@@ -8,14 +8,14 @@ import { adverseEventOptionsFrom } from '../triggers/intake-policy';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
 import { FhirVersion, mapAdverseEvent } from './adverse-event.mapper';
 import { FhirValidationError } from './fhir-values';
-import { operationOutcome, OperationOutcomeFilter } from './operation-outcome';
+import { operationOutcome } from './operation-outcome';
 
 /**
  * FHIR REST "create" for AdverseEvent. Harbor keeps no copy of the resource (only the trigger it implies),
  * so it answers 202 with an OperationOutcome saying what was done, not 201 with a Location to read back.
+ * Errors are OperationOutcomes too (`fhirProblemRenderer`, registered for /fhir/ in IntakeModule).
  */
 @Controller('fhir')
-@UseFilters(OperationOutcomeFilter)
 @UseGuards(BodyLimitGuard, FhirJsonBodyGuard)
 export class FhirController {
   constructor(

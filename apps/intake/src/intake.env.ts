@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ServiceEnv, toInt } from '@harbor/config';
+import { IsSourceSystemRegistry, parseSourceSystems, SourceSystemSetting } from './source-auth/source-system.setting';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory, LAWSUIT_KINDS, LawsuitKind, PROFESSION_GROUPS, ProfessionGroup } from '@harbor/contracts';
 
 const toList = ({ value }: { value: unknown }) =>
@@ -78,4 +79,21 @@ export class IntakeEnv extends ServiceEnv {
   /** Harm assumed for an actual FHIR AdverseEvent that states no seriousness, severity or outcome. */
   @IsIn(HARM_LEVELS)
   INTAKE_FHIR_DEFAULT_HARM_LEVEL: HarmLevel = 'mild';
+
+  /**
+   * The systems allowed to submit triggers over HTTP, as a JSON array of `{ id, sources?, hmacSecrets? }`
+   * (mount it from a secret with INTAKE_SOURCE_SYSTEMS_FILE). Empty = open, for development only.
+   */
+  @Transform(parseSourceSystems)
+  @IsArray({ message: 'must be a JSON array of source systems, e.g. [{"id":"rl-datix","hmacSecrets":["<32+ characters>"]}]' })
+  @ValidateNested({ each: true })
+  @IsSourceSystemRegistry()
+  INTAKE_SOURCE_SYSTEMS: SourceSystemSetting[] = [];
+
+  /** How far a signed request's X-Harbor-Timestamp may be from the server's clock; older requests are refused. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(3600)
+  INTAKE_SIGNATURE_TOLERANCE_SECONDS = 300;
 }

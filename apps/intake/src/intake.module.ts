@@ -12,6 +12,7 @@ import { LawsuitNotifiedHandler } from './lawsuits/lawsuit-notified.handler';
 import { LawsuitsModule } from './lawsuits/lawsuits.module';
 import { IntakeTriggers1764000000100 } from './migrations/1764000000100-intake-triggers';
 import { IntakeTriageOptOuts1764000000500 } from './migrations/1764000000500-intake-triage-opt-outs';
+import { IntakeSeenSignatures1764000000800 } from './migrations/1764000000800-intake-seen-signatures';
 import { OptOutsModule } from './opt-outs/opt-outs.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { TriageModule } from './triage/triage.module';
@@ -27,7 +28,7 @@ export class IntakeModule {
           schema: 'intake',
           env,
           logger,
-          migrations: [IntakeTriggers1764000000100, IntakeTriageOptOuts1764000000500],
+          migrations: [IntakeTriggers1764000000100, IntakeTriageOptOuts1764000000500, IntakeSeenSignatures1764000000800],
           producesTo: [SupportRequested.topic],
           problemRenderers: [fhirProblemRenderer],
           consumes: [

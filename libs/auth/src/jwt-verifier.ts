@@ -10,6 +10,8 @@ export interface AuthSettings {
 export interface Principal {
   subject: string;
   roles: Role[];
+  /** How the caller proved who it is: a bearer token, or a request signature checked by the app itself. */
+  authenticatedBy: 'bearer-token' | 'signature';
 }
 
 export class InvalidTokenError extends Error {}
@@ -33,7 +35,7 @@ export class JwtVerifier {
       throw new InvalidTokenError((error as Error).message);
     }
     if (!payload.sub) throw new InvalidTokenError('token has no subject');
-    return { subject: payload.sub, roles: rolesOf(payload) };
+    return { subject: payload.sub, roles: rolesOf(payload), authenticatedBy: 'bearer-token' };
   }
 }
 

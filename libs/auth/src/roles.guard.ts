@@ -24,20 +24,25 @@ export class RolesGuard implements CanActivate {
     if (!allowed || allowed.length === 0) throw new ForbiddenException('This route declares no roles.');
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // A principal is already there only when the app's own middleware verified a request signature.
+    request.principal ??= await this.principalFromBearerToken(request);
+    if (!request.principal.roles.some((role) => allowed.includes(role))) {
+      throw new ForbiddenException(`This route is for: ${allowed.join(', ')}.`);
+    }
+    return true;
+  }
+
+  private async principalFromBearerToken(request: AuthenticatedRequest): Promise<Principal> {
     const header = request.headers.authorization ?? '';
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw new UnauthorizedException('A bearer token is required.');
     }
     try {
-      request.principal = await this.verifier.verify(token);
+      return await this.verifier.verify(token);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new UnauthorizedException(`Invalid token: ${error.message}`);
       throw error;
     }
-    if (!request.principal.roles.some((role) => allowed.includes(role))) {
-      throw new ForbiddenException(`This route is for: ${allowed.join(', ')}.`);
-    }
-    return true;
   }
 }

@@ -63,9 +63,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const problem = problemOf(exception, request.path);
-    if (problem.status >= 500) this.logger.error({ err: (exception as Error)?.message, path: request.path }, 'unhandled error');
-    const renderer = this.renderers.find((candidate) => request.path.startsWith(candidate.pathPrefix));
+    // Not request.path: inside middleware mounted on a path, Express makes that relative to the mount point.
+    const path = (request.originalUrl ?? request.url).split('?')[0];
+    const problem = problemOf(exception, path);
+    if (problem.status >= 500) this.logger.error({ err: (exception as Error)?.message, path }, 'unhandled error');
+    const renderer = this.renderers.find((candidate) => path.startsWith(candidate.pathPrefix));
     if (renderer) {
       response.status(problem.status).type(renderer.contentType).send(JSON.stringify(renderer.render(problem)));
       return;

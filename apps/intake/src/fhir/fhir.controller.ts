@@ -1,9 +1,10 @@
 import { Body, Controller, Header, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
-import type { Request } from 'express';
-import { Role, Roles } from '@harbor/auth';
+import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
 import { BodyLimitGuard, FhirJsonBodyGuard } from '../http/request-guards';
 import { IntakeEnv } from '../intake.env';
+import { assertMayReportFor, RegisteredSourceGuard } from '../source-auth/registered-source.guard';
+import { SourceRegistry } from '../source-auth/source-registry';
 import { adverseEventOptionsFrom } from '../triggers/intake-policy';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
 import { FhirVersion, mapAdverseEvent } from './adverse-event.mapper';
@@ -16,28 +17,29 @@ import { operationOutcome } from './operation-outcome';
  * Errors are OperationOutcomes too (`fhirProblemRenderer`, registered for /fhir/ in IntakeModule).
  */
 @Controller('fhir')
-@UseGuards(BodyLimitGuard, FhirJsonBodyGuard)
+@UseGuards(RegisteredSourceGuard, BodyLimitGuard, FhirJsonBodyGuard)
 export class FhirController {
   constructor(
     private readonly recordTrigger: RecordTrigger,
     @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
+    private readonly sources: SourceRegistry,
   ) {}
 
   @Post('AdverseEvent')
   @HttpCode(202)
   @Header('content-type', 'application/fhir+json; charset=utf-8')
   @Roles(Role.SourceSystem)
-  async create(@Req() request: Request, @Body() body: unknown) {
+  async create(@Req() request: AuthenticatedRequest, @Body() body: unknown) {
     const contentType = request.headers['content-type'];
     let trigger;
     try {
-      trigger = mapAdverseEvent(body, adverseEventOptionsFrom(this.env), fhirVersionOf(contentType));
+      trigger = mapAdverseEvent(body, this.mappingOptionsFor(request), fhirVersionOf(contentType));
     } catch (error) {
       if (error instanceof FhirValidationError) throw new InvalidRequestException(error.problems);
       throw error;
     }
-    const valid = trigger;
-    const result = await this.recordTrigger.executeInOwnTransaction(valid);
+    assertMayReportFor(this.sources, request.principal, trigger.source);
+    const result = await this.recordTrigger.executeInOwnTransaction(trigger);
     return operationOutcome([
       {
         severity: 'information',
@@ -45,6 +47,13 @@ export class FhirController {
         diagnostics: `trigger ${result.triggerId}: ${result.decision}; ${result.requestIds.length} support request(s), ${result.triageIds.length} person(s) sent to triage`,
       },
     ]);
+  }
+
+  /** With registered source systems, a resource without meta.source is the caller's own. */
+  private mappingOptionsFor(request: AuthenticatedRequest) {
+    const options = adverseEventOptionsFrom(this.env);
+    const caller = request.principal?.subject;
+    return caller ? { ...options, defaultSource: this.sources.defaultSourceFor(caller, options.defaultSource) } : options;
   }
 }
 

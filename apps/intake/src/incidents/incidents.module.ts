@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { SourceAuthModule } from '../source-auth/source-auth.module';
 import { TriggersModule } from '../triggers/triggers.module';
 import { IncidentsController } from './incidents.controller';
 import { IncidentReportedHandler } from './incident-reported.handler';
 
 @Module({
-  imports: [TriggersModule],
+  imports: [TriggersModule, SourceAuthModule],
   controllers: [IncidentsController],
   providers: [IncidentReportedHandler],
 })

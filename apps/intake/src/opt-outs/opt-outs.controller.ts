@@ -4,6 +4,7 @@ import { Role, Roles } from '@harbor/auth';
 import { InvalidRequestException } from '@harbor/service-runtime';
 import { ClinicianIdentifierDto } from '../http/identifier.dto';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
+import { RegisteredSourceGuard } from '../source-auth/registered-source.guard';
 
 /**
  * The opt-out registry: a clinician on it gets no proactive outreach (incidents, claim notices, colleague
@@ -11,6 +12,7 @@ import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
  * and there is deliberately no route that lists who opted out.
  */
 @Controller('v1/opt-outs')
+@UseGuards(RegisteredSourceGuard)
 export class OptOutsController {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 

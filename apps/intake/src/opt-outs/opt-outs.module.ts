@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SourceAuthModule } from '../source-auth/source-auth.module';
 import { OptOutsController } from './opt-outs.controller';
 
-@Module({ controllers: [OptOutsController] })
+@Module({ imports: [SourceAuthModule], controllers: [OptOutsController] })
 export class OptOutsModule {}

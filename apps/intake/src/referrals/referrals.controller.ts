@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
+import { RegisteredSourceGuard } from '../source-auth/registered-source.guard';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
 import { ReferralDto } from './referral.dto';
 
 @Controller('v1/referrals')
-@UseGuards(BodyLimitGuard, JsonBodyGuard)
+@UseGuards(RegisteredSourceGuard, BodyLimitGuard, JsonBodyGuard)
 export class ReferralsController {
   constructor(
     private readonly recordTrigger: RecordTrigger,

@@ -1,0 +1,24 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { SERVICE_ENV } from '@harbor/service-runtime';
+import { IntakeEnv } from '../intake.env';
+import { RegisteredSourceGuard } from './registered-source.guard';
+import { SeenSignatures } from './seen-signatures';
+import { SignedRequestMiddleware } from './signed-request.middleware';
+import { SourceRegistry } from './source-registry';
+
+/** Who the source systems are and how they prove it: bearer tokens bound to sources, or signed requests. */
+@Module({
+  providers: [
+    { provide: SourceRegistry, inject: [SERVICE_ENV], useFactory: (env: IntakeEnv) => new SourceRegistry(env.INTAKE_SOURCE_SYSTEMS) },
+    SeenSignatures,
+    SignedRequestMiddleware,
+    RegisteredSourceGuard,
+  ],
+  exports: [SourceRegistry, RegisteredSourceGuard],
+})
+export class SourceAuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // Every intake route: the middleware acts only on requests that carry a signature.
+    consumer.apply(SignedRequestMiddleware).forRoutes('{*path}');
+  }
+}

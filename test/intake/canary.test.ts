@@ -57,6 +57,23 @@ describe('intake keeps no narrative and no patient data', () => {
     };
   }
 
+  /** The R4 event again as FHIR XML, canaries in the narrative, the contained patient, texts and displays (R4 has no note). */
+  function fhirR4Xml(clinician: string) {
+    return `<?xml version="1.0" encoding="UTF-8"?>
+<AdverseEvent xmlns="http://hl7.org/fhir">
+  <id value="${freshId('xml')}"/>
+  <text><status value="generated"/><div xmlns="http://www.w3.org/1999/xhtml"><p>${canary('xml-narrative')}</p></div></text>
+  <contained><Patient><id value="pat"/><identifier><system value="urn:mrn"/><value value="${canary('xml-mrn')}"/></identifier><name><family value="${canary('xml-family')}"/></name></Patient></contained>
+  <actuality value="actual"/>
+  <category><coding><code value="wrong-dose"/><display value="${canary('xml-category-display')}"/></coding><text value="${canary('xml-category-text')}"/></category>
+  <subject><reference value="#pat"/><display value="${canary('xml-subject-display')}"/></subject>
+  <date value="2026-11-20T08:00:00Z"/>
+  <location><display value="${canary('xml-location')}"/></location>
+  <severity><coding><code value="severe"/></coding><text value="${canary('xml-severity-text')}"/></severity>
+  <contributor><identifier><system value="${NPI}"/><value value="${clinician}"/></identifier><display value="${canary('xml-contributor')}"/></contributor>
+</AdverseEvent>`;
+  }
+
   function fhirR5(clinician: string) {
     return {
       resourceType: 'AdverseEvent',
@@ -121,7 +138,7 @@ describe('intake keeps no narrative and no patient data', () => {
   });
 
   it('through Kafka and HTTP, canaries reach no table, no topic and no log line', async () => {
-    const ids = Array.from({ length: 8 }, () => freshId('canary'));
+    const ids = Array.from({ length: 9 }, () => freshId('canary'));
     await publish(harbor, 'incidents.reported.v1', [
       { value: JSON.stringify(fhirR4(ids[0])) },
       { value: JSON.stringify(fhirR5(ids[1])) },
@@ -138,6 +155,10 @@ describe('intake keeps no narrative and no patient data', () => {
     const refused = await post(harbor, '/v1/referrals', { referredBy: 'colleague', clinician: { system: NPI, value: 'x' }, facility: 'general', note: canary('referral-note') }, { role: Role.ProgramAdmin });
     expect(refused.status).toBe(422);
     expect(await refused.text()).not.toContain(TOKEN);
+    const xml = await post(harbor, '/fhir/AdverseEvent', fhirR4Xml(ids[8]), { contentType: 'application/fhir+xml' });
+    expect(xml.status).toBe(202);
+    const invalidXml = await post(harbor, '/fhir/AdverseEvent', fhirR4Xml('z').replace('<severity>', `<${TOKEN}/><severity>`), { contentType: 'application/fhir+xml' });
+    expect(invalidXml.status).toBe(422);
     const invalidFhir = await post(harbor, '/fhir/AdverseEvent', { ...fhirR4('y'), date: canary('http-bad-date') }, fhirJson);
     expect(invalidFhir.status).toBe(422);
     expect(await invalidFhir.text()).not.toContain(TOKEN);

@@ -102,6 +102,36 @@ describe('intake under random input', () => {
     );
   });
 
+  // FHIR XML: trees of real and made-up element names, values with any character (escaped or not), broken markup.
+  const xmlValue = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 10 }), fc.constantFrom('actual', 'Practitioner/1', '2026-11-20T08:00:00Z', 'true', '1.50'));
+  const escapeXml = (value: string) => value.replace(/[<&"]/g, (c) => ({ '<': '&lt;', '&': '&amp;', '"': '&quot;' })[c]!);
+  const xmlAttribute = fc.option(fc.tuple(xmlValue, fc.boolean()).map(([value, escaped]) => ` value="${escaped ? escapeXml(value) : value}"`), { nil: '' });
+  const xmlName = fc.constantFrom('id', 'actuality', 'status', 'date', 'contributor', 'participant', 'actor', 'reference', 'identifier', 'system', 'value', 'subject', 'contained', 'Practitioner', 'extension', 'text', 'div', 'made-up', 'f:id');
+  const xmlElement = fc.letrec<{ element: string }>((tie) => ({
+    element: fc.oneof(
+      { depthSize: 'small' },
+      fc.tuple(xmlName, xmlAttribute).map(([name, attribute]) => `<${name}${attribute}/>`),
+      fc.tuple(xmlName, xmlAttribute, fc.array(tie('element'), { maxLength: 3 })).map(([name, attribute, children]) => `<${name}${attribute}>${children.join('')}</${name}>`),
+    ),
+  })).element;
+  const xmlDocument = fc.oneof(
+    fc.array(xmlElement, { maxLength: 6 }).map((children) => `<AdverseEvent xmlns="http://hl7.org/fhir">${children.join('')}</AdverseEvent>`),
+    fc.tuple(fc.array(xmlElement, { maxLength: 4 }), fc.string({ maxLength: 30 })).map(([children, tail]) => `<?xml version="1.0"?><AdverseEvent xmlns="http://hl7.org/fhir">${children.join('')}${tail}`),
+    fc.string({ maxLength: 200 }),
+  );
+
+  it('/fhir/AdverseEvent answers every FHIR XML body with a 2xx or 4xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(xmlDocument, async (xml) => {
+        const response = await post(harbor, '/fhir/AdverseEvent', xml, { contentType: 'application/fhir+xml' });
+        const outcome = await jsonOf(response);
+        expect(response.status).toBeLessThan(500);
+        expect(outcome.resourceType).toBe('OperationOutcome');
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('Kafka: every random record is processed or dead-lettered, and the valid record after them is processed', async () => {
     const records = [...new Set(fc.sample(body, { numRuns: 60, seed: 42 }))];
     await publish(harbor, 'incidents.reported.v1', records.map((value) => ({ key: 'fuzz', value })));

@@ -2,6 +2,7 @@ import { Role } from '@harbor/auth';
 import { HarborHarness } from '../support/harbor-harness';
 import { readTopic, waitFor } from '../support/infrastructure';
 import { HL7_ADVERSE_EVENT_EXAMPLES } from './fixtures/hl7-adverse-events';
+import { HL7_ADVERSE_EVENT_XML } from './fixtures/hl7-adverse-events.xml';
 import {
   clinicianRows, freshId, jsonOf, nativeIncident, NPI, post, publish, REF_SYSTEM, supportRequestsFor, waitForClinician,
 } from './intake-helpers';
@@ -99,6 +100,44 @@ describe('intake sources', () => {
       expect((await post(harbor, '/fhir/AdverseEvent', actual, fhir)).status).toBe(202);
       expect((await clinicianRows(harbor, REF_SYSTEM, value)).map((row) => row.decision)).toEqual(['outreach']);
       expect(await supportRequestsFor(harbor, value)).toEqual([expect.objectContaining({ trigger: expect.objectContaining({ harmLevel: 'severe' }) })]);
+    });
+
+    it('every HL7 example in FHIR XML is accepted over HTTP with the same outcome as its JSON form', async () => {
+      for (const example of HL7_ADVERSE_EVENT_XML) {
+        const source = freshId('hl7-xml');
+        const xml = example.xml.replace(/<meta>[\s\S]*?<\/meta>/, '').replace(/<AdverseEvent ([^>]*)>/, `<AdverseEvent $1><meta><source value="${source}"/></meta>`);
+        const response = await post(harbor, '/fhir/AdverseEvent', xml, { contentType: `application/fhir+xml; fhirVersion=${example.version === 'R4' ? '4.0' : '5.0'}` });
+        expect({ name: example.name, status: response.status }).toEqual({ name: example.name, status: 202 });
+        const diagnostics: string = (await jsonOf(response)).issue[0].diagnostics;
+        const json = HL7_ADVERSE_EVENT_EXAMPLES.find((candidate) => candidate.name === example.name)!;
+        const jsonResponse = await post(harbor, '/fhir/AdverseEvent', { ...json.resource, meta: { source: freshId('hl7-json') } }, { contentType: 'application/fhir+json' });
+        const jsonDiagnostics: string = (await jsonOf(jsonResponse)).issue[0].diagnostics;
+        // Same decision, requests and triage; only the trigger id differs.
+        expect(diagnostics.replace(/^trigger \S+/, '')).toBe(jsonDiagnostics.replace(/^trigger \S+/, ''));
+      }
+    });
+
+    it('FHIR XML: a contributor by identifier becomes a support request, the narrative and patient go nowhere', async () => {
+      const clinician = freshId('xml-npi');
+      const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<AdverseEvent xmlns="http://hl7.org/fhir">
+  <id value="${freshId('ae')}"/>
+  <text><status value="generated"/><div xmlns="http://www.w3.org/1999/xhtml"><p>Wrong dose &amp; a long story</p></div></text>
+  <actuality value="actual"/>
+  <category><coding><code value="wrong-dose"/></coding></category>
+  <subject><reference value="Patient/p1"/><display value="A Patient"/></subject>
+  <date value="2026-11-20T08:00:00Z"/>
+  <severity><coding><code value="severe"/></coding></severity>
+  <contributor><identifier><system value="${NPI}"/><value value="${clinician}"/></identifier></contributor>
+</AdverseEvent>`;
+      const response = await post(harbor, '/fhir/AdverseEvent', xml, { contentType: 'application/fhir+xml' });
+      expect(response.status).toBe(202);
+      expect((await jsonOf(response)).issue[0].diagnostics).toMatch(/outreach; 1 support request\(s\), 0 person\(s\) sent to triage/);
+      const [request] = await supportRequestsFor(harbor, clinician);
+      expect(request).toMatchObject({
+        clinician: { system: NPI, value: clinician },
+        trigger: { kind: 'incident', category: 'medication-error', harmLevel: 'severe', occurredAt: '2026-11-20T08:00:00.000Z' },
+      });
     });
 
     it('every HL7 example is accepted or triaged over HTTP, none rejected', async () => {
@@ -262,9 +301,21 @@ describe('intake sources', () => {
     });
 
     it('FHIR route: 415, 413, 422 and 401 as OperationOutcome naming the field', async () => {
-      const xml = await post(harbor, '/fhir/AdverseEvent', '<AdverseEvent xmlns="http://hl7.org/fhir"/>', { contentType: 'application/fhir+xml' });
-      expect(xml.status).toBe(415);
-      expect((await jsonOf(xml)).issue[0]).toMatchObject({ severity: 'error', code: 'not-supported' });
+      const text = await post(harbor, '/fhir/AdverseEvent', 'AdverseEvent please', { contentType: 'text/plain' });
+      expect(text.status).toBe(415);
+      expect((await jsonOf(text)).issue[0]).toMatchObject({ severity: 'error', code: 'not-supported' });
+
+      const unclosed = await post(harbor, '/fhir/AdverseEvent', '<AdverseEvent xmlns="http://hl7.org/fhir"><id value="x"/>', { contentType: 'application/fhir+xml' });
+      expect(unclosed.status).toBe(400);
+      expect((await jsonOf(unclosed)).issue[0]).toMatchObject({ severity: 'error', code: 'structure', diagnostics: expect.stringContaining('xml: is not well-formed XML') });
+      const entities = await post(harbor, '/fhir/AdverseEvent', '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><AdverseEvent xmlns="http://hl7.org/fhir"><id value="&x;"/></AdverseEvent>', { contentType: 'application/fhir+xml' });
+      expect(entities.status).toBe(400);
+      const entitiesText = await entities.text();
+      expect(entitiesText).toContain('must not contain a DOCTYPE');
+      expect(entitiesText).not.toContain('root:');
+      const unknownElement = await post(harbor, '/fhir/AdverseEvent', '<AdverseEvent xmlns="http://hl7.org/fhir"><id value="x"/><actuality value="actual"/><favouriteColour value="red"/></AdverseEvent>', { contentType: 'application/fhir+xml' });
+      expect(unknownElement.status).toBe(422);
+      expect((await jsonOf(unknownElement)).issue[0].expression).toEqual(['AdverseEvent.favouriteColour']);
 
       const big = await post(harbor, '/fhir/AdverseEvent', { resourceType: 'AdverseEvent', id: 'big', padding: 'x'.repeat(20_000) }, { contentType: 'application/fhir+json' });
       expect(big.status).toBe(413);

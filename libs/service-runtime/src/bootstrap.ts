@@ -25,6 +25,8 @@ export async function createServiceApp(rootModule: DynamicModule, http: HttpSett
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: http.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: http.bodyLimit ?? '256kb', extended: false });
+  // XML arrives as text (FHIR XML on intake); the route that takes it parses it, every other route refuses it.
+  app.useBodyParser('text', { limit: http.bodyLimit ?? '256kb', type: ['application/xml', 'text/xml', 'application/*+xml'] });
   app.use(explainUnreadableBody);
   app.use((request: { headers: Record<string, string | undefined> }, response: { setHeader(n: string, v: string): void }, next: () => void) => {
     const correlationId = request.headers['x-correlation-id'] ?? newCorrelationId();

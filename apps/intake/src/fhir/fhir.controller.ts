@@ -1,7 +1,7 @@
 import { Body, Controller, Header, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
-import { BodyLimitGuard, FhirJsonBodyGuard } from '../http/request-guards';
+import { BodyLimitGuard, FHIR_XML_TYPES, FhirBodyGuard, isMediaType } from '../http/request-guards';
 import { IntakeEnv } from '../intake.env';
 import { assertMayReportFor, RegisteredSourceGuard } from '../source-auth/registered-source.guard';
 import { SourceRegistry } from '../source-auth/source-registry';
@@ -9,15 +9,17 @@ import { adverseEventOptionsFrom } from '../triggers/intake-policy';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
 import { FhirVersion, mapAdverseEvent } from './adverse-event.mapper';
 import { FhirValidationError } from './fhir-values';
+import { fhirXmlToJson } from './fhir-xml';
 import { operationOutcome } from './operation-outcome';
 
 /**
  * FHIR REST "create" for AdverseEvent. Harbor keeps no copy of the resource (only the trigger it implies),
  * so it answers 202 with an OperationOutcome saying what was done, not 201 with a Location to read back.
- * Errors are OperationOutcomes too (`fhirProblemRenderer`, registered for /fhir/ in IntakeModule).
+ * Errors are OperationOutcomes too (`fhirProblemRenderer`, registered for /fhir/ in IntakeModule). FHIR XML
+ * is converted to FHIR JSON first (`fhirXmlToJson`); answers are FHIR JSON whatever the request's format.
  */
 @Controller('fhir')
-@UseGuards(RegisteredSourceGuard, BodyLimitGuard, FhirJsonBodyGuard)
+@UseGuards(RegisteredSourceGuard, BodyLimitGuard, FhirBodyGuard)
 export class FhirController {
   constructor(
     private readonly recordTrigger: RecordTrigger,
@@ -31,11 +33,13 @@ export class FhirController {
   @Roles(Role.SourceSystem)
   async create(@Req() request: AuthenticatedRequest, @Body() body: unknown) {
     const contentType = request.headers['content-type'];
+    const version = fhirVersionOf(contentType);
     let trigger;
     try {
-      trigger = mapAdverseEvent(body, this.mappingOptionsFor(request), fhirVersionOf(contentType));
+      const resource = isMediaType(contentType, FHIR_XML_TYPES) ? fhirXmlToJson(typeof body === 'string' ? body : '', { version }) : body;
+      trigger = mapAdverseEvent(resource, this.mappingOptionsFor(request), version);
     } catch (error) {
-      if (error instanceof FhirValidationError) throw new InvalidRequestException(error.problems);
+      if (error instanceof FhirValidationError) throw invalidResource(error);
       throw error;
     }
     assertMayReportFor(this.sources, request.principal, trigger.source);
@@ -55,6 +59,14 @@ export class FhirController {
     const caller = request.principal?.subject;
     return caller ? { ...options, defaultSource: this.sources.defaultSourceFor(caller, options.defaultSource) } : options;
   }
+}
+
+/** A document that is not well-formed XML is a 400 like malformed JSON; a resource FHIR does not allow is a 422. */
+function invalidResource(error: FhirValidationError): InvalidRequestException {
+  const unreadable = error.problems.every((problem) => problem.field === 'xml');
+  return unreadable
+    ? new InvalidRequestException(error.problems, 400, 'The request body is not a readable FHIR XML document')
+    : new InvalidRequestException(error.problems);
 }
 
 /** `application/fhir+json; fhirVersion=4.0` pins the version; otherwise it is read from the resource. */

@@ -32,7 +32,8 @@ export function operationOutcomeOf(problem: Problem) {
       severity: 'error',
       code: /required/.test(field.message) ? 'required' : code,
       diagnostics: `${field.field}: ${field.message}`,
-      expression: [field.field === 'resource' ? 'AdverseEvent' : `AdverseEvent.${field.field}`],
+      // `xml` is the document itself (not well-formed, a DOCTYPE): there is no element to point at.
+      ...(field.field === 'xml' ? {} : { expression: [field.field === 'resource' ? 'AdverseEvent' : `AdverseEvent.${field.field}`] }),
     })));
   }
   const diagnostics = problem.detail && problem.detail !== problem.title ? `${problem.title}: ${problem.detail}` : problem.title;

@@ -52,13 +52,16 @@ export class JsonBodyGuard implements CanActivate {
   }
 }
 
-/** The FHIR route takes FHIR JSON (application/json too); FHIR XML is not supported and answers 415. */
+export const FHIR_JSON_TYPES = ['application/fhir+json', 'application/json+fhir', 'application/json'];
+export const FHIR_XML_TYPES = ['application/fhir+xml', 'application/xml+fhir', 'application/xml', 'text/xml'];
+
+/** The FHIR route takes FHIR JSON or FHIR XML (and their older and generic media types); anything else answers 415. */
 @Injectable()
-export class FhirJsonBodyGuard implements CanActivate {
+export class FhirBodyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    if (!isMediaType(request.headers['content-type'], ['application/fhir+json', 'application/json+fhir', 'application/json'])) {
-      throw new HttpException('Send the AdverseEvent as application/fhir+json (FHIR XML is not supported).', HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+    if (!isMediaType(request.headers['content-type'], [...FHIR_JSON_TYPES, ...FHIR_XML_TYPES])) {
+      throw new HttpException('Send the AdverseEvent as application/fhir+json or application/fhir+xml.', HttpStatus.UNSUPPORTED_MEDIA_TYPE);
     }
     return true;
   }

@@ -47,12 +47,14 @@ export class MatchingDriver {
     await this.producer?.disconnect();
   }
 
-  async produce<P extends object>(definition: EventDefinition<P>, payload: P): Promise<void> {
+  /** Publishes one event with a fresh CloudEvents id (a redelivery by the producer, if the payload repeats); returns that id. */
+  async produce<P extends object>(definition: EventDefinition<P>, payload: P): Promise<string> {
     const envelope = newEnvelope(definition, payload, 'harbor/test');
     await this.producer.send({
       topic: this.harbor.topic(definition.topic),
       messages: [{ key: definition.key(payload), value: JSON.stringify(payload), headers: envelopeToHeaders(envelope) }],
     });
+    return envelope.id;
   }
 
   async requestSupport(clinicianValue: string, overrides: Partial<SupportRequestedV1> = {}): Promise<string> {

@@ -12,6 +12,7 @@ import { DirectoryModule } from './directory/directory.module';
 import { MatchingEnv } from './matching.env';
 import { MatchingDirectoryAndCases1764000000200 } from './migrations/1764000000200-matching-directory-and-cases';
 import { MatchingPolicyRosterDeadlines1764000000400 } from './migrations/1764000000400-matching-policy-roster-deadlines';
+import { MatchingAbsorbedRequests1764000000700 } from './migrations/1764000000700-matching-absorbed-requests';
 import { RosterModule } from './roster/roster.module';
 
 @Module({})
@@ -25,7 +26,7 @@ export class MatchingModule {
           schema: 'matching',
           env,
           logger,
-          migrations: [MatchingDirectoryAndCases1764000000200, MatchingPolicyRosterDeadlines1764000000400],
+          migrations: [MatchingDirectoryAndCases1764000000200, MatchingPolicyRosterDeadlines1764000000400, MatchingAbsorbedRequests1764000000700],
           producesTo: [AssignmentOffered.topic, AssignmentClosed.topic, CaseLifecycle.topic, ContactReleased.topic, StaffPageRequested.topic],
           consumes: [
             { topic: SupportRequested.topic, handlers: [SupportRequestedHandler] },

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Par
 import { DataSource } from 'typeorm';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { InvalidRequestException } from '@harbor/service-runtime';
+import { absorbedTriggersOf } from './absorbed-requests';
 import { ExplainQuery, ListCasesQuery, RecordOutcomeDto } from './case.dto';
 import { ExplainCase } from './explain-case.usecase';
 import { OutcomeCaller, RecordOutcome } from './record-outcome.usecase';
@@ -31,7 +32,8 @@ export class CasesController {
       `SELECT c."id", c."status", c."program", c."trigger_kind" AS "triggerKind", c."category", c."harm_level" AS "harmLevel",
               c."facility", c."department", c."created_at" AS "createdAt", c."updated_at" AS "updatedAt",
               (SELECT a."supporter_id" FROM "matching"."assignments" a WHERE a."case_id" = c."id" ORDER BY a."attempt" DESC LIMIT 1) AS "supporterId",
-              (SELECT count(*)::int FROM "matching"."assignments" a WHERE a."case_id" = c."id") AS "offers"
+              (SELECT count(*)::int FROM "matching"."assignments" a WHERE a."case_id" = c."id") AS "offers",
+              (SELECT count(*)::int FROM "matching"."absorbed_requests" r WHERE r."case_id" = c."id") AS "absorbedTriggers"
        FROM "matching"."cases" c
        WHERE ($1::text IS NULL OR c."status" = $1) AND ($2::text IS NULL OR c."program" = $2)
          AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM "matching"."assignments" a WHERE a."case_id" = c."id" AND a."supporter_id" = $3))
@@ -70,7 +72,9 @@ export class CasesController {
       `SELECT "kind", "sequence", "due_at" AS "dueAt", "status" FROM "matching"."deadlines" WHERE "case_id" = $1 ORDER BY "due_at"`,
       [id],
     );
-    return { ...kase, offers, deadlines };
+    // Later triggers for the same clinician that this case took in instead of paging again (no identifiers).
+    const absorbed = await absorbedTriggersOf(this.dataSource.manager, id);
+    return { ...kase, offers, deadlines, absorbed };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PolicyModule } from '../policy/policy.module';
+import { AbsorptionReport } from './absorption-report';
 import { CasesController } from './cases.controller';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { EscalateCase } from './escalate-case.usecase';
@@ -14,7 +15,7 @@ import { RecordResponse } from './record-response.usecase';
   imports: [PolicyModule],
   controllers: [CasesController],
   providers: [
-    OpenCase, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler,
+    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler,
     SupportRequestedHandler, AssignmentRespondedHandler, AssignmentUndeliverableHandler,
   ],
 })

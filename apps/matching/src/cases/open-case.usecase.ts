@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { SupportRequestedV1 } from '@harbor/contracts';
+import { IdentifierV1, SupportRequestedV1 } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { ProgramPolicies } from '../policy/program-policies';
+import { findOpenCase, recordAbsorbedRequest, requestAlreadyHandled } from './absorbed-requests';
+import { clinicianLockKey, shouldAbsorb } from './absorption';
+import { AbsorptionReport } from './absorption-report';
 import { changeCaseStatus, loadCaseForUpdate, scheduleDeadline } from './case-records';
+import { lockClinician } from './clinician-lock';
 import { EscalateCase } from './escalate-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 
@@ -13,11 +17,17 @@ export function eventKeyOf(request: SupportRequestedV1): string {
   return request.eventKey ?? `${request.trigger.kind}|${request.trigger.category}|${new Date(request.trigger.occurredAt).toISOString()}|${request.facility}`;
 }
 
+interface ResolvedClinician {
+  clinician_id: string;
+  opted_out: boolean;
+}
+
 /**
  * Opens a case for a support request (once per request id), resolves the clinician through the
  * directory, starts the overall deadline and makes the first offer. A clinician the directory does not
  * know leaves the case `unresolved` for program staff to triage (and pages the coordinator); it is never
- * dropped.
+ * dropped. A clinician who already has an open case gets no second one: the request is absorbed into that
+ * case and nobody is paged, except for a self-referral, which always opens its own case.
  */
 @Injectable()
 export class OpenCase {
@@ -26,14 +36,41 @@ export class OpenCase {
     private readonly policies: ProgramPolicies,
     private readonly offerNextSupporter: OfferNextSupporter,
     private readonly escalateCase: EscalateCase,
+    private readonly absorptionReport: AbsorptionReport,
   ) {}
 
+  /** Returns the id of the case it opened; undefined when the request was a repeat or was absorbed. */
   async execute(manager: EntityManager, request: SupportRequestedV1): Promise<string | undefined> {
+    const clinician = await this.resolveClinician(manager, request.clinician);
+    const clinicianId = clinician?.clinician_id ?? null;
+    // Before looking for an open case, so two requests for one clinician at once cannot both find none.
+    await lockClinician(manager, clinicianLockKey(clinicianId, request.clinician));
+    if (await requestAlreadyHandled(manager, request.requestId)) return undefined;
+    const openCase = await findOpenCase(manager, clinicianId, request.clinician);
+    if (openCase && shouldAbsorb(request, openCase)) {
+      await this.absorb(manager, openCase.id, request);
+      return undefined;
+    }
+    return this.open(manager, request, clinician);
+  }
+
+  private async resolveClinician(manager: EntityManager, identifier: IdentifierV1): Promise<ResolvedClinician | undefined> {
     const [clinician] = await manager.query(
       `SELECT i."clinician_id", c."opted_out" FROM "matching"."clinician_identifiers" i
        JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = $1 AND i."value" = $2`,
-      [request.clinician.system, request.clinician.value],
+      [identifier.system, identifier.value],
     );
+    return clinician;
+  }
+
+  /** The open case takes the trigger in: recorded for program staff, no new case, no offer, no page. */
+  private async absorb(manager: EntityManager, caseId: string, request: SupportRequestedV1): Promise<void> {
+    if (await recordAbsorbedRequest(manager, caseId, request)) {
+      this.absorptionReport.noteAbsorbed(manager, { caseId, requestId: request.requestId });
+    }
+  }
+
+  private async open(manager: EntityManager, request: SupportRequestedV1, clinician: ResolvedClinician | undefined): Promise<string | undefined> {
     const program = await this.policies.programFor(manager, request.facility);
     const inserted: { id: string }[] = await manager.query(
       `INSERT INTO "matching"."cases" ("id", "request_id", "clinician_id", "identifier_system", "identifier_value",

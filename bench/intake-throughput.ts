@@ -10,15 +10,14 @@
 // Settings: KAFKA_BROKERS (127.0.0.1:9092), DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres: a fresh
 // database is created beside it and dropped), BENCH_RECORDS (2000), BENCH_TIMEOUT_S (45).
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel, Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { IncidentReported, LawsuitNotified, SupportRequested } from '@harbor/contracts';
 import { loadConfig } from '@harbor/config';
 import { createLogger } from '@harbor/observability';
+import { createScratchDatabase } from '@harbor/persistence';
 import { createServiceApp } from '@harbor/service-runtime';
 import { IntakeEnv } from '../apps/intake/src/intake.env';
 import { IntakeModule } from '../apps/intake/src/intake.module';
@@ -83,16 +82,10 @@ async function produce(producer: Producer, prefix: string, run: string, from: nu
 }
 
 async function main() {
-  const suffix = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const database = `harbor_bench_${suffix}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${database}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  const prefix = `bench${suffix}.`;
+  const database = await createScratchDatabase(ADMIN_URL, 'harbor_bench');
+  const prefix = `${database.name}.`;
   const env = loadConfig(IntakeEnv, {
-    DATABASE_URL: url.toString(), KAFKA_BROKERS: BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url, KAFKA_BROKERS: BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'warn',
   });
   const logger = createLogger('intake', 'warn');
   const app = await createServiceApp(IntakeModule.forRoot(env, logger), { host: '127.0.0.1', port: 0 }, logger);
@@ -102,7 +95,7 @@ async function main() {
   const producer = kafka.producer();
   await producer.connect();
   const received = new Set<string>();
-  const consumer = kafka.consumer({ groupId: `bench-reader-${suffix}` });
+  const consumer = kafka.consumer({ groupId: `bench-reader-${database.name}` });
   await consumer.connect();
   await consumer.subscribe({ topic: `${prefix}${SupportRequested.topic}`, fromBeginning: true });
   await consumer.run({
@@ -151,8 +144,7 @@ async function main() {
     await consumer.disconnect();
     await producer.disconnect();
     await app.close();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -13,13 +13,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { SupportRequestedV1 } from '@harbor/contracts';
 import { loadConfig } from '@harbor/config';
 import { messagingTablesMigration, OutboxWriter, TopicNames } from '@harbor/messaging';
 import { createLogger, ServiceMetrics } from '@harbor/observability';
-import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
+import { createScratchDatabase, createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { AbsorptionReport } from '../apps/matching/src/cases/absorption-report';
 import { CANDIDATE_TIERS, candidatePageSql, firstPagesSql, loadCandidates } from '../apps/matching/src/cases/candidate-pool';
 import { loadCaseForUpdate } from '../apps/matching/src/cases/case-records';
@@ -46,25 +45,6 @@ const DEPARTMENTS = Array.from({ length: 20 }, (_, index) => `dept-${index}`);
 const ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'UTC'];
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-
-async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `harbor_bench_matching_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(BASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new Client({ connectionString: BASE_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 /** The directory and roster, generated in SQL: professions, departments, languages, time zones, schedules, exclusions. */
 async function seed(db: DataSource): Promise<void> {
@@ -140,7 +120,7 @@ async function resetLoad(db: DataSource): Promise<void> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const database = await createDatabase();
+  const database = await createScratchDatabase(BASE_URL, 'harbor_bench_matching');
   const env = loadConfig(MatchingEnv, { DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
   const db = createServiceDataSource({
     url: database.url,

@@ -9,16 +9,16 @@
 // Settings: KAFKA_BROKERS (127.0.0.1:9092), DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres: a fresh
 // database is created beside it and dropped), BENCH_RATE (offers/s, 20), BENCH_SECONDS (15), BENCH_BURST (200).
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel, Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { AssignmentOffered, AssignmentOfferedV1 } from '@harbor/contracts';
 import { loadConfig } from '@harbor/config';
 import { HEADER, versionedType } from '@harbor/messaging';
 import { createLogger } from '@harbor/observability';
+import { createScratchDatabase } from '@harbor/persistence';
 import { createServiceApp } from '@harbor/service-runtime';
 import { NotificationEnv } from '../apps/notification/src/notification.env';
 import { NotificationModule } from '../apps/notification/src/notification.module';
@@ -54,18 +54,12 @@ async function send(producer: Producer, topic: string, payload: AssignmentOffere
 }
 
 async function main() {
-  const suffix = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const database = `harbor_bench_${suffix}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${database}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
+  const database = await createScratchDatabase(ADMIN_URL, 'harbor_bench');
   const twilio = new FakeTwilio();
   const twilioUrl = await twilio.start();
-  const prefix = `bench${suffix}.`;
+  const prefix = `${database.name}.`;
   const env = loadConfig(NotificationEnv, {
-    DATABASE_URL: url.toString(), KAFKA_BROKERS: BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url, KAFKA_BROKERS: BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'warn',
     TWILIO_BASE_URL: twilioUrl, TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001', TWILIO_AUTH_TOKEN: 'bench-token', TWILIO_FROM_NUMBER: '+15559990000',
     NOTIFY_BREAKER_VOLUME: '1000',
   });
@@ -133,8 +127,7 @@ async function main() {
     await producer.disconnect();
     await app.close();
     await twilio.stop();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 
   say('');

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { DevTokenIssuer } from '@harbor/auth';
+import { createScratchDatabase } from '@harbor/persistence';
 import { LatencySummary, summarize } from './latency-stats';
 import { PageReceiver } from './page-receiver';
 
@@ -136,17 +137,11 @@ function baselineLatencies(receiver: PageReceiver, sentAt: Map<number, number>, 
 }
 
 async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiver, receiverUrl: string): Promise<ScenarioResult[]> {
-  const runId = `bench${randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${runId}"`);
-  await admin.end();
-  const url = new URL(databaseUrl);
-  url.pathname = `/${runId}`;
+  const database = await createScratchDatabase(databaseUrl, 'harbor_bench');
   const issuer = await DevTokenIssuer.start();
-  const prefix = `${runId}.`;
+  const prefix = `${database.name}.`;
   const env = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: database.url,
     KAFKA_BROKERS: brokers,
     KAFKA_TOPIC_PREFIX: prefix,
     AUTH_ISSUER: issuer.issuer,
@@ -157,7 +152,7 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
     TWILIO_FROM_NUMBER: '+15559990000',
   };
   const children = await startServices(env);
-  const db = new Client({ connectionString: url.toString() });
+  const db = new Client({ connectionString: database.url });
   await db.connect();
   const results: ScenarioResult[] = [];
   try {
@@ -190,12 +185,9 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
     await issuer.stop();
-    const cleanup = new Client({ connectionString: databaseUrl });
-    await cleanup.connect();
     // BENCH_KEEP_DB=1 keeps the run's database for looking at per-hop timestamps afterwards.
-    if (process.env.BENCH_KEEP_DB === '1') say(`kept database ${runId}`);
-    else await cleanup.query(`DROP DATABASE IF EXISTS "${runId}" WITH (FORCE)`);
-    await cleanup.end();
+    if (process.env.BENCH_KEEP_DB === '1') say(`kept database ${database.name}`);
+    else await database.drop();
   }
   return results;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Client } from 'pg';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { createScratchDatabase, ScratchDatabase } from '@harbor/persistence';
 
 /** What global-setup provided: a real broker and a real Postgres server. */
 export function testInfrastructure(): { brokers: string[]; databaseUrl: string } {
@@ -21,24 +21,8 @@ export function uniqueTopicPrefix(): string {
 }
 
 /** A fresh database per test file, so services' fixed schema names never collide between files or runs. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { databaseUrl } = testInfrastructure();
-  const name = `harbor_test_${uniqueSuffix()}`;
-  const admin = new Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(databaseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new Client({ connectionString: databaseUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
+export async function createTestDatabase(): Promise<ScratchDatabase> {
+  return createScratchDatabase(testInfrastructure().databaseUrl, 'harbor_test');
 }
 
 /** Collects every log line the services write, so tests can assert what was (not) logged. */

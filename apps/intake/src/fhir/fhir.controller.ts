@@ -3,10 +3,10 @@ import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
 import { BodyLimitGuard, FHIR_XML_TYPES, FhirBodyGuard, isMediaType } from '../http/request-guards';
 import { IntakeEnv } from '../intake.env';
-import { assertMayReportFor, RegisteredSourceGuard } from '../source-auth/registered-source.guard';
+import { RegisteredSourceGuard } from '../source-auth/registered-source.guard';
 import { SourceRegistry } from '../source-auth/source-registry';
+import { SubmitTrigger } from '../source-auth/submit-trigger.usecase';
 import { adverseEventOptionsFrom } from '../triggers/intake-policy';
-import { RecordTrigger } from '../triggers/record-trigger.usecase';
 import { FhirVersion, mapAdverseEvent } from './adverse-event.mapper';
 import { FhirValidationError } from './fhir-values';
 import { fhirXmlToJson } from './fhir-xml';
@@ -22,7 +22,7 @@ import { operationOutcome } from './operation-outcome';
 @UseGuards(RegisteredSourceGuard, BodyLimitGuard, FhirBodyGuard)
 export class FhirController {
   constructor(
-    private readonly recordTrigger: RecordTrigger,
+    private readonly submitTrigger: SubmitTrigger,
     @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
     private readonly sources: SourceRegistry,
   ) {}
@@ -42,8 +42,7 @@ export class FhirController {
       if (error instanceof FhirValidationError) throw invalidResource(error);
       throw error;
     }
-    assertMayReportFor(this.sources, request.principal, trigger.source);
-    const result = await this.recordTrigger.executeInOwnTransaction(trigger);
+    const result = await this.submitTrigger.execute(request.principal, trigger);
     return operationOutcome([
       {
         severity: 'information',

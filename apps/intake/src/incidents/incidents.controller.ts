@@ -3,17 +3,15 @@ import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { IncidentReported } from '@harbor/contracts';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
 import { validateBody } from '../http/validation';
-import { assertMayReportFor, RegisteredSourceGuard } from '../source-auth/registered-source.guard';
-import { SourceRegistry } from '../source-auth/source-registry';
+import { RegisteredSourceGuard } from '../source-auth/registered-source.guard';
+import { SubmitTrigger } from '../source-auth/submit-trigger.usecase';
 import { fromNativeIncident } from '../triggers/native-mappers';
-import { RecordTrigger } from '../triggers/record-trigger.usecase';
 
 @Controller('v1/incidents')
 @UseGuards(RegisteredSourceGuard, BodyLimitGuard, JsonBodyGuard)
 export class IncidentsController {
   constructor(
-    private readonly recordTrigger: RecordTrigger,
-    private readonly sources: SourceRegistry,
+    private readonly submitTrigger: SubmitTrigger,
   ) {}
 
   /** The same contract and validation as the Kafka topic, so both doors accept exactly the same incidents. */
@@ -21,9 +19,7 @@ export class IncidentsController {
   @HttpCode(202)
   @Roles(Role.SourceSystem)
   async report(@Req() request: AuthenticatedRequest, @Body() body: unknown) {
-    const trigger = fromNativeIncident(validateBody(IncidentReported, body));
-    assertMayReportFor(this.sources, request.principal, trigger.source);
-    const result = await this.recordTrigger.executeInOwnTransaction(trigger);
+    const result = await this.submitTrigger.execute(request.principal, fromNativeIncident(validateBody(IncidentReported, body)));
     return { triggerId: result.triggerId, decision: result.decision, supportRequests: result.requestIds.length };
   }
 }

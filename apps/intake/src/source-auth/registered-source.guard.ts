@@ -29,10 +29,3 @@ export function actsAsSourceSystem(principal: Principal, allowedRoles: Role[]): 
   return principal.roles.includes(Role.SourceSystem)
     && !principal.roles.some((role) => role !== Role.SourceSystem && allowedRoles.includes(role));
 }
-
-/** Refuses a trigger whose payload `source` the calling source system may not speak for. */
-export function assertMayReportFor(registry: SourceRegistry, principal: Principal | undefined, source: string): void {
-  if (!principal || !principal.roles.includes(Role.SourceSystem)) return;
-  const decision = registry.mayReportFor(principal.subject, source);
-  if (!decision.allowed) throw new ForbiddenException(`${decision.problem}.`);
-}

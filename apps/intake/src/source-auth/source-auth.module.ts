@@ -5,16 +5,20 @@ import { RegisteredSourceGuard } from './registered-source.guard';
 import { SeenSignatures } from './seen-signatures';
 import { SignedRequestMiddleware } from './signed-request.middleware';
 import { SourceRegistry } from './source-registry';
+import { SubmitTrigger } from './submit-trigger.usecase';
+import { TriggersModule } from '../triggers/triggers.module';
 
 /** Who the source systems are and how they prove it: bearer tokens bound to sources, or signed requests. */
 @Module({
+  imports: [TriggersModule],
   providers: [
+    SubmitTrigger,
     { provide: SourceRegistry, inject: [SERVICE_ENV], useFactory: (env: IntakeEnv) => new SourceRegistry(env.INTAKE_SOURCE_SYSTEMS) },
     SeenSignatures,
     SignedRequestMiddleware,
     RegisteredSourceGuard,
   ],
-  exports: [SourceRegistry, RegisteredSourceGuard],
+  exports: [SourceRegistry, RegisteredSourceGuard, SubmitTrigger],
 })
 export class SourceAuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -5,6 +5,9 @@ import { DataSource } from 'typeorm';
 /** Remembers signed requests for their short lifetime, across replicas, so each is accepted once. */
 @Injectable()
 export class SeenSignatures {
+  /** Expired digests are deleted at most once per retention period per replica, not on every request. */
+  private nextPurgeAt = 0;
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -13,15 +16,21 @@ export class SeenSignatures {
    */
   async firstTime(sourceSystem: string, signedInput: Buffer, retentionSeconds: number): Promise<boolean> {
     const digest = createHash('sha256').update(sourceSystem).update('\n').update(signedInput).digest('hex');
-    await this.dataSource.query(
-      `DELETE FROM "intake"."seen_signatures" WHERE "seen_at" < now() - make_interval(secs => $1)`,
-      [retentionSeconds],
-    );
+    await this.purgeExpired(retentionSeconds);
     const inserted: unknown[] = await this.dataSource.query(
       `INSERT INTO "intake"."seen_signatures" ("digest", "source_system") VALUES ($1, $2)
        ON CONFLICT ("digest") DO NOTHING RETURNING 1`,
       [digest, sourceSystem],
     );
     return inserted.length === 1;
+  }
+
+  private async purgeExpired(retentionSeconds: number): Promise<void> {
+    if (Date.now() < this.nextPurgeAt) return;
+    this.nextPurgeAt = Date.now() + retentionSeconds * 1000;
+    await this.dataSource.query(
+      `DELETE FROM "intake"."seen_signatures" WHERE "seen_at" < now() - make_interval(secs => $1)`,
+      [retentionSeconds],
+    );
   }
 }

@@ -5,8 +5,8 @@ require('../register-paths');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { Client } = require('pg');
 const { ensureLocalKafka, stopLocalKafka, ROOT } = require('./local-kafka');
+const { checkPostgres, DEFAULT_DATABASE_URL } = require('./postgres-check');
 const { runDemo } = require('./demo');
 
 const STATE_DIR = path.join(ROOT, '.harbor');
@@ -24,26 +24,11 @@ const DEV_ISSUER_PORT = 3999;
 
 const env = {
   KAFKA_BROKERS: '127.0.0.1:9092',
-  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+  DATABASE_URL: DEFAULT_DATABASE_URL,
   ...process.env,
 };
 const withDemo = !process.argv.includes('--no-demo') && env.HARBOR_DEMO !== '0';
 const say = (message) => process.stdout.write(`${message}\n`);
-
-async function checkPostgres(url) {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-  } catch (error) {
-    throw new Error(
-      `Postgres is not reachable at ${url.replace(/:[^:@/]+@/, ':***@')} (${error.message}).\n` +
-        `Start the local server (e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL.`,
-    );
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** Service logs are JSON; show them as one readable line each, and pass anything else (console pages) through. */
 function relay(name, stream, onLine) {
@@ -116,7 +101,7 @@ async function main() {
   try {
     kafka = await ensureLocalKafka({ brokers: env.KAFKA_BROKERS });
     if (kafka.started) fs.writeFileSync(KAFKA_MARKER, kafka.pidFile);
-    await checkPostgres(env.DATABASE_URL);
+    await checkPostgres(env.DATABASE_URL, 'Harbor');
 
     if (!process.env.AUTH_ISSUER) {
       const { DevTokenIssuer } = require(path.join(ROOT, 'dist', 'libs', 'auth', 'src', 'dev-issuer'));

@@ -2,8 +2,8 @@
 // KAFKA_BROKERS / DATABASE_URL when set; otherwise a Kafka container when a container runtime answers;
 // otherwise the same local Kafka that `npm start` runs. Test files isolate themselves (see harness.ts).
 'use strict';
-const { Client } = require('pg');
 const { ensureLocalKafka } = require('../../scripts/stack/local-kafka');
+const { checkPostgres, DEFAULT_DATABASE_URL } = require('../../scripts/stack/postgres-check');
 
 const KAFKA_IMAGE = 'apache/kafka:4.1.1';
 
@@ -50,21 +50,9 @@ function freePort() {
   });
 }
 
-async function checkPostgres(url) {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-  } catch (error) {
-    throw new Error(`integration tests need Postgres at ${url}: ${error.message}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 module.exports = async function globalSetup() {
-  const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  await checkPostgres(databaseUrl);
+  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  await checkPostgres(databaseUrl, 'The integration tests');
   process.env.HARBOR_TEST_DATABASE_URL = databaseUrl;
 
   if (process.env.KAFKA_BROKERS) {

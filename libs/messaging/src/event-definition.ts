@@ -30,5 +30,3 @@ export function defineEvent<P extends object>(definition: EventDefinition<P>): E
 export function versionedType(definition: Pick<EventDefinition, 'type' | 'version'>): string {
   return `${definition.type}.v${definition.version}`;
 }
-
-export type PayloadOf<D> = D extends EventDefinition<infer P> ? P : never;

@@ -33,7 +33,6 @@ export class MessagingRuntime {
   private readonly producer: Producer;
   private readonly relay: OutboxRelay;
   private consumer?: EventConsumer;
-  private consumedTopics: string[] = [];
   private started = false;
 
   constructor(
@@ -52,7 +51,6 @@ export class MessagingRuntime {
   /** Subscriptions are passed at start, once every handler provider of the app exists. */
   async start(subscriptions: Subscription[]): Promise<void> {
     const consumed = subscriptions.map((subscription) => subscription.topic);
-    this.consumedTopics = consumed;
     const names = [...this.settings.producesTo, ...consumed].map((topic) => this.topics.name(topic));
     await ensureTopics(this.kafka, [...names, ...consumed.map((topic) => this.topics.deadLetter(topic))], this.settings.partitions ?? 3);
     await this.producer.connect();
@@ -79,10 +77,5 @@ export class MessagingRuntime {
     await this.consumer?.stop();
     await this.relay.stop();
     await this.producer.disconnect();
-  }
-
-  /** A producer for code that publishes outside a transaction (benchmarks, tools); services use the outbox. */
-  get kafkaClient(): Kafka {
-    return this.kafka;
   }
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { childTraceparent, isValidTraceparent, traceIdOf } from './trace-context';
+import { childTraceparent, isValidTraceparent } from './trace-context';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -81,12 +81,5 @@ describe('childTraceparent', () => {
         expect(isValidTraceparent(childTraceparent(parent))).toBe(true);
       }),
     );
-  });
-});
-
-describe('traceIdOf', () => {
-  it('extracts the trace id, or undefined for a malformed value', () => {
-    expect(traceIdOf(`00-${TRACE_ID}-${SPAN_ID}-01`)).toBe(TRACE_ID);
-    expect(traceIdOf('nope')).toBeUndefined();
   });
 });

@@ -16,7 +16,3 @@ export function childTraceparent(parent?: string): string {
   }
   return `00-${randomBytes(16).toString('hex')}-${spanId}-01`;
 }
-
-export function traceIdOf(traceparent: string): string | undefined {
-  return TRACEPARENT.exec(traceparent)?.[1];
-}

@@ -33,16 +33,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** True when the IANA time zone name is known to this runtime. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The ISO weekday and minute of the day that `at` is in `timeZone` (daylight-saving aware). */
 export function localWeekMinute(at: Date, timeZone: string): { day: number; minute: number } {
   const parts = formatterFor(timeZone).formatToParts(at);

@@ -73,7 +73,7 @@ interface PreparedRecord {
  */
 export class EventConsumer {
   private consumer?: Consumer;
-  private readonly handlersByTopic = new Map<string, { byType: Map<string, EventHandler>; typeWhenAbsent?: string; batchSize: number }>();
+  private readonly handlersByTopic = new Map<string, { byType: Map<string, EventHandler>; typeWhenAbsent?: string; batchSize: number; deadLetterTopic: string }>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -89,6 +89,7 @@ export class EventConsumer {
         byType,
         typeWhenAbsent: subscription.typeWhenAbsent,
         batchSize: Math.max(1, subscription.batchSize ?? 1),
+        deadLetterTopic: options.topics.deadLetter(subscription.topic),
       });
     }
   }
@@ -166,10 +167,12 @@ export class EventConsumer {
     await runWithContext(contextOf(headers), async () => {
       const timer = this.metrics.messageHandlingSeconds.startTimer({ topic });
       let firstFailedAt: Date | undefined;
+      let record: PreparedRecord | undefined;
       for (let attempt = 1; ; attempt++) {
         try {
-          const record = this.prepare(topic, message);
-          const outcome = await this.dataSource.transaction((manager) => this.apply(manager, record));
+          // Parsed and validated once: a record that cannot be is permanent and dead-lettered at the first attempt.
+          const prepared = (record ??= this.prepare(topic, message));
+          const outcome = await this.dataSource.transaction((manager) => this.apply(manager, prepared));
           this.metrics.messagesConsumed.inc({ topic, outcome });
           break;
         } catch (error) {
@@ -231,7 +234,7 @@ export class EventConsumer {
   ): Promise<void> {
     const reason = { error, consumerGroup: this.options.groupId, attempts, firstFailedAt, topic, partition, offset: message.offset };
     await this.deadLetterProducer.send({
-      topic: `${topic}.dlq`,
+      topic: this.handlersByTopic.get(topic)!.deadLetterTopic,
       acks: -1,
       messages: [{ key: message.key, value: message.value, headers: deadLetterHeaders(headers, reason) }],
     });

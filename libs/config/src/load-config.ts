@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync } from 'class-validator';
+import { describeFieldProblems } from './field-problems';
 
 /** Raised at start-up when the environment does not describe a valid configuration. */
 export class ConfigValidationError extends Error {
@@ -33,14 +34,6 @@ export function resolveSecretFiles(env: Env, known: Set<string>): Env {
   return resolved;
 }
 
-function describe(errors: ValidationError[], prefix = ''): string[] {
-  return errors.flatMap((error) => {
-    const name = `${prefix}${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => `${name}: ${message}`);
-    return [...own, ...describe(error.children ?? [], `${name}.`)];
-  });
-}
-
 /** The variables a configuration class declares (every validated property). */
 export function settingNames(schema: new () => object): Set<string> {
   const metadata = getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false);
@@ -56,6 +49,6 @@ export function loadConfig<T extends object>(schema: new () => T, env: Env = pro
   const present = Object.fromEntries(Object.entries(withSecrets).filter(([, value]) => value !== undefined && value !== ''));
   const config = plainToInstance(schema, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: false });
-  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
+  if (errors.length > 0) throw new ConfigValidationError(describeFieldProblems(errors));
   return config;
 }

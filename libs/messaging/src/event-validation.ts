@@ -1,15 +1,8 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
+import { describeFieldProblems } from '@harbor/config';
 import { EventDefinition, versionedType } from './event-definition';
 import { EventValidationError } from './errors';
-
-function describe(errors: ValidationError[], prefix = ''): string[] {
-  return errors.flatMap((error) => {
-    const path = `${prefix}${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
-    return [...own, ...describe(error.children ?? [], `${path}.`)];
-  });
-}
 
 /** Turns a plain object into the event's payload class, or throws naming every invalid field. */
 export function validateEventPayload<P extends object>(definition: EventDefinition<P>, plain: unknown): P {
@@ -22,6 +15,6 @@ export function validateEventPayload<P extends object>(definition: EventDefiniti
     forbidNonWhitelisted: definition.unknownFields !== 'strip',
     forbidUnknownValues: true,
   });
-  if (errors.length > 0) throw new EventValidationError(versionedType(definition), describe(errors));
+  if (errors.length > 0) throw new EventValidationError(versionedType(definition), describeFieldProblems(errors));
   return instance;
 }

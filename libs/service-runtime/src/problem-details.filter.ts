@@ -1,11 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Logger } from 'pino';
+import { FieldProblem } from '@harbor/config';
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+export type { FieldProblem } from '@harbor/config';
 
 /** A 4xx with a title of its own; `detail` says what to change. */
 export class ProblemException extends HttpException {
@@ -76,7 +74,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-export function problemOf(exception: unknown, path: string): Problem {
+function problemOf(exception: unknown, path: string): Problem {
   const status = statusOf(exception);
   const problem: Problem = { status, title: titleOf(exception, status), instance: path };
   if (exception instanceof InvalidRequestException) problem.errors = exception.problems;

@@ -1,13 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldProblem, InvalidRequestException } from './problem-details.filter';
-
-function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
-    const field = `${prefix}${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flatten(error.children ?? [], `${field}.`)];
-  });
-}
+import { ValidationPipe } from '@nestjs/common';
+import { fieldProblems } from '@harbor/config';
+import { InvalidRequestException } from './problem-details.filter';
 
 /** Validates DTOs with class-validator and answers 422 problem+json naming each field. */
 export function createValidationPipe(): ValidationPipe {
@@ -15,6 +8,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
-    exceptionFactory: (errors) => new InvalidRequestException(flatten(errors)),
+    exceptionFactory: (errors) => new InvalidRequestException(fieldProblems(errors)),
   });
 }

@@ -1,6 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
+import { validate } from 'class-validator';
+import { FieldProblem, fieldProblems } from '@harbor/config';
 import { UpsertClinicianDto } from '../clinician.dto';
 import { UpsertClinician } from '../upsert-clinician.usecase';
 import { SourceRow } from './clinician-sources';
@@ -8,14 +9,7 @@ import { SourceRow } from './clinician-sources';
 export interface ImportReport {
   created: number;
   updated: number;
-  failed: { row: number; errors: { field: string; message: string }[] }[];
-}
-
-function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
-  return errors.flatMap((error) => [
-    ...Object.values(error.constraints ?? {}).map((message) => ({ field: `${prefix}${error.property}`, message })),
-    ...flatten(error.children ?? [], `${prefix}${error.property}.`),
-  ]);
+  failed: { row: number; errors: FieldProblem[] }[];
 }
 
 /**
@@ -35,7 +29,7 @@ export class ImportClinicians {
         continue;
       }
       const dto = plainToInstance(UpsertClinicianDto, clinician);
-      const problems = flatten(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
+      const problems = fieldProblems(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
       if (problems.length > 0) {
         report.failed.push({ row, errors: problems });
         continue;

@@ -1,21 +1,11 @@
 import { Transform } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ServiceEnv, toInt } from '@harbor/config';
+import { ServiceEnv, toBoolean, toInt, toList } from '@harbor/config';
 import { IsSourceSystemRegistry, parseSourceSystems, SourceSystemSetting } from './source-auth/source-system.setting';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory, LAWSUIT_KINDS, LawsuitKind, PROFESSION_GROUPS, ProfessionGroup } from '@harbor/contracts';
 
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
-const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ({ true: true, '1': true, yes: true, false: false, '0': false, no: false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value;
-
 export class IntakeEnv extends ServiceEnv {
-  /** 0 picks any free port (used by tests). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  HTTP_PORT = 3001;
+  override HTTP_PORT = 3001;
 
   /** Largest accepted request body on the HTTP routes; larger ones answer 413. */
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 256kb or 1mb' })

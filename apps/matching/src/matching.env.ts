@@ -7,12 +7,7 @@ const toIntList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => (/^\s*\d+\s*$/.test(item) ? Number(item) : Number.NaN)) : value;
 
 export class MatchingEnv extends ServiceEnv {
-  /** 0 picks any free port (used by tests). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  HTTP_PORT = 3002;
+  override HTTP_PORT = 3002;
 
   /** Default for every program: how long a supporter has to accept or decline an offer. */
   @Transform(toInt)

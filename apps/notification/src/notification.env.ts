@@ -9,12 +9,7 @@ const toFlag = ({ value }: { value: unknown }) =>
 const ABSOLUTE_URL = [{ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' }] as const;
 
 export class NotificationEnv extends ServiceEnv {
-  /** 0 picks any free port (used by tests). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  HTTP_PORT = 3003;
+  override HTTP_PORT = 3003;
 
   /** Where supporters' phones (and Twilio's webhooks) reach this service; links and callback URLs start with it. */
   @IsUrl(...ABSOLUTE_URL)

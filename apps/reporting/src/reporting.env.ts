@@ -3,12 +3,7 @@ import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import { NotDevelopmentDefaultInProduction, ServiceEnv, toInt } from '@harbor/config';
 
 export class ReportingEnv extends ServiceEnv {
-  /** 0 picks any free port (used by tests). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  HTTP_PORT = 3004;
+  override HTTP_PORT = 3004;
 
   /**
    * Key for the keyed hash that turns case ids into reporting keys. Kept in configuration (a secret),

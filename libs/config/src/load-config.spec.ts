@@ -158,6 +158,13 @@ describe('loadConfig with the service configuration classes', () => {
     expect(loadConfig(ReportingEnv, {})).toMatchObject({ HTTP_PORT: 3004, REPORTING_MIN_CELL_SIZE: 11 });
   });
 
+  it('validates HTTP_PORT once, in ServiceEnv, for every service', () => {
+    for (const env of [IntakeEnv, MatchingEnv, NotificationEnv, ReportingEnv] as (new () => ServiceEnv)[]) {
+      expect(loadConfig(env, { HTTP_PORT: '0' }).HTTP_PORT).toBe(0);
+      expect(configError(() => loadConfig(env, { HTTP_PORT: '70000' })).problems).toEqual([expect.stringMatching(/^HTTP_PORT: /)]);
+    }
+  });
+
   it('shares the ServiceEnv defaults', () => {
     const config = loadConfig(IntakeEnv, {});
     expect(config).toBeInstanceOf(ServiceEnv);

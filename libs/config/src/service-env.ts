@@ -4,8 +4,12 @@ import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, 
 /** Decimal integers only: `Number()` alone would turn ' ' into 0 and accept '0x10' or '1e3'; anything else is NaN and fails @IsInt. */
 export const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (/^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN) : value;
-const toList = ({ value }: { value: unknown }) =>
+/** A comma-separated list, items trimmed, empty items dropped. */
+export const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
+/** true/1/yes and false/0/no (any case); anything else is left as text, so @IsBoolean names the variable. */
+export const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ({ true: true, '1': true, yes: true, false: false, '0': false, no: false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -58,6 +62,13 @@ export class ServiceEnv {
 
   @IsString()
   HTTP_HOST = '127.0.0.1';
+
+  /** Each service sets its own default; 0 picks any free port (used by tests). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT = 0;
 
   @IsString()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' })

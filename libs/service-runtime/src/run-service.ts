@@ -4,7 +4,7 @@ import { loadConfig, ServiceEnv } from '@harbor/config';
 import { createLogger } from '@harbor/observability';
 import { createServiceApp, listen } from './bootstrap';
 
-export interface ServiceEntry<E extends ServiceEnv & { HTTP_PORT: number }> {
+export interface ServiceEntry<E extends ServiceEnv> {
   name: string;
   env: new () => E;
   module: (env: E, logger: Logger) => DynamicModule;
@@ -15,7 +15,7 @@ export interface ServiceEntry<E extends ServiceEnv & { HTTP_PORT: number }> {
  * A service's `main`: validate the environment (a bad value stops the process naming the variable),
  * build the app, listen. Exits non-zero on any start-up failure so orchestrators restart or alert.
  */
-export function runService<E extends ServiceEnv & { HTTP_PORT: number }>(entry: ServiceEntry<E>): void {
+export function runService<E extends ServiceEnv>(entry: ServiceEntry<E>): void {
   const start = async () => {
     const env = loadConfig(entry.env);
     const http = { host: env.HTTP_HOST, port: env.HTTP_PORT, bodyLimit: entry.bodyLimit?.(env) };

@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     const policies = new ProgramPolicies(env);
     const escalate = new EscalateCase(outbox, policies, logger);
     const offer = new OfferNextSupporter(outbox, policies, escalate);
-    const openCase = new OpenCase(outbox, policies, offer, escalate, new AbsorptionReport(db, new ServiceMetrics('matching-bench'), logger));
+    const openCase = new OpenCase(outbox, policies, offer, escalate, new AbsorptionReport(new ServiceMetrics('matching-bench'), logger));
 
     /** Opens one case in its own transaction: the whole decision as the Kafka handler runs it. Returns ms. */
     const handle = async (index: number) => {

@@ -3,7 +3,7 @@ import { IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { Producer } from 'kafkajs';
 import {
-  defineEvent, DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingTablesMigration, readHeaders,
+  afterCommit, defineEvent, DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingTablesMigration, readHeaders,
   versionedType,
 } from '@harbor/messaging';
 import { createLogger, isValidTraceparent, runWithContext, ServiceMetrics } from '@harbor/observability';
@@ -139,6 +139,26 @@ describe('messaging library against real Kafka and Postgres', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].sent_at).not.toBeNull();
     expect(await effects(rolledBack.id)).toHaveLength(0);
+  });
+
+  it('runs after-commit work once, at the outermost commit only, never after a rollback', async () => {
+    const ran: string[] = [];
+    expect(afterCommit(dataSource.manager, () => ran.push('outside'))).toBe(false);
+    await dataSource.transaction(async (manager) => {
+      expect(afterCommit(manager, () => ran.push('committed'), 'once')).toBe(true);
+      afterCommit(manager, () => ran.push('committed again'), 'once');
+      await manager.transaction(async (savepoint) => {
+        afterCommit(savepoint, () => ran.push('inner'));
+      });
+      expect(ran).toEqual([]); // the savepoint's release is not the commit
+    });
+    await dataSource
+      .transaction(async (manager) => {
+        afterCommit(manager, () => ran.push('rolled back'));
+        throw new Error('abort');
+      })
+      .catch(() => undefined);
+    expect(ran).toEqual(['committed', 'inner']);
   });
 
   it('refuses to enqueue an event that breaks its contract', async () => {

@@ -1,5 +1,4 @@
 import { Client } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
 import { Logger } from 'pino';
 
 export interface DrainLoopOptions {
@@ -81,29 +80,4 @@ export class DrainLoop {
     await client.query(`LISTEN ${this.options.channel}`);
     this.listener = client;
   }
-}
-
-/**
- * Asks for `key`'s wake-up when the caller's transaction commits. Returns false when the manager runs
- * outside a transaction (then the caller should NOTIFY instead).
- */
-export function wakeOnCommit(manager: EntityManager, key: string): boolean {
-  if (!manager.queryRunner) return false;
-  manager.queryRunner.data = { ...manager.queryRunner.data, [key]: true };
-  return true;
-}
-
-/**
- * Calls `wake` after each commit of `dataSource` that asked for `key`. In-process wake-ups avoid
- * per-transaction NOTIFY, whose commits Postgres serialises on one global lock (measured: it capped throughput).
- */
-export function onCommitRequesting(dataSource: DataSource, key: string, wake: () => void): void {
-  dataSource.subscribers.push({
-    afterTransactionCommit: (event) => {
-      const data = event.queryRunner.data as Record<string, unknown> | undefined;
-      if (!data?.[key]) return;
-      data[key] = false;
-      wake();
-    },
-  });
 }

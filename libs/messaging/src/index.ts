@@ -12,3 +12,4 @@ export * from './event-consumer';
 export * from './kafka-connection';
 export * from './messaging.runtime';
 export * from './drain-loop';
+export * from './after-commit';

@@ -2,7 +2,8 @@ import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { ServiceMetrics } from '@harbor/observability';
-import { DrainLoop, onCommitRequesting } from './drain-loop';
+import { onCommitRequesting } from './after-commit';
+import { DrainLoop } from './drain-loop';
 import { outboxChannel } from './messaging-tables.migration';
 import { OUTBOX_WRITTEN } from './outbox-writer';
 

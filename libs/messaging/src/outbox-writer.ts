@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { EventDefinition } from './event-definition';
 import { envelopeToHeaders, newEnvelope } from './envelope';
 import { validateEventPayload } from './event-validation';
-import { wakeOnCommit } from './drain-loop';
+import { wakeOnCommit } from './after-commit';
 import { outboxChannel } from './messaging-tables.migration';
 import { TopicNames } from './topic-names';
 

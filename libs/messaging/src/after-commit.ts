@@ -1,0 +1,64 @@
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+/** Work a transaction queued for its commit, by key so that asking twice queues it once. */
+const QUEUED = 'harborAfterCommit';
+type Queue = Map<string, () => void>;
+
+const installedOn = new WeakSet<DataSource>();
+const wakersOf = new WeakMap<DataSource, Map<string, (() => void)[]>>();
+let anonymous = 0;
+
+/**
+ * Runs `work` once the caller's transaction commits, and never if it rolls back. Only the outermost commit
+ * counts: a savepoint's release leaves the transaction open. Returns false, without running `work`, when
+ * the manager is not in a transaction — the caller decides what to do then. `onceKey` makes repeated
+ * requests in one transaction run once.
+ */
+export function afterCommit(manager: EntityManager, work: () => void, onceKey = `work-${++anonymous}`): boolean {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return false;
+  installOn(runner.connection);
+  const queue: Queue = (runner.data?.[QUEUED] as Queue | undefined) ?? new Map();
+  if (!queue.has(onceKey)) queue.set(onceKey, work);
+  runner.data = { ...runner.data, [QUEUED]: queue };
+  return true;
+}
+
+/**
+ * Asks for `key`'s wake-up (see onCommitRequesting) when the caller's transaction commits. Returns false
+ * outside a transaction (then the caller should NOTIFY instead).
+ */
+export function wakeOnCommit(manager: EntityManager, key: string): boolean {
+  const dataSource = manager.queryRunner?.connection;
+  return afterCommit(manager, () => dataSource && wakersOf.get(dataSource)?.get(key)?.forEach((wake) => wake()), `wake:${key}`);
+}
+
+/**
+ * Calls `wake` after each commit of `dataSource` that asked for `key`. In-process wake-ups avoid
+ * per-transaction NOTIFY, whose commits Postgres serialises on one global lock (measured: it capped throughput).
+ */
+export function onCommitRequesting(dataSource: DataSource, key: string, wake: () => void): void {
+  const wakers = wakersOf.get(dataSource) ?? new Map<string, (() => void)[]>();
+  wakers.set(key, [...(wakers.get(key) ?? []), wake]);
+  wakersOf.set(dataSource, wakers);
+}
+
+function installOn(dataSource: DataSource): void {
+  if (installedOn.has(dataSource)) return;
+  installedOn.add(dataSource);
+  dataSource.subscribers.push({
+    afterTransactionCommit: ({ queryRunner }) => {
+      if (!queryRunner.isTransactionActive) takeQueue(queryRunner).forEach((work) => work());
+    },
+    afterTransactionRollback: ({ queryRunner }) => {
+      if (!queryRunner.isTransactionActive) takeQueue(queryRunner);
+    },
+  });
+}
+
+function takeQueue(runner: QueryRunner): (() => void)[] {
+  const queue = runner.data?.[QUEUED] as Queue | undefined;
+  if (!queue) return [];
+  runner.data = { ...runner.data, [QUEUED]: undefined };
+  return [...queue.values()];
+}

@@ -4,7 +4,8 @@ import twilio from 'twilio';
 import {
   AssignmentClosed, AssignmentOffered, AssignmentOfferedV1, AssignmentResponded, AssignmentUndeliverable, ContactReleased, StaffPageRequested,
 } from '@harbor/contracts';
-import { EventDefinition, HEADER, versionedType } from '@harbor/messaging';
+import { envelopeToHeaders, EventDefinition, newEnvelope } from '@harbor/messaging';
+import { signLink } from '../../apps/notification/src/offers/signed-link';
 import { FakePagerDuty } from '../support/fake-pagerduty';
 import { FakeSmtp } from '../support/fake-smtp';
 import { FakeTwilio } from '../support/fake-twilio';
@@ -15,6 +16,7 @@ import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
 
 const PUBLIC_BASE = 'https://harbor.example.org';
 const AUTH_TOKEN = 'twilio-auth-token-for-tests';
+const LINK_SECRET = 'link-secret-for-notification-tests';
 const PAGE_TEXT = /^Harbor: a colleague may benefit from peer support\. Reply YES (\d{4}) to accept or NO \1 to pass, or open (https:\/\/harbor\.example\.org\/a\/\S+)$/;
 
 /**
@@ -44,6 +46,7 @@ describe('notification: pages, answers, fallbacks', () => {
       serviceEnv: {
         notification: {
           NOTIFY_PUBLIC_BASE_URL: PUBLIC_BASE,
+          NOTIFY_LINK_SECRET: LINK_SECRET,
           TWILIO_BASE_URL: twilioUrl,
           TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
           TWILIO_AUTH_TOKEN: AUTH_TOKEN,
@@ -83,13 +86,10 @@ describe('notification: pages, answers, fallbacks', () => {
   }
 
   async function produce<P extends object>(definition: EventDefinition<P>, payload: P, eventId: string = randomUUID()): Promise<string> {
+    const envelope = { ...newEnvelope(definition, payload, 'harbor/matching'), id: eventId };
     await producer.send({
       topic: harbor.topic(definition.topic),
-      messages: [{
-        key: definition.key(payload),
-        value: JSON.stringify(payload),
-        headers: { [HEADER.id]: eventId, [HEADER.type]: versionedType(definition), [HEADER.source]: 'harbor/matching', [HEADER.specVersion]: '1.0' },
-      }],
+      messages: [{ key: definition.key(payload), value: JSON.stringify(payload), headers: envelopeToHeaders(envelope) }],
     });
     return eventId;
   }
@@ -252,6 +252,33 @@ describe('notification: pages, answers, fallbacks', () => {
     expect(await (await reply(phone, `YES ${code}`)).text()).toContain('does not match an open request');
     const late = await harbor.request('notification', new URL(link).pathname, { method: 'POST', body: JSON.stringify({ decision: 'accept' }) });
     expect(late.status).toBe(409);
+    // Written by the shared problem-details filter, like every other error.
+    expect(late.headers.get('content-type')).toContain('application/problem+json');
+    expect(await late.json()).toEqual({
+      type: 'about:blank', status: 409, title: 'This request is closed.', instance: new URL(link).pathname, detail: expect.stringContaining('only while the request is open'),
+    });
+  });
+
+  it('a page waiting for a retry is not sent once its offer was answered', async () => {
+    const phone = newPhone();
+    const offer = newOffer([{ kind: 'sms', address: phone }]);
+    twilioFake.scriptNext({ status: 429, headers: { 'retry-after': '2' } });
+    await produce(AssignmentOffered, offer);
+    const dispatch = async () => (await harbor.db.query(
+      `SELECT d."status", d."text", d."lease_until", d."finished_at", (SELECT count(*)::int FROM "notification"."delivery_attempts" a WHERE a."dispatch_id" = d."id") AS "attempts"
+       FROM "notification"."dispatches" d WHERE d."kind" = 'offer-page' AND d."ref_id" = $1`, [offer.assignmentId])).rows[0];
+    await waitFor(async () => (await dispatch())?.attempts === 1, 'the throttled first send');
+
+    const token = signLink(LINK_SECRET, offer.assignmentId, new Date(Date.now() + 15 * 60_000));
+    const accepted = await harbor.request('notification', `/a/${token}`, { method: 'POST', body: JSON.stringify({ decision: 'accept' }) });
+    expect(accepted.status).toBe(200);
+    const cancelled = await waitFor(async () => {
+      const row = await dispatch();
+      return row?.status === 'cancelled' ? row : undefined;
+    }, 'the pending page to be cancelled', 10_000);
+    expect(cancelled).toMatchObject({ text: null, lease_until: null, attempts: 1 });
+    expect(cancelled.finished_at).toBeInstanceOf(Date);
+    expect(twilioFake.messages.filter((message) => message.to === phone)).toEqual([]);
   });
 
   it('SMS provider down (500s) → retried, then the next channel (WCTP pager) gets the page', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { EventValidationError, MalformedMessageError, PermanentMessageError, UnknownEventTypeError } from './errors';
-import { decideAfterFailure, RetryPolicy } from './retry-policy';
+import { decideAfterFailure, equalJitterDelayMs, RetryPolicy } from './retry-policy';
 
 const policy: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
 
@@ -109,5 +109,22 @@ describe('decideAfterFailure', () => {
         }),
       );
     });
+  });
+});
+
+describe('equalJitterDelayMs', () => {
+  it('lies between half the ceiling and the ceiling, the ceiling doubling per attempt up to maxDelayMs', () => {
+    const backoff = { baseDelayMs: 100, maxDelayMs: 1000 };
+    expect([1, 2, 3, 4, 5].map((attempt) => equalJitterDelayMs(attempt, backoff, () => 0))).toEqual([50, 100, 200, 400, 500]);
+    expect([1, 2, 3, 4, 5].map((attempt) => equalJitterDelayMs(attempt, backoff, () => 0.999999))).toEqual([100, 200, 400, 800, 1000]);
+  });
+
+  it('is the delay decideAfterFailure retries with', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, random) => {
+        const p = { attempts: 100, baseDelayMs: 200, maxDelayMs: 30_000 };
+        expect(decideAfterFailure(new Error('x'), attempt, p, () => random)).toEqual({ action: 'retry', delayMs: equalJitterDelayMs(attempt, p, () => random) });
+      }),
+    );
   });
 });

@@ -2,13 +2,20 @@ import { Body, Controller, Get, GoneException, Header, Inject, Param, Post, Req,
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { PublicRoute } from '@harbor/auth';
-import { SERVICE_ENV, InvalidRequestException } from '@harbor/service-runtime';
+import { SERVICE_ENV, InvalidRequestException, ProblemException } from '@harbor/service-runtime';
 import { NotificationEnv } from '../notification.env';
 import { verifyLink } from '../offers/signed-link';
 import { acceptedPageHtml, answeredPageHtml, ContactView, offerPageHtml } from './offer-page.html';
-import { RespondToOffer } from './respond-to-offer.usecase';
+import { RespondOutcome, RespondToOffer } from './respond-to-offer.usecase';
 
 const DECISIONS: Record<string, 'accepted' | 'declined'> = { accept: 'accepted', decline: 'declined' };
+
+/** Why an answer was refused: the title is also the page a browser sees. */
+const REFUSALS: Record<Extract<RespondOutcome, { ok: false }>['reason'], { status: number; title: string; detail: string }> = {
+  'unknown-offer': { status: 404, title: 'This offer does not exist.', detail: 'The link names no offer; nothing was recorded.' },
+  'already-answered': { status: 409, title: 'This offer has already been answered.', detail: 'Only the first answer to an offer counts; nothing was changed.' },
+  closed: { status: 409, title: 'This request is closed.', detail: 'Answers are accepted only while the request is open; nothing was recorded.' },
+};
 
 /** The link in every page. The signed token is the credential: it names one offer and expires. */
 @Controller('a')
@@ -52,10 +59,9 @@ export class AcknowledgementsController {
     const outcome = await this.respondToOffer.execute(assignmentId, decision, 'link');
     const wantsHtml = (request.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
     if (!outcome.ok) {
-      const status = outcome.reason === 'unknown-offer' ? 404 : 409;
-      const message = { 'unknown-offer': 'This offer does not exist.', 'already-answered': 'This offer has already been answered.', closed: 'This request is closed.' }[outcome.reason];
-      if (wantsHtml) return response.status(status).type('html').send(answeredPageHtml(message));
-      return response.status(status).type('application/problem+json').send({ type: 'about:blank', status, title: message });
+      const { status, title, detail } = REFUSALS[outcome.reason];
+      if (wantsHtml) return response.status(status).type('html').send(answeredPageHtml(title));
+      throw new ProblemException(status, title, detail);
     }
     // A browser goes back to the link, which now shows the accepted (or declined) state.
     if (wantsHtml) return response.redirect(303, `/a/${encodeURIComponent(token)}`);

@@ -1,3 +1,5 @@
+import { equalJitterDelayMs } from '@harbor/messaging';
+
 export interface DispatchPolicy {
   /** Sends per channel, the first included. */
   attemptsPerChannel: number;
@@ -25,9 +27,7 @@ export function nextStep(failure: FailedSend, policy: DispatchPolicy, random: ()
   const retryAfter = failure.retryAfterMs ?? 0;
   const canRetry = failure.retryable && failure.attempt < policy.attemptsPerChannel && retryAfter <= policy.maxDelayMs;
   if (canRetry) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failure.attempt - 1));
-    const backoff = Math.round(ceiling / 2 + (random() * ceiling) / 2);
-    return { action: 'retry', delayMs: Math.max(backoff, retryAfter) };
+    return { action: 'retry', delayMs: Math.max(equalJitterDelayMs(failure.attempt, policy, random), retryAfter) };
   }
   return failure.channelIndex + 1 < failure.channelCount ? { action: 'next-channel' } : { action: 'give-up' };
 }

@@ -20,8 +20,18 @@ export interface NewDispatch {
 }
 
 /**
- * Records a page to send in the caller's transaction; the dispatcher sends it after the commit (NOTIFY is
- * delivered only on commit). One row per (kind, ref): a redelivered event adds nothing.
+ * Asks the dispatcher to look at due work once `manager`'s transaction commits: inside a transaction, the
+ * commit wakes this process's dispatcher (a TypeORM after-commit hook); outside one, NOTIFY wakes every
+ * replica's. Per-transaction NOTIFY is avoided on purpose: Postgres serialises the commits of notifying
+ * transactions on one global lock (see `onCommitRequesting` in @harbor/messaging).
+ */
+export async function requestDispatch(manager: EntityManager): Promise<void> {
+  if (!wakeOnCommit(manager, DISPATCH_QUEUED)) await manager.query(`SELECT pg_notify($1, '')`, [DISPATCH_CHANNEL]);
+}
+
+/**
+ * Records a page to send in the caller's transaction; the dispatcher sends it after the commit
+ * (`requestDispatch`). One row per (kind, ref): a redelivered event adds nothing.
  */
 @Injectable()
 export class DispatchQueue {
@@ -31,7 +41,7 @@ export class DispatchQueue {
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("kind", "ref_id") DO NOTHING RETURNING 1`,
       [randomUUID(), dispatch.kind, dispatch.refId, dispatch.caseId, dispatch.recipientId, JSON.stringify(dispatch.channels), dispatch.text ?? null],
     );
-    if (inserted.length > 0 && !wakeOnCommit(manager, DISPATCH_QUEUED)) await manager.query(`SELECT pg_notify($1, '')`, [DISPATCH_CHANNEL]);
+    if (inserted.length > 0) await requestDispatch(manager);
     return inserted.length > 0;
   }
 

@@ -13,7 +13,8 @@ import { ResilientSender } from '../channels/resilient-sender';
 import { NotificationEnv } from '../notification.env';
 import { smsAddressHash } from './address-hash';
 import { nextStep } from './dispatch-policy';
-import { DISPATCH_CHANNEL, DISPATCH_QUEUED, DispatchKind } from './dispatch-queue';
+import { DISPATCH_CHANNEL, DISPATCH_QUEUED, DispatchKind, requestDispatch } from './dispatch-queue';
+import { finishDispatch } from './finish-dispatch';
 
 interface DispatchRow {
   id: string;
@@ -27,11 +28,15 @@ interface DispatchRow {
   attempt: number;
   failures: string[];
   created_at: Date;
+  /** The offer's status for an offer page, read when the row was claimed; null for other kinds (or no offer). */
+  offer_status: string | null;
 }
 
 type SendResult = { ok: true; receipt: PageReceipt } | { ok: false; error: ChannelFailedError };
 
 const BATCH = 10;
+/** Expired released contacts are deleted at most this often (retention is counted in hours). */
+const PURGE_INTERVAL_MS = 60_000;
 
 /**
  * Works the dispatches table outside any consumer transaction: claims due rows with a lease (SKIP LOCKED, so
@@ -45,6 +50,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly loop: DrainLoop;
   private readonly sends: Counter<'channel' | 'outcome'>;
   private readonly pageSeconds: Histogram<'channel'>;
+  private lastPurge = 0;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -112,18 +118,16 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
                         WHERE "status" = 'pending' AND "due_at" <= now() AND ("lease_until" IS NULL OR "lease_until" < now())
                         ORDER BY "due_at" LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING *)
-       SELECT * FROM "claimed"`,
+       SELECT "claimed".*, "offer"."status" AS "offer_status" FROM "claimed"
+       LEFT JOIN "notification"."offers" "offer" ON "claimed"."kind" = 'offer-page' AND "offer"."assignment_id" = "claimed"."ref_id"`,
       [leaseMs, BATCH],
     );
   }
 
   private async work(row: DispatchRow): Promise<void> {
     try {
-      if (row.kind === 'offer-page' && !(await this.offerStillOpen(row.ref_id))) {
-        await this.dataSource.query(
-          `UPDATE "notification"."dispatches" SET "status" = 'cancelled', "text" = NULL, "lease_until" = NULL, "finished_at" = now() WHERE "id" = $1`,
-          [row.id],
-        );
+      if (row.kind === 'offer-page' && row.offer_status !== 'open') {
+        await finishDispatch(this.dataSource, { id: row.id }, 'cancelled');
         return;
       }
       const address = row.channels[row.channel_index];
@@ -162,10 +166,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     );
     const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind, attempt: row.attempt };
     if (result.ok) {
-      await manager.query(
-        `UPDATE "notification"."dispatches" SET "status" = 'sent', "text" = NULL, "lease_until" = NULL, "finished_at" = now() WHERE "id" = $1`,
-        [row.id],
-      );
+      await finishDispatch(manager, { id: row.id }, 'sent');
       this.sends.inc({ channel: address.kind, outcome: 'sent' });
       this.pageSeconds.observe({ channel: address.kind }, (Date.now() - new Date(row.created_at).getTime()) / 1000);
       this.logger.info(log, 'page sent');
@@ -192,15 +193,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
            "failures" = $2 WHERE "id" = $1`,
         [row.id, JSON.stringify(failures)],
       );
-      await manager.query(`SELECT pg_notify($1, '')`, [DISPATCH_CHANNEL]);
+      await requestDispatch(manager);
       this.sends.inc({ channel: address.kind, outcome: 'next_channel' });
       this.logger.warn({ ...log, reason: result.error.reason }, 'send failed; trying the next channel');
       return;
     }
-    await manager.query(
-      `UPDATE "notification"."dispatches" SET "status" = 'failed', "text" = NULL, "lease_until" = NULL, "finished_at" = now(), "failures" = $2 WHERE "id" = $1`,
-      [row.id, JSON.stringify(failures)],
-    );
+    await finishDispatch(manager, { id: row.id }, 'failed', failures);
     this.sends.inc({ channel: address.kind, outcome: 'gave_up' });
     if (row.kind === 'offer-page') {
       const closed: unknown[] = await manager.query(
@@ -218,11 +216,6 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  private async offerStillOpen(assignmentId: string): Promise<boolean> {
-    const [offer] = await this.dataSource.query(`SELECT "status" FROM "notification"."offers" WHERE "assignment_id" = $1`, [assignmentId]);
-    return offer?.status === 'open';
-  }
-
   private async optedOut(phone: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `SELECT 1 FROM "notification"."sms_opt_outs" WHERE "address_hash" = $1`,
@@ -231,7 +224,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     return rows.length > 0;
   }
 
+  /** Throttled like the outbox relay's cleanup: drains run every poll and after every page, on every replica. */
   private async purgeReleasedContacts(): Promise<void> {
+    if (Date.now() - this.lastPurge < PURGE_INTERVAL_MS) return;
+    this.lastPurge = Date.now();
     await this.dataSource.query(`DELETE FROM "notification"."released_contacts" WHERE "delete_after" < now()`);
   }
 }

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AssignmentClosed, AssignmentClosedV1 } from '@harbor/contracts';
 import { EventHandler, InboundEvent } from '@harbor/messaging';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
+import { finishDispatch } from '../dispatch/finish-dispatch';
 
 /**
  * Matching closed an assignment (deadline passed, case closed, escalated): answers to it are no longer
@@ -17,11 +18,7 @@ export class AssignmentClosedHandler implements EventHandler<AssignmentClosedV1>
   async handle(event: InboundEvent<AssignmentClosedV1>, manager: EntityManager): Promise<void> {
     const { assignmentId } = event.payload;
     await manager.query(`UPDATE "notification"."offers" SET "status" = 'closed' WHERE "assignment_id" = $1 AND "status" IN ('open', 'accepted')`, [assignmentId]);
-    await manager.query(
-      `UPDATE "notification"."dispatches" SET "status" = 'cancelled', "text" = NULL, "finished_at" = now()
-       WHERE "kind" = 'offer-page' AND "ref_id" = $1 AND "status" = 'pending'`,
-      [assignmentId],
-    );
+    await finishDispatch(manager, { pendingOfferPageFor: assignmentId }, 'cancelled');
     await manager.query(`DELETE FROM "notification"."released_contacts" WHERE "assignment_id" = $1`, [assignmentId]);
     await this.dispatches.followUpPagerDuty(manager, assignmentId, 'resolve');
   }

@@ -63,9 +63,14 @@ export async function changeCaseStatus(
     [kase.id, status],
   );
   kase.status = status;
+  await announceCaseStatus(manager, outbox, kase, details);
+}
+
+/** Tells reporting the case's current status, in the caller's transaction (a new case is inserted with its first one). */
+export async function announceCaseStatus(manager: EntityManager, outbox: OutboxWriter, kase: CaseRow, details: LifecycleDetails = {}): Promise<void> {
   await outbox.enqueue(manager, CaseLifecycle, {
     caseId: kase.id,
-    status,
+    status: kase.status,
     at: new Date().toISOString(),
     trigger: {
       kind: kase.trigger_kind,

@@ -26,9 +26,12 @@ export class OfferNextSupporter {
     private readonly escalateCase: EscalateCase,
   ) {}
 
-  /** Offers the (locked) case to the best eligible supporter, or escalates when nobody is left to ask. */
-  async execute(manager: EntityManager, kase: CaseRow): Promise<void> {
-    const policy = await this.policies.policyOf(manager, kase.program);
+  /**
+   * Offers the (locked) case to the best eligible supporter, or escalates when nobody is left to ask.
+   * `policy` is the case's program policy when the caller has just read it.
+   */
+  async execute(manager: EntityManager, kase: CaseRow, policy?: MatchingPolicy): Promise<void> {
+    policy ??= await this.policies.policyOf(manager, kase.program);
     const previous: { supporter_id: string }[] = await manager.query(
       `SELECT "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1`,
       [kase.id],

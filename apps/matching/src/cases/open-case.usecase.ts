@@ -7,7 +7,7 @@ import { ProgramPolicies } from '../policy/program-policies';
 import { findOpenCase, recordAbsorbedRequest, requestAlreadyHandled } from './absorbed-requests';
 import { clinicianLockKey, shouldAbsorb } from './absorption';
 import { AbsorptionReport } from './absorption-report';
-import { changeCaseStatus, loadCaseForUpdate, scheduleDeadline } from './case-records';
+import { announceCaseStatus, changeCaseStatus, loadCaseForUpdate, scheduleDeadline } from './case-records';
 import { lockClinician } from './clinician-lock';
 import { EscalateCase } from './escalate-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
@@ -83,7 +83,7 @@ export class OpenCase {
     );
     if (inserted.length === 0) return undefined;
     const kase = (await loadCaseForUpdate(manager, inserted[0].id))!;
-    await changeCaseStatus(manager, this.outbox, kase, 'requested');
+    await announceCaseStatus(manager, this.outbox, kase); // inserted as 'requested'
     if (!clinician) {
       await changeCaseStatus(manager, this.outbox, kase, 'unresolved');
       await this.escalateCase.pageCoordinators(manager, kase);
@@ -95,7 +95,7 @@ export class OpenCase {
     }
     const policy = await this.policies.policyOf(manager, program);
     await scheduleDeadline(manager, { kind: 'overall', caseId: kase.id, dueAt: new Date(Date.now() + policy.overallDeadlineSeconds * 1000) });
-    await this.offerNextSupporter.execute(manager, kase);
+    await this.offerNextSupporter.execute(manager, kase, policy);
     return kase.id;
   }
 }

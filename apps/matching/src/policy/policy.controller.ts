@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Inject, Put, Req } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
+import { MatchingPolicy } from './policy';
 import { PutPolicyDto } from './policy.dto';
 import { ProgramPolicies } from './program-policies';
 
@@ -19,18 +20,16 @@ export class PolicyController {
   @Get()
   @Roles(Role.ProgramAdmin, Role.ProgramDirector)
   async list() {
-    const rows: { program: string; facilities: string[]; updated_at: Date; updated_by: string }[] = await this.dataSource.query(
-      `SELECT "program", "facilities", "updated_at", "updated_by" FROM "matching"."program_policies" ORDER BY "program"`,
+    const rows: { program: string; facilities: string[]; policy: Partial<MatchingPolicy> | null; updated_at: Date; updated_by: string }[] = await this.dataSource.query(
+      `SELECT "program", "facilities", "policy", "updated_at", "updated_by" FROM "matching"."program_policies" ORDER BY "program"`,
     );
-    const programs = await Promise.all(
-      rows.map(async (row) => ({
-        program: row.program,
-        facilities: row.facilities,
-        policy: await this.policies.policyOf(this.dataSource.manager, row.program),
-        updatedAt: row.updated_at,
-        updatedBy: row.updated_by,
-      })),
-    );
+    const programs = rows.map((row) => ({
+      program: row.program,
+      facilities: row.facilities,
+      policy: this.policies.withOverrides(row.policy),
+      updatedAt: row.updated_at,
+      updatedBy: row.updated_by,
+    }));
     return { defaults: this.policies.defaults(), programs };
   }
 

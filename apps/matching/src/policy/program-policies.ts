@@ -9,10 +9,15 @@ export const DEFAULT_PROGRAM = 'default';
 /** Programs' policies: environment defaults, overridden field by field by what staff stored with PUT /v1/policy. */
 @Injectable()
 export class ProgramPolicies {
-  constructor(@Inject(SERVICE_ENV) private readonly env: MatchingEnv) {}
+  /** The environment does not change while the service runs: its defaults are built once. */
+  private readonly environmentDefaults: MatchingPolicy;
+
+  constructor(@Inject(SERVICE_ENV) env: MatchingEnv) {
+    this.environmentDefaults = defaultPolicy(env);
+  }
 
   defaults(): MatchingPolicy {
-    return defaultPolicy(this.env);
+    return { ...this.environmentDefaults };
   }
 
   /** The program that serves a facility: the one listing it, else the default program. */
@@ -26,6 +31,11 @@ export class ProgramPolicies {
 
   async policyOf(manager: EntityManager, program: string): Promise<MatchingPolicy> {
     const [row] = await manager.query(`SELECT "policy" FROM "matching"."program_policies" WHERE "program" = $1`, [program]);
-    return { ...this.defaults(), ...(row?.policy ?? {}) };
+    return this.withOverrides(row?.policy);
+  }
+
+  /** The defaults with a program's stored overrides applied field by field. */
+  withOverrides(overrides: Partial<MatchingPolicy> | null | undefined): MatchingPolicy {
+    return { ...this.environmentDefaults, ...(overrides ?? {}) };
   }
 }

@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { CaseLifecycle, CaseLifecycleV1, CaseStatus, TriggerCategory, TriggerKind, HarmLevel, CaseOutcomeV1 } from '@harbor/contracts';
+import {
+  AssignmentClosed, AssignmentCloseReason, CaseLifecycle, CaseLifecycleV1, CaseStatus, TriggerCategory, TriggerKind, HarmLevel, CaseOutcomeV1,
+} from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { CaseToMatch } from '../policy/matching-decision';
 import { professionGroupOf } from './profession-group';
@@ -88,6 +90,24 @@ export async function announceCaseStatus(manager: EntityManager, outbox: OutboxW
 /** Gives back the unit of capacity an offer reserved. */
 export async function releaseCapacity(manager: EntityManager, supporterId: string): Promise<void> {
   await manager.query(`UPDATE "matching"."supporters" SET "open_cases" = GREATEST("open_cases" - 1, 0) WHERE "id" = $1`, [supporterId]);
+}
+
+/**
+ * Ends an assignment matching decided to end (expired, escalated, case closed): its status, the supporter's
+ * capacity back, and AssignmentClosed so notification stops taking answers and drops released contacts.
+ */
+export async function closeAssignment(
+  manager: EntityManager,
+  outbox: OutboxWriter,
+  assignment: { id: string; supporterId: string; caseId: string },
+  status: 'closed' | 'expired' | 'completed',
+  reason: AssignmentCloseReason,
+): Promise<void> {
+  await manager.query(`UPDATE "matching"."assignments" SET "status" = $2, "closed_reason" = $3 WHERE "id" = $1`, [assignment.id, status, reason]);
+  await releaseCapacity(manager, assignment.supporterId);
+  await outbox.enqueue(manager, AssignmentClosed, {
+    assignmentId: assignment.id, caseId: assignment.caseId, supporterId: assignment.supporterId, reason, closedAt: new Date().toISOString(),
+  });
 }
 
 export type DeadlineKind = 'ack' | 'overall' | 'follow-up';

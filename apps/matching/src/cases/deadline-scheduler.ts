@@ -3,12 +3,12 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource, EntityManager } from 'typeorm';
 import { Logger } from 'pino';
-import { AssignmentClosed, StaffPageRequested } from '@harbor/contracts';
+import { StaffPageRequested } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
 import { MatchingEnv } from '../matching.env';
 import { refreshAvailability } from '../roster/availability-refresh';
-import { CaseRow, DeadlineKind, loadCaseForUpdate, releaseCapacity, SEARCHING } from './case-records';
+import { CaseRow, closeAssignment, DeadlineKind, loadCaseForUpdate, SEARCHING } from './case-records';
 import { EscalateCase } from './escalate-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 
@@ -120,11 +120,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
       [deadline.assignment_id],
     );
     if (!assignment || !SEARCHING.includes(kase.status)) return;
-    await manager.query(`UPDATE "matching"."assignments" SET "status" = 'expired', "closed_reason" = 'expired' WHERE "id" = $1`, [assignment.id]);
-    await releaseCapacity(manager, assignment.supporter_id);
-    await this.outbox.enqueue(manager, AssignmentClosed, {
-      assignmentId: assignment.id, caseId: kase.id, supporterId: assignment.supporter_id, reason: 'expired' as const, closedAt: new Date().toISOString(),
-    });
+    await closeAssignment(manager, this.outbox, { id: assignment.id, supporterId: assignment.supporter_id, caseId: kase.id }, 'expired', 'expired');
     await this.offerNextSupporter.execute(manager, kase);
   }
 

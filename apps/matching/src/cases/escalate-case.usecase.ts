@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Logger } from 'pino';
-import { AssignmentClosed, ChannelAddressV1, EscalationReason, StaffPageRequested } from '@harbor/contracts';
+import { ChannelAddressV1, EscalationReason, StaffPageRequested } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { LOGGER } from '@harbor/service-runtime';
 import { ProgramPolicies } from '../policy/program-policies';
-import { cancelDeadlines, CaseRow, changeCaseStatus, releaseCapacity } from './case-records';
+import { cancelDeadlines, CaseRow, changeCaseStatus, closeAssignment } from './case-records';
 
 /** Who is paged when a case escalates, in order: the first role with anyone active in it. */
 const ESCALATION_ROLES = ['on-call-coordinator', 'director', 'administrator'] as const;
@@ -32,11 +32,7 @@ export class EscalateCase {
       [kase.id],
     );
     for (const assignment of open) {
-      await manager.query(`UPDATE "matching"."assignments" SET "status" = 'closed', "closed_reason" = 'escalated' WHERE "id" = $1`, [assignment.id]);
-      await releaseCapacity(manager, assignment.supporter_id);
-      await this.outbox.enqueue(manager, AssignmentClosed, {
-        assignmentId: assignment.id, caseId: kase.id, supporterId: assignment.supporter_id, reason: 'escalated' as const, closedAt: new Date().toISOString(),
-      });
+      await closeAssignment(manager, this.outbox, { id: assignment.id, supporterId: assignment.supporter_id, caseId: kase.id }, 'closed', 'escalated');
     }
     await cancelDeadlines(manager, kase.id, ['ack', 'overall']);
     await manager.query(`UPDATE "matching"."cases" SET "escalation_reason" = $2, "fallback_resource" = $3 WHERE "id" = $1`, [

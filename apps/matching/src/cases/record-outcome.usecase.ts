@@ -1,9 +1,8 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AssignmentClosed } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { ProgramPolicies } from '../policy/program-policies';
-import { cancelDeadlines, changeCaseStatus, loadCaseForUpdate, releaseCapacity, scheduleDeadline } from './case-records';
+import { cancelDeadlines, changeCaseStatus, closeAssignment, loadCaseForUpdate, scheduleDeadline } from './case-records';
 import { OutcomeActor, OutcomeConflict, OutcomeReport, outcomeTransition } from './outcome-transition';
 
 export interface OutcomeCaller {
@@ -56,12 +55,8 @@ export class RecordOutcome {
       }
       if (transition.cancelFollowUps) await cancelDeadlines(manager, caseId);
       if (transition.releaseSupporter && accepted) {
-        await manager.query(`UPDATE "matching"."assignments" SET "status" = 'completed', "closed_reason" = 'case-closed' WHERE "id" = $1`, [accepted.id]);
-        await releaseCapacity(manager, accepted.supporter_id);
         // Notification deletes the released contact details and stops answering for this offer.
-        await this.outbox.enqueue(manager, AssignmentClosed, {
-          assignmentId: accepted.id, caseId, supporterId: accepted.supporter_id, reason: 'case-closed' as const, closedAt: new Date().toISOString(),
-        });
+        await closeAssignment(manager, this.outbox, { id: accepted.id, supporterId: accepted.supporter_id, caseId }, 'completed', 'case-closed');
       }
       return { id: caseId, status: kase.status, outcome: transition.outcome, followUpsDone: transition.followUpsDone };
     });

@@ -19,7 +19,6 @@ const SERVICES = [
   { name: 'notification', port: 3003 },
   { name: 'reporting', port: 3004 },
 ];
-const ROLES = ['source-system', 'supporter', 'program-admin', 'program-director', 'qs-analyst', 'ops'];
 const DEV_ISSUER_PORT = 3999;
 
 const env = {
@@ -129,12 +128,9 @@ async function main() {
     for (const service of SERVICES) say(`  ${service.name.padEnd(13)} http://127.0.0.1:${service.port}`);
     say(`  kafka         ${env.KAFKA_BROKERS}${kafka.started ? ' (started by npm start)' : ' (reused)'}`);
     if (issuer) {
-      const tokens = {};
+      const tokens = await issuer.tokensForEveryRole();
       say(`\nDevelopment bearer tokens (issuer ${issuer.issuer}, valid 12 h):`);
-      for (const role of ROLES) {
-        tokens[role] = await issuer.issue([role]);
-        say(`  ${role.padEnd(17)} ${tokens[role]}`);
-      }
+      for (const [role, token] of Object.entries(tokens)) say(`  ${role.padEnd(17)} ${token}`);
       fs.writeFileSync(path.join(STATE_DIR, 'tokens.json'), JSON.stringify(tokens, null, 2));
       say(`  (also written to .harbor/tokens.json)`);
       if (withDemo) {

@@ -1,13 +1,27 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
-import { Role } from './roles';
+import { ALL_ROLES, Role } from './roles';
+
+export interface DevTokenIssuerOptions {
+  host?: string;
+  port?: number;
+  audience?: string;
+  /** The URL it names itself by (the `iss` claim); default `http://<host>:<port>`. Compose sets the container's URL. */
+  issuer?: string;
+  /** Also serve a token per role at GET /tokens.json (for Compose, where nobody can call `issue`). */
+  publishTokens?: boolean;
+}
 
 /**
- * A local OpenID-style token issuer for development and tests: it publishes a JWKS and signs tokens for
- * any role. Never deployed: production points AUTH_ISSUER / AUTH_JWKS_URL at the hospital's identity provider.
+ * A local OpenID-style token issuer for development, tests and Docker Compose: it publishes a JWKS and signs
+ * tokens for any role. Never deployed: production points AUTH_ISSUER / AUTH_JWKS_URL at the hospital's
+ * identity provider.
  */
 export class DevTokenIssuer {
+  /** What GET /tokens.json serves, when started with `publishTokens`. */
+  publishedTokens?: Record<Role, string>;
+
   private constructor(
     private readonly server: Server,
     private readonly privateKey: KeyLike,
@@ -15,28 +29,31 @@ export class DevTokenIssuer {
     readonly audience: string,
   ) {}
 
-  static async start(options: { host?: string; port?: number; audience?: string } = {}): Promise<DevTokenIssuer> {
+  static async start(options: DevTokenIssuerOptions = {}): Promise<DevTokenIssuer> {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'harbor-dev', alg: 'ES256', use: 'sig' };
     const host = options.host ?? '127.0.0.1';
-    let issuer = '';
+    // Filled in once listening: the issuer's name may depend on the port it got.
+    const ready: { issuer?: DevTokenIssuer } = {};
     const server = createServer((request, response) => {
-      if (request.url === '/.well-known/jwks.json') {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
-      } else if (request.url === '/.well-known/openid-configuration') {
-        response
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ issuer, jwks_uri: `${issuer}/.well-known/jwks.json` }));
-      } else {
-        response.writeHead(404).end();
-      }
+      const json = (body: unknown) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body, null, 2));
+      const { issuer } = ready;
+      if (!issuer) return response.writeHead(503).end();
+      if (request.url === '/.well-known/jwks.json') return json({ keys: [jwk] });
+      if (request.url === '/.well-known/openid-configuration') return json({ issuer: issuer.issuer, jwks_uri: issuer.jwksUrl });
+      if (request.url === '/health') return json({ status: 'ok' });
+      if (request.url === '/tokens.json' && issuer.publishedTokens) return json(issuer.publishedTokens);
+      response.writeHead(404).end();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => resolve());
     });
-    issuer = `http://${host}:${(server.address() as AddressInfo).port}`;
-    return new DevTokenIssuer(server, privateKey, issuer, options.audience ?? 'harbor');
+    const name = (options.issuer ?? `http://${host}:${(server.address() as AddressInfo).port}`).replace(/\/$/, '');
+    const issuer = new DevTokenIssuer(server, privateKey, name, options.audience ?? 'harbor');
+    if (options.publishTokens) issuer.publishedTokens = await issuer.tokensForEveryRole();
+    ready.issuer = issuer;
+    return issuer;
   }
 
   get jwksUrl(): string {
@@ -52,6 +69,12 @@ export class DevTokenIssuer {
       .setIssuedAt()
       .setExpirationTime(ttl)
       .sign(this.privateKey);
+  }
+
+  /** One token per Harbor role, subject `dev-<role>`. */
+  async tokensForEveryRole(): Promise<Record<Role, string>> {
+    const tokens = await Promise.all(ALL_ROLES.map(async (role) => [role, await this.issue([role])] as const));
+    return Object.fromEntries(tokens) as Record<Role, string>;
   }
 
   async stop(): Promise<void> {

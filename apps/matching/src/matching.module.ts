@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { Logger } from 'pino';
 import {
   AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, CaseLifecycle, ContactReleased, StaffPageRequested,
@@ -34,7 +33,6 @@ export class MatchingModule {
             { topic: AssignmentUndeliverable.topic, handlers: [AssignmentUndeliverableHandler] },
           ],
         }),
-        ScheduleModule.forRoot(),
         DirectoryModule,
         RosterModule,
         CasesModule,

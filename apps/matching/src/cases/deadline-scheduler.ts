@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource, EntityManager } from 'typeorm';
 import { Logger } from 'pino';
 import { StaffPageRequested } from '@harbor/contracts';
-import { OutboxWriter } from '@harbor/messaging';
+import { DrainLoop, OutboxWriter } from '@harbor/messaging';
 import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
 import { MatchingEnv } from '../matching.env';
 import { refreshAvailability } from '../roster/availability-refresh';
@@ -22,7 +21,6 @@ interface DeadlineRow {
 
 /** Deadlines settled per tick and replica at most, so one tick never runs for long. */
 const PER_TICK = 100;
-const INTERVAL_NAME = 'matching-deadlines';
 
 /**
  * Fires due deadlines: rows in `matching.deadlines`, so they survive restarts. Every replica ticks; each
@@ -34,39 +32,35 @@ const INTERVAL_NAME = 'matching-deadlines';
  */
 @Injectable()
 export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private running?: Promise<void>;
+  /** Poll only: deadlines become due with time, not with a commit. Ticks never overlap; stop waits for the current one. */
+  private readonly loop: DrainLoop;
   private nextAvailabilityRefresh = 0;
-  private stopped = false;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(SERVICE_ENV) private readonly env: MatchingEnv,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly registry: SchedulerRegistry,
     private readonly outbox: OutboxWriter,
     private readonly offerNextSupporter: OfferNextSupporter,
     private readonly escalateCase: EscalateCase,
-  ) {}
+  ) {
+    this.loop = new DrainLoop(
+      {
+        name: 'matching-deadlines',
+        databaseUrl: env.DATABASE_URL,
+        fallbackPollMs: env.MATCHING_SCHEDULER_TICK_MS,
+        work: () => this.settleDue().catch((error) => this.logger.error({ err: (error as Error).message }, 'deadline tick failed; retrying next tick')),
+      },
+      logger,
+    );
+  }
 
-  onApplicationBootstrap(): void {
-    const interval = setInterval(() => void this.tick(), this.env.MATCHING_SCHEDULER_TICK_MS);
-    this.registry.addInterval(INTERVAL_NAME, interval);
+  async onApplicationBootstrap(): Promise<void> {
+    await this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
-    await this.running;
-  }
-
-  /** One pass over due deadlines; overlapping ticks are skipped. Returns how many fired. */
-  async tick(): Promise<void> {
-    if (this.running || this.stopped) return;
-    this.running = this.settleDue()
-      .catch((error) => this.logger.error({ err: (error as Error).message }, 'deadline tick failed; retrying next tick'))
-      .then(() => undefined)
-      .finally(() => (this.running = undefined));
-    await this.running;
+    await this.loop.stop();
   }
 
   /** One replica at a time recomputes who is on call now (see refreshAvailability), every MATCHING_AVAILABILITY_REFRESH_SECONDS. */
@@ -79,21 +73,19 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     });
   }
 
-  private async settleDue(): Promise<number> {
+  private async settleDue(): Promise<void> {
     await this.refreshAvailabilityIfDue();
     const due: { id: string; case_id: string }[] = await this.dataSource.query(
       `SELECT "id", "case_id" FROM "matching"."deadlines" WHERE "status" = 'pending' AND "due_at" <= now() ORDER BY "due_at" LIMIT ${PER_TICK}`,
     );
-    let fired = 0;
     for (const { id, case_id: caseId } of due) {
-      if (this.stopped) break;
+      if (this.loop.isStopped) break;
       try {
-        if (await this.dataSource.transaction((manager) => this.settle(manager, id, caseId))) fired++;
+        await this.dataSource.transaction((manager) => this.settle(manager, id, caseId));
       } catch (error) {
         this.logger.warn({ deadlineId: id, caseId, err: (error as Error).message }, 'deadline not settled; will retry');
       }
     }
-    return fired;
   }
 
   private async settle(manager: EntityManager, deadlineId: string, caseId: string): Promise<boolean> {

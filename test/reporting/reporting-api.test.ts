@@ -119,6 +119,26 @@ describe('reporting against real Kafka and Postgres', () => {
     expect(((await invalid.json()) as { errors: { field: string }[] }).errors.map((e: { field: string }) => e.field).sort()).toEqual(['from', 'groupBy']);
   });
 
+  it('sums whole years from the published periods for the summary: a hidden month hides the sum, empty years add 0', async () => {
+    const summary = async (query: string) => {
+      const response = await harbor.request('reporting', `/v1/metrics/summary?${query}`, { role: Role.QsAnalyst });
+      expect(response.status).toBe(200);
+      return response.json();
+    };
+    const totals = {
+      minCellSize: 11,
+      cases: { value: 30, suppressed: false },
+      // March hides its 2 never-offered cases, so offered (30 - 2) and accepted with it: the year's sum is hidden too.
+      offered: { value: null, suppressed: true },
+      accepted: { value: null, suppressed: true },
+      reached: { value: 26, suppressed: false },
+      // 2025 is released by month, so its year is a derived period: no median.
+      medianMinutesOfferToAccept: { value: null, suppressed: true },
+    };
+    expect(await summary('from=2025-01&to=2025-12')).toEqual({ ...totals, period: { from: '2025-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' } });
+    expect(await summary('from=2024-01&to=2025-06')).toEqual({ ...totals, period: { from: '2024-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' } });
+  });
+
   it('exports the same protected numbers as CSV', async () => {
     const response = await harbor.request('reporting', '/v1/metrics/report.csv?from=2025-03&to=2025-03&place=all&groupBy=contact-time', { role: Role.QsAnalyst });
     expect(response.status).toBe(200);

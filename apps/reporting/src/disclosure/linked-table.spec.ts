@@ -121,6 +121,16 @@ const hierarchicalTable = fc
   });
 
 describe('protectTable properties (fast-check)', () => {
+  it('property: primary suppression marks exactly the entries in 1..k-1', () => {
+    fc.assert(
+      fc.property(hierarchicalTable, ({ table, k }) => {
+        const { primary, suppressed } = protectTable(table, k);
+        expect(primary).toEqual(table.values.map((value) => value >= 1 && value < k));
+        expect(primary.every((small, i) => !small || suppressed[i])).toBe(true);
+      }),
+    );
+  });
+
   it('property: no published value in 1..k-1, and the independent attacker recovers no suppressed entry', () => {
     fc.assert(
       fc.property(hierarchicalTable, ({ table, k }) => {

@@ -1,3 +1,5 @@
+import { publishCount } from './statistics';
+
 /**
  * Disclosure control for a table of counts whose entries are linked by known sums (row, column and grand
  * totals, and hierarchy nodes such as facility = sum of its departments). Pure code: no framework, no I/O.
@@ -36,10 +38,6 @@ export interface Protection {
 
 const EPSILON = 1e-9;
 
-export function isSmall(count: number, minCellSize: number): boolean {
-  return count >= 1 && count < minCellSize;
-}
-
 /** True when a known sum of `hiddenCount` suppressed entries (each >= 1) would give something away. */
 export function hiddenSumGivesAway(sum: number, hiddenCount: number, minCellSize: number): boolean {
   return hiddenCount > 0 && (sum < minCellSize || sum <= hiddenCount);
@@ -51,7 +49,8 @@ export function protectTable(table: LinkedTable, minCellSize: number): Protectio
   values.forEach((value, index) => {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`entry ${index} is not a non-negative integer count`);
   });
-  const primary = values.map((value) => isSmall(value, minCellSize));
+  // Guarantee 1: the rule for a single count, applied to every entry (all non-negative integers by now).
+  const primary = values.map((value) => publishCount(value, minCellSize).suppressed);
   const suppressed = [...primary];
   const relationsOf = indexRelations(values.length, relations);
 

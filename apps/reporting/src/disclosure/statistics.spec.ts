@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { median, percentile, publishCount, publishPercentage, publishStatistic } from './statistics';
+import { median, percentile, Published, publishCount, publishPercentage, publishStatistic, SUPPRESSED as SHARED_SUPPRESSED, sumPublished } from './statistics';
 
 const SUPPRESSED = { value: null, suppressed: true as const };
 
@@ -139,5 +139,41 @@ describe('publishPercentage', () => {
     expect(publishPercentage(SUPPRESSED, shown(40), 11)).toEqual(SUPPRESSED);
     expect(publishPercentage(shown(11), SUPPRESSED, 11)).toEqual(SUPPRESSED);
     expect(publishPercentage(shown(0), shown(0), 11)).toEqual(SUPPRESSED);
+  });
+});
+
+describe('sumPublished', () => {
+  const shown = (value: number) => ({ value, suppressed: false as const });
+  it('adds published values, a missing part counting 0', () => {
+    expect(sumPublished([shown(11), undefined, shown(0), shown(20)])).toEqual({ value: 31, suppressed: false });
+    expect(sumPublished([])).toEqual({ value: 0, suppressed: false });
+    expect(sumPublished([undefined])).toEqual({ value: 0, suppressed: false });
+  });
+
+  it('is suppressed when any part is, whatever the others add up to', () => {
+    expect(sumPublished([shown(40), SUPPRESSED, shown(12)])).toEqual(SUPPRESSED);
+    expect(sumPublished([SUPPRESSED, undefined])).toEqual(SUPPRESSED);
+  });
+
+  it('property: suppressed exactly when a part is, else the sum of the published parts', () => {
+    const part = fc.option(fc.oneof(fc.nat({ max: 1000 }).map(shown), fc.constant<Published>(SUPPRESSED)), { nil: undefined });
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 12 }), (parts) => {
+        const present = parts.filter((p): p is Published => p !== undefined);
+        if (present.some((p) => p.suppressed)) expect(sumPublished(parts)).toEqual(SUPPRESSED);
+        else expect(sumPublished(parts)).toEqual({ value: present.reduce((sum, p) => sum + (p.value ?? 0), 0), suppressed: false });
+      }),
+    );
+  });
+});
+
+describe('SUPPRESSED', () => {
+  it('is the one frozen value every publishing rule withholds with', () => {
+    expect(SHARED_SUPPRESSED).toEqual(SUPPRESSED);
+    expect(Object.isFrozen(SHARED_SUPPRESSED)).toBe(true);
+    expect(publishCount(3, 11)).toBe(SHARED_SUPPRESSED);
+    expect(publishStatistic(null, 100, 11)).toBe(SHARED_SUPPRESSED);
+    expect(publishPercentage(SHARED_SUPPRESSED, { value: 40, suppressed: false }, 11)).toBe(SHARED_SUPPRESSED);
+    expect(sumPublished([SHARED_SUPPRESSED])).toBe(SHARED_SUPPRESSED);
   });
 });

@@ -1,14 +1,20 @@
 /** A published number: either the value, or suppressed because it rests on too few cases. */
 export type Published = { value: number; suppressed: false } | { value: null; suppressed: true };
 
-/** Counts between 1 and k-1 are never published; zero is (it identifies no one). */
+/** The one suppressed value, shared (and frozen) wherever a number is withheld. */
+export const SUPPRESSED: Published = Object.freeze({ value: null, suppressed: true });
+
+/**
+ * Counts between 1 and k-1 are never published; zero is (it identifies no one). This is the primary
+ * suppression of `protectTable`.
+ */
 export function publishCount(count: number, minCellSize: number): Published {
-  return count === 0 || count >= minCellSize ? { value: count, suppressed: false } : { value: null, suppressed: true };
+  return count === 0 || count >= minCellSize ? { value: count, suppressed: false } : SUPPRESSED;
 }
 
 /** A statistic (median, percentage) is published only when computed from at least k cases. */
 export function publishStatistic(value: number | null, basedOn: number, minCellSize: number): Published {
-  return value !== null && basedOn >= minCellSize ? { value, suppressed: false } : { value: null, suppressed: true };
+  return value !== null && basedOn >= minCellSize ? { value, suppressed: false } : SUPPRESSED;
 }
 
 export function median(values: number[]): number | null {
@@ -31,6 +37,20 @@ export function percentile(values: number[], p: number): number | null {
  * least k: it then carries nothing a reader could not compute from the table already.
  */
 export function publishPercentage(numerator: Published, denominator: Published, minCellSize: number): Published {
-  if (numerator.suppressed || denominator.suppressed || denominator.value < minCellSize) return { value: null, suppressed: true };
+  if (numerator.suppressed || denominator.suppressed || denominator.value < minCellSize) return SUPPRESSED;
   return { value: Math.round((1000 * numerator.value) / denominator.value) / 10, suppressed: false };
+}
+
+/**
+ * A sum of published values (e.g. a quarter added up from its released months); suppressed if any part
+ * is. A missing part counts 0 (a place absent from a release has no cases there).
+ */
+export function sumPublished(parts: (Published | undefined)[]): Published {
+  let total = 0;
+  for (const part of parts) {
+    if (!part) continue;
+    if (part.suppressed) return SUPPRESSED;
+    total += part.value;
+  }
+  return { value: total, suppressed: false };
 }

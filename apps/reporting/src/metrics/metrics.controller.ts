@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Role, Roles } from '@harbor/auth';
 import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
-import { Published } from '../disclosure/statistics';
+import { Published, sumPublished, SUPPRESSED } from '../disclosure/statistics';
 import { ReportingEnv } from '../reporting.env';
 import { loadFacts } from './fact-store';
 import { parseMonth } from './periods';
@@ -49,15 +49,8 @@ export class MetricsController {
       place: 'all',
       grouping: 'outreach',
     });
-    const total = (column: string): Published => {
-      let sum = 0;
-      for (const period of report.periods) {
-        const cell = period.rows[0]?.cells[column] ?? { value: 0, suppressed: false };
-        if (cell.suppressed) return { value: null, suppressed: true };
-        sum += cell.value;
-      }
-      return { value: sum, suppressed: false };
-    };
+    // A period without a row or cell counts 0; any suppressed period suppresses the total.
+    const total = (column: string): Published => sumPublished(report.periods.map((period) => period.rows[0]?.cells[column]));
     const single = report.periods.length === 1 && !report.periods[0].derived ? report.periods[0].rows[0]?.statistics : null;
     return {
       minCellSize: this.env.REPORTING_MIN_CELL_SIZE,
@@ -66,7 +59,7 @@ export class MetricsController {
       offered: total('outreach:offered'),
       accepted: total('supporter:accepted'),
       reached: total('reached:yes'),
-      medianMinutesOfferToAccept: single?.medianMinutesOfferToAccept ?? { value: null, suppressed: true },
+      medianMinutesOfferToAccept: single?.medianMinutesOfferToAccept ?? SUPPRESSED,
     };
   }
 

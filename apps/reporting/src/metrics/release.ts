@@ -1,11 +1,9 @@
 import { buildCrossTable, flatten } from '../disclosure/cross-table';
 import { protectTable } from '../disclosure/linked-table';
-import { median, percentile, Published, publishPercentage, publishStatistic } from '../disclosure/statistics';
+import { median, percentile, Published, publishPercentage, publishStatistic, SUPPRESSED } from '../disclosure/statistics';
 import { CaseFact } from './case-fact';
 import { COLUMN_ROOT, crossRecordOf, departmentNode, facilityNode, placeRoot } from './dimensions';
 import { coarser, Granularity, Period, periodOf } from './periods';
-
-const SUPPRESSED: Published = { value: null, suppressed: true };
 
 export interface RowStatistics {
   medianMinutesEventToFirstPage: Published;

@@ -1,4 +1,4 @@
-import { Published } from '../disclosure/statistics';
+import { Published, sumPublished } from '../disclosure/statistics';
 import { CaseFact } from './case-fact';
 import { columnsForGrouping, facilityNode, groupOf, Grouping, levelOfPlace, PLACE_LEVELS, PlaceLevel } from './dimensions';
 import { isFiner, Granularity, Period, periodOf, periodsBetween } from './periods';
@@ -49,8 +49,6 @@ export interface Report {
   coarsening: Coarsening[];
   periods: ReportPeriod[];
 }
-
-const SUPPRESSED: Published = { value: null, suppressed: true };
 
 /** Builds (and memoises per call) the canonical releases of every year the query touches. */
 export class ReleaseBook {
@@ -191,15 +189,4 @@ function placesAt(releases: Release[], level: PlaceLevel, facility?: string): st
     .filter((place) => levelOfPlace(place) === level)
     .filter((place) => !facility || place === facilityNode(facility) || place.startsWith(`department:${facility}/`))
     .sort();
-}
-
-/** A sum of published values; suppressed if any part is. A place missing from a release counts 0 there. */
-function sumPublished(parts: (Published | undefined)[]): Published {
-  let total = 0;
-  for (const part of parts) {
-    if (!part) continue;
-    if (part.suppressed) return SUPPRESSED;
-    total += part.value;
-  }
-  return { value: total, suppressed: false };
 }

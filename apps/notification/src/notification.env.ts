@@ -1,10 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, Validate } from 'class-validator';
-import { NotDevelopmentDefaultInProduction, ServiceEnv, toInt } from '@harbor/config';
+import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, Validate } from 'class-validator';
+import { NotDevelopmentDefaultInProduction, ServiceEnv, toBoolean, toInt } from '@harbor/config';
 import { PageTemplatesConstraint } from './offers/page-templates';
-
-const toFlag = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? (/^(true|1|yes)$/i.test(value.trim()) ? 'true' : /^(false|0|no)$/i.test(value.trim()) ? 'false' : value) : value;
 
 const ABSOLUTE_URL = [{ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' }] as const;
 
@@ -32,9 +29,9 @@ export class NotificationEnv extends ServiceEnv {
    * "true": a channel kind this deployment has no provider for is printed by the console channel instead of
    * failing over to the supporter's next channel. For `npm start` and demos only, never production.
    */
-  @Transform(toFlag)
-  @IsIn(['true', 'false'], { message: 'must be true or false' })
-  NOTIFY_CONSOLE_FALLBACK: 'true' | 'false' = 'false';
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  NOTIFY_CONSOLE_FALLBACK = false;
 
   /**
    * Page templates per program and language, as JSON: {"default":{"en":"…"},"<program id>":{"es":"…"}}.
@@ -127,9 +124,14 @@ export class NotificationEnv extends ServiceEnv {
   TWILIO_FROM_NUMBER?: string;
 
   /** "true": each SMS asks Twilio to POST delivery receipts to <NOTIFY_PUBLIC_BASE_URL>/webhooks/twilio/status. */
-  @Transform(toFlag)
-  @IsIn(['true', 'false'], { message: 'must be true or false' })
-  TWILIO_STATUS_CALLBACKS: 'true' | 'false' = 'true';
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  TWILIO_STATUS_CALLBACKS = true;
+
+  /** NOTIFY_PUBLIC_BASE_URL without a trailing slash, for building links and callback URLs. */
+  get publicBaseUrl(): string {
+    return this.NOTIFY_PUBLIC_BASE_URL.replace(/\/$/, '');
+  }
 
   /** WCTP 1.3 endpoint of the hospital paging gateway (wctp-SubmitRequest is POSTed here). Unset: no pager channel. */
   @IsOptional()

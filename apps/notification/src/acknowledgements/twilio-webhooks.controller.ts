@@ -55,7 +55,7 @@ export class TwilioWebhooksController {
   private verified(request: Request): Record<string, string> {
     const signature = request.headers['x-twilio-signature'];
     const form = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, string>;
-    const url = `${this.env.NOTIFY_PUBLIC_BASE_URL.replace(/\/$/, '')}${request.originalUrl}`;
+    const url = `${this.env.publicBaseUrl}${request.originalUrl}`;
     const token = this.env.TWILIO_AUTH_TOKEN;
     if (!token || typeof signature !== 'string' || !twilio.validateRequest(token, signature, url, form)) {
       throw new ForbiddenException('X-Twilio-Signature is missing or does not match');

@@ -34,7 +34,7 @@ export class ChannelRegistry implements OnModuleDestroy {
     const timeoutMs = env.NOTIFY_PROVIDER_TIMEOUT_MS;
     this.channels.set('console', this.console);
     if (env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM_NUMBER) {
-      const statusCallbackUrl = env.TWILIO_STATUS_CALLBACKS === 'true' ? `${env.NOTIFY_PUBLIC_BASE_URL.replace(/\/$/, '')}${STATUS_CALLBACK_PATH}` : undefined;
+      const statusCallbackUrl = env.TWILIO_STATUS_CALLBACKS ? `${env.publicBaseUrl}${STATUS_CALLBACK_PATH}` : undefined;
       this.channels.set('sms', new TwilioSmsChannel({
         baseUrl: env.TWILIO_BASE_URL, accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, fromNumber: env.TWILIO_FROM_NUMBER, timeoutMs, statusCallbackUrl,
       }));
@@ -52,7 +52,7 @@ export class ChannelRegistry implements OnModuleDestroy {
   channelFor(kind: ChannelKind): PageChannel {
     const channel = this.channels.get(kind);
     if (channel) return channel;
-    return this.env.NOTIFY_CONSOLE_FALLBACK === 'true' ? this.console : new UnconfiguredChannel(kind);
+    return this.env.NOTIFY_CONSOLE_FALLBACK ? this.console : new UnconfiguredChannel(kind);
   }
 
   /** Kinds with a real provider behind them (for the docs and the readiness log line). */

@@ -36,7 +36,7 @@ export class PageSupporter {
     if (created.length === 0) return;
 
     const expiresAt = new Date(new Date(offer.respondBy).getTime() + this.env.NOTIFY_LINK_GRACE_MINUTES * 60_000);
-    const link = `${this.env.NOTIFY_PUBLIC_BASE_URL.replace(/\/$/, '')}/a/${signLink(this.env.NOTIFY_LINK_SECRET, offer.assignmentId, expiresAt)}`;
+    const link = `${this.env.publicBaseUrl}/a/${signLink(this.env.NOTIFY_LINK_SECRET, offer.assignmentId, expiresAt)}`;
     const text = renderPage(templateFor(this.templates, offer.programId, offer.language), { replyCode, link });
     await this.dispatches.enqueue(manager, {
       kind: 'offer-page', refId: offer.assignmentId, caseId: offer.caseId, recipientId: offer.supporterId, channels: offer.channels, text,

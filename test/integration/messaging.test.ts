@@ -68,7 +68,7 @@ describe('messaging library against real Kafka and Postgres', () => {
     brokers: testInfrastructure().brokers,
     topicPrefix: prefix,
     retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
-    producesTo: [Ping.topic],
+    producesTo: [Ping],
   });
 
   async function startRuntime() {

@@ -29,7 +29,7 @@ export class IntakeModule {
           env,
           logger,
           migrations: [IntakeTriggers1764000000100, IntakeTriageOptOuts1764000000500, IntakeSeenSignatures1764000000800],
-          producesTo: [SupportRequested.topic],
+          producesTo: [SupportRequested],
           problemRenderers: [fhirProblemRenderer],
           consumes: [
             // Source systems publish plain JSON (native or FHIR AdverseEvent); a record without ce_type is read as an incident.

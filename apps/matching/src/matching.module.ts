@@ -26,7 +26,7 @@ export class MatchingModule {
           env,
           logger,
           migrations: [MatchingDirectoryAndCases1764000000200, MatchingPolicyRosterDeadlines1764000000400, MatchingAbsorbedRequests1764000000700],
-          producesTo: [AssignmentOffered.topic, AssignmentClosed.topic, CaseLifecycle.topic, ContactReleased.topic, StaffPageRequested.topic],
+          producesTo: [AssignmentOffered, AssignmentClosed, CaseLifecycle, ContactReleased, StaffPageRequested],
           consumes: [
             { topic: SupportRequested.topic, handlers: [SupportRequestedHandler] },
             { topic: AssignmentResponded.topic, handlers: [AssignmentRespondedHandler] },

@@ -23,7 +23,7 @@ export class NotificationModule {
           env,
           logger,
           migrations: [NotificationOffers1764000000300, NotificationDispatch1764000000310],
-          producesTo: [AssignmentResponded.topic, AssignmentUndeliverable.topic],
+          producesTo: [AssignmentResponded, AssignmentUndeliverable],
           consumes: [
             { topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler] },
             { topic: AssignmentClosed.topic, handlers: [AssignmentClosedHandler] },

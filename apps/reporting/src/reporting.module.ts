@@ -20,7 +20,7 @@ export class ReportingModule {
           env,
           logger,
           migrations: [ReportingCaseFacts1764000000400, ReportingCaseOutcomes1764000000600],
-          producesTo: [SupportMetrics.topic],
+          producesTo: [SupportMetrics],
           consumes: [{ topic: CaseLifecycle.topic, handlers: [CaseLifecycleHandler] }],
         }),
         FactsModule,

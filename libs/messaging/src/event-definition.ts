@@ -1,6 +1,20 @@
 import { ClassConstructor } from 'class-transformer';
 
 /**
+ * How long Kafka keeps an event's records, declared beside the event so the topic Harbor creates, the
+ * Strimzi KafkaTopic resources and the security docs all read one value. Unset fields take the broker's
+ * defaults. Personal data gets a short retention; state-like topics are compacted per key.
+ */
+export interface TopicPolicy {
+  /** `retention.ms`. */
+  readonly retentionMs?: number;
+  /** `cleanup.policy`: `compact` keeps only the newest record per key. */
+  readonly cleanupPolicy?: 'delete' | 'compact';
+  /** `segment.ms`: how soon a segment rolls, so retention and compaction apply promptly. */
+  readonly segmentMs?: number;
+}
+
+/**
  * The single definition of one event type and version: its topic, CloudEvents type, payload class
  * (validated on produce and on consume) and the key that keeps one entity's events in order.
  */
@@ -20,6 +34,8 @@ export interface EventDefinition<P extends object = object> {
    * `strip` them instead: those systems send more than Harbor may keep, and it is dropped on arrival.
    */
   readonly unknownFields?: 'reject' | 'strip';
+  /** Retention and cleanup of the event's topic (see TopicPolicy). */
+  readonly topicPolicy?: TopicPolicy;
 }
 
 export function defineEvent<P extends object>(definition: EventDefinition<P>): EventDefinition<P> {
@@ -29,4 +45,13 @@ export function defineEvent<P extends object>(definition: EventDefinition<P>): E
 /** The `ce_type` header value, which carries the version so consumers can refuse versions they do not know. */
 export function versionedType(definition: Pick<EventDefinition, 'type' | 'version'>): string {
   return `${definition.type}.v${definition.version}`;
+}
+
+/** A topic policy as Kafka topic config entries (only the fields that are set). */
+export function topicConfigEntries(policy: TopicPolicy | undefined): Record<string, string> {
+  const entries: Record<string, string> = {};
+  if (policy?.retentionMs !== undefined) entries['retention.ms'] = String(policy.retentionMs);
+  if (policy?.cleanupPolicy !== undefined) entries['cleanup.policy'] = policy.cleanupPolicy;
+  if (policy?.segmentMs !== undefined) entries['segment.ms'] = String(policy.segmentMs);
+  return entries;
 }

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import { Logger } from 'pino';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -38,26 +38,39 @@ export function createProducer(kafka: Kafka): Producer {
   });
 }
 
+/** A topic Harbor creates, with the config entries it must carry (retention, cleanup policy). */
+export interface TopicSpec {
+  name: string;
+  config?: Record<string, string>;
+}
+
 /**
- * Creates any missing topics and waits until they all serve metadata. Several services start at once
- * and race to create shared topics; losing that race is fine, so creation errors are retried.
+ * Creates any missing topics with their config, brings the declared config entries of existing topics up to
+ * date, and waits until they all serve metadata. Several services start at once and race to create shared
+ * topics; losing that race is fine, so creation errors are retried.
  */
-export async function ensureTopics(kafka: Kafka, topics: string[], partitions: number, attempts = 20): Promise<void> {
-  const wanted = [...new Set(topics)];
+export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], partitions: number, attempts = 20): Promise<void> {
+  const wanted = mergeSpecs(topics);
   const admin = kafka.admin();
   await admin.connect();
   try {
     for (let attempt = 1; ; attempt++) {
       try {
         const existing = new Set(await admin.listTopics());
-        const missing = wanted.filter((topic) => !existing.has(topic));
+        const missing = wanted.filter((topic) => !existing.has(topic.name));
         if (missing.length > 0) {
           await admin.createTopics({
             waitForLeaders: true,
-            topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+            topics: missing.map((topic) => ({
+              topic: topic.name,
+              numPartitions: partitions,
+              replicationFactor: -1,
+              configEntries: Object.entries(topic.config ?? {}).map(([name, value]) => ({ name, value })),
+            })),
           });
         }
-        await admin.fetchTopicMetadata({ topics: wanted });
+        await alignTopicConfigs(admin, wanted.filter((topic) => existing.has(topic.name)));
+        await admin.fetchTopicMetadata({ topics: wanted.map((topic) => topic.name) });
         return;
       } catch (error) {
         if (attempt >= attempts) throw error;
@@ -67,4 +80,33 @@ export async function ensureTopics(kafka: Kafka, topics: string[], partitions: n
   } finally {
     await admin.disconnect();
   }
+}
+
+/** One spec per topic name; a topic declared twice (produced and consumed) keeps the union of its entries. */
+function mergeSpecs(topics: TopicSpec[]): TopicSpec[] {
+  const byName = new Map<string, Record<string, string>>();
+  for (const topic of topics) byName.set(topic.name, { ...byName.get(topic.name), ...topic.config });
+  return [...byName.entries()].map(([name, config]) => ({ name, config }));
+}
+
+/** Sets declared entries that differ on topics that already exist (e.g. a retention shortened by an upgrade). */
+async function alignTopicConfigs(admin: Admin, topics: TopicSpec[]): Promise<void> {
+  const declared = topics.filter((topic) => Object.keys(topic.config ?? {}).length > 0);
+  if (declared.length === 0) return;
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: declared.map((topic) => ({ type: ConfigResourceTypes.TOPIC, name: topic.name, configNames: Object.keys(topic.config!) })),
+  });
+  const current = new Map(described.resources.map((resource) => [resource.resourceName, new Map(resource.configEntries.map((entry) => [entry.configName, entry.configValue]))]));
+  const stale = declared.filter((topic) => Object.entries(topic.config!).some(([name, value]) => current.get(topic.name)?.get(name) !== value));
+  if (stale.length === 0) return;
+  // alterConfigs replaces a topic's dynamic config: every entry Harbor declares for it is sent together.
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: stale.map((topic) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: topic.name,
+      configEntries: Object.entries(topic.config!).map(([name, value]) => ({ name, value })),
+    })),
+  });
 }

@@ -2,11 +2,12 @@ import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { ServiceMetrics } from '@harbor/observability';
-import { createKafka, createProducer, ensureTopics } from './kafka-connection';
+import { createKafka, createProducer, ensureTopics, TopicSpec } from './kafka-connection';
 import { EventConsumer, Subscription } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxWriter } from './outbox-writer';
 import { TopicNames } from './topic-names';
+import { EventDefinition, topicConfigEntries, TopicPolicy } from './event-definition';
 import { RetryPolicy } from './retry-policy';
 
 export interface MessagingSettings {
@@ -17,8 +18,10 @@ export interface MessagingSettings {
   topicPrefix: string;
   retry: RetryPolicy;
   partitions?: number;
-  /** Every topic this service produces to; created (with its .dlq) at start if missing. */
-  producesTo: string[];
+  /** Every event this service produces; its topic is created at start if missing, with the event's topic policy. */
+  producesTo: Pick<EventDefinition, 'topic' | 'topicPolicy'>[];
+  /** Retention of the dead-letter topics of what this service consumes (they may hold inbound personal data). */
+  deadLetterPolicy?: TopicPolicy;
 }
 
 /**
@@ -51,8 +54,7 @@ export class MessagingRuntime {
   /** Subscriptions are passed at start, once every handler provider of the app exists. */
   async start(subscriptions: Subscription[]): Promise<void> {
     const consumed = subscriptions.map((subscription) => subscription.topic);
-    const names = [...this.settings.producesTo, ...consumed].map((topic) => this.topics.name(topic));
-    await ensureTopics(this.kafka, [...names, ...consumed.map((topic) => this.topics.deadLetter(topic))], this.settings.partitions ?? 3);
+    await ensureTopics(this.kafka, this.topicSpecs(subscriptions), this.settings.partitions ?? 3);
     await this.producer.connect();
     await this.relay.start();
     if (subscriptions.length > 0) {
@@ -68,7 +70,17 @@ export class MessagingRuntime {
       await this.consumer.start();
     }
     this.started = true;
-    this.logger.info({ consumes: consumed, producesTo: this.settings.producesTo }, 'messaging started');
+    this.logger.info({ consumes: consumed, producesTo: this.settings.producesTo.map((definition) => definition.topic) }, 'messaging started');
+  }
+
+  /** Produced and consumed topics with their events' policies, and a dead-letter topic per consumed one. */
+  private topicSpecs(subscriptions: Subscription[]): TopicSpec[] {
+    const produced = this.settings.producesTo.map((definition) => ({ name: this.topics.name(definition.topic), config: topicConfigEntries(definition.topicPolicy) }));
+    const consumed = subscriptions.flatMap((subscription) =>
+      subscription.handlers.map((handler) => ({ name: this.topics.name(subscription.topic), config: topicConfigEntries(handler.definition.topicPolicy) })),
+    );
+    const deadLetters = subscriptions.map((subscription) => ({ name: this.topics.deadLetter(subscription.topic), config: topicConfigEntries(this.settings.deadLetterPolicy) }));
+    return [...produced, ...consumed, ...deadLetters];
   }
 
   async stop(): Promise<void> {

@@ -7,7 +7,7 @@ import { DataSource, MigrationInterface } from 'typeorm';
 import { Logger } from 'pino';
 import { AuthModule } from '@harbor/auth';
 import { ServiceEnv } from '@harbor/config';
-import { EventHandler, messagingTablesMigration, MessagingRuntime, OutboxWriter, Subscription } from '@harbor/messaging';
+import { EventDefinition, EventHandler, messagingTablesMigration, MessagingRuntime, OutboxWriter, Subscription } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { OperationsController } from './operations.controller';
@@ -27,7 +27,7 @@ export interface ServiceRuntimeOptions {
   schema: string;
   env: ServiceEnv;
   migrations: (new () => MigrationInterface)[];
-  producesTo: string[];
+  producesTo: Pick<EventDefinition, 'topic' | 'topicPolicy'>[];
   consumes?: ConsumerDeclaration[];
   logger: Logger;
   /** Error formats of the service's own paths, e.g. OperationOutcome under /fhir/. */

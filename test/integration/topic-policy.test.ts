@@ -1,0 +1,35 @@
+import { ConfigResourceTypes } from 'kafkajs';
+import { createKafka, ensureTopics, topicConfigEntries } from '@harbor/messaging';
+import { createLogger } from '@harbor/observability';
+import { kafkaClient, LogCapture, testInfrastructure, uniqueTopicPrefix } from '../support/infrastructure';
+
+/** Topic policies declared on events reach the broker: on creation, and on a topic that already existed. */
+describe('topic policies on a real broker', () => {
+  const prefix = uniqueTopicPrefix();
+  const kafka = createKafka('topic-policy-test', testInfrastructure().brokers, createLogger('topic-policy-test', 'warn', new LogCapture().stream));
+
+  async function configOf(topic: string, names: string[]): Promise<Record<string, string>> {
+    const admin = kafkaClient().admin();
+    await admin.connect();
+    try {
+      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: names }] });
+      return Object.fromEntries(resources[0].configEntries.map((entry) => [entry.configName, entry.configValue]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('creates a missing topic with its retention and cleanup policy', async () => {
+    const name = `${prefix}compacted.v1`;
+    await ensureTopics(kafka, [{ name, config: topicConfigEntries({ cleanupPolicy: 'compact', retentionMs: 3_600_000, segmentMs: 600_000 }) }], 1);
+    expect(await configOf(name, ['cleanup.policy', 'retention.ms', 'segment.ms'])).toEqual({ 'cleanup.policy': 'compact', 'retention.ms': '3600000', 'segment.ms': '600000' });
+  });
+
+  it('brings an existing topic to the declared policy, e.g. a retention shortened by an upgrade', async () => {
+    const name = `${prefix}shortened.v1`;
+    await ensureTopics(kafka, [{ name }], 1);
+    expect((await configOf(name, ['retention.ms']))['retention.ms']).not.toBe('7200000');
+    await ensureTopics(kafka, [{ name, config: topicConfigEntries({ retentionMs: 7_200_000 }) }], 1);
+    expect((await configOf(name, ['retention.ms']))['retention.ms']).toBe('7200000');
+  });
+});

@@ -1,5 +1,6 @@
 import { kustomizations, readYaml, render } from './support/manifests';
 import { ManifestSchemas } from './support/manifest-schemas';
+import { ingressProblems, referenceProblems, secretKeys } from './support/references';
 
 const schemas = new ManifestSchemas();
 
@@ -32,5 +33,36 @@ describe('the strict validator', () => {
     const topic = { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: 't' }, spec: { partitions: 3, replicas: 3, config: { 'retention.ms': 1 } } };
     expect(schemas.problems(topic)).toEqual([]);
     expect(schemas.problems({ ...topic, spec: { ...topic.spec, replication: 3 } })).toEqual(['KafkaTopic t: /spec: unknown field "replication"']);
+  });
+});
+
+describe('every reference in the manifests resolves', () => {
+  const secrets = secretKeys(readYaml('deploy/k8s/secret.example.yaml'));
+
+  it.each(kustomizations())('%s: env names are declared settings; *_FILE, secretKeyRef, configMapKeyRef and mounted keys exist', (dir) => {
+    expect(referenceProblems(render(dir), secrets)).toEqual([]);
+  });
+
+  it.each(kustomizations())('%s: Ingresses expose only routes their service serves, never /metrics or /health', (dir) => {
+    expect(ingressProblems(render(dir))).toEqual([]);
+  });
+
+  it('the checks catch a misspelt setting, a file outside any mount, a missing Secret key and an exposed /metrics', () => {
+    const objects = render('deploy/k8s/overlays/example');
+    const intake = objects.find((object) => object.kind === 'Deployment' && object.metadata.name === 'harbor-intake')!;
+    const container = intake.spec.template.spec.containers[0];
+    container.env.push({ name: 'INTAKE_MIN_HARM', value: 'mild' }, { name: 'INTAKE_SOURCE_SYSTEMS_FILE', value: '/etc/harbor/sources.json' });
+    intake.spec.template.spec.volumes[0].secret.items.push({ key: 'intake-sources', path: 'x' });
+    const ingress = objects.find((object) => object.kind === 'Ingress' && object.metadata.name === 'harbor-public')!;
+    ingress.spec.rules[0].http.paths.push({ path: '/metrics', pathType: 'Prefix', backend: { service: { name: 'harbor-notification', port: { name: 'http' } } } });
+    expect(referenceProblems(objects, secrets)).toEqual([
+      'harbor-intake: volume secrets mounts key intake-sources, missing from Secret harbor-secrets',
+      'harbor-intake container intake: INTAKE_MIN_HARM is not a setting intake declares',
+      'harbor-intake container intake: INTAKE_SOURCE_SYSTEMS_FILE=/etc/harbor/sources.json is not in any volume mounted into the container',
+    ]);
+    expect(ingressProblems(objects)).toEqual([
+      'Ingress harbor-public /metrics: must not expose /metrics',
+      'Ingress harbor-public /metrics: notification serves no route under /metrics',
+    ]);
   });
 });

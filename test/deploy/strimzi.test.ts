@@ -11,7 +11,7 @@ import { topicsMarkdown } from './support/topic-docs';
 const UPDATE = process.env.UPDATE_STRIMZI === '1';
 
 /** The prefix the deployment runs with, so Strimzi's topics and ACLs name the topics the services use. */
-const prefix: string = readYaml('deploy/k8s/configmap.yaml')[0].data.KAFKA_TOPIC_PREFIX ?? '';
+const prefix: string = readYaml('deploy/k8s/base/configmap.yaml')[0].data.KAFKA_TOPIC_PREFIX ?? '';
 
 /** Compares a generated file with the committed one; UPDATE_STRIMZI=1 rewrites it instead. */
 function expectFile(path: string, expected: string): void {

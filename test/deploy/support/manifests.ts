@@ -15,7 +15,7 @@ export interface KubernetesObject {
 
 /** Every YAML document of a file or a rendered stream, failing on YAML errors (a duplicate key, a bad indent). */
 export function parseDocuments(text: string, source: string): any[] {
-  return parseAllDocuments(text, { uniqueKeys: true }).flatMap((document) => {
+  return parseAllDocuments(text, { uniqueKeys: true, merge: true }).flatMap((document) => {
     if (document.errors.length > 0) throw new Error(`${source}: ${document.errors.map((error) => error.message).join('; ')}`);
     const value = document.toJS();
     return value === null || value === undefined ? [] : [value];

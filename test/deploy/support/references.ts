@@ -30,18 +30,22 @@ export function secretKeys(secrets: KubernetesObject[]): Map<string, Map<string,
  * some service), each *_FILE points into a mounted volume whose key exists, each secretKeyRef/configMapKeyRef
  * names an existing key, and a Postgres URL's sslrootcert is mounted beside it.
  */
-export function referenceProblems(objects: KubernetesObject[], secrets: Map<string, Map<string, string>>): string[] {
+export function referenceProblems(objects: KubernetesObject[], secrets: Map<string, Map<string, string>>, applied: KubernetesObject[] = []): string[] {
   const problems: string[] = [];
-  const configMaps = new Map(objects.filter((object) => object.kind === 'ConfigMap').map((map) => [map.metadata.name, map.data ?? {}]));
+  // ConfigMaps in this render, or already applied by another folder (the base's harbor-config for the examples).
+  const configMaps = new Map([...applied, ...objects].filter((object) => object.kind === 'ConfigMap').map((map) => [map.metadata.name, map.data ?? {}]));
   for (const [name, data] of configMaps) {
     for (const key of Object.keys(data)) if (!isDeclaredByAny(key)) problems.push(`ConfigMap ${name}: ${key} is not a setting any service declares`);
   }
   for (const { owner, spec } of podSpecs(objects)) {
-    const service = owner.metadata.labels?.['app.kubernetes.io/component'] as HarborService;
-    if (!SERVICES.includes(service)) {
-      problems.push(`${owner.kind} ${owner.metadata.name}: label app.kubernetes.io/component must name a Harbor service`);
+    // Operators' tools read the services' variables (any service's); a service's pods only its own.
+    const component = owner.metadata.labels?.['app.kubernetes.io/component'];
+    const service = component as HarborService;
+    if (!SERVICES.includes(service) && component !== 'operations') {
+      problems.push(`${owner.kind} ${owner.metadata.name}: label app.kubernetes.io/component must name a Harbor service or be "operations"`);
       continue;
     }
+    const declares = (name: string) => (component === 'operations' ? isDeclaredByAny(name) : isDeclared(service, name));
     const volumes = new Map<string, any>((spec.volumes ?? []).map((volume: any) => [volume.name, volume]));
     for (const volume of volumes.values()) {
       if (!volume.secret) continue;
@@ -67,7 +71,7 @@ export function referenceProblems(objects: KubernetesObject[], secrets: Map<stri
         if (source.secretRef && !secrets.has(source.secretRef.name)) problems.push(`${where}: envFrom Secret ${source.secretRef.name} is not in secret.example.yaml`);
       }
       for (const variable of container.env ?? []) {
-        if (!isDeclared(service, variable.name)) problems.push(`${where}: ${variable.name} is not a setting ${service} declares`);
+        if (!declares(variable.name)) problems.push(`${where}: ${variable.name} is not a setting ${component} declares`);
         const secretRef = variable.valueFrom?.secretKeyRef;
         if (secretRef && !secrets.get(secretRef.name)?.has(secretRef.key)) problems.push(`${where}: ${variable.name} refers to ${secretRef.name}/${secretRef.key}, which secret.example.yaml does not define`);
         const configRef = variable.valueFrom?.configMapKeyRef;

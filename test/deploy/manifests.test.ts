@@ -37,7 +37,7 @@ describe('the strict validator', () => {
 });
 
 describe('every reference in the manifests resolves', () => {
-  const secrets = secretKeys(readYaml('deploy/k8s/secret.example.yaml'));
+  const secrets = secretKeys(readYaml('deploy/k8s/secret.example.yaml'), render('deploy/k8s/strimzi'));
 
   it.each(kustomizations())('%s: env names are declared settings; *_FILE, secretKeyRef, configMapKeyRef and mounted keys exist', (dir) => {
     expect(referenceProblems(render(dir), secrets, render('deploy/k8s/base'))).toEqual([]);

@@ -88,6 +88,27 @@ describe('Strimzi topics and users are derived from the contracts and the servic
     expect(operator.acls.filter((acl) => acl.operations.includes('Read') && acl.resource.type === 'topic').every((acl) => acl.resource.name.endsWith('.dlq'))).toBe(true);
   });
 
+  it('each Deployment connects as its own KafkaUser, with its password Secret, over the SCRAM TLS listener of the example cluster', () => {
+    const config = readYaml('deploy/k8s/base/configmap.yaml')[0].data;
+    const kafka = render('deploy/k8s/examples/kafka-cluster').find((object) => object.kind === 'Kafka')!;
+    const listener = kafka.spec.kafka.listeners.find((candidate: any) => config.KAFKA_BROKERS.endsWith(`:${candidate.port}`));
+    expect(listener).toMatchObject({ tls: true, authentication: { type: config.KAFKA_SASL_MECHANISM } });
+    expect(config.KAFKA_BROKERS).toBe(`${KAFKA_CLUSTER}-kafka-bootstrap.${kafka.metadata.namespace}.svc:${listener.port}`);
+    expect(config).toMatchObject({ KAFKA_SSL: 'true', KAFKA_CREATE_TOPICS: 'false' });
+    expect(kafka.spec.entityOperator).toEqual({ topicOperator: { watchedNamespace: 'harbor' }, userOperator: { watchedNamespace: 'harbor' } });
+    const deployments = render('deploy/k8s/base').filter((object) => object.kind === 'Deployment');
+    expect(deployments).toHaveLength(SERVICES.length);
+    for (const deployment of deployments) {
+      const spec = deployment.spec.template.spec;
+      const env = Object.fromEntries(spec.containers[0].env.map((variable: any) => [variable.name, variable.value]));
+      const user = users.find((candidate) => candidate.metadata.name === env.KAFKA_SASL_USERNAME);
+      expect(user?.metadata.name).toBe(`harbor-${deployment.metadata.labels!['app.kubernetes.io/component']}`);
+      expect(user?.spec.authentication.type).toBe(config.KAFKA_SASL_MECHANISM);
+      const passwordVolume = spec.volumes.find((volume: any) => volume.secret?.secretName === user!.metadata.name);
+      expect(passwordVolume?.secret.items).toEqual([{ key: 'password', path: 'password' }]);
+    }
+  });
+
   it("deploy/k8s/README.md lists exactly these topics with their policies", () => {
     const path = join(REPO, 'deploy/k8s/README.md');
     const text = readFileSync(path, 'utf8');

@@ -9,7 +9,13 @@ import { KubernetesObject, podSpecs, REPO } from './manifests';
  * Settings that other work in progress adds to the services' env classes and that the manifests already
  * set. Allowed here until the env class declares them; remove a name once it is declared.
  */
-export const PENDING_SETTINGS = new Set<string>([]);
+export const PENDING_SETTINGS = new Set<string>([
+  // Kafka TLS/SASL and topic creation (the secured-Kafka work of issue 12).
+  'KAFKA_SSL', 'KAFKA_SSL_CA', 'KAFKA_SSL_CERT', 'KAFKA_SSL_KEY', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD',
+  'KAFKA_CREATE_TOPICS',
+  // /metrics on a port of its own.
+  'METRICS_PORT',
+]);
 
 function isDeclared(service: HarborService, name: string): boolean {
   const setting = name.endsWith('_FILE') ? name.slice(0, -'_FILE'.length) : name;
@@ -20,9 +26,16 @@ function isDeclaredByAny(name: string): boolean {
   return SERVICES.some((service) => isDeclared(service, name));
 }
 
-/** Secret name -> keys, from the example Secrets that document what a site must create. */
-export function secretKeys(secrets: KubernetesObject[]): Map<string, Map<string, string>> {
-  return new Map(secrets.map((secret) => [secret.metadata.name, new Map(Object.entries({ ...secret.data, ...secret.stringData }) as [string, string][])]));
+/**
+ * Secret name -> keys: the example Secrets that document what a site must create, and the Secret Strimzi's
+ * User Operator writes for each KafkaUser (same name, SCRAM password and JAAS config).
+ */
+export function secretKeys(secrets: KubernetesObject[], kafkaUsers: KubernetesObject[] = []): Map<string, Map<string, string>> {
+  const keys = new Map(secrets.map((secret) => [secret.metadata.name, new Map(Object.entries({ ...secret.data, ...secret.stringData }) as [string, string][])]));
+  for (const user of kafkaUsers.filter((object) => object.kind === 'KafkaUser')) {
+    keys.set(user.metadata.name, new Map([['password', ''], ['sasl.jaas.config', '']]));
+  }
+  return keys;
 }
 
 /**

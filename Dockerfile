@@ -31,6 +31,8 @@ COPY --from=build /app/dist/libs ./dist/libs
 # scripts/register-paths.js maps the @harbor/* aliases onto dist/ and reads tsconfig.json at run time.
 COPY tsconfig.json ./tsconfig.json
 COPY scripts/register-paths.js ./scripts/register-paths.js
+# Operators' tools (dead-letter replay), run in a pod of this image (deploy/k8s/examples/dlq-replay).
+COPY scripts/ops ./scripts/ops
 
 USER node
 # Default HTTP ports of intake, matching, notification and reporting (HTTP_PORT overrides).

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 /** Decimal integers only: `Number()` alone would turn ' ' into 0 and accept '0x10' or '1e3'; anything else is NaN and fails @IsInt. */
 export const toInt = ({ value }: { value: unknown }) =>
@@ -27,6 +27,15 @@ export class ServiceEnv {
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+  /**
+   * `true`: the service creates its schema and applies pending migrations when it starts (one role does
+   * everything). `false` (production): a separate `migrate` step, run with the migration role, does that, and
+   * the service refuses to start while a migration is pending, so its own role needs no CREATE.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  DATABASE_MIGRATE_ON_START = true;
 
   @Transform(toList)
   @ArrayNotEmpty()

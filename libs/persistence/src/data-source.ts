@@ -1,4 +1,4 @@
-import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { DataSource, DataSourceOptions, MixedList, EntitySchema, MigrationExecutor } from 'typeorm';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -26,18 +26,46 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
   return new DataSource(config);
 }
 
-/** Creates the schema if needed and applies pending migrations; safe to run from several replicas at once. */
-export async function migrateServiceSchema(dataSource: DataSource, schema: string): Promise<void> {
+/**
+ * Creates the schema if it is missing and applies pending migrations; safe to run from several replicas at once.
+ * A schema that already exists is not created again, so a migration role that owns a schema prepared by the
+ * DBA needs no CREATE on the database.
+ */
+export async function migrateServiceSchema(dataSource: DataSource, schema: string): Promise<string[]> {
   if (!dataSource.isInitialized) await dataSource.initialize();
   // A session-level advisory lock keeps two replicas starting together from racing the same migration.
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`harbor-migrate-${schema}`]);
-    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    await dataSource.runMigrations({ transaction: 'each' });
+    const [{ exists }] = await runner.query('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS exists', [schema]);
+    if (!exists) await runner.query(`CREATE SCHEMA "${schema}"`);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
   } finally {
     await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`harbor-migrate-${schema}`]).catch(() => undefined);
     await runner.release();
   }
+}
+
+/** Raised at start-up when the database is behind the code and the service may not migrate it itself. */
+export class PendingMigrationsError extends Error {
+  constructor(
+    readonly schema: string,
+    readonly pending: string[],
+  ) {
+    super(
+      `database schema "${schema}" is missing ${pending.length} migration(s): ${pending.join(', ')}. ` +
+        'Run the migrate step with the migration role first (`node -r ./scripts/register-paths.js dist/apps/<service>/src/main.js migrate`), ' +
+        'or set DATABASE_MIGRATE_ON_START=true where one role may change the schema.',
+    );
+    this.name = 'PendingMigrationsError';
+  }
+}
+
+/** Connects without changing anything and fails, naming them, if migrations are pending (reads the migrations table only). */
+export async function requireMigratedSchema(dataSource: DataSource, schema: string): Promise<void> {
+  if (!dataSource.isInitialized) await dataSource.initialize();
+  const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
+  if (pending.length > 0) throw new PendingMigrationsError(schema, pending.map((migration) => migration.name));
 }

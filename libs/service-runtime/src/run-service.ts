@@ -1,8 +1,10 @@
 import { DynamicModule } from '@nestjs/common';
 import { Logger } from 'pino';
 import { loadConfig, ServiceEnv } from '@harbor/config';
+import { migrateServiceSchema } from '@harbor/persistence';
 import { createLogger } from '@harbor/observability';
 import { createServiceApp, listen } from './bootstrap';
+import { serviceDataSource, serviceDeclaration } from './service-runtime.module';
 
 export interface ServiceEntry<E extends ServiceEnv> {
   name: string;
@@ -16,6 +18,16 @@ export interface ServiceEntry<E extends ServiceEnv> {
  * build the app, listen. Exits non-zero on any start-up failure so orchestrators restart or alert.
  */
 export function runService<E extends ServiceEnv>(entry: ServiceEntry<E>): void {
+  if (process.argv[2] === 'migrate') {
+    migrateService(entry).then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`${entry.name} migrate failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+    return;
+  }
   const start = async () => {
     const env = loadConfig(entry.env);
     const http = { host: env.HTTP_HOST, port: env.HTTP_PORT, bodyLimit: entry.bodyLimit?.(env) };
@@ -27,4 +39,31 @@ export function runService<E extends ServiceEnv>(entry: ServiceEntry<E>): void {
     process.stderr.write(`${entry.name} failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
+}
+
+/**
+ * `main.js migrate`: creates the service's schema if missing and applies its pending migrations, then exits.
+ * Run it (Kubernetes init container, Compose one-shot service) with the migration role's DATABASE_URL, so the
+ * role the service runs with needs no CREATE. Nothing else starts: no HTTP, no Kafka.
+ */
+export async function migrateService<E extends ServiceEnv>(entry: ServiceEntry<E>, environment: Record<string, string | undefined> = process.env): Promise<string[]> {
+  // Only the database settings count: every other setting keeps its default, so the step needs neither the
+  // service's secrets nor passes its production checks on them (it sends no page and serves no request).
+  const env = loadConfig(entry.env, pick(environment, MIGRATE_SETTINGS));
+  const logger = createLogger(entry.name, env.LOG_LEVEL);
+  const declaration = serviceDeclaration(entry.module(env, logger));
+  const dataSource = serviceDataSource({ ...declaration, env });
+  try {
+    const applied = await migrateServiceSchema(dataSource, declaration.schema);
+    logger.info({ schema: declaration.schema, applied }, applied.length > 0 ? `applied ${applied.length} migration(s)` : 'schema is up to date');
+    return applied;
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+  }
+}
+
+const MIGRATE_SETTINGS = ['DATABASE_URL', 'DATABASE_URL_FILE', 'LOG_LEVEL'];
+
+function pick(environment: Record<string, string | undefined>, names: string[]): Record<string, string | undefined> {
+  return Object.fromEntries(names.filter((name) => environment[name] !== undefined).map((name) => [name, environment[name]]));
 }

@@ -9,7 +9,7 @@ import { AuthModule } from '@harbor/auth';
 import { ServiceEnv } from '@harbor/config';
 import { EventDefinition, EventHandler, messagingTablesMigration, MessagingRuntime, OutboxWriter, Subscription } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
-import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
+import { createServiceDataSource, migrateServiceSchema, requireMigratedSchema } from '@harbor/persistence';
 import { OperationsController } from './operations.controller';
 import { ProblemRenderer } from './problem-details.filter';
 import { LOGGER, PROBLEM_RENDERERS, SERVICE_ENV } from './tokens';
@@ -35,6 +35,34 @@ export interface ServiceRuntimeOptions {
 }
 
 const OPTIONS = Symbol('SERVICE_RUNTIME_OPTIONS');
+
+/** What each service module declared, found again from the module its `forRoot` returns (for `migrate` and checks). */
+const declarations = new WeakMap<DynamicModule, ServiceRuntimeOptions>();
+
+/**
+ * The ServiceRuntimeModule options (service, schema, migrations, topics produced and consumed) inside a
+ * service's root module. Lets the migrate step and the deployment checks read what the service declares
+ * instead of keeping a second list.
+ */
+export function serviceDeclaration(root: DynamicModule): ServiceRuntimeOptions {
+  const queue: unknown[] = [root];
+  while (queue.length > 0) {
+    const candidate = queue.shift() as DynamicModule;
+    const found = declarations.get(candidate);
+    if (found) return found;
+    queue.push(...(candidate?.imports ?? []));
+  }
+  throw new Error('the module imports no ServiceRuntimeModule.forService(...)');
+}
+
+/** The service's data source on its own schema, with the shared messaging tables' migration first. */
+export function serviceDataSource(options: Pick<ServiceRuntimeOptions, 'env' | 'schema' | 'migrations'>): DataSource {
+  return createServiceDataSource({
+    url: options.env.DATABASE_URL,
+    schema: options.schema,
+    migrations: [messagingTablesMigration(options.schema), ...options.migrations],
+  });
+}
 
 /** Starts messaging once every module is ready and stops it before the database closes. */
 @Injectable()
@@ -87,12 +115,14 @@ export class ServiceRuntimeModule {
       {
         provide: DataSource,
         useFactory: async () => {
-          const dataSource = createServiceDataSource({
-            url: options.env.DATABASE_URL,
-            schema: options.schema,
-            migrations: [messagingTablesMigration(options.schema), ...options.migrations],
-          });
-          await migrateServiceSchema(dataSource, options.schema);
+          const dataSource = serviceDataSource(options);
+          try {
+            if (options.env.DATABASE_MIGRATE_ON_START) await migrateServiceSchema(dataSource, options.schema);
+            else await requireMigratedSchema(dataSource, options.schema);
+          } catch (error) {
+            if (dataSource.isInitialized) await dataSource.destroy();
+            throw error;
+          }
           return dataSource;
         },
       },
@@ -118,7 +148,7 @@ export class ServiceRuntimeModule {
       { provide: OutboxWriter, inject: [MessagingRuntime], useFactory: (runtime: MessagingRuntime) => runtime.outbox },
       ServiceLifecycle,
     ];
-    return {
+    const module: DynamicModule = {
       module: ServiceRuntimeModule,
       global: true,
       imports: [
@@ -128,5 +158,7 @@ export class ServiceRuntimeModule {
       providers,
       exports: [SERVICE_ENV, LOGGER, ServiceMetrics, DataSource, MessagingRuntime, OutboxWriter],
     };
+    declarations.set(module, options);
+    return module;
   }
 }

@@ -7,7 +7,7 @@ import { DataSource, MigrationInterface } from 'typeorm';
 import { Logger } from 'pino';
 import { AuthModule } from '@harbor/auth';
 import { ServiceEnv } from '@harbor/config';
-import { EventDefinition, EventHandler, messagingTablesMigration, MessagingRuntime, OutboxWriter, Subscription } from '@harbor/messaging';
+import { EventDefinition, EventHandler, messagingMigrations, MessagingRuntime, OutboxWriter, Subscription } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { OperationsController } from './operations.controller';
@@ -90,7 +90,7 @@ export class ServiceRuntimeModule {
           const dataSource = createServiceDataSource({
             url: options.env.DATABASE_URL,
             schema: options.schema,
-            migrations: [messagingTablesMigration(options.schema), ...options.migrations],
+            migrations: [...messagingMigrations(options.schema), ...options.migrations],
           });
           await migrateServiceSchema(dataSource, options.schema);
           return dataSource;

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import twilio from 'twilio';
 import {
-  AssignmentClosed, AssignmentOffered, AssignmentOfferedV1, AssignmentResponded, AssignmentUndeliverable, ContactReleased, StaffPageRequested,
+  AssignmentClosed, AssignmentOffered, AssignmentOfferedV1, AssignmentResponded, AssignmentUndeliverable, ContactReleased, sealReleasedContact,
+  StaffPageRequested,
 } from '@harbor/contracts';
+import { parseKeyRing } from '@harbor/crypto';
 import { envelopeToHeaders, EventDefinition, newEnvelope } from '@harbor/messaging';
 import { signLink } from '../../apps/notification/src/offers/signed-link';
 import { FakePagerDuty } from '../support/fake-pagerduty';
@@ -17,6 +19,8 @@ import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
 const PUBLIC_BASE = 'https://harbor.example.org';
 const AUTH_TOKEN = 'twilio-auth-token-for-tests';
 const LINK_SECRET = 'link-secret-for-notification-tests';
+/** The ring matching seals with; notification must hold the same keys. */
+const CONTACT_KEYS = `test-k1:${Buffer.alloc(32, 7).toString('base64')}`;
 const PAGE_TEXT = /^Harbor: a colleague may benefit from peer support\. Reply YES (\d{4}) to accept or NO \1 to pass, or open (https:\/\/harbor\.example\.org\/a\/\S+)$/;
 
 /**
@@ -47,6 +51,7 @@ describe('notification: pages, answers, fallbacks', () => {
         notification: {
           NOTIFY_PUBLIC_BASE_URL: PUBLIC_BASE,
           NOTIFY_LINK_SECRET: LINK_SECRET,
+          CONTACT_ENCRYPTION_KEYS: CONTACT_KEYS,
           TWILIO_BASE_URL: twilioUrl,
           TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
           TWILIO_AUTH_TOKEN: AUTH_TOKEN,
@@ -224,7 +229,7 @@ describe('notification: pages, answers, fallbacks', () => {
 
     await produce(ContactReleased, {
       assignmentId: offer.assignmentId, caseId: offer.caseId, supporterId: offer.supporterId,
-      clinician: { displayName: 'Dr. Canary <Roe>', phone: '+15550003003', email: 'canary@example.org' },
+      sealedContact: sealReleasedContact(parseKeyRing(CONTACT_KEYS), offer.assignmentId, { displayName: 'Dr. Canary <Roe>', phone: '+15550003003', email: 'canary@example.org' }),
     });
     const shown = await waitFor(async () => {
       const html = await (await harbor.request('notification', path)).text();

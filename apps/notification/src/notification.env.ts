@@ -1,6 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, Validate } from 'class-validator';
-import { NotDevelopmentDefaultInProduction, ServiceEnv, toBoolean, toInt } from '@harbor/config';
+import {
+  ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, NotDevelopmentDefaultInProduction, ServiceEnv, toBoolean, toInt,
+} from '@harbor/config';
 import { PageTemplatesConstraint } from './offers/page-templates';
 
 const ABSOLUTE_URL = [{ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' }] as const;
@@ -17,6 +19,13 @@ export class NotificationEnv extends ServiceEnv {
   @MinLength(16, { message: 'must be at least 16 characters' })
   @NotDevelopmentDefaultInProduction('harbor-development-link-secret')
   NOTIFY_LINK_SECRET = 'harbor-development-link-secret';
+
+  /**
+   * Keys that open the contact details matching releases (`<id>:<base64 of 32 bytes>`, comma-separated; the
+   * first seals what notification stores itself). The same keys as matching's. May come from CONTACT_ENCRYPTION_KEYS_FILE.
+   */
+  @ContactEncryptionKeys()
+  CONTACT_ENCRYPTION_KEYS = DEVELOPMENT_CONTACT_ENCRYPTION_KEYS;
 
   /** Links stay valid this long after the offer's response deadline. */
   @Transform(toInt)

@@ -1,13 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, ContactReleased, StaffPageRequested } from '@harbor/contracts';
+import {
+  AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, ContactReleased, LegacyContactReleasedV1, StaffPageRequested,
+} from '@harbor/contracts';
+import { parseKeyRing } from '@harbor/crypto';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { NotificationOffers1764000000300 } from './migrations/1764000000300-notification-offers';
 import { NotificationDispatch1764000000310 } from './migrations/1764000000310-notification-dispatch';
+import { notificationSealedContactsMigration } from './migrations/1764000030100-notification-sealed-contacts';
 import { NotificationEnv } from './notification.env';
 import { AssignmentClosedHandler } from './offers/assignment-closed.handler';
 import { AssignmentOfferedHandler } from './offers/assignment-offered.handler';
-import { ContactReleasedHandler } from './offers/contact-released.handler';
+import { ContactReleasedHandler, LegacyContactReleasedHandler } from './offers/contact-released.handler';
 import { OffersModule } from './offers/offers.module';
 import { StaffPageRequestedHandler } from './staff-pages/staff-page-requested.handler';
 
@@ -22,12 +26,13 @@ export class NotificationModule {
           schema: 'notification',
           env,
           logger,
-          migrations: [NotificationOffers1764000000300, NotificationDispatch1764000000310],
+          migrations: [NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS))],
           producesTo: [AssignmentResponded, AssignmentUndeliverable],
           consumes: [
             { topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler] },
             { topic: AssignmentClosed.topic, handlers: [AssignmentClosedHandler] },
             { topic: ContactReleased.topic, handlers: [ContactReleasedHandler] },
+            { topic: LegacyContactReleasedV1.topic, handlers: [LegacyContactReleasedHandler] },
             { topic: StaffPageRequested.topic, handlers: [StaffPageRequestedHandler] },
           ],
         }),

@@ -5,7 +5,8 @@ import { PublicRoute } from '@harbor/auth';
 import { SERVICE_ENV, InvalidRequestException, ProblemException } from '@harbor/service-runtime';
 import { NotificationEnv } from '../notification.env';
 import { verifyLink } from '../offers/signed-link';
-import { acceptedPageHtml, answeredPageHtml, ContactView, offerPageHtml } from './offer-page.html';
+import { ReleasedContacts } from '../offers/released-contacts';
+import { acceptedPageHtml, answeredPageHtml, offerPageHtml } from './offer-page.html';
 import { RespondOutcome, RespondToOffer } from './respond-to-offer.usecase';
 
 const DECISIONS: Record<string, 'accepted' | 'declined'> = { accept: 'accepted', decline: 'declined' };
@@ -22,6 +23,7 @@ const REFUSALS: Record<Extract<RespondOutcome, { ok: false }>['reason'], { statu
 export class AcknowledgementsController {
   constructor(
     private readonly respondToOffer: RespondToOffer,
+    private readonly contacts: ReleasedContacts,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
   ) {}
@@ -33,19 +35,11 @@ export class AcknowledgementsController {
   @Header('referrer-policy', 'no-referrer')
   async show(@Param('token') token: string, @Res() response: Response) {
     const assignmentId = this.assignmentFrom(token);
-    const [offer] = await this.dataSource.query(
-      `SELECT o."status", c."display_name", c."phone", c."email" FROM "notification"."offers" o
-       LEFT JOIN "notification"."released_contacts" c ON c."assignment_id" = o."assignment_id" AND c."delete_after" > now()
-       WHERE o."assignment_id" = $1`,
-      [assignmentId],
-    );
+    const [offer] = await this.dataSource.query(`SELECT "status" FROM "notification"."offers" WHERE "assignment_id" = $1`, [assignmentId]);
     response.type('html');
     if (!offer) return response.status(404).send(answeredPageHtml('This request does not exist.'));
     if (offer.status === 'open') return response.status(200).send(offerPageHtml(`/a/${encodeURIComponent(token)}`));
-    if (offer.status === 'accepted') {
-      const contact: ContactView | undefined = offer.display_name ? { displayName: offer.display_name, phone: offer.phone, email: offer.email } : undefined;
-      return response.status(200).send(acceptedPageHtml(contact));
-    }
+    if (offer.status === 'accepted') return response.status(200).send(acceptedPageHtml(await this.contacts.openFor(assignmentId)));
     if (offer.status === 'declined') return response.status(200).send(answeredPageHtml('Thank you. We will ask someone else.'));
     return response.status(200).send(answeredPageHtml('This request is closed.'));
   }

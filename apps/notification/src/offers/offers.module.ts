@@ -10,14 +10,15 @@ import { Dispatcher } from '../dispatch/dispatcher';
 import { StaffPageRequestedHandler } from '../staff-pages/staff-page-requested.handler';
 import { AssignmentClosedHandler } from './assignment-closed.handler';
 import { AssignmentOfferedHandler } from './assignment-offered.handler';
-import { ContactReleasedHandler } from './contact-released.handler';
+import { ContactReleasedHandler, LegacyContactReleasedHandler } from './contact-released.handler';
 import { PageSupporter } from './page-supporter.usecase';
+import { ReleasedContacts } from './released-contacts';
 
 @Module({
   controllers: [AcknowledgementsController, TwilioWebhooksController],
   providers: [
-    ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply,
-    AssignmentOfferedHandler, AssignmentClosedHandler, ContactReleasedHandler, StaffPageRequestedHandler,
+    ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, ReleasedContacts,
+    AssignmentOfferedHandler, AssignmentClosedHandler, ContactReleasedHandler, LegacyContactReleasedHandler, StaffPageRequestedHandler,
   ],
 })
 export class OffersModule {}

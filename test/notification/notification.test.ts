@@ -6,13 +6,14 @@ import {
   StaffPageRequested,
 } from '@harbor/contracts';
 import { parseKeyRing } from '@harbor/crypto';
-import { envelopeToHeaders, EventDefinition, newEnvelope } from '@harbor/messaging';
+import { EventDefinition } from '@harbor/messaging';
 import { signLink } from '../../apps/notification/src/offers/signed-link';
 import { FakePagerDuty } from '../support/fake-pagerduty';
 import { FakeSmtp } from '../support/fake-smtp';
-import { FakeTwilio } from '../support/fake-twilio';
+import { FakeTwilio, postTwilioWebhook } from '../support/fake-twilio';
 import { FakeWctp } from '../support/fake-wctp';
 import { HarborHarness } from '../support/harbor-harness';
+import { produceEvent } from '../support/produce-event';
 import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
 
 
@@ -90,14 +91,8 @@ describe('notification: pages, answers, fallbacks', () => {
     return JSON.parse(message.value!.toString());
   }
 
-  async function produce<P extends object>(definition: EventDefinition<P>, payload: P, eventId: string = randomUUID()): Promise<string> {
-    const envelope = { ...newEnvelope(definition, payload, 'harbor/matching'), id: eventId };
-    await producer.send({
-      topic: harbor.topic(definition.topic),
-      messages: [{ key: definition.key(payload), value: JSON.stringify(payload), headers: envelopeToHeaders(envelope) }],
-    });
-    return eventId;
-  }
+  const produce = <P extends object>(definition: EventDefinition<P>, payload: P, eventId?: string) =>
+    produceEvent(producer, harbor.topic(definition.topic), definition, payload, { eventId, source: 'harbor/matching' });
 
   function newOffer(channels: AssignmentOfferedV1['channels'], overrides: Partial<AssignmentOfferedV1> = {}): AssignmentOfferedV1 {
     return {
@@ -114,15 +109,13 @@ describe('notification: pages, answers, fallbacks', () => {
     (await harbor.db.query(`SELECT "status" FROM "notification"."offers" WHERE "assignment_id" = $1`, [assignmentId])).rows[0]?.status;
   const smsTo = (phone: string) => waitFor(async () => twilioFake.messages.find((message) => message.to === phone), `an SMS to ${phone}`);
 
-  async function signedPost(path: string, params: Record<string, string>, signature?: string) {
-    const url = `${PUBLIC_BASE}${path}`;
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    const value = signature ?? twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, params);
-    if (value) headers['x-twilio-signature'] = value;
-    return harbor.request('notification', path, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-  }
-  const reply = (from: string, body: string, signature?: string) =>
-    signedPost('/webhooks/twilio/sms', { From: from, To: '+15559990000', Body: body, MessageSid: `SM${uniqueSuffix()}`, AccountSid: 'AC00000000000000000000000000000001' }, signature);
+  const signedPost = (path: string, params: Record<string, string>, signature?: string) =>
+    postTwilioWebhook((target, init) => harbor.request('notification', target, init), { publicBaseUrl: PUBLIC_BASE, authToken: AUTH_TOKEN, path }, params, signature);
+  /** The phone sends `body`: Twilio records the message, then calls the webhook with its MessageSid. */
+  const reply = (from: string, body: string, signature?: string) => {
+    const { sid } = twilioFake.receive(from, body, { accountSid: 'AC00000000000000000000000000000001' });
+    return signedPost('/webhooks/twilio/sms', { From: from, To: '+15559990000', Body: body, MessageSid: sid, AccountSid: 'AC00000000000000000000000000000001' }, signature);
+  };
 
   it('page by SMS → YES <code> → accepted, with a TwiML confirmation; the page carries only code and link', async () => {
     const phone = newPhone();

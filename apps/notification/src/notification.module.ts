@@ -8,6 +8,7 @@ import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { NotificationOffers1764000000300 } from './migrations/1764000000300-notification-offers';
 import { NotificationDispatch1764000000310 } from './migrations/1764000000310-notification-dispatch';
 import { notificationSealedContactsMigration } from './migrations/1764000030100-notification-sealed-contacts';
+import { NotificationSmsReplies1764000030200 } from './migrations/1764000030200-notification-sms-replies';
 import { NotificationEnv } from './notification.env';
 import { AssignmentClosedHandler } from './offers/assignment-closed.handler';
 import { AssignmentOfferedHandler } from './offers/assignment-offered.handler';
@@ -26,7 +27,10 @@ export class NotificationModule {
           schema: 'notification',
           env,
           logger,
-          migrations: [NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS))],
+          migrations: [
+            NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)),
+            NotificationSmsReplies1764000030200,
+          ],
           producesTo: [AssignmentResponded, AssignmentUndeliverable],
           consumes: [
             { topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler] },

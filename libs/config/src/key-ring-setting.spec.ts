@@ -61,3 +61,26 @@ describe('CONTACT_ENCRYPTION_KEYS (matching and notification)', () => {
     for (const entry of value.split(',')) if (entry.length > 20) expect(found[0]).not.toContain(entry.split(':')[1]);
   });
 });
+
+describe('NOTIFY_SMS_HASH_KEY', () => {
+  it('production refuses the development default (a missing key)', () => {
+    const production = { HARBOR_ENV: 'production', NOTIFY_LINK_SECRET: 'a-private-link-secret-value', CONTACT_ENCRYPTION_KEYS: ring() };
+    expect(problemsNaming('NOTIFY_SMS_HASH_KEY', () => loadConfig(NotificationEnv, production)))
+      .toEqual([expect.stringMatching(/^NOTIFY_SMS_HASH_KEY: must be set to a private value in production/)]);
+  });
+
+  it('must differ from NOTIFY_LINK_SECRET: one key per purpose', () => {
+    const same = 'the-same-secret-for-two-purposes';
+    expect(problems(() => loadConfig(NotificationEnv, { NOTIFY_LINK_SECRET: same, NOTIFY_SMS_HASH_KEY: same })))
+      .toEqual(['NOTIFY_SMS_HASH_KEY: must differ from NOTIFY_LINK_SECRET (one key per purpose)']);
+  });
+
+  it('is at least 16 characters', () => {
+    expect(problems(() => loadConfig(NotificationEnv, { NOTIFY_SMS_HASH_KEY: 'short' }))).toEqual(['NOTIFY_SMS_HASH_KEY: must be at least 16 characters']);
+  });
+
+  it('production accepts a private key', () => {
+    const production = { HARBOR_ENV: 'production', ...privateNotification, CONTACT_ENCRYPTION_KEYS: ring() };
+    expect(problemsNaming('NOTIFY_SMS_HASH_KEY', () => loadConfig(NotificationEnv, production))).toEqual([]);
+  });
+});

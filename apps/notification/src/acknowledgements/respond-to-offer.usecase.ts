@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AssignmentResponded, OfferResponse, ResponseVia } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
@@ -16,30 +16,33 @@ export class RespondToOffer {
   ) {}
 
   async execute(assignmentId: string, response: OfferResponse, via: ResponseVia): Promise<RespondOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const [offer] = await manager.query(
-        `SELECT "assignment_id", "case_id", "supporter_id", "status", "respond_by" FROM "notification"."offers"
-         WHERE "assignment_id" = $1 FOR UPDATE`,
-        [assignmentId],
-      );
-      if (!offer) return { ok: false, reason: 'unknown-offer' } as const;
-      if (offer.status === 'accepted' || offer.status === 'declined') return { ok: false, reason: 'already-answered' } as const;
-      if (offer.status !== 'open') return { ok: false, reason: 'closed' } as const;
-      const respondedAt = new Date();
-      await manager.query(
-        `UPDATE "notification"."offers" SET "status" = $2, "responded_at" = $3, "responded_via" = $4 WHERE "assignment_id" = $1`,
-        [assignmentId, response, respondedAt, via],
-      );
-      await this.outbox.enqueue(manager, AssignmentResponded, {
-        assignmentId,
-        caseId: offer.case_id,
-        supporterId: offer.supporter_id,
-        response,
-        via,
-        respondedAt: respondedAt.toISOString(),
-      });
-      await this.dispatches.followUpPagerDuty(manager, assignmentId, response === 'accepted' ? 'acknowledge' : 'resolve');
-      return { ok: true, response } as const;
+    return this.dataSource.transaction((manager) => this.executeIn(manager, assignmentId, response, via));
+  }
+
+  /** The same, inside the caller's transaction (an SMS reply records its message id with the answer). */
+  async executeIn(manager: EntityManager, assignmentId: string, response: OfferResponse, via: ResponseVia): Promise<RespondOutcome> {
+    const [offer] = await manager.query(
+      `SELECT "assignment_id", "case_id", "supporter_id", "status", "respond_by" FROM "notification"."offers"
+       WHERE "assignment_id" = $1 FOR UPDATE`,
+      [assignmentId],
+    );
+    if (!offer) return { ok: false, reason: 'unknown-offer' };
+    if (offer.status === 'accepted' || offer.status === 'declined') return { ok: false, reason: 'already-answered' };
+    if (offer.status !== 'open') return { ok: false, reason: 'closed' };
+    const respondedAt = new Date();
+    await manager.query(
+      `UPDATE "notification"."offers" SET "status" = $2, "responded_at" = $3, "responded_via" = $4 WHERE "assignment_id" = $1`,
+      [assignmentId, response, respondedAt, via],
+    );
+    await this.outbox.enqueue(manager, AssignmentResponded, {
+      assignmentId,
+      caseId: offer.case_id,
+      supporterId: offer.supporter_id,
+      response,
+      via,
+      respondedAt: respondedAt.toISOString(),
     });
+    await this.dispatches.followUpPagerDuty(manager, assignmentId, response === 'accepted' ? 'acknowledge' : 'resolve');
+    return { ok: true, response };
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AcknowledgementsController } from '../acknowledgements/acknowledgements.controller';
 import { HandleSmsReply } from '../acknowledgements/handle-sms-reply.usecase';
 import { RespondToOffer } from '../acknowledgements/respond-to-offer.usecase';
+import { TwilioMessageLookup } from '../acknowledgements/twilio-message-lookup';
 import { TwilioWebhooksController } from '../acknowledgements/twilio-webhooks.controller';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { ResilientSender } from '../channels/resilient-sender';
@@ -18,7 +19,8 @@ import { ReleasedContacts } from './released-contacts';
   controllers: [AcknowledgementsController, TwilioWebhooksController],
   providers: [
     ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, ReleasedContacts,
-    AssignmentOfferedHandler, AssignmentClosedHandler, ContactReleasedHandler, LegacyContactReleasedHandler, StaffPageRequestedHandler,
+    TwilioMessageLookup, AssignmentOfferedHandler, AssignmentClosedHandler, ContactReleasedHandler, LegacyContactReleasedHandler,
+    StaffPageRequestedHandler,
   ],
 })
 export class OffersModule {}

@@ -31,7 +31,7 @@ export class PageSupporter {
       `INSERT INTO "notification"."offers" ("assignment_id", "case_id", "supporter_id", "attempt", "reply_code", "respond_by", "sms_address_hash")
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("assignment_id") DO NOTHING RETURNING 1`,
       [offer.assignmentId, offer.caseId, offer.supporterId, offer.attempt, replyCode, offer.respondBy,
-        sms ? smsAddressHash(this.env.NOTIFY_LINK_SECRET, sms.address) : null],
+        sms ? smsAddressHash(this.env.NOTIFY_SMS_HASH_KEY, sms.address) : null],
     );
     if (created.length === 0) return;
 

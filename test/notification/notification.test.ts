@@ -20,7 +20,7 @@ import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
 const PUBLIC_BASE = 'https://harbor.example.org';
 const AUTH_TOKEN = 'twilio-auth-token-for-tests';
 const LINK_SECRET = 'link-secret-for-notification-tests';
-/** The ring matching seals with; notification must hold the same keys. */
+/** Matching seals with the same ring; notification opens values sealed under either key. */
 const CONTACT_KEYS = `test-k1:${Buffer.alloc(32, 7).toString('base64')}`;
 const PAGE_TEXT = /^Harbor: a colleague may benefit from peer support\. Reply YES (\d{4}) to accept or NO \1 to pass, or open (https:\/\/harbor\.example\.org\/a\/\S+)$/;
 
@@ -217,27 +217,34 @@ describe('notification: pages, answers, fallbacks', () => {
     });
     expect(accepted.status).toBe(303);
     expect(await responseFor(offer.assignmentId)).toMatchObject({ response: 'accepted', via: 'link' });
-    expect(await (await harbor.request('notification', path)).text()).toContain('contact details are on their way');
+    expect(await (await harbor.request('notification', path, { headers: { cookie: accepted.headers.get('set-cookie')!.split(';')[0] } })).text())
+      .toContain('contact details are on their way');
     await waitFor(async () => pagerDuty.events.find((event) => event.dedup_key === `harbor-${offer.assignmentId}` && event.event_action === 'acknowledge'), 'the PagerDuty acknowledge');
 
+    // The contact is shown only to the browser that accepted (its cookie), never to another holder of the link.
+    const viewerCookie = accepted.headers.get('set-cookie')!.split(';')[0];
+    const asAcceptingBrowser = { headers: { cookie: viewerCookie } };
     await produce(ContactReleased, {
       assignmentId: offer.assignmentId, caseId: offer.caseId, supporterId: offer.supporterId,
       sealedContact: sealReleasedContact(parseKeyRing(CONTACT_KEYS), offer.assignmentId, { displayName: 'Dr. Canary <Roe>', phone: '+15550003003', email: 'canary@example.org' }),
     });
     const shown = await waitFor(async () => {
-      const html = await (await harbor.request('notification', path)).text();
+      const html = await (await harbor.request('notification', path, asAcceptingBrowser)).text();
       return html.includes('Dr. Canary') ? html : undefined;
     }, 'the contact details on the link page');
     expect(shown).toContain('Dr. Canary &lt;Roe&gt;');
     expect(shown).toContain('tel:+15550003003');
     expect(shown).toContain('canary@example.org');
+    const forwarded = await (await harbor.request('notification', path)).text();
+    expect(forwarded).toContain('shown only on the device that accepted');
+    expect(forwarded).not.toMatch(/Canary|3003|canary@/);
     expect(harbor.logs.containing('Canary')).toEqual([]);
 
     await produce(AssignmentClosed, { assignmentId: offer.assignmentId, caseId: offer.caseId, supporterId: offer.supporterId, reason: 'case-closed' as const, closedAt: new Date().toISOString() });
     await waitFor(async () => pagerDuty.events.find((event) => event.dedup_key === `harbor-${offer.assignmentId}` && event.event_action === 'resolve'), 'the PagerDuty resolve');
     const { rows } = await harbor.db.query(`SELECT 1 FROM "notification"."released_contacts" WHERE "assignment_id" = $1`, [offer.assignmentId]);
     expect(rows).toEqual([]);
-    expect(await (await harbor.request('notification', path)).text()).toContain('This request is closed.');
+    expect(await (await harbor.request('notification', path, asAcceptingBrowser)).text()).toContain('This request is closed.');
   });
 
   it('an offer closed before it was answered no longer accepts answers', async () => {

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Producer } from 'kafkajs';
-import { AssignmentOffered, AssignmentOfferedV1 } from '@harbor/contracts';
+import { DEVELOPMENT_CONTACT_ENCRYPTION_KEYS } from '@harbor/config';
+import { AssignmentOffered, AssignmentOfferedV1, ContactReleased, sealReleasedContact } from '@harbor/contracts';
+import { parseKeyRing } from '@harbor/crypto';
 import { smsAddressHash } from '../../apps/notification/src/dispatch/address-hash';
+import { LINK_PAGE_HEADERS } from '../../apps/notification/src/acknowledgements/link-page-headers';
 import { FakeTwilio, InboundMessage, postTwilioWebhook } from '../support/fake-twilio';
 import { HarborHarness } from '../support/harbor-harness';
 import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
@@ -20,7 +23,7 @@ const CODE = /Reply YES (\d{4})/;
  * serves the message resource (so Harbor can learn when a message was written). A signed webhook is a
  * recording: it must be refused when replayed, when old, and must never answer an offer paged after it.
  */
-describe('notification: inbound SMS replays and SMS-number digests', () => {
+describe('notification: inbound SMS replays, SMS-number digests and claim links', () => {
   const twilioFake = new FakeTwilio();
   let harbor: HarborHarness;
   let producer: Producer;
@@ -175,5 +178,47 @@ describe('notification: inbound SMS replays and SMS-number digests', () => {
     expect((await harbor.db.query(`SELECT 1 FROM "notification"."sms_opt_outs" WHERE "address_hash" = $1`, [legacy])).rows).toEqual([]);
     const { rows: [stored] } = await harbor.db.query(`SELECT "sms_address_hash" FROM "notification"."offers" WHERE "assignment_id" = $1`, [offer.assignmentId]);
     expect(stored.sms_address_hash).toBe(smsAddressHash(SMS_HASH_KEY, phone));
+  });
+
+  it('accepted by SMS: the answer brings a claim link that shows the contact to the first browser only', async () => {
+    const phone = newPhone();
+    const offer = await pageBySms(phone);
+    const answer = await (await deliver(send(phone, `YES ${offer.code}`))).text();
+    const claimLink = /(https:\/\/harbor\.example\.org\/a\/[^\s<]+)/.exec(answer)![1];
+    const claimPath = new URL(claimLink).pathname;
+    expect(claimPath).not.toBe(new URL(offer.link).pathname);
+    expect(claimPath.split('.')).toHaveLength(4);
+    await produceEvent(producer, harbor.topic(ContactReleased.topic), ContactReleased, {
+      assignmentId: offer.assignmentId, caseId: offer.caseId, supporterId: offer.supporterId,
+      sealedContact: sealReleasedContact(parseKeyRing(DEVELOPMENT_CONTACT_ENCRYPTION_KEYS), offer.assignmentId, { displayName: 'Dr. Claim Canary', phone: '+15550004004' }),
+    });
+    await waitFor(async () => (await harbor.db.query(`SELECT 1 FROM "notification"."released_contacts" WHERE "assignment_id" = $1`, [offer.assignmentId])).rows[0], 'the contact');
+
+    // The page link, forwarded or seen by others on the channel, shows nothing; so does the claim link before the tap.
+    const viaPageLink = await harbor.request('notification', new URL(offer.link).pathname);
+    expect(await viaPageLink.text()).toContain('shown only on the device that accepted');
+    const beforeClaim = await harbor.request('notification', claimPath);
+    for (const [name, value] of Object.entries(LINK_PAGE_HEADERS)) expect(beforeClaim.headers.get(name)).toBe(value);
+    const claimPage = await beforeClaim.text();
+    expect(claimPage).toContain('Show contact details on this device');
+    expect(claimPage).not.toContain('Claim Canary');
+    // The claim link answers nothing.
+    expect((await harbor.request('notification', claimPath, { method: 'POST', body: JSON.stringify({ decision: 'decline' }) })).status).toBe(422);
+
+    const claimed = await harbor.request('notification', claimPath, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=claim', redirect: 'manual',
+    });
+    expect(claimed.status).toBe(303);
+    const cookie = claimed.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/Secure/);
+    const asClaimingBrowser = { headers: { cookie: cookie.split(';')[0] } };
+    expect(await (await harbor.request('notification', claimPath, asClaimingBrowser)).text()).toContain('Dr. Claim Canary');
+    expect(await (await harbor.request('notification', new URL(offer.link).pathname, asClaimingBrowser)).text()).toContain('tel:+15550004004');
+
+    const secondClaim = await harbor.request('notification', claimPath, { method: 'POST', body: JSON.stringify({ decision: 'claim' }) });
+    expect(secondClaim.status).toBe(409);
+    expect(await secondClaim.json()).toMatchObject({ title: 'The contact details are shown on another device.' });
+    expect(await (await harbor.request('notification', claimPath)).text()).not.toContain('Claim Canary');
   });
 });

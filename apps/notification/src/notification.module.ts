@@ -4,11 +4,13 @@ import {
   AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, ContactReleased, LegacyContactReleasedV1, StaffPageRequested,
 } from '@harbor/contracts';
 import { parseKeyRing } from '@harbor/crypto';
-import { ServiceRuntimeModule } from '@harbor/service-runtime';
+import { ServiceRuntimeModule, standardProblem } from '@harbor/service-runtime';
+import { LINK_PAGE_HEADERS } from './acknowledgements/link-page-headers';
 import { NotificationOffers1764000000300 } from './migrations/1764000000300-notification-offers';
 import { NotificationDispatch1764000000310 } from './migrations/1764000000310-notification-dispatch';
 import { notificationSealedContactsMigration } from './migrations/1764000030100-notification-sealed-contacts';
 import { NotificationSmsReplies1764000030200 } from './migrations/1764000030200-notification-sms-replies';
+import { NotificationLinkViewers1764000030300 } from './migrations/1764000030300-notification-link-viewers';
 import { NotificationEnv } from './notification.env';
 import { AssignmentClosedHandler } from './offers/assignment-closed.handler';
 import { AssignmentOfferedHandler } from './offers/assignment-offered.handler';
@@ -29,7 +31,7 @@ export class NotificationModule {
           logger,
           migrations: [
             NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)),
-            NotificationSmsReplies1764000030200,
+            NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300,
           ],
           producesTo: [AssignmentResponded, AssignmentUndeliverable],
           consumes: [
@@ -39,6 +41,8 @@ export class NotificationModule {
             { topic: LegacyContactReleasedV1.topic, handlers: [LegacyContactReleasedHandler] },
             { topic: StaffPageRequested.topic, handlers: [StaffPageRequestedHandler] },
           ],
+          // Errors on the link pages, even those raised before a route is chosen, carry the pages' headers.
+          problemRenderers: [{ pathPrefix: '/a/', contentType: 'application/problem+json', render: standardProblem, headers: LINK_PAGE_HEADERS }],
         }),
         OffersModule,
       ],

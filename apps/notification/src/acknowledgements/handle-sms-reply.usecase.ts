@@ -4,6 +4,7 @@ import { SERVICE_ENV } from '@harbor/service-runtime';
 import { SmsAddressHashes, smsAddressHashes } from '../dispatch/address-hash';
 import { recordSmsConsent } from '../dispatch/sms-opt-outs';
 import { NotificationEnv } from '../notification.env';
+import { OfferLinks } from '../offers/offer-links';
 import { RespondToOffer } from './respond-to-offer.usecase';
 import { parseSmsReply, SmsReply } from './sms-reply';
 
@@ -36,6 +37,7 @@ export class HandleSmsReply {
 
   constructor(
     private readonly respondToOffer: RespondToOffer,
+    private readonly links: OfferLinks,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
   ) {}
@@ -89,9 +91,11 @@ export class HandleSmsReply {
     }
     const outcome = await this.respondToOffer.executeIn(manager, offer.assignment_id, reply.command === 'yes' ? 'accepted' : 'declined', 'sms');
     if (!outcome.ok) return 'Harbor: that request has already been answered or closed.';
-    return outcome.response === 'accepted'
-      ? 'Harbor: thank you for accepting. Open the link in the page to see how to reach your colleague.'
-      : 'Harbor: thank you. We will ask someone else.';
+    if (outcome.claim) {
+      const link = this.links.claimLink(offer.assignment_id, outcome.claim.respondBy, outcome.claim.nonce);
+      return `Harbor: thank you for accepting. Open this link to see how to reach your colleague; it works on one device only: ${link}`;
+    }
+    return 'Harbor: thank you. We will ask someone else.';
   }
 
   /** A message older than the reply window is refused on its age, so its id need not be remembered after that. */

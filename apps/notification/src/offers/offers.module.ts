@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AcknowledgementsController } from '../acknowledgements/acknowledgements.controller';
 import { HandleSmsReply } from '../acknowledgements/handle-sms-reply.usecase';
+import { setLinkPageHeaders } from '../acknowledgements/link-page-headers';
 import { RespondToOffer } from '../acknowledgements/respond-to-offer.usecase';
 import { TwilioMessageLookup } from '../acknowledgements/twilio-message-lookup';
 import { TwilioWebhooksController } from '../acknowledgements/twilio-webhooks.controller';
@@ -12,15 +13,20 @@ import { StaffPageRequestedHandler } from '../staff-pages/staff-page-requested.h
 import { AssignmentClosedHandler } from './assignment-closed.handler';
 import { AssignmentOfferedHandler } from './assignment-offered.handler';
 import { ContactReleasedHandler, LegacyContactReleasedHandler } from './contact-released.handler';
+import { OfferLinks } from './offer-links';
 import { PageSupporter } from './page-supporter.usecase';
 import { ReleasedContacts } from './released-contacts';
 
 @Module({
   controllers: [AcknowledgementsController, TwilioWebhooksController],
   providers: [
-    ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, ReleasedContacts,
+    ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, OfferLinks, ReleasedContacts,
     TwilioMessageLookup, AssignmentOfferedHandler, AssignmentClosedHandler, ContactReleasedHandler, LegacyContactReleasedHandler,
     StaffPageRequestedHandler,
   ],
 })
-export class OffersModule {}
+export class OffersModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(setLinkPageHeaders).forRoutes(AcknowledgementsController);
+  }
+}

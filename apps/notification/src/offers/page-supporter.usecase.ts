@@ -5,9 +5,9 @@ import { SERVICE_ENV } from '@harbor/service-runtime';
 import { smsAddressHash } from '../dispatch/address-hash';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
 import { NotificationEnv } from '../notification.env';
+import { OfferLinks } from './offer-links';
 import { newReplyCode, renderPage } from './page-content';
 import { PageTemplates, parseTemplates, templateFor } from './page-templates';
-import { signLink } from './signed-link';
 
 /**
  * Records an offer and queues its page, in the consumer's transaction; the dispatcher sends it after the
@@ -19,6 +19,7 @@ export class PageSupporter {
 
   constructor(
     private readonly dispatches: DispatchQueue,
+    private readonly links: OfferLinks,
     @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
   ) {
     this.templates = parseTemplates(env.NOTIFY_TEMPLATES);
@@ -35,8 +36,7 @@ export class PageSupporter {
     );
     if (created.length === 0) return;
 
-    const expiresAt = new Date(new Date(offer.respondBy).getTime() + this.env.NOTIFY_LINK_GRACE_MINUTES * 60_000);
-    const link = `${this.env.publicBaseUrl}/a/${signLink(this.env.NOTIFY_LINK_SECRET, offer.assignmentId, expiresAt)}`;
+    const link = this.links.pageLink(offer.assignmentId, offer.respondBy);
     const text = renderPage(templateFor(this.templates, offer.programId, offer.language), { replyCode, link });
     await this.dispatches.enqueue(manager, {
       kind: 'offer-page', refId: offer.assignmentId, caseId: offer.caseId, recipientId: offer.supporterId, channels: offer.channels, text,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Producer } from 'kafkajs';
+import { ConfigResourceTypes, Producer } from 'kafkajs';
 import { Browser, chromium, Page } from 'playwright-core';
 import { Role } from '@harbor/auth';
 import { AssignmentOffered, ContactReleased, LegacyContactReleasedV1, sealReleasedContact, SupportRequested } from '@harbor/contracts';
@@ -177,6 +177,18 @@ describe('the signed link: one browser sees the contact, sealed end to end', () 
     const records = await readTopic(harbor.topic(ContactReleased.topic), 1);
     expect(readHeaders(records[0].headers)).toMatchObject({ ce_type: 'org.harbor.contact.released.v2' });
     for (const record of records) for (const secret of CANARY_TEXTS) expect(record.value!.toString()).not.toContain(secret);
+
+    // The topics carry the retention their events declare: a day for the sealed v2, an hour for the old clear-text v1.
+    const admin = kafkaClient().admin();
+    await admin.connect();
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [ContactReleased.topic, LegacyContactReleasedV1.topic].map((topic) => ({ type: ConfigResourceTypes.TOPIC, name: harbor.topic(topic), configNames: ['retention.ms'] })),
+    });
+    await admin.disconnect();
+    expect(Object.fromEntries(resources.map((resource) => [resource.resourceName, resource.configEntries[0].configValue]))).toEqual({
+      [harbor.topic(ContactReleased.topic)]: '86400000', [harbor.topic(LegacyContactReleasedV1.topic)]: '3600000',
+    });
 
     const { rows: outboxRows } = await harbor.db.query(`SELECT 1 FROM "matching"."outbox" WHERE "topic" = $1`, [harbor.topic(ContactReleased.topic)]);
     expect(outboxRows).toEqual([]);

@@ -110,13 +110,15 @@ export class AcknowledgementsController {
 
   /** Binds this browser to an accepted offer that no browser holds yet, if this link may do so (once). */
   private async claim(assignmentId: string, claimNonce: string | undefined, viewerHash: string): Promise<DecisionOutcome> {
-    // TypeORM answers an UPDATE with [rows, affected count].
-    const [, bound]: [unknown[], number] = await this.dataSource.query(
-      `UPDATE "notification"."offers" SET "viewer_hash" = $2, "claim_nonce" = NULL
-       WHERE "assignment_id" = $1 AND "status" = 'accepted' AND "viewer_hash" IS NULL AND "claim_nonce" = $3`,
+    const bound: unknown[] = await this.dataSource.query(
+      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]).
+      `WITH bound AS (
+         UPDATE "notification"."offers" SET "viewer_hash" = $2, "claim_nonce" = NULL
+         WHERE "assignment_id" = $1 AND "status" = 'accepted' AND "viewer_hash" IS NULL AND "claim_nonce" = $3 RETURNING 1
+       ) SELECT * FROM bound`,
       [assignmentId, viewerHash, claimNonce ?? ''],
     );
-    if (bound > 0) {
+    if (bound.length > 0) {
       this.logger.info({ assignmentId }, 'released contact bound to a browser through a claim link');
       return { ok: true };
     }

@@ -24,8 +24,9 @@ export function claimPageHtml(action: string): string {
 /** Anyone else holding the link of an accepted offer: no name, no contact, no hint of who accepted. */
 export function shownElsewhereHtml(): string {
   return page(`<h1>This request has been accepted</h1>
-    <p>The contact details are shown only on the device that accepted it. If that was you and you can no longer
-    use that device or browser, please contact your peer support program office.</p>`);
+    <p>The contact details are shown only on the device that accepted it (after an acceptance by SMS: the device
+    that first opened the link in our SMS answer). If that was you and you can no longer use that device or
+    browser, please contact your peer support program office.</p>`);
 }
 
 export function answeredPageHtml(message: string): string {

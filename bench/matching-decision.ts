@@ -16,7 +16,7 @@ import path from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { SupportRequestedV1 } from '@harbor/contracts';
 import { loadConfig } from '@harbor/config';
-import { messagingTablesMigration, OutboxWriter, TopicNames } from '@harbor/messaging';
+import { messagingMigrations, OutboxWriter, TopicNames } from '@harbor/messaging';
 import { createLogger, ServiceMetrics } from '@harbor/observability';
 import { createScratchDatabase, createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { AbsorptionReport } from '../apps/matching/src/cases/absorption-report';
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   const db = createServiceDataSource({
     url: database.url,
     schema: 'matching',
-    migrations: [messagingTablesMigration('matching'), MatchingDirectoryAndCases1764000000200, MatchingPolicyRosterDeadlines1764000000400, MatchingAbsorbedRequests1764000000700],
+    migrations: [...messagingMigrations('matching'), MatchingDirectoryAndCases1764000000200, MatchingPolicyRosterDeadlines1764000000400, MatchingAbsorbedRequests1764000000700],
     poolSize: WORKERS + 2,
   });
   const result: Record<string, unknown> = {};

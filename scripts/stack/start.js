@@ -140,8 +140,9 @@ async function main() {
         while (!pageLink && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
         if (pageLink) {
           say('\nThe page above is what the on-call supporter received. To accept it as that supporter:');
-          say(`  curl -X POST -H 'content-type: application/json' -d '{"decision":"accept"}' ${pageLink}`);
-          say(`or open ${pageLink} in a browser.`);
+          say(`  open ${pageLink} in a browser, or`);
+          say(`  curl -c .harbor/link-cookies -X POST -H 'content-type: application/json' -d '{"decision":"accept"}' ${pageLink}`);
+          say(`  curl -b .harbor/link-cookies ${pageLink}    # the contact is shown only to the client that accepted (its cookie)`);
         } else {
           say('The demo page did not appear within 30 s; see the logs above.');
         }

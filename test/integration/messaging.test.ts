@@ -3,7 +3,7 @@ import { IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { Producer } from 'kafkajs';
 import {
-  afterCommit, defineEvent, DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingTablesMigration, readHeaders,
+  afterCommit, defineEvent, DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingMigrations, readHeaders,
   versionedType,
 } from '@harbor/messaging';
 import { createLogger, isValidTraceparent, runWithContext, ServiceMetrics } from '@harbor/observability';
@@ -20,6 +20,10 @@ class PingV1 {
 }
 
 const Ping = defineEvent({ type: 'org.harbor.test.ping', version: 1, topic: 'pings.v1', payload: PingV1, key: (ping) => ping.id, subject: (ping) => ping.id });
+/** Carries personal data: its outbox row must not outlive its publication. */
+const PersonalPing = defineEvent({
+  type: 'org.harbor.test.personal-ping', version: 1, topic: 'personal-pings.v1', payload: PingV1, key: (ping) => ping.id, purgeOnPublish: true,
+});
 const SCHEMA = 'msgtest';
 
 class EffectsTable implements MigrationInterface {
@@ -68,7 +72,7 @@ describe('messaging library against real Kafka and Postgres', () => {
     brokers: testInfrastructure().brokers,
     topicPrefix: prefix,
     retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
-    producesTo: [Ping],
+    producesTo: [Ping, PersonalPing],
   });
 
   async function startRuntime() {
@@ -94,7 +98,7 @@ describe('messaging library against real Kafka and Postgres', () => {
     const database = await createTestDatabase();
     databaseUrl = database.url;
     dropDatabase = database.drop;
-    dataSource = createServiceDataSource({ url: databaseUrl, schema: SCHEMA, migrations: [messagingTablesMigration(SCHEMA), EffectsTable] });
+    dataSource = createServiceDataSource({ url: databaseUrl, schema: SCHEMA, migrations: [...messagingMigrations(SCHEMA), EffectsTable] });
     await migrateServiceSchema(dataSource, SCHEMA);
     producer = kafkaClient().producer();
     await producer.connect();
@@ -139,6 +143,26 @@ describe('messaging library against real Kafka and Postgres', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].sent_at).not.toBeNull();
     expect(await effects(rolledBack.id)).toHaveLength(0);
+  });
+
+  it('deletes the outbox row of an event marked purgeOnPublish once Kafka has it, and keeps other sent rows for inspection', async () => {
+    const personal = { id: randomUUID(), label: 'Dr. Outbox Canary' };
+    const ordinary = { id: randomUUID(), label: 'ok' };
+    await dataSource.transaction(async (manager) => {
+      await runtime.outbox.enqueue(manager, PersonalPing, personal);
+      await runtime.outbox.enqueue(manager, Ping, ordinary);
+    });
+    const [record] = await readTopic(`${prefix}${PersonalPing.topic}`, 1);
+    expect(JSON.parse(record.value!.toString())).toEqual(personal);
+    const rows = await waitFor(async () => {
+      const found: { topic: string; sent_at: Date | null }[] = await dataSource.query(
+        `SELECT "topic", "sent_at" FROM "${SCHEMA}"."outbox" WHERE "payload"->>'id' = ANY($1)`, [[personal.id, ordinary.id]],
+      );
+      return found.every((row) => row.sent_at !== null) ? found : undefined;
+    }, 'the relay to finish the batch');
+    expect(rows).toEqual([{ topic, sent_at: expect.any(Date) }]);
+    const leftovers = await dataSource.query(`SELECT 1 FROM "${SCHEMA}"."outbox" WHERE "payload"::text LIKE '%Outbox Canary%'`);
+    expect(leftovers).toEqual([]);
   });
 
   it('runs after-commit work once, at the outermost commit only, never after a rollback', async () => {

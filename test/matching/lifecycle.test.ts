@@ -1,5 +1,7 @@
 import { Role } from '@harbor/auth';
-import { AssignmentClosed, AssignmentOffered, CaseLifecycle, ContactReleased, StaffPageRequested } from '@harbor/contracts';
+import { DEVELOPMENT_CONTACT_ENCRYPTION_KEYS } from '@harbor/config';
+import { AssignmentClosed, AssignmentOffered, CaseLifecycle, ContactReleased, openReleasedContact, StaffPageRequested } from '@harbor/contracts';
+import { parseKeyRing, SEALED_VALUE } from '@harbor/crypto';
 import { HarborHarness } from '../support/harbor-harness';
 import { waitFor } from '../support/infrastructure';
 import { MatchingDriver } from './matching-driver';
@@ -66,10 +68,14 @@ describe('matching: offers, deadlines, escalation and follow-ups', () => {
     expect(driver.of(ContactReleased)).toHaveLength(0);
     await driver.respond(third, 'accepted');
     const [released] = await driver.next(ContactReleased, (release) => release.caseId === caseId, 'the released contact');
-    expect(released.payload).toMatchObject({
-      assignmentId: third.payload.assignmentId, supporterId: 'phys-c',
-      clinician: { displayName: 'Dr. E-100 Testname', phone: '+15550001111', email: 'canary@example.org' },
-    });
+    // Sealed for notification: nothing readable on the topic, and the outbox row is gone once published.
+    expect(released.type).toBe('org.harbor.contact.released.v2');
+    expect(released.payload).toMatchObject({ assignmentId: third.payload.assignmentId, supporterId: 'phys-c', sealedContact: expect.stringMatching(SEALED_VALUE) });
+    expect(JSON.stringify(released.payload)).not.toMatch(/Testname|canary@example|0001111/);
+    expect(openReleasedContact(parseKeyRing(DEVELOPMENT_CONTACT_ENCRYPTION_KEYS), third.payload.assignmentId as string, released.payload.sealedContact as string))
+      .toEqual({ displayName: 'Dr. E-100 Testname', phone: '+15550001111', email: 'canary@example.org' });
+    await waitFor(async () => (await harbor.db.query(`SELECT 1 FROM "matching"."outbox" WHERE "topic" = $1`, [harbor.topic(ContactReleased.topic)])).rows.length === 0,
+      'the released contact to leave the outbox');
     await driver.next(CaseLifecycle, (change) => change.caseId === caseId && change.status === 'accepted', 'the acceptance');
 
     const detail = await driver.admin(`/v1/cases/${caseId}`, 'GET');

@@ -2,21 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import twilio from 'twilio';
 import {
-  AssignmentClosed, AssignmentOffered, AssignmentOfferedV1, AssignmentResponded, AssignmentUndeliverable, ContactReleased, StaffPageRequested,
+  AssignmentClosed, AssignmentOffered, AssignmentOfferedV1, AssignmentResponded, AssignmentUndeliverable, ContactReleased, sealReleasedContact,
+  StaffPageRequested,
 } from '@harbor/contracts';
-import { envelopeToHeaders, EventDefinition, newEnvelope } from '@harbor/messaging';
+import { parseKeyRing } from '@harbor/crypto';
+import { EventDefinition } from '@harbor/messaging';
 import { signLink } from '../../apps/notification/src/offers/signed-link';
 import { FakePagerDuty } from '../support/fake-pagerduty';
 import { FakeSmtp } from '../support/fake-smtp';
-import { FakeTwilio } from '../support/fake-twilio';
+import { FakeTwilio, postTwilioWebhook } from '../support/fake-twilio';
 import { FakeWctp } from '../support/fake-wctp';
 import { HarborHarness } from '../support/harbor-harness';
+import { produceEvent } from '../support/produce-event';
 import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
 
 
 const PUBLIC_BASE = 'https://harbor.example.org';
 const AUTH_TOKEN = 'twilio-auth-token-for-tests';
 const LINK_SECRET = 'link-secret-for-notification-tests';
+/** Matching seals with the same ring; notification opens values sealed under either key. */
+const CONTACT_KEYS = `test-k1:${Buffer.alloc(32, 7).toString('base64')}`;
 const PAGE_TEXT = /^Harbor: a colleague may benefit from peer support\. Reply YES (\d{4}) to accept or NO \1 to pass, or open (https:\/\/harbor\.example\.org\/a\/\S+)$/;
 
 /**
@@ -47,6 +52,7 @@ describe('notification: pages, answers, fallbacks', () => {
         notification: {
           NOTIFY_PUBLIC_BASE_URL: PUBLIC_BASE,
           NOTIFY_LINK_SECRET: LINK_SECRET,
+          CONTACT_ENCRYPTION_KEYS: CONTACT_KEYS,
           TWILIO_BASE_URL: twilioUrl,
           TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001',
           TWILIO_AUTH_TOKEN: AUTH_TOKEN,
@@ -85,14 +91,8 @@ describe('notification: pages, answers, fallbacks', () => {
     return JSON.parse(message.value!.toString());
   }
 
-  async function produce<P extends object>(definition: EventDefinition<P>, payload: P, eventId: string = randomUUID()): Promise<string> {
-    const envelope = { ...newEnvelope(definition, payload, 'harbor/matching'), id: eventId };
-    await producer.send({
-      topic: harbor.topic(definition.topic),
-      messages: [{ key: definition.key(payload), value: JSON.stringify(payload), headers: envelopeToHeaders(envelope) }],
-    });
-    return eventId;
-  }
+  const produce = <P extends object>(definition: EventDefinition<P>, payload: P, eventId?: string) =>
+    produceEvent(producer, harbor.topic(definition.topic), definition, payload, { eventId, source: 'harbor/matching' });
 
   function newOffer(channels: AssignmentOfferedV1['channels'], overrides: Partial<AssignmentOfferedV1> = {}): AssignmentOfferedV1 {
     return {
@@ -109,15 +109,13 @@ describe('notification: pages, answers, fallbacks', () => {
     (await harbor.db.query(`SELECT "status" FROM "notification"."offers" WHERE "assignment_id" = $1`, [assignmentId])).rows[0]?.status;
   const smsTo = (phone: string) => waitFor(async () => twilioFake.messages.find((message) => message.to === phone), `an SMS to ${phone}`);
 
-  async function signedPost(path: string, params: Record<string, string>, signature?: string) {
-    const url = `${PUBLIC_BASE}${path}`;
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    const value = signature ?? twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, params);
-    if (value) headers['x-twilio-signature'] = value;
-    return harbor.request('notification', path, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-  }
-  const reply = (from: string, body: string, signature?: string) =>
-    signedPost('/webhooks/twilio/sms', { From: from, To: '+15559990000', Body: body, MessageSid: `SM${uniqueSuffix()}`, AccountSid: 'AC00000000000000000000000000000001' }, signature);
+  const signedPost = (path: string, params: Record<string, string>, signature?: string) =>
+    postTwilioWebhook((target, init) => harbor.request('notification', target, init), { publicBaseUrl: PUBLIC_BASE, authToken: AUTH_TOKEN, path }, params, signature);
+  /** The phone sends `body`: Twilio records the message, then calls the webhook with its MessageSid. */
+  const reply = (from: string, body: string, signature?: string) => {
+    const { sid } = twilioFake.receive(from, body, { accountSid: 'AC00000000000000000000000000000001' });
+    return signedPost('/webhooks/twilio/sms', { From: from, To: '+15559990000', Body: body, MessageSid: sid, AccountSid: 'AC00000000000000000000000000000001' }, signature);
+  };
 
   it('page by SMS → YES <code> → accepted, with a TwiML confirmation; the page carries only code and link', async () => {
     const phone = newPhone();
@@ -219,27 +217,34 @@ describe('notification: pages, answers, fallbacks', () => {
     });
     expect(accepted.status).toBe(303);
     expect(await responseFor(offer.assignmentId)).toMatchObject({ response: 'accepted', via: 'link' });
-    expect(await (await harbor.request('notification', path)).text()).toContain('contact details are on their way');
+    expect(await (await harbor.request('notification', path, { headers: { cookie: accepted.headers.get('set-cookie')!.split(';')[0] } })).text())
+      .toContain('contact details are on their way');
     await waitFor(async () => pagerDuty.events.find((event) => event.dedup_key === `harbor-${offer.assignmentId}` && event.event_action === 'acknowledge'), 'the PagerDuty acknowledge');
 
+    // The contact is shown only to the browser that accepted (its cookie), never to another holder of the link.
+    const viewerCookie = accepted.headers.get('set-cookie')!.split(';')[0];
+    const asAcceptingBrowser = { headers: { cookie: viewerCookie } };
     await produce(ContactReleased, {
       assignmentId: offer.assignmentId, caseId: offer.caseId, supporterId: offer.supporterId,
-      clinician: { displayName: 'Dr. Canary <Roe>', phone: '+15550003003', email: 'canary@example.org' },
+      sealedContact: sealReleasedContact(parseKeyRing(CONTACT_KEYS), offer.assignmentId, { displayName: 'Dr. Canary <Roe>', phone: '+15550003003', email: 'canary@example.org' }),
     });
     const shown = await waitFor(async () => {
-      const html = await (await harbor.request('notification', path)).text();
+      const html = await (await harbor.request('notification', path, asAcceptingBrowser)).text();
       return html.includes('Dr. Canary') ? html : undefined;
     }, 'the contact details on the link page');
     expect(shown).toContain('Dr. Canary &lt;Roe&gt;');
     expect(shown).toContain('tel:+15550003003');
     expect(shown).toContain('canary@example.org');
+    const forwarded = await (await harbor.request('notification', path)).text();
+    expect(forwarded).toContain('shown only on the device that accepted');
+    expect(forwarded).not.toMatch(/Canary|3003|canary@/);
     expect(harbor.logs.containing('Canary')).toEqual([]);
 
     await produce(AssignmentClosed, { assignmentId: offer.assignmentId, caseId: offer.caseId, supporterId: offer.supporterId, reason: 'case-closed' as const, closedAt: new Date().toISOString() });
     await waitFor(async () => pagerDuty.events.find((event) => event.dedup_key === `harbor-${offer.assignmentId}` && event.event_action === 'resolve'), 'the PagerDuty resolve');
     const { rows } = await harbor.db.query(`SELECT 1 FROM "notification"."released_contacts" WHERE "assignment_id" = $1`, [offer.assignmentId]);
     expect(rows).toEqual([]);
-    expect(await (await harbor.request('notification', path)).text()).toContain('This request is closed.');
+    expect(await (await harbor.request('notification', path, asAcceptingBrowser)).text()).toContain('This request is closed.');
   });
 
   it('an offer closed before it was answered no longer accepts answers', async () => {

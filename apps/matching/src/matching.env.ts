@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ServiceEnv, toInt } from '@harbor/config';
+import { ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, ServiceEnv, toInt } from '@harbor/config';
 import { DEPARTMENT_RULES, DepartmentRule, LANGUAGE_RULES, LanguageRule, MatchingPolicy, PROFESSION_RULES, ProfessionRule } from './policy/policy';
 
 const toIntList = ({ value }: { value: unknown }) =>
@@ -74,6 +74,13 @@ export class MatchingEnv extends ServiceEnv {
   @Min(1)
   @Max(3600)
   MATCHING_AVAILABILITY_REFRESH_SECONDS = 30;
+
+  /**
+   * Keys that seal released contact details for notification (`<id>:<base64 of 32 bytes>`, comma-separated;
+   * the first seals). Notification must hold the same keys. May come from CONTACT_ENCRYPTION_KEYS_FILE.
+   */
+  @ContactEncryptionKeys()
+  CONTACT_ENCRYPTION_KEYS = DEVELOPMENT_CONTACT_ENCRYPTION_KEYS;
 }
 
 /** The policy every program starts from; PUT /v1/policy overrides it per program. */

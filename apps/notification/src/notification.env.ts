@@ -1,6 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, Validate } from 'class-validator';
-import { NotDevelopmentDefaultInProduction, ServiceEnv, toBoolean, toInt } from '@harbor/config';
+import {
+  ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, DiffersFrom, NotDevelopmentDefaultInProduction, ServiceEnv, toBoolean, toInt,
+} from '@harbor/config';
 import { PageTemplatesConstraint } from './offers/page-templates';
 
 const ABSOLUTE_URL = [{ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' }] as const;
@@ -17,6 +19,35 @@ export class NotificationEnv extends ServiceEnv {
   @MinLength(16, { message: 'must be at least 16 characters' })
   @NotDevelopmentDefaultInProduction('harbor-development-link-secret')
   NOTIFY_LINK_SECRET = 'harbor-development-link-secret';
+
+  /**
+   * Keys the digest of supporters' phone numbers (SMS replies, opt-outs): its own key, so the link secret
+   * signs links and nothing else. Set a long random value (or NOTIFY_SMS_HASH_KEY_FILE) in every real
+   * deployment. Digests made before it existed were keyed with NOTIFY_LINK_SECRET and are still recognised
+   * (docs/notification.md, "SMS number digests").
+   */
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  @NotDevelopmentDefaultInProduction('harbor-development-sms-hash-key')
+  @DiffersFrom('NOTIFY_LINK_SECRET')
+  NOTIFY_SMS_HASH_KEY = 'harbor-development-sms-hash-key';
+
+  /**
+   * Keys that open the contact details matching releases (`<id>:<base64 of 32 bytes>`, comma-separated; the
+   * first seals what notification stores itself). The same keys as matching's. May come from CONTACT_ENCRYPTION_KEYS_FILE.
+   */
+  @ContactEncryptionKeys()
+  CONTACT_ENCRYPTION_KEYS = DEVELOPMENT_CONTACT_ENCRYPTION_KEYS;
+
+  /**
+   * An inbound SMS (YES, NO, STOP, START…) written longer ago than this, by Twilio's record of the message,
+   * is refused: a captured webhook cannot be replayed later. Each message id is also applied only once.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
+  NOTIFY_SMS_REPLY_MAX_AGE_SECONDS = 600;
 
   /** Links stay valid this long after the offer's response deadline. */
   @Transform(toInt)

@@ -1,13 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, ContactReleased, StaffPageRequested } from '@harbor/contracts';
-import { ServiceRuntimeModule } from '@harbor/service-runtime';
+import {
+  AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, ContactReleased, LegacyContactReleasedV1, StaffPageRequested,
+} from '@harbor/contracts';
+import { parseKeyRing } from '@harbor/crypto';
+import { ServiceRuntimeModule, standardProblem } from '@harbor/service-runtime';
+import { LINK_PAGE_HEADERS } from './acknowledgements/link-page-headers';
 import { NotificationOffers1764000000300 } from './migrations/1764000000300-notification-offers';
 import { NotificationDispatch1764000000310 } from './migrations/1764000000310-notification-dispatch';
+import { notificationSealedContactsMigration } from './migrations/1764000030100-notification-sealed-contacts';
+import { NotificationSmsReplies1764000030200 } from './migrations/1764000030200-notification-sms-replies';
+import { NotificationLinkViewers1764000030300 } from './migrations/1764000030300-notification-link-viewers';
 import { NotificationEnv } from './notification.env';
 import { AssignmentClosedHandler } from './offers/assignment-closed.handler';
 import { AssignmentOfferedHandler } from './offers/assignment-offered.handler';
-import { ContactReleasedHandler } from './offers/contact-released.handler';
+import { ContactReleasedHandler, LegacyContactReleasedHandler } from './offers/contact-released.handler';
 import { OffersModule } from './offers/offers.module';
 import { StaffPageRequestedHandler } from './staff-pages/staff-page-requested.handler';
 
@@ -22,14 +29,20 @@ export class NotificationModule {
           schema: 'notification',
           env,
           logger,
-          migrations: [NotificationOffers1764000000300, NotificationDispatch1764000000310],
+          migrations: [
+            NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)),
+            NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300,
+          ],
           producesTo: [AssignmentResponded, AssignmentUndeliverable],
           consumes: [
             { topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler] },
             { topic: AssignmentClosed.topic, handlers: [AssignmentClosedHandler] },
             { topic: ContactReleased.topic, handlers: [ContactReleasedHandler] },
+            { topic: LegacyContactReleasedV1.topic, handlers: [LegacyContactReleasedHandler] },
             { topic: StaffPageRequested.topic, handlers: [StaffPageRequestedHandler] },
           ],
+          // Errors on the link pages, even those raised before a route is chosen, carry the pages' headers.
+          problemRenderers: [{ pathPrefix: '/a/', contentType: 'application/problem+json', render: standardProblem, headers: LINK_PAGE_HEADERS }],
         }),
         OffersModule,
       ],

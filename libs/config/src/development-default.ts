@@ -19,3 +19,17 @@ export function NotDevelopmentDefaultInProduction(developmentValue: string) {
       },
     });
 }
+
+/** Separate keys for separate purposes: the setting may not reuse the value of `otherSetting` (named in the message). */
+export function DiffersFrom(otherSetting: string) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'differsFrom',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => value !== (args.object as Record<string, unknown>)[otherSetting],
+        defaultMessage: () => `must differ from ${otherSetting} (one key per purpose)`,
+      },
+    });
+}

@@ -2,3 +2,4 @@ export * from './load-config';
 export * from './service-env';
 export * from './development-default';
 export * from './field-problems';
+export * from './key-ring-setting';

@@ -9,6 +9,7 @@ export * from './events/assignment-responded.v1';
 export * from './events/case-lifecycle.v1';
 export * from './events/assignment-closed.v1';
 export * from './events/contact-released.v1';
+export * from './events/contact-released.v2';
 export * from './events/staff-page-requested.v1';
 export * from './events/assignment-undeliverable.v1';
 export * from './events/lawsuit-notified.v1';

@@ -36,6 +36,11 @@ export interface EventDefinition<P extends object = object> {
   readonly unknownFields?: 'reject' | 'strip';
   /** Retention and cleanup of the event's topic (see TopicPolicy). */
   readonly topicPolicy?: TopicPolicy;
+  /**
+   * The payload holds personal data: the outbox relay deletes the row as soon as Kafka acknowledged it,
+   * instead of keeping sent rows for inspection.
+   */
+  readonly purgeOnPublish?: boolean;
 }
 
 export function defineEvent<P extends object>(definition: EventDefinition<P>): EventDefinition<P> {

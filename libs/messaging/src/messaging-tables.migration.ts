@@ -39,6 +39,31 @@ export function messagingTablesMigration(schema: string): new () => MigrationInt
   return migration;
 }
 
+/**
+ * Marks outbox rows whose event holds personal data (EventDefinition.purgeOnPublish), so the relay deletes
+ * them as soon as they are published. Sent rows written before it are deleted by the relay's hourly cleanup.
+ */
+export function outboxPurgeOnPublishMigration(schema: string): new () => MigrationInterface {
+  const migration = class implements MigrationInterface {
+    name = 'MessagingOutboxPurgeOnPublish1764000030000';
+
+    async up(runner: QueryRunner): Promise<void> {
+      await runner.query(`ALTER TABLE "${schema}"."outbox" ADD COLUMN "purge_on_publish" boolean NOT NULL DEFAULT false`);
+    }
+
+    async down(runner: QueryRunner): Promise<void> {
+      await runner.query(`ALTER TABLE "${schema}"."outbox" DROP COLUMN "purge_on_publish"`);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: 'MessagingOutboxPurgeOnPublish1764000030000' });
+  return migration;
+}
+
+/** The messaging tables' migrations, in order: each service lists them before its own. */
+export function messagingMigrations(schema: string): (new () => MigrationInterface)[] {
+  return [messagingTablesMigration(schema), outboxPurgeOnPublishMigration(schema)];
+}
+
 /** The LISTEN/NOTIFY channel on which a schema's relay is woken when outbox rows commit. */
 export function outboxChannel(schema: string): string {
   return `harbor_outbox_${schema}`;

@@ -13,7 +13,7 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Safety net only: the relay is woken by NOTIFY at commit, this catches a notification lost on reconnect. */
   fallbackPollMs?: number;
-  /** Sent rows are kept this long for inspection, then deleted. */
+  /** Sent rows are kept this long for inspection, then deleted (rows marked purge_on_publish go at once). */
   retainSentMs?: number;
 }
 
@@ -114,7 +114,10 @@ export class OutboxRelay {
       );
       if (rows.length === 0) return 0;
       await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
-      await manager.query(`UPDATE "${schema}"."outbox" SET "sent_at" = now() WHERE "seq" = ANY($1::bigint[])`, [rows.map((row) => row.seq)]);
+      const published = rows.map((row) => row.seq);
+      // Rows of events that carry personal data leave the outbox with their publication; others are kept a while for inspection.
+      await manager.query(`DELETE FROM "${schema}"."outbox" WHERE "seq" = ANY($1::bigint[]) AND "purge_on_publish"`, [published]);
+      await manager.query(`UPDATE "${schema}"."outbox" SET "sent_at" = now() WHERE "seq" = ANY($1::bigint[])`, [published]);
       const now = Date.now();
       for (const row of rows) {
         this.metrics.outboxPublished.inc({ topic: row.topic });

@@ -25,8 +25,8 @@ export class OutboxWriter {
     const valid = validateEventPayload(definition, payload);
     const envelope = newEnvelope(definition, valid, this.source);
     await manager.query(
-      `INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "headers", "payload") VALUES ($1, $2, $3, $4, $5)`,
-      [envelope.id, this.topics.name(definition.topic), definition.key(valid), envelopeToHeaders(envelope), JSON.stringify(valid)],
+      `INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "headers", "payload", "purge_on_publish") VALUES ($1, $2, $3, $4, $5, $6)`,
+      [envelope.id, this.topics.name(definition.topic), definition.key(valid), envelopeToHeaders(envelope), JSON.stringify(valid), definition.purgeOnPublish === true],
     );
     if (!wakeOnCommit(manager, OUTBOX_WRITTEN)) await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
     return envelope.id;

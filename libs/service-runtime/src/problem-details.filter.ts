@@ -43,6 +43,13 @@ export interface ProblemRenderer {
   pathPrefix: string;
   contentType: string;
   render(problem: Problem): unknown;
+  /** Headers every error on these paths carries (e.g. no-store on pages whose URL is a credential). */
+  headers?: Readonly<Record<string, string>>;
+}
+
+/** RFC 9457 problem+json: the body every path gets unless a renderer says otherwise. */
+export function standardProblem(problem: Problem): object {
+  return { type: 'about:blank', ...problem };
 }
 
 /**
@@ -67,10 +74,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) this.logger.error({ err: (exception as Error)?.message, path }, 'unhandled error');
     const renderer = this.renderers.find((candidate) => path.startsWith(candidate.pathPrefix));
     if (renderer) {
+      if (renderer.headers) response.set(renderer.headers);
       response.status(problem.status).type(renderer.contentType).send(JSON.stringify(renderer.render(problem)));
       return;
     }
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', ...problem }));
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(standardProblem(problem)));
   }
 }
 

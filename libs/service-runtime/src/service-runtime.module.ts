@@ -7,7 +7,7 @@ import { DataSource, MigrationInterface } from 'typeorm';
 import { Logger } from 'pino';
 import { AuthModule } from '@harbor/auth';
 import { ServiceEnv } from '@harbor/config';
-import { EventDefinition, EventHandler, messagingTablesMigration, MessagingRuntime, OutboxWriter, Subscription } from '@harbor/messaging';
+import { EventDefinition, EventHandler, messagingMigrations, MessagingRuntime, OutboxWriter, Subscription } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema, requireMigratedSchema } from '@harbor/persistence';
 import { OperationsController } from './operations.controller';
@@ -60,7 +60,7 @@ export function serviceDataSource(options: Pick<ServiceRuntimeOptions, 'env' | '
   return createServiceDataSource({
     url: options.env.DATABASE_URL,
     schema: options.schema,
-    migrations: [messagingTablesMigration(options.schema), ...options.migrations],
+    migrations: [...messagingMigrations(options.schema), ...options.migrations],
   });
 }
 

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { topicConfigEntries } from '@harbor/messaging';
-import { HarborService, kafkaUsage, SERVICES, topicPolicies } from './harbor-services';
+import { eventDefinitions, HarborService, kafkaUsage, SERVICES, topicPolicies } from './harbor-services';
 
 /** The Strimzi Kafka cluster the example deploys and the namespace its entity operator watches for Harbor. */
 export const KAFKA_CLUSTER = 'harbor-kafka';
@@ -67,7 +67,10 @@ function acl(type: 'topic' | 'group', name: string, operations: string[], patter
 export function externalUsers(prefix: string): { name: string; purpose: string; acls: Acl[] }[] {
   const consumed = new Set(SERVICES.flatMap((service) => kafkaUsage(service).consumes));
   const produced = new Set(SERVICES.flatMap((service) => kafkaUsage(service).produces));
-  const inbound = [...consumed].filter((topic) => !produced.has(topic)).sort();
+  // Hospital systems publish the events whose contracts strip what Harbor may not keep; a topic Harbor only
+  // drains (an old version being retired) has no outside writer.
+  const fromHospitals = new Set(eventDefinitions().filter((definition) => definition.unknownFields === 'strip').map((definition) => definition.topic));
+  const inbound = [...consumed].filter((topic) => !produced.has(topic) && fromHospitals.has(topic)).sort();
   const outbound = [...produced].filter((topic) => !consumed.has(topic)).sort();
   return [
     {

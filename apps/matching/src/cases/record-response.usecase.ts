@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AssignmentRespondedV1, AssignmentUndeliverableV1, ContactReleased } from '@harbor/contracts';
+import { AssignmentRespondedV1, AssignmentUndeliverableV1, ContactReleased, sealReleasedContact } from '@harbor/contracts';
+import { KeyRing, parseKeyRing } from '@harbor/crypto';
 import { OutboxWriter } from '@harbor/messaging';
+import { SERVICE_ENV } from '@harbor/service-runtime';
+import { MatchingEnv } from '../matching.env';
 import { cancelDeadlines, CaseRow, changeCaseStatus, loadCaseForUpdate, releaseCapacity, SEARCHING } from './case-records';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 
@@ -18,10 +21,15 @@ interface OpenAssignment {
  */
 @Injectable()
 export class RecordResponse {
+  private readonly contactKeys: KeyRing;
+
   constructor(
     private readonly outbox: OutboxWriter,
     private readonly offerNextSupporter: OfferNextSupporter,
-  ) {}
+    @Inject(SERVICE_ENV) env: MatchingEnv,
+  ) {
+    this.contactKeys = parseKeyRing(env.CONTACT_ENCRYPTION_KEYS);
+  }
 
   async execute(manager: EntityManager, response: AssignmentRespondedV1): Promise<void> {
     const found = await this.openAssignment(manager, response);
@@ -66,15 +74,19 @@ export class RecordResponse {
     return { kase, assignment };
   }
 
-  /** Minimum necessary: name and how to reach the clinician, to the supporter who accepted, and nothing else. */
+  /**
+   * Minimum necessary: name and how to reach the clinician, to the supporter who accepted, and nothing else.
+   * Sealed here for notification, so the outbox, Kafka and notification's tables never hold it in clear.
+   */
   private async releaseContact(manager: EntityManager, kase: CaseRow, assignment: OpenAssignment): Promise<void> {
     const [clinician] = await manager.query(`SELECT "display_name", "phone", "email" FROM "matching"."clinicians" WHERE "id" = $1`, [kase.clinician_id]);
     if (!clinician) return;
+    const contact = { displayName: clinician.display_name, phone: clinician.phone ?? undefined, email: clinician.email ?? undefined };
     await this.outbox.enqueue(manager, ContactReleased, {
       assignmentId: assignment.id,
       caseId: kase.id,
       supporterId: assignment.supporter_id,
-      clinician: { displayName: clinician.display_name, phone: clinician.phone ?? undefined, email: clinician.email ?? undefined },
+      sealedContact: sealReleasedContact(this.contactKeys, assignment.id, contact),
     });
   }
 }

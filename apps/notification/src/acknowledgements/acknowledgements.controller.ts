@@ -1,50 +1,79 @@
-import { Body, Controller, Get, GoneException, Header, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, GoneException, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { PublicRoute } from '@harbor/auth';
-import { SERVICE_ENV, InvalidRequestException, ProblemException } from '@harbor/service-runtime';
-import { NotificationEnv } from '../notification.env';
-import { verifyLink } from '../offers/signed-link';
-import { acceptedPageHtml, answeredPageHtml, ContactView, offerPageHtml } from './offer-page.html';
+import { InvalidRequestException, LOGGER, ProblemException } from '@harbor/service-runtime';
+import { OfferLinks } from '../offers/offer-links';
+import { ReleasedContacts } from '../offers/released-contacts';
+import { acceptedPageHtml, answeredPageHtml, claimPageHtml, offerPageHtml, shownElsewhereHtml } from './offer-page.html';
 import { RespondOutcome, RespondToOffer } from './respond-to-offer.usecase';
+import { isBoundViewer, newViewerCookie } from './viewer-binding';
 
-const DECISIONS: Record<string, 'accepted' | 'declined'> = { accept: 'accepted', decline: 'declined' };
+const DECISIONS = ['accept', 'decline', 'claim'] as const;
+type Decision = (typeof DECISIONS)[number];
+
+type Refusal = Extract<RespondOutcome, { ok: false }>['reason'] | 'shown-elsewhere' | 'claim-link' | 'not-accepted';
+type DecisionOutcome = { ok: true } | { ok: false; reason: Refusal };
 
 /** Why an answer was refused: the title is also the page a browser sees. */
-const REFUSALS: Record<Extract<RespondOutcome, { ok: false }>['reason'], { status: number; title: string; detail: string }> = {
+const REFUSALS: Record<Refusal, { status: number; title: string; detail: string }> = {
   'unknown-offer': { status: 404, title: 'This offer does not exist.', detail: 'The link names no offer; nothing was recorded.' },
   'already-answered': { status: 409, title: 'This offer has already been answered.', detail: 'Only the first answer to an offer counts; nothing was changed.' },
   closed: { status: 409, title: 'This request is closed.', detail: 'Answers are accepted only while the request is open; nothing was recorded.' },
+  'shown-elsewhere': {
+    status: 409,
+    title: 'The contact details are shown on another device.',
+    detail: 'They are shown only on the one device that accepted the request or first opened the link sent by SMS.',
+  },
+  'claim-link': { status: 422, title: 'This link cannot answer the request.', detail: 'A link sent after an SMS acceptance only takes decision "claim".' },
+  'not-accepted': { status: 409, title: 'This request has not been accepted.', detail: 'Contact details are shown only after the request was accepted.' },
 };
 
-/** The link in every page. The signed token is the credential: it names one offer and expires. */
+interface OfferView {
+  status: string;
+  viewer_hash: string | null;
+  claim_nonce: string | null;
+}
+
+/**
+ * The link in every page. The signed token is a bearer credential for one offer; once the offer is accepted,
+ * the clinician's contact is shown only to the browser holding that offer's viewer cookie (docs/notification.md,
+ * "The signed link: threat model").
+ */
 @Controller('a')
 export class AcknowledgementsController {
   constructor(
     private readonly respondToOffer: RespondToOffer,
+    private readonly links: OfferLinks,
+    private readonly contacts: ReleasedContacts,
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Open: accept / not now. Accepted: the clinician's contact once released. Otherwise: closed. */
+  /** Open: accept / not now. Accepted: the contact, to the bound browser only. Otherwise: a short notice. */
   @Get(':token')
   @PublicRoute('signed single-offer link: the token is the credential')
-  @Header('cache-control', 'no-store')
-  @Header('referrer-policy', 'no-referrer')
-  async show(@Param('token') token: string, @Res() response: Response) {
-    const assignmentId = this.assignmentFrom(token);
-    const [offer] = await this.dataSource.query(
-      `SELECT o."status", c."display_name", c."phone", c."email" FROM "notification"."offers" o
-       LEFT JOIN "notification"."released_contacts" c ON c."assignment_id" = o."assignment_id" AND c."delete_after" > now()
-       WHERE o."assignment_id" = $1`,
-      [assignmentId],
-    );
+  async show(@Param('token') token: string, @Req() request: Request, @Res() response: Response) {
     response.type('html');
+    const check = this.links.verify(token);
+    // A person opened this: a page, not a problem document.
+    if (!check.valid && check.reason === 'expired') return response.status(410).send(answeredPageHtml('This link has expired.'));
+    if (!check.valid) return response.status(404).send(answeredPageHtml('This link is not valid.'));
+    const link = check;
+    const offer = await this.offer(link.assignmentId);
     if (!offer) return response.status(404).send(answeredPageHtml('This request does not exist.'));
-    if (offer.status === 'open') return response.status(200).send(offerPageHtml(`/a/${encodeURIComponent(token)}`));
+    const action = `/a/${encodeURIComponent(token)}`;
+    if (offer.status === 'open') {
+      if (link.claimNonce !== undefined) return response.status(404).send(answeredPageHtml('This link cannot answer the request.'));
+      return response.status(200).send(offerPageHtml(action));
+    }
     if (offer.status === 'accepted') {
-      const contact: ContactView | undefined = offer.display_name ? { displayName: offer.display_name, phone: offer.phone, email: offer.email } : undefined;
-      return response.status(200).send(acceptedPageHtml(contact));
+      if (isBoundViewer(request.headers.cookie, link.assignmentId, offer.viewer_hash)) {
+        return response.status(200).send(acceptedPageHtml(await this.contacts.openFor(link.assignmentId)));
+      }
+      if (this.claimable(offer, link.claimNonce)) return response.status(200).send(claimPageHtml(action));
+      return response.status(200).send(shownElsewhereHtml());
     }
     if (offer.status === 'declined') return response.status(200).send(answeredPageHtml('Thank you. We will ask someone else.'));
     return response.status(200).send(answeredPageHtml('This request is closed.'));
@@ -53,24 +82,68 @@ export class AcknowledgementsController {
   @Post(':token')
   @PublicRoute('signed single-offer link: the token is the credential')
   async answer(@Param('token') token: string, @Body() body: { decision?: unknown }, @Req() request: Request, @Res() response: Response) {
-    const assignmentId = this.assignmentFrom(token);
-    const decision = typeof body?.decision === 'string' ? DECISIONS[body.decision] : undefined;
-    if (!decision) throw new InvalidRequestException([{ field: 'decision', message: 'decision must be "accept" or "decline"' }]);
-    const outcome = await this.respondToOffer.execute(assignmentId, decision, 'link');
+    const link = this.checked(token);
+    const decision = DECISIONS.find((candidate) => candidate === body?.decision);
+    if (!decision) throw new InvalidRequestException([{ field: 'decision', message: 'decision must be "accept", "decline" or "claim"' }]);
     const wantsHtml = (request.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded');
+    const viewer = newViewerCookie(link.assignmentId, link.expiresAt, this.links.secureCookies);
+    const outcome = await this.decide(decision, link, viewer.hash);
     if (!outcome.ok) {
       const { status, title, detail } = REFUSALS[outcome.reason];
       if (wantsHtml) return response.status(status).type('html').send(answeredPageHtml(title));
       throw new ProblemException(status, title, detail);
     }
+    if (decision !== 'decline') response.append('set-cookie', viewer.header);
     // A browser goes back to the link, which now shows the accepted (or declined) state.
     if (wantsHtml) return response.redirect(303, `/a/${encodeURIComponent(token)}`);
-    return response.status(200).json({ assignmentId, response: decision });
+    if (decision === 'claim') return response.status(200).json({ assignmentId: link.assignmentId, claimed: true });
+    return response.status(200).json({ assignmentId: link.assignmentId, response: decision === 'accept' ? 'accepted' : 'declined' });
   }
 
-  private assignmentFrom(token: string): string {
-    const check = verifyLink(this.env.NOTIFY_LINK_SECRET, token);
-    if (check.valid) return check.assignmentId;
+  private async decide(decision: Decision, link: { assignmentId: string; claimNonce?: string }, viewerHash: string): Promise<DecisionOutcome> {
+    if (decision === 'claim') return this.claim(link.assignmentId, link.claimNonce, viewerHash);
+    if (link.claimNonce !== undefined) return { ok: false, reason: 'claim-link' };
+    return decision === 'accept'
+      ? this.respondToOffer.execute(link.assignmentId, 'accepted', 'link', { viewerHash })
+      : this.respondToOffer.execute(link.assignmentId, 'declined', 'link');
+  }
+
+  /** Binds this browser to an accepted offer that no browser holds yet, if this link may do so (once). */
+  private async claim(assignmentId: string, claimNonce: string | undefined, viewerHash: string): Promise<DecisionOutcome> {
+    const bound: unknown[] = await this.dataSource.query(
+      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]).
+      `WITH bound AS (
+         UPDATE "notification"."offers" SET "viewer_hash" = $2, "claim_nonce" = NULL
+         WHERE "assignment_id" = $1 AND "status" = 'accepted' AND "viewer_hash" IS NULL AND "claim_nonce" = $3 RETURNING 1
+       ) SELECT * FROM bound`,
+      [assignmentId, viewerHash, claimNonce ?? ''],
+    );
+    if (bound.length > 0) {
+      this.logger.info({ assignmentId }, 'released contact bound to a browser through a claim link');
+      return { ok: true };
+    }
+    const offer = await this.offer(assignmentId);
+    if (!offer) return { ok: false, reason: 'unknown-offer' };
+    if (offer.status === 'accepted') return { ok: false, reason: 'shown-elsewhere' };
+    return { ok: false, reason: offer.status === 'open' ? 'not-accepted' : 'closed' };
+  }
+
+  /** The page link claims only offers accepted before browsers were bound (empty nonce); a claim link, its own nonce. */
+  private claimable(offer: OfferView, claimNonce: string | undefined): boolean {
+    return offer.viewer_hash === null && offer.claim_nonce !== null && offer.claim_nonce === (claimNonce ?? '');
+  }
+
+  private async offer(assignmentId: string): Promise<OfferView | undefined> {
+    const [offer] = await this.dataSource.query(
+      `SELECT "status", "viewer_hash", "claim_nonce" FROM "notification"."offers" WHERE "assignment_id" = $1`,
+      [assignmentId],
+    );
+    return offer;
+  }
+
+  private checked(token: string): { assignmentId: string; expiresAt: Date; claimNonce?: string } {
+    const check = this.links.verify(token);
+    if (check.valid) return check;
     if (check.reason === 'expired') throw new GoneException('This link has expired.');
     throw new InvalidRequestException([{ field: 'token', message: 'the link is not valid' }], 404, 'Unknown link');
   }

@@ -1,44 +1,82 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { SERVICE_ENV } from '@harbor/service-runtime';
-import { smsAddressHash } from '../dispatch/address-hash';
+import { SmsAddressHashes, smsAddressHashes } from '../dispatch/address-hash';
+import { recordSmsConsent } from '../dispatch/sms-opt-outs';
 import { NotificationEnv } from '../notification.env';
+import { OfferLinks } from '../offers/offer-links';
 import { RespondToOffer } from './respond-to-offer.usecase';
-import { parseSmsReply } from './sms-reply';
+import { parseSmsReply, SmsReply } from './sms-reply';
 
 export const SMS_HELP_TEXT = 'Harbor peer support: reply YES <code> to accept or NO <code> to pass, as shown in the page. Reply STOP to stop texts.';
 
+/** An inbound SMS whose webhook was verified and whose time of writing Twilio confirmed. */
+export interface InboundSms {
+  messageSid: string;
+  from: string;
+  body: string;
+  /** When Twilio received it: an answer binds only to offers paged before this. */
+  writtenAt: Date;
+}
+
+export type SmsReplyOutcome = { replayed: true } | { replayed: false; reply?: string };
+
+/** Message ids are remembered this much longer than NOTIFY_SMS_REPLY_MAX_AGE_SECONDS (clock differences). */
+const SEEN_MARGIN_SECONDS = 3600;
+const PURGE_INTERVAL_MS = 60_000;
+
 /**
- * Turns an inbound SMS into an answer. The sender's number is matched to open offers through its keyed
- * digest. A code picks the offer; a bare YES/NO works only when exactly one offer is open for that number.
- * Returns the text to reply with, or undefined for no reply (STOP: the carrier/Twilio confirms opt-outs).
+ * Turns an inbound SMS into an answer, once per message id (stored, so every replica refuses a replay). The
+ * sender's number is matched to open offers through its keyed digest, and only to offers whose page had been
+ * sent before the message was written: a YES can never accept an offer made after it. A code picks the offer;
+ * a bare YES/NO works only when exactly one such offer is open. STOP/START apply in the order they were written.
  */
 @Injectable()
 export class HandleSmsReply {
+  private lastPurge = 0;
+
   constructor(
     private readonly respondToOffer: RespondToOffer,
+    private readonly links: OfferLinks,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
   ) {}
 
-  async execute(from: string, body: string): Promise<string | undefined> {
-    const addressHash = smsAddressHash(this.env.NOTIFY_LINK_SECRET, from);
-    const reply = parseSmsReply(body);
+  async execute(message: InboundSms): Promise<SmsReplyOutcome> {
+    await this.forgetOldMessages();
+    const hashes = smsAddressHashes(this.env, message.from);
+    const reply = parseSmsReply(message.body);
+    return this.dataSource.transaction(async (manager) => {
+      const first: unknown[] = await manager.query(
+        `INSERT INTO "notification"."inbound_sms_messages" ("message_sid", "written_at") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+        [message.messageSid, message.writtenAt],
+      );
+      if (first.length === 0) return { replayed: true };
+      return { replayed: false, reply: await this.apply(manager, reply, hashes, message.writtenAt) };
+    });
+  }
+
+  private async apply(manager: EntityManager, reply: SmsReply, hashes: SmsAddressHashes, writtenAt: Date): Promise<string | undefined> {
     switch (reply.command) {
       case 'help':
         return SMS_HELP_TEXT;
       case 'stop':
-        await this.dataSource.query(`INSERT INTO "notification"."sms_opt_outs" ("address_hash") VALUES ($1) ON CONFLICT DO NOTHING`, [addressHash]);
+        // No reply: the carrier and Twilio confirm opt-outs themselves.
+        await recordSmsConsent(manager, hashes, true, writtenAt);
         return undefined;
       case 'start':
-        await this.dataSource.query(`DELETE FROM "notification"."sms_opt_outs" WHERE "address_hash" = $1`, [addressHash]);
-        return 'Harbor: texts are on again.';
+        return (await recordSmsConsent(manager, hashes, false, writtenAt)) ? 'Harbor: texts are on again.' : undefined;
       case 'unknown':
         return `Harbor: sorry, we did not understand. ${SMS_HELP_TEXT}`;
     }
-    const open: { assignment_id: string; reply_code: string }[] = await this.dataSource.query(
-      `SELECT "assignment_id", "reply_code" FROM "notification"."offers" WHERE "sms_address_hash" = $1 AND "status" = 'open' ORDER BY "created_at"`,
-      [addressHash],
+    const open: { assignment_id: string; reply_code: string }[] = await manager.query(
+      `SELECT o."assignment_id", o."reply_code" FROM "notification"."offers" o
+       WHERE (o."sms_address_hash" = $1 OR (o."sms_hash_legacy" AND o."sms_address_hash" = $2)) AND o."status" = 'open'
+         AND EXISTS (SELECT 1 FROM "notification"."dispatches" d
+                     WHERE d."kind" = 'offer-page' AND d."ref_id" = o."assignment_id" AND d."status" = 'sent'
+                       AND date_trunc('second', d."finished_at") <= $3)
+       ORDER BY o."created_at"`,
+      [hashes.current, hashes.legacy, writtenAt],
     );
     let offer: { assignment_id: string } | undefined;
     if (reply.code) {
@@ -51,10 +89,22 @@ export class HandleSmsReply {
     } else {
       return `Harbor: you have ${open.length} open requests. Reply YES or NO followed by the code from the page (${open.map((row) => row.reply_code).join(', ')}).`;
     }
-    const outcome = await this.respondToOffer.execute(offer.assignment_id, reply.command === 'yes' ? 'accepted' : 'declined', 'sms');
+    const outcome = await this.respondToOffer.executeIn(manager, offer.assignment_id, reply.command === 'yes' ? 'accepted' : 'declined', 'sms');
     if (!outcome.ok) return 'Harbor: that request has already been answered or closed.';
-    return outcome.response === 'accepted'
-      ? 'Harbor: thank you for accepting. Open the link in the page to see how to reach your colleague.'
-      : 'Harbor: thank you. We will ask someone else.';
+    if (outcome.claim) {
+      const link = this.links.claimLink(offer.assignment_id, outcome.claim.respondBy, outcome.claim.nonce);
+      return `Harbor: thank you for accepting. Open this link to see how to reach your colleague; it works on one device only: ${link}`;
+    }
+    return 'Harbor: thank you. We will ask someone else.';
+  }
+
+  /** A message older than the reply window is refused on its age, so its id need not be remembered after that. */
+  private async forgetOldMessages(): Promise<void> {
+    if (Date.now() - this.lastPurge < PURGE_INTERVAL_MS) return;
+    this.lastPurge = Date.now();
+    await this.dataSource.query(
+      `DELETE FROM "notification"."inbound_sms_messages" WHERE "received_at" < now() - make_interval(secs => $1)`,
+      [this.env.NOTIFY_SMS_REPLY_MAX_AGE_SECONDS + SEEN_MARGIN_SECONDS],
+    );
   }
 }

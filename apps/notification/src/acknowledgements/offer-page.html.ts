@@ -10,6 +10,25 @@ export function offerPageHtml(action: string): string {
     </form>`);
 }
 
+/** An accepted offer not yet shown on any device, opened through a claim link: one tap binds this browser. */
+export function claimPageHtml(action: string): string {
+  return page(`
+    <h1>Thank you for accepting</h1>
+    <p>Show how to reach your colleague on this device. The details are shown on one device only: once you
+    continue, this link shows nothing anywhere else.</p>
+    <form method="post" action="${escapeHtml(action)}">
+      <button name="decision" value="claim" class="accept">Show contact details on this device</button>
+    </form>`);
+}
+
+/** Anyone else holding the link of an accepted offer: no name, no contact, no hint of who accepted. */
+export function shownElsewhereHtml(): string {
+  return page(`<h1>This request has been accepted</h1>
+    <p>The contact details are shown only on the device that accepted it (after an acceptance by SMS: the device
+    that first opened the link in our SMS answer). If that was you and you can no longer use that device or
+    browser, please contact your peer support program office.</p>`);
+}
+
 export function answeredPageHtml(message: string): string {
   return page(`<h1>${escapeHtml(message)}</h1><p>You can close this page.</p>`);
 }
@@ -39,12 +58,15 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 }
 
+/** The pages' only style sheet; the content security policy allows exactly this text (by its hash). */
+export const PAGE_STYLE = `body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;line-height:1.4}
+button,.button{display:block;box-sizing:border-box;text-align:center;text-decoration:none;color:inherit;width:100%;padding:1rem;
+margin:.75rem 0;font-size:1.1rem;border-radius:.5rem;border:0;background:#e5e7eb}
+.accept{background:#1f6f43;color:#fff}.decline{background:#e5e7eb}.contact{font-size:1.25rem}`;
+
 function page(body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
 <title>Harbor peer support</title>
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;line-height:1.4}
-button,.button{display:block;box-sizing:border-box;text-align:center;text-decoration:none;color:inherit;width:100%;padding:1rem;
-margin:.75rem 0;font-size:1.1rem;border-radius:.5rem;border:0;background:#e5e7eb}
-.accept{background:#1f6f43;color:#fff}.decline{background:#e5e7eb}.contact{font-size:1.25rem}</style></head><body>${body}</body></html>`;
+<style>${PAGE_STYLE}</style></head><body>${body}</body></html>`;
 }

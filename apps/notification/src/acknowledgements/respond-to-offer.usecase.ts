@@ -1,12 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AssignmentResponded, OfferResponse, ResponseVia } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
+import { newClaimNonce } from '../offers/offer-links';
 
-export type RespondOutcome = { ok: true; response: OfferResponse } | { ok: false; reason: 'unknown-offer' | 'already-answered' | 'closed' };
+export type RespondOutcome =
+  | { ok: true; response: OfferResponse; claim?: { nonce: string; respondBy: Date } }
+  | { ok: false; reason: 'unknown-offer' | 'already-answered' | 'closed' };
 
-/** Records a supporter's answer once and tells matching; a second answer to the same offer is refused. */
+export interface RespondOptions {
+  /** Accepting in a browser: the digest of the secret in that browser's cookie, the only one shown the contact. */
+  viewerHash?: string;
+}
+
+/**
+ * Records a supporter's answer once and tells matching; a second answer to the same offer is refused.
+ * An acceptance decides who may see the released contact: the accepting browser, or — accepted by SMS,
+ * where there is no browser — the first browser to use the claim link sent back by SMS (`claim`).
+ */
 @Injectable()
 export class RespondToOffer {
   constructor(
@@ -15,31 +27,37 @@ export class RespondToOffer {
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
-  async execute(assignmentId: string, response: OfferResponse, via: ResponseVia): Promise<RespondOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const [offer] = await manager.query(
-        `SELECT "assignment_id", "case_id", "supporter_id", "status", "respond_by" FROM "notification"."offers"
-         WHERE "assignment_id" = $1 FOR UPDATE`,
-        [assignmentId],
-      );
-      if (!offer) return { ok: false, reason: 'unknown-offer' } as const;
-      if (offer.status === 'accepted' || offer.status === 'declined') return { ok: false, reason: 'already-answered' } as const;
-      if (offer.status !== 'open') return { ok: false, reason: 'closed' } as const;
-      const respondedAt = new Date();
-      await manager.query(
-        `UPDATE "notification"."offers" SET "status" = $2, "responded_at" = $3, "responded_via" = $4 WHERE "assignment_id" = $1`,
-        [assignmentId, response, respondedAt, via],
-      );
-      await this.outbox.enqueue(manager, AssignmentResponded, {
-        assignmentId,
-        caseId: offer.case_id,
-        supporterId: offer.supporter_id,
-        response,
-        via,
-        respondedAt: respondedAt.toISOString(),
-      });
-      await this.dispatches.followUpPagerDuty(manager, assignmentId, response === 'accepted' ? 'acknowledge' : 'resolve');
-      return { ok: true, response } as const;
+  async execute(assignmentId: string, response: OfferResponse, via: ResponseVia, options: RespondOptions = {}): Promise<RespondOutcome> {
+    return this.dataSource.transaction((manager) => this.executeIn(manager, assignmentId, response, via, options));
+  }
+
+  /** The same, inside the caller's transaction (an SMS reply records its message id with the answer). */
+  async executeIn(manager: EntityManager, assignmentId: string, response: OfferResponse, via: ResponseVia, options: RespondOptions = {}): Promise<RespondOutcome> {
+    const [offer] = await manager.query(
+      `SELECT "assignment_id", "case_id", "supporter_id", "status", "respond_by" FROM "notification"."offers"
+       WHERE "assignment_id" = $1 FOR UPDATE`,
+      [assignmentId],
+    );
+    if (!offer) return { ok: false, reason: 'unknown-offer' };
+    if (offer.status === 'accepted' || offer.status === 'declined') return { ok: false, reason: 'already-answered' };
+    if (offer.status !== 'open') return { ok: false, reason: 'closed' };
+    const respondedAt = new Date();
+    const accepted = response === 'accepted';
+    const claimNonce = accepted && !options.viewerHash ? newClaimNonce() : null;
+    await manager.query(
+      `UPDATE "notification"."offers" SET "status" = $2, "responded_at" = $3, "responded_via" = $4, "viewer_hash" = $5, "claim_nonce" = $6
+       WHERE "assignment_id" = $1`,
+      [assignmentId, response, respondedAt, via, accepted ? options.viewerHash ?? null : null, claimNonce],
+    );
+    await this.outbox.enqueue(manager, AssignmentResponded, {
+      assignmentId,
+      caseId: offer.case_id,
+      supporterId: offer.supporter_id,
+      response,
+      via,
+      respondedAt: respondedAt.toISOString(),
     });
+    await this.dispatches.followUpPagerDuty(manager, assignmentId, accepted ? 'acknowledge' : 'resolve');
+    return claimNonce ? { ok: true, response, claim: { nonce: claimNonce, respondBy: offer.respond_by } } : { ok: true, response };
   }
 }

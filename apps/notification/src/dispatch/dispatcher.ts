@@ -11,10 +11,11 @@ import { ChannelRegistry } from '../channels/channel-registry';
 import { ChannelFailedError, PageReceipt } from '../channels/page-channel';
 import { ResilientSender } from '../channels/resilient-sender';
 import { NotificationEnv } from '../notification.env';
-import { smsAddressHash } from './address-hash';
+import { smsAddressHashes } from './address-hash';
 import { nextStep } from './dispatch-policy';
 import { DISPATCH_CHANNEL, DISPATCH_QUEUED, DispatchKind, requestDispatch } from './dispatch-queue';
 import { finishDispatch } from './finish-dispatch';
+import { smsOptedOut } from './sms-opt-outs';
 
 interface DispatchRow {
   id: string;
@@ -217,11 +218,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async optedOut(phone: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM "notification"."sms_opt_outs" WHERE "address_hash" = $1`,
-      [smsAddressHash(this.env.NOTIFY_LINK_SECRET, phone)],
-    );
-    return rows.length > 0;
+    return smsOptedOut(this.dataSource, smsAddressHashes(this.env, phone));
   }
 
   /** Throttled like the outbox relay's cleanup: drains run every poll and after every page, on every replica. */

@@ -1,33 +1,28 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Logger } from 'pino';
-import { ContactReleased, ContactReleasedV1 } from '@harbor/contracts';
+import { ContactReleased, ContactReleasedV1, ContactReleasedV2, LegacyContactReleasedV1 } from '@harbor/contracts';
 import { EventHandler, InboundEvent } from '@harbor/messaging';
-import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
-import { NotificationEnv } from '../notification.env';
+import { ReleasedContacts } from './released-contacts';
 
-/**
- * Keeps the clinician's name and contact for the accepted link page, only for an offer this service saw
- * accepted, and only until NOTIFY_CONTACT_RETENTION_HOURS pass or the assignment closes.
- */
+/** Keeps the sealed contact for the accepted link page (see ReleasedContacts). */
 @Injectable()
-export class ContactReleasedHandler implements EventHandler<ContactReleasedV1> {
+export class ContactReleasedHandler implements EventHandler<ContactReleasedV2> {
   readonly definition = ContactReleased;
-  constructor(
-    @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  constructor(private readonly contacts: ReleasedContacts) {}
+
+  async handle(event: InboundEvent<ContactReleasedV2>, manager: EntityManager): Promise<void> {
+    await this.contacts.store(manager, event.payload.assignmentId, event.payload.sealedContact);
+  }
+}
+
+/** Records matching published in clear before the upgrade: sealed on arrival, so they are never stored in clear. */
+@Injectable()
+export class LegacyContactReleasedHandler implements EventHandler<ContactReleasedV1> {
+  readonly definition = LegacyContactReleasedV1;
+  constructor(private readonly contacts: ReleasedContacts) {}
 
   async handle(event: InboundEvent<ContactReleasedV1>, manager: EntityManager): Promise<void> {
     const { assignmentId, clinician } = event.payload;
-    const stored: unknown[] = await manager.query(
-      `INSERT INTO "notification"."released_contacts" ("assignment_id", "display_name", "phone", "email", "delete_after")
-       SELECT "assignment_id", $2, $3, $4, now() + make_interval(hours => $5) FROM "notification"."offers"
-       WHERE "assignment_id" = $1 AND "status" = 'accepted'
-       ON CONFLICT ("assignment_id") DO UPDATE SET "display_name" = $2, "phone" = $3, "email" = $4
-       RETURNING 1`,
-      [assignmentId, clinician.displayName, clinician.phone ?? null, clinician.email ?? null, this.env.NOTIFY_CONTACT_RETENTION_HOURS],
-    );
-    if (stored.length === 0) this.logger.warn({ assignmentId }, 'contact released for an offer not accepted here; not stored');
+    await this.contacts.store(manager, assignmentId, this.contacts.seal(assignmentId, clinician));
   }
 }

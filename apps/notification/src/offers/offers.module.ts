@@ -1,7 +1,9 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { AcknowledgementsController } from '../acknowledgements/acknowledgements.controller';
 import { HandleSmsReply } from '../acknowledgements/handle-sms-reply.usecase';
+import { setLinkPageHeaders } from '../acknowledgements/link-page-headers';
 import { RespondToOffer } from '../acknowledgements/respond-to-offer.usecase';
+import { TwilioMessageLookup } from '../acknowledgements/twilio-message-lookup';
 import { TwilioWebhooksController } from '../acknowledgements/twilio-webhooks.controller';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { ResilientSender } from '../channels/resilient-sender';
@@ -10,14 +12,21 @@ import { Dispatcher } from '../dispatch/dispatcher';
 import { StaffPageRequestedHandler } from '../staff-pages/staff-page-requested.handler';
 import { AssignmentClosedHandler } from './assignment-closed.handler';
 import { AssignmentOfferedHandler } from './assignment-offered.handler';
-import { ContactReleasedHandler } from './contact-released.handler';
+import { ContactReleasedHandler, LegacyContactReleasedHandler } from './contact-released.handler';
+import { OfferLinks } from './offer-links';
 import { PageSupporter } from './page-supporter.usecase';
+import { ReleasedContacts } from './released-contacts';
 
 @Module({
   controllers: [AcknowledgementsController, TwilioWebhooksController],
   providers: [
-    ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply,
-    AssignmentOfferedHandler, AssignmentClosedHandler, ContactReleasedHandler, StaffPageRequestedHandler,
+    ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, OfferLinks, ReleasedContacts,
+    TwilioMessageLookup, AssignmentOfferedHandler, AssignmentClosedHandler, ContactReleasedHandler, LegacyContactReleasedHandler,
+    StaffPageRequestedHandler,
   ],
 })
-export class OffersModule {}
+export class OffersModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(setLinkPageHeaders).forRoutes(AcknowledgementsController);
+  }
+}

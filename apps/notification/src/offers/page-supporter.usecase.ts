@@ -5,9 +5,9 @@ import { SERVICE_ENV } from '@harbor/service-runtime';
 import { smsAddressHash } from '../dispatch/address-hash';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
 import { NotificationEnv } from '../notification.env';
+import { OfferLinks } from './offer-links';
 import { newReplyCode, renderPage } from './page-content';
 import { PageTemplates, parseTemplates, templateFor } from './page-templates';
-import { signLink } from './signed-link';
 
 /**
  * Records an offer and queues its page, in the consumer's transaction; the dispatcher sends it after the
@@ -19,6 +19,7 @@ export class PageSupporter {
 
   constructor(
     private readonly dispatches: DispatchQueue,
+    private readonly links: OfferLinks,
     @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
   ) {
     this.templates = parseTemplates(env.NOTIFY_TEMPLATES);
@@ -31,12 +32,11 @@ export class PageSupporter {
       `INSERT INTO "notification"."offers" ("assignment_id", "case_id", "supporter_id", "attempt", "reply_code", "respond_by", "sms_address_hash")
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("assignment_id") DO NOTHING RETURNING 1`,
       [offer.assignmentId, offer.caseId, offer.supporterId, offer.attempt, replyCode, offer.respondBy,
-        sms ? smsAddressHash(this.env.NOTIFY_LINK_SECRET, sms.address) : null],
+        sms ? smsAddressHash(this.env.NOTIFY_SMS_HASH_KEY, sms.address) : null],
     );
     if (created.length === 0) return;
 
-    const expiresAt = new Date(new Date(offer.respondBy).getTime() + this.env.NOTIFY_LINK_GRACE_MINUTES * 60_000);
-    const link = `${this.env.publicBaseUrl}/a/${signLink(this.env.NOTIFY_LINK_SECRET, offer.assignmentId, expiresAt)}`;
+    const link = this.links.pageLink(offer.assignmentId, offer.respondBy);
     const text = renderPage(templateFor(this.templates, offer.programId, offer.language), { replyCode, link });
     await this.dispatches.enqueue(manager, {
       kind: 'offer-page', refId: offer.assignmentId, caseId: offer.caseId, recipientId: offer.supporterId, channels: offer.channels, text,

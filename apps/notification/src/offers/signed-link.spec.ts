@@ -16,7 +16,7 @@ describe('signLink / verifyLink', () => {
   });
 
   it('round-trips: a fresh link verifies for its assignment', () => {
-    expect(verifyLink(SECRET, token(), BEFORE)).toEqual({ valid: true, assignmentId: ASSIGNMENT });
+    expect(verifyLink(SECRET, token(), BEFORE)).toEqual({ valid: true, assignmentId: ASSIGNMENT, expiresAt: new Date('2024-05-06T08:00:00Z') });
   });
 
   it('is deterministic for the same inputs and differs per assignment', () => {
@@ -83,13 +83,35 @@ describe('signLink / verifyLink', () => {
       ['empty', ''],
       ['one part', ASSIGNMENT],
       ['two parts', `${ASSIGNMENT}.${EXPIRY}`],
-      ['four parts', `${ASSIGNMENT}.${EXPIRY}.${SIGNATURE}.x`],
+      ['five parts', `${ASSIGNMENT}.${EXPIRY}.nonce.${SIGNATURE}.x`],
+      ['a claim nonce with other characters', `${ASSIGNMENT}.${EXPIRY}.no/nce.${SIGNATURE}`],
       ['a non-numeric expiry', `${ASSIGNMENT}.soon.${SIGNATURE}`],
       ['a negative expiry', `${ASSIGNMENT}.-1.${SIGNATURE}`],
-      ['a fractional expiry', `${ASSIGNMENT}.1714982400.5.${SIGNATURE}`],
+      ['a fractional expiry', `${ASSIGNMENT}.1714982400,5.${SIGNATURE}`],
       ['an empty expiry', `${ASSIGNMENT}..${SIGNATURE}`],
     ])('rejects %s', (_label, value) => {
       expect(verifyLink(SECRET, value, BEFORE)).toEqual({ valid: false, reason: 'malformed' });
+    });
+  });
+
+  describe('claim links', () => {
+    const NONCE = 'q1w2e3r4t5y6u7i8o9p0aZ';
+    const claim = () => signLink(SECRET, ASSIGNMENT, EXPIRES, NONCE);
+
+    it('carry their nonce, signed with the rest', () => {
+      expect(claim()).toMatch(new RegExp(`^${ASSIGNMENT}\\.1714982400\\.${NONCE}\\.[A-Za-z0-9_-]{43}$`));
+      expect(verifyLink(SECRET, claim(), BEFORE)).toEqual({ valid: true, assignmentId: ASSIGNMENT, expiresAt: EXPIRES, claimNonce: NONCE });
+    });
+
+    it('cannot be made from a page link, nor a page link from a claim link', () => {
+      expect(verifyLink(SECRET, `${ASSIGNMENT}.${EXPIRY}.${NONCE}.${SIGNATURE}`, BEFORE)).toEqual({ valid: false, reason: 'bad-signature' });
+      const claimSignature = claim().split('.')[3];
+      expect(verifyLink(SECRET, `${ASSIGNMENT}.${EXPIRY}.${claimSignature}`, BEFORE)).toEqual({ valid: false, reason: 'bad-signature' });
+    });
+
+    it('a changed nonce does not verify', () => {
+      const [id, expiry, , signature] = claim().split('.');
+      expect(verifyLink(SECRET, `${id}.${expiry}.${NONCE.replace('q', 'Q')}.${signature}`, BEFORE)).toEqual({ valid: false, reason: 'bad-signature' });
     });
   });
 
@@ -132,7 +154,7 @@ describe('signLink / verifyLink', () => {
           (assignmentId, secret, secondsAhead) => {
             const now = new Date('2024-05-06T07:30:00Z');
             const link = signLink(secret, assignmentId, new Date(now.getTime() + secondsAhead * 1000));
-            expect(verifyLink(secret, link, now)).toEqual({ valid: true, assignmentId });
+            expect(verifyLink(secret, link, now)).toMatchObject({ valid: true, assignmentId });
           },
         ),
       );

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 
+/** Name and how to reach the clinician (minimum necessary). Sealed inside ContactReleasedV2; in clear only in v1. */
 export class ReleasedContactV1 {
   @IsString()
   @IsNotEmpty()
@@ -18,8 +19,9 @@ export class ReleasedContactV1 {
 }
 
 /**
- * Sent only after a supporter accepted: the clinician's name and how to reach them, for the accepted
- * link page (minimum necessary). Notification keeps it until the case closes, then deletes it.
+ * Version 1 carried the contact in clear. Nothing produces it any more (matching produces
+ * ContactReleasedV2); notification still consumes it so records written before the upgrade are not lost,
+ * sealing them on arrival, and the short retention below empties the old topic of clear-text records.
  */
 export class ContactReleasedV1 {
   @IsUUID()
@@ -39,11 +41,13 @@ export class ContactReleasedV1 {
   clinician: ReleasedContactV1;
 }
 
-export const ContactReleased = defineEvent({
+/** Superseded by ContactReleased (v2); consumed only to drain records produced before the upgrade. */
+export const LegacyContactReleasedV1 = defineEvent({
   type: 'org.harbor.contact.released',
   version: 1,
   topic: 'contacts.released.v1',
   payload: ContactReleasedV1,
   key: (release) => release.caseId,
   subject: (release) => release.assignmentId,
+  topicPolicy: { retentionMs: 60 * 60_000, segmentMs: 10 * 60_000 },
 });

@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, ContactReleased, StaffPageRequested } from '@harbor/contracts';
+import {
+  AssignmentClosed, AssignmentOffered, AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, ContactReleased, StaffPageFailed, StaffPageRequested,
+} from '@harbor/contracts';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { NotificationOffers1764000000300 } from './migrations/1764000000300-notification-offers';
 import { NotificationDispatch1764000000310 } from './migrations/1764000000310-notification-dispatch';
+import { NotificationDeliveryIntents1764000050000 } from './migrations/1764000050000-notification-delivery-intents';
 import { NotificationEnv } from './notification.env';
 import { AssignmentClosedHandler } from './offers/assignment-closed.handler';
 import { AssignmentOfferedHandler } from './offers/assignment-offered.handler';
@@ -22,8 +25,8 @@ export class NotificationModule {
           schema: 'notification',
           env,
           logger,
-          migrations: [NotificationOffers1764000000300, NotificationDispatch1764000000310],
-          producesTo: [AssignmentResponded, AssignmentUndeliverable],
+          migrations: [NotificationOffers1764000000300, NotificationDispatch1764000000310, NotificationDeliveryIntents1764000050000],
+          producesTo: [AssignmentResponded, AssignmentUndeliverable, AssignmentPaged, StaffPageFailed],
           consumes: [
             { topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler] },
             { topic: AssignmentClosed.topic, handlers: [AssignmentClosedHandler] },

@@ -11,5 +11,7 @@ export * from './events/assignment-closed.v1';
 export * from './events/contact-released.v1';
 export * from './events/staff-page-requested.v1';
 export * from './events/assignment-undeliverable.v1';
+export * from './events/assignment-paged.v1';
+export * from './events/staff-page-failed.v1';
 export * from './events/lawsuit-notified.v1';
 export * from './events/support-metrics.v1';

@@ -8,13 +8,14 @@ import { ResilientSender } from '../channels/resilient-sender';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { StaffPageRequestedHandler } from '../staff-pages/staff-page-requested.handler';
+import { StaffPagesController } from '../staff-pages/staff-pages.controller';
 import { AssignmentClosedHandler } from './assignment-closed.handler';
 import { AssignmentOfferedHandler } from './assignment-offered.handler';
 import { ContactReleasedHandler } from './contact-released.handler';
 import { PageSupporter } from './page-supporter.usecase';
 
 @Module({
-  controllers: [AcknowledgementsController, TwilioWebhooksController],
+  controllers: [AcknowledgementsController, TwilioWebhooksController, StaffPagesController],
   providers: [
     ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply,
     AssignmentOfferedHandler, AssignmentClosedHandler, ContactReleasedHandler, StaffPageRequestedHandler,

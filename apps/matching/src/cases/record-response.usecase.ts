@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AssignmentRespondedV1, AssignmentUndeliverableV1, ContactReleased } from '@harbor/contracts';
+import { AssignmentPagedV1, AssignmentRespondedV1, AssignmentUndeliverableV1, ContactReleased } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
-import { cancelDeadlines, CaseRow, changeCaseStatus, loadCaseForUpdate, releaseCapacity, SEARCHING } from './case-records';
+import { cancelDeadlines, CaseRow, changeCaseStatus, loadCaseForUpdate, releaseCapacity, scheduleDeadline, SEARCHING } from './case-records';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 
 interface OpenAssignment {
@@ -12,7 +12,7 @@ interface OpenAssignment {
 }
 
 /**
- * A supporter answered, or could not be reached. Accept ends the search and releases the clinician's
+ * A supporter was paged, answered, or could not be reached. Paged starts the acknowledgement clock. Accept ends the search and releases the clinician's
  * contact details to that supporter only; decline and undeliverable free the capacity and ask the next one.
  * A late answer to an offer that was already settled (expired, closed) changes nothing.
  */
@@ -39,6 +39,27 @@ export class RecordResponse {
     }
     await releaseCapacity(manager, assignment.supporter_id);
     await this.offerNextSupporter.execute(manager, kase);
+  }
+
+  /**
+   * The page reached a provider: the acknowledgement clock starts now (`pagedAt`, never later than this
+   * moment nor earlier than the offer). Until then no ack deadline runs, so an offer waiting out a provider
+   * outage is not expired and re-offered; the case's overall deadline still runs and escalates to a person.
+   * Only the first report counts (a page is delivered once).
+   */
+  async paged(manager: EntityManager, paged: AssignmentPagedV1): Promise<void> {
+    const found = await this.openAssignment(manager, paged);
+    if (!found) return;
+    const [started]: { respond_by: Date }[] = await manager.query(
+      `WITH "started" AS (
+         UPDATE "matching"."assignments" SET "paged_at" = LEAST($2::timestamptz, now()), "paged_via" = $3,
+           "respond_by" = GREATEST(LEAST($2::timestamptz, now()), "offered_at") + make_interval(secs => "ack_seconds")
+         WHERE "id" = $1 AND "paged_at" IS NULL RETURNING "respond_by"
+       ) SELECT * FROM "started"`,
+      [found.assignment.id, paged.pagedAt, paged.channel],
+    );
+    if (!started) return;
+    await scheduleDeadline(manager, { kind: 'ack', caseId: found.kase.id, assignmentId: found.assignment.id, dueAt: started.respond_by });
   }
 
   async undeliverable(manager: EntityManager, failure: AssignmentUndeliverableV1): Promise<void> {

@@ -22,6 +22,7 @@ export class KafkaTap {
   async start(): Promise<this> {
     this.producer = kafkaClient().producer();
     await this.producer.connect();
+    if (this.watched.length === 0) return this;
     this.consumer = kafkaClient().consumer({ groupId: `tap-${uniqueSuffix()}` });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.watched.map((definition) => this.harbor.topic(definition.topic)), fromBeginning: true });

@@ -84,7 +84,7 @@ describe('notification: provider outages, refusals, staff pages and interrupted 
   const offerStatus = async (assignmentId: string) =>
     (await harbor.db.query(`SELECT "status" FROM "notification"."offers" WHERE "assignment_id" = $1`, [assignmentId])).rows[0]?.status;
   const dispatchOf = async (refId: string) => (await harbor.db.query(
-    `SELECT d."status", d."gave_up_because", d."failures", (SELECT count(*)::int FROM "notification"."delivery_attempts" a WHERE a."dispatch_id" = d."id") AS "sends"
+    `SELECT d."status", d."gave_up_because", d."failures", d."waiting_since", (SELECT count(*)::int FROM "notification"."delivery_attempts" a WHERE a."dispatch_id" = d."id") AS "sends"
      FROM "notification"."dispatches" d WHERE d."ref_id" = $1`, [refId])).rows[0];
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const pagesFor = (offer: AssignmentOfferedV1) => offer.channels.reduce((sum, channel) => sum
@@ -94,6 +94,7 @@ describe('notification: provider outages, refusals, staff pages and interrupted 
     const before = await metrics();
     const offers: AssignmentOfferedV1[] = [];
     const escalation = staffPage([{ kind: 'sms', address: newPhone() }]);
+    let outageEnded = 0;
     const outage = (async () => {
       twilio.startOutage({ status: 500 });
       await sleep(1200);
@@ -102,6 +103,7 @@ describe('notification: provider outages, refusals, staff pages and interrupted 
       twilio.startOutage({ status: 503 }); // a full outage, longer than the breaker's 1 s reset: its trials fail too
       await sleep(3500);
       twilio.endOutage();
+      outageEnded = Date.now();
     })();
     for (let index = 0; index < 24; index++) {
       // Three kinds of supporter: SMS only; SMS then a working pager (another provider); SMS then a pager that refuses them.
@@ -126,9 +128,10 @@ describe('notification: provider outages, refusals, staff pages and interrupted 
     expect(await Promise.all(offers.map((offer) => offerStatus(offer.assignmentId)))).toEqual(offers.map(() => 'open'));
     // Supporters whose pager refused them were reached by SMS once Twilio was back.
     for (const offer of offers.filter((_, index) => index % 3 === 2)) expect(twilio.countTo(offer.channels[0].address)).toBe(1);
-    // The escalation met the outage, was retried and then delivered; nothing reported it failed.
-    expect((await dispatchOf(escalation.pageId))).toMatchObject({ status: 'sent' });
-    expect((await dispatchOf(escalation.pageId)).sends).toBeGreaterThan(1);
+    // The escalation met the outage, waited (retries, or the open breaker) and was delivered once Twilio was back;
+    // nothing reported it failed.
+    expect(await dispatchOf(escalation.pageId)).toMatchObject({ status: 'sent', waiting_since: expect.any(Date) });
+    expect(twilio.messages.find((message) => message.to === escalation.channels[0].address)!.receivedAt).toBeGreaterThanOrEqual(outageEnded);
     expect(tap.of(StaffPageFailed)).toEqual([]);
 
     // The outage opened Twilio's breaker: pages waited for it (no send, no attempt spent) instead of failing.
@@ -137,6 +140,9 @@ describe('notification: provider outages, refusals, staff pages and interrupted 
       - metricValue(before, 'harbor_notification_sends_total', { channel: 'sms', outcome: 'provider_wait' })).toBeGreaterThan(0);
     expect(metricValue(after, 'harbor_notification_sends_total', { outcome: 'gave_up' }) - metricValue(before, 'harbor_notification_sends_total', { outcome: 'gave_up' })).toBe(0);
     expect(twilio.refusedByStatus.get(429)).toBeGreaterThan(0);
+    // A page turned away by the open (or half-open) breaker made no send, so none is recorded as one.
+    const { rows: [turnedAway] } = await harbor.db.query(`SELECT count(*)::int AS n FROM "notification"."delivery_attempts" WHERE "error" LIKE 'circuit-%'`);
+    expect(turnedAway.n).toBe(0);
     expect(metricValue(after, 'harbor_notification_provider_circuit_open', { provider: 'sms' })).toBe(0);
     expect(metricValue(after, 'harbor_notification_pages_waiting_on_provider')).toBe(0);
     // Nothing identifying in the logs.

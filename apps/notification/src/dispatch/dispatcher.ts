@@ -354,7 +354,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async settle(manager: EntityManager, row: DispatchRow, address: ChannelAddressV1, attemptId: string | undefined, result: SendResult): Promise<void> {
-    if (attemptId) {
+    if (attemptId && !result.ok && result.error instanceof ProviderUnavailableError) {
+      // The breaker turned the send away (another send is its half-open trial): nothing was sent, so no attempt either.
+      await manager.query(`DELETE FROM "notification"."delivery_attempts" WHERE "id" = $1`, [attemptId]);
+    } else if (attemptId) {
       const status = result.ok ? 'sent' : result.error.ambiguous ? 'unknown' : 'failed';
       await manager.query(
         `UPDATE "notification"."delivery_attempts" SET "status" = $2, "provider_ref" = $3, "error" = $4, "settled_at" = now() WHERE "id" = $1`,

@@ -191,14 +191,15 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         await finishDispatch(this.dataSource, { id: row.id }, 'cancelled');
         return;
       }
-      if (row.deliver_by && new Date(row.deliver_by).getTime() <= Date.now()) {
-        await this.dataSource.transaction((manager) => this.giveUp(manager, row, row.failures, 'deadline'));
-        return;
-      }
       const address = row.channels[row.channel_index];
+      // Before anything else: a send never confirmed may have been delivered (then the deadline does not matter).
       const reconciled: Reconciled = row.unsettled ? await this.reconcile(row) : { found: false };
       if (reconciled.found) {
         await this.dataSource.transaction((manager) => this.recordFound(manager, row, reconciled));
+        return;
+      }
+      if (row.deliver_by && new Date(row.deliver_by).getTime() <= Date.now()) {
+        await this.dataSource.transaction((manager) => this.giveUp(manager, row, row.failures, 'deadline'));
         return;
       }
       if (reconciled.failure) {

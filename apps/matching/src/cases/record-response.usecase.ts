@@ -45,21 +45,27 @@ export class RecordResponse {
    * The page reached a provider: the acknowledgement clock starts now (`pagedAt`, never later than this
    * moment nor earlier than the offer). Until then no ack deadline runs, so an offer waiting out a provider
    * outage is not expired and re-offered; the case's overall deadline still runs and escalates to a person.
-   * Only the first report counts (a page is delivered once).
+   * The delivery is recorded on the offer even when the supporter already answered (the report and the
+   * answer travel on different topics). Only the first report counts (a page is delivered once).
    */
   async paged(manager: EntityManager, paged: AssignmentPagedV1): Promise<void> {
-    const found = await this.openAssignment(manager, paged);
-    if (!found) return;
-    const [started]: { respond_by: Date }[] = await manager.query(
-      `WITH "started" AS (
-         UPDATE "matching"."assignments" SET "paged_at" = LEAST($2::timestamptz, now()), "paged_via" = $3,
-           "respond_by" = GREATEST(LEAST($2::timestamptz, now()), "offered_at") + make_interval(secs => "ack_seconds")
-         WHERE "id" = $1 AND "paged_at" IS NULL RETURNING "respond_by"
-       ) SELECT * FROM "started"`,
-      [found.assignment.id, paged.pagedAt, paged.channel],
+    const kase = await loadCaseForUpdate(manager, paged.caseId);
+    if (!kase) return;
+    const [assignment]: { status: string; supporter_id: string; paged_at: Date | null }[] = await manager.query(
+      `SELECT "status", "supporter_id", "paged_at" FROM "matching"."assignments" WHERE "id" = $1 AND "case_id" = $2 FOR UPDATE`,
+      [paged.assignmentId, paged.caseId],
     );
-    if (!started) return;
-    await scheduleDeadline(manager, { kind: 'ack', caseId: found.kase.id, assignmentId: found.assignment.id, dueAt: started.respond_by });
+    if (!assignment || assignment.supporter_id !== paged.supporterId || assignment.paged_at) return;
+    const startClock = assignment.status === 'offered' && SEARCHING.includes(kase.status);
+    const [started]: { respond_by: Date }[] = await manager.query(
+      `WITH "paged" AS (
+         UPDATE "matching"."assignments" SET "paged_at" = GREATEST(LEAST($2::timestamptz, now()), "offered_at"), "paged_via" = $3,
+           "respond_by" = CASE WHEN $4 THEN GREATEST(LEAST($2::timestamptz, now()), "offered_at") + make_interval(secs => "ack_seconds") ELSE "respond_by" END
+         WHERE "id" = $1 RETURNING "respond_by"
+       ) SELECT * FROM "paged"`,
+      [paged.assignmentId, paged.pagedAt, paged.channel, startClock],
+    );
+    if (startClock) await scheduleDeadline(manager, { kind: 'ack', caseId: kase.id, assignmentId: paged.assignmentId, dueAt: started.respond_by });
   }
 
   async undeliverable(manager: EntityManager, failure: AssignmentUndeliverableV1): Promise<void> {

@@ -29,6 +29,7 @@ import { MatchingEnv } from '../apps/matching/src/matching.env';
 import { MatchingDirectoryAndCases1764000000200 } from '../apps/matching/src/migrations/1764000000200-matching-directory-and-cases';
 import { MatchingPolicyRosterDeadlines1764000000400 } from '../apps/matching/src/migrations/1764000000400-matching-policy-roster-deadlines';
 import { MatchingAbsorbedRequests1764000000700 } from '../apps/matching/src/migrations/1764000000700-matching-absorbed-requests';
+import { MatchingAckClockAtDelivery1764000050100 } from '../apps/matching/src/migrations/1764000050100-matching-ack-clock-at-delivery';
 import { decide } from '../apps/matching/src/policy/matching-decision';
 import { DepartmentRule } from '../apps/matching/src/policy/policy';
 import { ProgramPolicies } from '../apps/matching/src/policy/program-policies';
@@ -125,7 +126,10 @@ async function main(): Promise<void> {
   const db = createServiceDataSource({
     url: database.url,
     schema: 'matching',
-    migrations: [...messagingMigrations('matching'), MatchingDirectoryAndCases1764000000200, MatchingPolicyRosterDeadlines1764000000400, MatchingAbsorbedRequests1764000000700],
+    migrations: [
+      ...messagingMigrations('matching'), MatchingDirectoryAndCases1764000000200, MatchingPolicyRosterDeadlines1764000000400, MatchingAbsorbedRequests1764000000700,
+      MatchingAckClockAtDelivery1764000050100,
+    ],
     poolSize: WORKERS + 2,
   });
   const result: Record<string, unknown> = {};

@@ -73,7 +73,11 @@ describe('matching under concurrency: two replicas', () => {
       expect(perSupporter.size).toBe(SUPPORTERS);
       expect(settled('escalated').map((change) => change.payload.escalationReason)).toEqual(Array(CASES - SUPPORTERS * CAPACITY).fill('no-eligible-supporter'));
 
-      // Time passes: every acknowledgement deadline falls due at once, and both replicas' schedulers race for them.
+      // Every page reached its supporter (the driver reports each offer paged, as notification does), which
+      // starts each acknowledgement clock; then time passes: every deadline falls due at once, and both
+      // replicas' schedulers race for them.
+      await waitFor(async () => (await harbor.db.query(`SELECT count(*)::int AS n FROM "matching"."deadlines" WHERE "kind" = 'ack' AND "status" = 'pending'`)).rows[0].n === offers.length,
+        'every acknowledgement clock to start');
       await harbor.db.query(`UPDATE "matching"."deadlines" SET "due_at" = now() WHERE "kind" = 'ack' AND "status" = 'pending'`);
       // Every offer expires exactly once, then its case escalates for the offer limit; capacity all comes back.
       const expired = await driver.next(AssignmentClosed, (closed) => closed.reason === 'expired', 'every offer to expire', offers.length, 60_000);

@@ -186,6 +186,50 @@ describe('matching: offers, deadlines, escalation and follow-ups', () => {
     expect(driver.of(AssignmentOffered, (offer) => offer.caseId === caseId)).toHaveLength(0);
   });
 
+  it('starts the acknowledgement clock when the page reaches a provider: an offer waiting out a provider outage does not expire', async () => {
+    expect((await driver.admin('/v1/policy', 'PUT', {
+      program: 'clock', facilities: ['clock-campus'], ackTimeoutSeconds: 2, overallDeadlineSeconds: 600, maxOffers: 3,
+    })).status).toBe(200);
+    await driver.clinician('E-500');
+    await driver.supporter('clock-1', { program: 'clock' });
+    await driver.supporter('clock-2', { program: 'clock' });
+    driver.autoPage = false; // notification has not reached a provider yet (e.g. the SMS provider is down)
+    try {
+      await driver.requestSupport('E-500', { facility: 'clock-campus' });
+      const [offer] = await driver.next(AssignmentOffered, (payload) => payload.supporterId === 'clock-1', 'the first offer');
+      const caseId = offer.payload.caseId;
+      // Twice the ack timeout passes without a page delivered: the offer stays open, nobody else is asked.
+      await new Promise((resolve) => setTimeout(resolve, 4500));
+      expect(driver.of(AssignmentClosed, (closed) => closed.caseId === caseId)).toHaveLength(0);
+      expect(driver.of(AssignmentOffered, (payload) => payload.caseId === caseId)).toHaveLength(1);
+      const waiting = await driver.admin(`/v1/cases/${caseId}`, 'GET');
+      expect(waiting.body.offers).toEqual([expect.objectContaining({ status: 'offered', pagedAt: null, pagedVia: null })]);
+      expect(waiting.body.deadlines.filter((deadline: { kind: string }) => deadline.kind === 'ack')).toEqual([]);
+
+      // The page is delivered: the clock starts at that moment and runs its full 2 s, once.
+      const pagedAt = new Date();
+      await driver.paged(offer, pagedAt);
+      await driver.paged(offer, new Date(pagedAt.getTime() + 1000)); // a second report (e.g. from a replica) changes nothing
+      const [expired] = await driver.next(AssignmentClosed, (closed) => closed.assignmentId === offer.payload.assignmentId, 'the offer to expire after delivery');
+      expect(expired.payload.reason).toBe('expired');
+      expect(new Date(expired.payload.closedAt as string).getTime() - pagedAt.getTime()).toBeGreaterThanOrEqual(1900);
+      const [next] = await driver.next(AssignmentOffered, (payload) => payload.caseId === caseId && payload.attempt === 2, 'the next offer');
+      expect(next.payload.supporterId).toBe('clock-2');
+      const detail = await driver.admin(`/v1/cases/${caseId}`, 'GET');
+      const first = detail.body.offers[0];
+      expect(first).toMatchObject({ status: 'expired', pagedVia: 'console' });
+      expect(new Date(first.pagedAt).getTime()).toBe(pagedAt.getTime());
+      expect(new Date(first.respondBy).getTime()).toBe(pagedAt.getTime() + 2000);
+      expect(detail.body.deadlines.filter((deadline: { kind: string }) => deadline.kind === 'ack')).toEqual([expect.objectContaining({ status: 'fired' })]);
+      // A page reported after the offer ended starts nothing.
+      await driver.paged(offer);
+      await driver.respond(next, 'accepted');
+      await driver.next(CaseLifecycle, (change) => change.caseId === caseId && change.status === 'accepted', 'the acceptance');
+    } finally {
+      driver.autoPage = true;
+    }
+  });
+
   it('moves on when an offer cannot be delivered, and never offers a colleague involved in the same event', async () => {
     await driver.admin('/v1/policy', 'PUT', { program: 'north', facilities: ['north-campus'] });
     const involved = await driver.clinician('E-401');

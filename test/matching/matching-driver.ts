@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Consumer, Producer } from 'kafkajs';
 import { Role } from '@harbor/auth';
 import {
-  AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, CaseLifecycle, ContactReleased, StaffPageRequested,
+  AssignmentClosed, AssignmentOffered, AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, CaseLifecycle, ContactReleased, StaffPageRequested,
   SupportRequested, SupportRequestedV1,
 } from '@harbor/contracts';
 import { envelopeToHeaders, EventDefinition, HEADER, newEnvelope } from '@harbor/messaging';
@@ -19,12 +19,16 @@ const OUTBOUND = [AssignmentOffered, AssignmentClosed, CaseLifecycle, ContactRel
 
 /**
  * Drives matching alone through real Kafka: produces the events intake and notification would produce
- * (with CloudEvents headers) and collects everything matching publishes.
+ * (with CloudEvents headers) and collects everything matching publishes. Like notification, it reports
+ * every offer as paged (AssignmentPaged, which starts the acknowledgement clock) unless `autoPage` is off.
  */
 export class MatchingDriver {
   readonly received: Received[] = [];
   private producer!: Producer;
   private consumer!: Consumer;
+
+  /** Report every offer paged as it is published (as notification would). */
+  autoPage = true;
 
   constructor(readonly harbor: HarborHarness) {}
 
@@ -37,7 +41,9 @@ export class MatchingDriver {
     await this.consumer.run({
       eachMessage: async ({ topic, message }) => {
         const type = message.headers?.[HEADER.type]?.toString() ?? '';
-        this.received.push({ type, topic, payload: JSON.parse(message.value!.toString()) });
+        const received = { type, topic, payload: JSON.parse(message.value!.toString()) };
+        this.received.push(received);
+        if (topic === this.harbor.topic(AssignmentOffered.topic) && this.autoPage) await this.paged(received);
       },
     });
   }
@@ -78,6 +84,17 @@ export class MatchingDriver {
       response,
       via: 'link' as const,
       respondedAt: new Date().toISOString(),
+    });
+  }
+
+  /** What notification reports once a provider accepted the offer's page. */
+  async paged(offer: Received, pagedAt = new Date()): Promise<void> {
+    await this.produce(AssignmentPaged, {
+      assignmentId: offer.payload.assignmentId as string,
+      caseId: offer.payload.caseId,
+      supporterId: offer.payload.supporterId as string,
+      channel: 'console' as const,
+      pagedAt: pagedAt.toISOString(),
     });
   }
 

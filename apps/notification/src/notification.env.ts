@@ -109,12 +109,25 @@ export class NotificationEnv extends ServiceEnv {
   @Max(1000)
   NOTIFY_BREAKER_VOLUME = 5;
 
-  /** …and lets one trial send through after this long. */
+  /**
+   * …and lets one trial send through after this long. Pages wait for that trial while the provider is down,
+   * so this is also how long after the provider's return its waiting pages may still wait.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(100)
   @Max(600_000)
-  NOTIFY_BREAKER_RESET_MS = 30_000;
+  NOTIFY_BREAKER_RESET_MS = 10_000;
+
+  /**
+   * A staff page (coordinator escalation, follow-up reminder) is retried across its channels until it is
+   * delivered or this many minutes after it arrived; then it is reported failed (event, staff API, alert).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  NOTIFY_STAFF_PAGE_DEADLINE_MINUTES = 30;
 
   /** The dispatcher is woken by NOTIFY on commit; this poll only catches retries that came due and missed wake-ups. */
   @Transform(toInt)

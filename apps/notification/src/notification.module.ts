@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
 import {
-  AssignmentClosed, AssignmentOffered, AssignmentResponded, AssignmentUndeliverable, ContactReleased, LegacyContactReleasedV1, StaffPageRequested,
+  AssignmentClosed, AssignmentOffered, AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, ContactReleased, LegacyContactReleasedV1,
+  StaffPageFailed, StaffPageRequested,
 } from '@harbor/contracts';
 import { parseKeyRing } from '@harbor/crypto';
 import { ServiceRuntimeModule, standardProblem } from '@harbor/service-runtime';
@@ -11,6 +12,7 @@ import { NotificationDispatch1764000000310 } from './migrations/1764000000310-no
 import { notificationSealedContactsMigration } from './migrations/1764000030100-notification-sealed-contacts';
 import { NotificationSmsReplies1764000030200 } from './migrations/1764000030200-notification-sms-replies';
 import { NotificationLinkViewers1764000030300 } from './migrations/1764000030300-notification-link-viewers';
+import { NotificationDeliveryIntents1764000050000 } from './migrations/1764000050000-notification-delivery-intents';
 import { NotificationEnv } from './notification.env';
 import { AssignmentClosedHandler } from './offers/assignment-closed.handler';
 import { AssignmentOfferedHandler } from './offers/assignment-offered.handler';
@@ -31,9 +33,9 @@ export class NotificationModule {
           logger,
           migrations: [
             NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)),
-            NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300,
+            NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300, NotificationDeliveryIntents1764000050000,
           ],
-          producesTo: [AssignmentResponded, AssignmentUndeliverable],
+          producesTo: [AssignmentResponded, AssignmentUndeliverable, AssignmentPaged, StaffPageFailed],
           consumes: [
             { topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler] },
             { topic: AssignmentClosed.topic, handlers: [AssignmentClosedHandler] },

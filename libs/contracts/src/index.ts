@@ -12,5 +12,7 @@ export * from './events/contact-released.v1';
 export * from './events/contact-released.v2';
 export * from './events/staff-page-requested.v1';
 export * from './events/assignment-undeliverable.v1';
+export * from './events/assignment-paged.v1';
+export * from './events/staff-page-failed.v1';
 export * from './events/lawsuit-notified.v1';
 export * from './events/support-metrics.v1';

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { SupportMetrics } from '@harbor/contracts';
 import { topicConfigEntries } from '@harbor/messaging';
 import { eventDefinitions, HarborService, kafkaUsage, SERVICES, topicPolicies } from './harbor-services';
 
@@ -71,7 +72,6 @@ export function externalUsers(prefix: string): { name: string; purpose: string; 
   // drains (an old version being retired) has no outside writer.
   const fromHospitals = new Set(eventDefinitions().filter((definition) => definition.unknownFields === 'strip').map((definition) => definition.topic));
   const inbound = [...consumed].filter((topic) => !produced.has(topic) && fromHospitals.has(topic)).sort();
-  const outbound = [...produced].filter((topic) => !consumed.has(topic)).sort();
   return [
     {
       name: 'harbor-source-system',
@@ -81,7 +81,7 @@ export function externalUsers(prefix: string): { name: string; purpose: string; 
     {
       name: 'harbor-metrics-reader',
       purpose: 'Example for a downstream system that reads the protected aggregates.',
-      acls: [acl('group', 'harbor-metrics-reader', ['Read'], 'prefix'), ...outbound.map((topic) => acl('topic', `${prefix}${topic}`, ['Describe', 'Read']))],
+      acls: [acl('group', 'harbor-metrics-reader', ['Read'], 'prefix'), acl('topic', `${prefix}${SupportMetrics.topic}`, ['Describe', 'Read'])],
     },
     {
       name: 'harbor-operator',

@@ -63,7 +63,7 @@ export class CasesController {
     if (!kase) throw new NotFoundException(`No case ${id}.`);
     const offers = await this.dataSource.query(
       `SELECT "id", "attempt", "supporter_id" AS "supporterId", "status", "offered_at" AS "offeredAt",
-              "respond_by" AS "respondBy", "responded_at" AS "respondedAt", "closed_reason" AS "closedReason",
+              "paged_at" AS "pagedAt", "paged_via" AS "pagedVia", "respond_by" AS "respondBy", "responded_at" AS "respondedAt", "closed_reason" AS "closedReason",
               "reasons", "considered", "excluded"
        FROM "matching"."assignments" WHERE "case_id" = $1 ORDER BY "attempt"`,
       [id],

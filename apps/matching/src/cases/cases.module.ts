@@ -4,7 +4,7 @@ import { AbsorptionReport } from './absorption-report';
 import { CasesController } from './cases.controller';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { EscalateCase } from './escalate-case.usecase';
-import { AssignmentRespondedHandler, AssignmentUndeliverableHandler, SupportRequestedHandler } from './event-handlers';
+import { AssignmentPagedHandler, AssignmentRespondedHandler, AssignmentUndeliverableHandler, SupportRequestedHandler } from './event-handlers';
 import { ExplainCase } from './explain-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 import { OpenCase } from './open-case.usecase';
@@ -16,7 +16,7 @@ import { RecordResponse } from './record-response.usecase';
   controllers: [CasesController],
   providers: [
     OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler,
-    SupportRequestedHandler, AssignmentRespondedHandler, AssignmentUndeliverableHandler,
+    SupportRequestedHandler, AssignmentRespondedHandler, AssignmentUndeliverableHandler, AssignmentPagedHandler,
   ],
 })
 export class CasesModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
-  AssignmentResponded, AssignmentRespondedV1, AssignmentUndeliverable, AssignmentUndeliverableV1, SupportRequested, SupportRequestedV1,
+  AssignmentPaged, AssignmentPagedV1, AssignmentResponded, AssignmentRespondedV1, AssignmentUndeliverable, AssignmentUndeliverableV1, SupportRequested, SupportRequestedV1,
 } from '@harbor/contracts';
 import { EventHandler, InboundEvent } from '@harbor/messaging';
 import { OpenCase } from './open-case.usecase';
@@ -35,5 +35,16 @@ export class AssignmentUndeliverableHandler implements EventHandler<AssignmentUn
 
   async handle(event: InboundEvent<AssignmentUndeliverableV1>, manager: EntityManager): Promise<void> {
     await this.recordResponse.undeliverable(manager, event.payload);
+  }
+}
+
+/** The supporter's page reached a provider: the acknowledgement clock starts. */
+@Injectable()
+export class AssignmentPagedHandler implements EventHandler<AssignmentPagedV1> {
+  readonly definition = AssignmentPaged;
+  constructor(private readonly recordResponse: RecordResponse) {}
+
+  async handle(event: InboundEvent<AssignmentPagedV1>, manager: EntityManager): Promise<void> {
+    await this.recordResponse.paged(manager, event.payload);
   }
 }

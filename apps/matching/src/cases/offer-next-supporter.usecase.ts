@@ -6,7 +6,7 @@ import { OutboxWriter } from '@harbor/messaging';
 import { decide, decisionRecord, SupporterCandidate } from '../policy/matching-decision';
 import { MatchingPolicy } from '../policy/policy';
 import { ProgramPolicies } from '../policy/program-policies';
-import { CaseRow, caseContext, changeCaseStatus, scheduleDeadline } from './case-records';
+import { CaseRow, caseContext, changeCaseStatus } from './case-records';
 import { EscalateCase } from './escalate-case.usecase';
 import { loadCandidates, loadPool } from './candidate-pool';
 
@@ -82,13 +82,15 @@ export class OfferNextSupporter {
     record: ReturnType<typeof decisionRecord>,
   ): Promise<void> {
     const assignmentId = randomUUID();
+    // The earliest the offer can expire: the ack deadline itself starts when the page reaches a provider
+    // (AssignmentPaged, RecordResponse.paged), so a provider outage never runs the clock down.
     const respondBy = new Date(Date.now() + policy.ackTimeoutSeconds * 1000);
     await manager.query(
-      `INSERT INTO "matching"."assignments" ("id", "case_id", "supporter_id", "attempt", "status", "reasons", "considered", "excluded", "respond_by")
-       VALUES ($1, $2, $3, $4, 'offered', $5, $6, $7, $8)`,
-      [assignmentId, kase.id, supporter.id, attempt, JSON.stringify(record.reasons), record.considered, JSON.stringify(record.excluded), respondBy],
+      `INSERT INTO "matching"."assignments" ("id", "case_id", "supporter_id", "attempt", "status", "reasons", "considered", "excluded", "respond_by", "ack_seconds")
+       VALUES ($1, $2, $3, $4, 'offered', $5, $6, $7, $8, $9)`,
+      [assignmentId, kase.id, supporter.id, attempt, JSON.stringify(record.reasons), record.considered, JSON.stringify(record.excluded), respondBy,
+        policy.ackTimeoutSeconds],
     );
-    await scheduleDeadline(manager, { kind: 'ack', caseId: kase.id, assignmentId, dueAt: respondBy });
     await this.outbox.enqueue(manager, AssignmentOffered, {
       assignmentId,
       caseId: kase.id,

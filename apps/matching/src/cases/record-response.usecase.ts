@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AssignmentRespondedV1, AssignmentUndeliverableV1, ContactReleased, sealReleasedContact } from '@harbor/contracts';
+import { AssignmentPagedV1, AssignmentRespondedV1, AssignmentUndeliverableV1, ContactReleased, sealReleasedContact } from '@harbor/contracts';
 import { KeyRing, parseKeyRing } from '@harbor/crypto';
 import { OutboxWriter } from '@harbor/messaging';
 import { SERVICE_ENV } from '@harbor/service-runtime';
 import { MatchingEnv } from '../matching.env';
-import { cancelDeadlines, CaseRow, changeCaseStatus, loadCaseForUpdate, releaseCapacity, SEARCHING } from './case-records';
+import { cancelDeadlines, CaseRow, changeCaseStatus, loadCaseForUpdate, releaseCapacity, scheduleDeadline, SEARCHING } from './case-records';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 
 interface OpenAssignment {
@@ -15,7 +15,7 @@ interface OpenAssignment {
 }
 
 /**
- * A supporter answered, or could not be reached. Accept ends the search and releases the clinician's
+ * A supporter was paged, answered, or could not be reached. Paged starts the acknowledgement clock. Accept ends the search and releases the clinician's
  * contact details to that supporter only; decline and undeliverable free the capacity and ask the next one.
  * A late answer to an offer that was already settled (expired, closed) changes nothing.
  */
@@ -47,6 +47,33 @@ export class RecordResponse {
     }
     await releaseCapacity(manager, assignment.supporter_id);
     await this.offerNextSupporter.execute(manager, kase);
+  }
+
+  /**
+   * The page reached a provider: the acknowledgement clock starts now (`pagedAt`, never later than this
+   * moment nor earlier than the offer). Until then no ack deadline runs, so an offer waiting out a provider
+   * outage is not expired and re-offered; the case's overall deadline still runs and escalates to a person.
+   * The delivery is recorded on the offer even when the supporter already answered (the report and the
+   * answer travel on different topics). Only the first report counts (a page is delivered once).
+   */
+  async paged(manager: EntityManager, paged: AssignmentPagedV1): Promise<void> {
+    const kase = await loadCaseForUpdate(manager, paged.caseId);
+    if (!kase) return;
+    const [assignment]: { status: string; supporter_id: string; paged_at: Date | null }[] = await manager.query(
+      `SELECT "status", "supporter_id", "paged_at" FROM "matching"."assignments" WHERE "id" = $1 AND "case_id" = $2 FOR UPDATE`,
+      [paged.assignmentId, paged.caseId],
+    );
+    if (!assignment || assignment.supporter_id !== paged.supporterId || assignment.paged_at) return;
+    const startClock = assignment.status === 'offered' && SEARCHING.includes(kase.status);
+    const [started]: { respond_by: Date }[] = await manager.query(
+      `WITH "paged" AS (
+         UPDATE "matching"."assignments" SET "paged_at" = GREATEST(LEAST($2::timestamptz, now()), "offered_at"), "paged_via" = $3,
+           "respond_by" = CASE WHEN $4 THEN GREATEST(LEAST($2::timestamptz, now()), "offered_at") + make_interval(secs => "ack_seconds") ELSE "respond_by" END
+         WHERE "id" = $1 RETURNING "respond_by"
+       ) SELECT * FROM "paged"`,
+      [paged.assignmentId, paged.pagedAt, paged.channel, startClock],
+    );
+    if (startClock) await scheduleDeadline(manager, { kind: 'ack', caseId: kase.id, assignmentId: paged.assignmentId, dueAt: started.respond_by });
   }
 
   async undeliverable(manager: EntityManager, failure: AssignmentUndeliverableV1): Promise<void> {

@@ -25,4 +25,10 @@ describe('transportFailure', () => {
     expect(error.reason).toBe('network-ECONNREFUSED');
     expect(error.retryable).toBe(true);
   });
+  it('marks a send that may have reached the provider as ambiguous, and a refused connection as not', () => {
+    expect(transportFailure('sms', Object.assign(new Error('x'), { name: 'TimeoutError' })).ambiguous).toBe(true);
+    expect(transportFailure('sms', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).ambiguous).toBe(true);
+    expect(transportFailure('sms', Object.assign(new Error('x'), { code: 'ECONNREFUSED' })).ambiguous).toBe(false);
+    expect(httpFailure('sms', 500).ambiguous).toBe(false);
+  });
 });

@@ -21,10 +21,20 @@ export function httpFailure(channel: ChannelKind, status: number, retryAfter?: s
   return new ChannelFailedError(channel, `http-${status}`, isRetryableStatus(status), parseRetryAfter(retryAfter));
 }
 
-/** A fetch that threw: a timeout or a connection problem, both retryable. Never includes the URL or body. */
+/** Connection errors that mean the request never reached the provider, so nothing can have been accepted. */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * A fetch that threw: a timeout or a connection problem, both retryable. A timeout or a connection lost
+ * mid-request is ambiguous (the provider may have accepted the page); a refused connection is not.
+ * Never includes the URL or body.
+ */
 export function transportFailure(channel: ChannelKind, error: unknown): ChannelFailedError {
   const name = (error as Error)?.name;
   const code = (error as { code?: string; cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code;
-  if (name === 'TimeoutError' || name === 'AbortError' || code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new ChannelFailedError(channel, 'timeout');
-  return new ChannelFailedError(channel, code ? `network-${code}`.slice(0, 60) : 'network-error');
+  if (name === 'TimeoutError' || name === 'AbortError' || code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+    return new ChannelFailedError(channel, 'timeout', true, undefined, true);
+  }
+  const ambiguous = !code || !NEVER_SENT_CODES.has(code);
+  return new ChannelFailedError(channel, code ? `network-${code}`.slice(0, 60) : 'network-error', true, undefined, ambiguous);
 }

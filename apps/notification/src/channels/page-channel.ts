@@ -14,15 +14,31 @@ export interface PageReceipt {
   providerRef?: string;
 }
 
+/** A send whose outcome Harbor never learned (a crash, or a timeout after the request left), to look up. */
+export interface UnconfirmedSend {
+  request: PageRequest;
+  /** When the send was about to be made: the provider's copy cannot be older. */
+  since: Date;
+}
+
 /** One way of reaching a supporter. Implementations throw ChannelFailedError so the dispatcher can decide. */
 export interface PageChannel {
   readonly kind: ChannelKind;
   send(request: PageRequest): Promise<PageReceipt>;
+  /**
+   * Asks the provider whether an unconfirmed send reached it, before sending again: the provider refs of
+   * messages that match it (same recipient and text, created since then), newest first; empty when there
+   * is none. Only for providers that can answer (Twilio's Messages list); the others resend under the same
+   * idempotency key. Throws ChannelFailedError when the provider cannot tell.
+   */
+  lookup?(send: UnconfirmedSend): Promise<string[]>;
 }
 
 /**
  * A send that did not go out. `reason` is a short error class safe to log and to put on events
- * (never a provider body); `retryable` says whether the same channel may be tried again.
+ * (never a provider body); `retryable` says whether the same channel may be tried again (a provider
+ * problem) or the request itself was refused (this address will never work). `ambiguous` marks a failure
+ * after which the provider may still have accepted the page (a timeout, a connection lost mid-request).
  */
 export class ChannelFailedError extends Error {
   constructor(
@@ -30,8 +46,20 @@ export class ChannelFailedError extends Error {
     readonly reason: string,
     readonly retryable = true,
     readonly retryAfterMs?: number,
+    readonly ambiguous = false,
   ) {
     super(`${channel}: ${reason}`);
     this.name = 'ChannelFailedError';
+  }
+}
+
+/**
+ * The provider cannot be tried now (its circuit breaker is open, or its half-open trial is in flight):
+ * not the supporter's fault, and no send was made. `waitMs` is how long until it can be tried again.
+ */
+export class ProviderUnavailableError extends ChannelFailedError {
+  constructor(channel: ChannelKind, reason: string, readonly waitMs: number) {
+    super(channel, reason, true, waitMs);
+    this.name = 'ProviderUnavailableError';
   }
 }

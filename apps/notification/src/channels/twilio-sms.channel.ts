@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { httpFailure, transportFailure } from './http-failure';
-import { ChannelFailedError, PageChannel, PageReceipt, PageRequest } from './page-channel';
+import { ChannelFailedError, PageChannel, PageReceipt, PageRequest, UnconfirmedSend } from './page-channel';
 
 export interface TwilioSettings {
   baseUrl: string;
@@ -15,6 +15,10 @@ export interface TwilioSettings {
 }
 
 const TWILIO_ORIGIN = 'https://api.twilio.com';
+/** Messages created this much before Harbor's record of the send still count (clocks differ a little). */
+const LOOKUP_CLOCK_SKEW_MS = 60_000;
+/** One page of the recipient's most recent messages from our number is plenty: a supporter gets few pages. */
+const LOOKUP_PAGE_SIZE = 50;
 /** The idempotency key of the send in progress, read by the HTTP client below the SDK. */
 const currentIdempotencyKey = new AsyncLocalStorage<string>();
 
@@ -67,8 +71,33 @@ export class TwilioSmsChannel implements PageChannel {
       }));
       return { providerRef: message.sid };
     } catch (error) {
-      if (error instanceof ChannelFailedError) throw error;
-      throw new ChannelFailedError('sms', `sdk-${(error as Error).name}`.slice(0, 60), false);
+      throw sdkFailure(error);
     }
   }
+
+  /**
+   * Looks an unconfirmed send up in the Messages list before sending again: messages to the recipient from
+   * our number (filtered by Twilio), created since the send was recorded and carrying the same text (which
+   * holds the page's reply code and link), newest first. Time is matched on `date_created` here rather than
+   * with the list's `DateSent` filter: Twilio leaves `date_sent` empty while a message waits in its queue
+   * (under rate limits, for instance), and such a message must be found too.
+   */
+  async lookup({ request, since }: UnconfirmedSend): Promise<string[]> {
+    try {
+      const page = await this.client.messages.page({ to: request.address, from: this.settings.fromNumber, pageSize: LOOKUP_PAGE_SIZE });
+      const earliest = since.getTime() - LOOKUP_CLOCK_SKEW_MS;
+      return page.instances
+        // endsWith: trial accounts put a prefix in front of the body.
+        .filter((message) => typeof message.body === 'string' && message.body.endsWith(request.text) && message.dateCreated?.getTime() >= earliest)
+        .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime())
+        .map((message) => message.sid);
+    } catch (error) {
+      throw sdkFailure(error);
+    }
+  }
+}
+
+function sdkFailure(error: unknown): ChannelFailedError {
+  if (error instanceof ChannelFailedError) return error;
+  return new ChannelFailedError('sms', `sdk-${(error as Error).name}`.slice(0, 60), false);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ChannelAddressV1 } from '@harbor/contracts';
+import { ChannelAddressV1, StaffPageKind } from '@harbor/contracts';
 import { wakeOnCommit } from '@harbor/messaging';
 
 export const DISPATCH_CHANNEL = 'harbor_notification_dispatch';
@@ -10,6 +10,9 @@ export const DISPATCH_QUEUED = 'harborDispatchQueued';
 
 export type DispatchKind = 'offer-page' | 'staff-page' | 'pagerduty-acknowledge' | 'pagerduty-resolve';
 
+/** A PagerDuty acknowledge/resolve that cannot be delivered within a day is no longer worth sending. */
+const PAGERDUTY_FOLLOW_UP_DEADLINE_MS = 24 * 3600_000;
+
 export interface NewDispatch {
   kind: DispatchKind;
   refId: string;
@@ -17,6 +20,13 @@ export interface NewDispatch {
   recipientId: string;
   channels: ChannelAddressV1[];
   text?: string;
+  /** For staff pages: which one (reminder or escalation), for the failure event and the staff API. */
+  pageKind?: StaffPageKind;
+  /**
+   * Retried until delivered or this time, then given up (a staff page's own deadline). Offer pages have
+   * none: they are retried while their offer is open, and matching closes the offer.
+   */
+  deliverBy?: Date;
 }
 
 /**
@@ -37,9 +47,10 @@ export async function requestDispatch(manager: EntityManager): Promise<void> {
 export class DispatchQueue {
   async enqueue(manager: EntityManager, dispatch: NewDispatch): Promise<boolean> {
     const inserted: unknown[] = await manager.query(
-      `INSERT INTO "notification"."dispatches" ("id", "kind", "ref_id", "case_id", "recipient_id", "channels", "text")
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("kind", "ref_id") DO NOTHING RETURNING 1`,
-      [randomUUID(), dispatch.kind, dispatch.refId, dispatch.caseId, dispatch.recipientId, JSON.stringify(dispatch.channels), dispatch.text ?? null],
+      `INSERT INTO "notification"."dispatches" ("id", "kind", "ref_id", "case_id", "recipient_id", "channels", "text", "page_kind", "deliver_by")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT ("kind", "ref_id") DO NOTHING RETURNING 1`,
+      [randomUUID(), dispatch.kind, dispatch.refId, dispatch.caseId, dispatch.recipientId, JSON.stringify(dispatch.channels), dispatch.text ?? null,
+        dispatch.pageKind ?? null, dispatch.deliverBy ?? null],
     );
     if (inserted.length > 0) await requestDispatch(manager);
     return inserted.length > 0;
@@ -55,6 +66,7 @@ export class DispatchQueue {
     if (!sent) return;
     await this.enqueue(manager, {
       kind: `pagerduty-${action}`, refId: assignmentId, caseId: sent.case_id, recipientId: sent.recipient_id, channels: [sent.address],
+      deliverBy: new Date(Date.now() + PAGERDUTY_FOLLOW_UP_DEADLINE_MS),
     });
   }
 }

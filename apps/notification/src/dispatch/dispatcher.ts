@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
 import { Logger } from 'pino';
-import { AssignmentUndeliverable, ChannelAddressV1 } from '@harbor/contracts';
+import {
+  AssignmentPaged, AssignmentUndeliverable, ChannelAddressV1, ChannelKind, STAFF_PAGE_KINDS, StaffPageFailed, StaffPageFailure, StaffPageKind,
+} from '@harbor/contracts';
 import { DrainLoop, onCommitRequesting, OutboxWriter } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
 import { ChannelRegistry } from '../channels/channel-registry';
-import { ChannelFailedError, PageReceipt } from '../channels/page-channel';
+import { ChannelFailedError, PageReceipt, PageRequest, ProviderUnavailableError } from '../channels/page-channel';
 import { ResilientSender } from '../channels/resilient-sender';
 import { NotificationEnv } from '../notification.env';
 import { smsAddressHashes } from './address-hash';
-import { nextStep } from './dispatch-policy';
+import { FailureClass, nextStep } from './dispatch-policy';
 import { DISPATCH_CHANNEL, DISPATCH_QUEUED, DispatchKind, requestDispatch } from './dispatch-queue';
 import { finishDispatch } from './finish-dispatch';
 import { smsOptedOut } from './sms-opt-outs';
@@ -27,30 +29,58 @@ interface DispatchRow {
   text: string | null;
   channel_index: number;
   attempt: number;
+  round: number;
+  refused: number[];
   failures: string[];
+  deliver_by: Date | null;
+  page_kind: StaffPageKind | null;
   created_at: Date;
   /** The offer's status for an offer page, read when the row was claimed; null for other kinds (or no offer). */
   offer_status: string | null;
+  /** Whether an earlier send of this page was never confirmed (crash, timeout): it is reconciled first. */
+  unsettled: boolean;
+}
+
+/** A send recorded as an intent whose outcome was never learned: a crash, or an ambiguous failure (timeout). */
+interface UnsettledAttempt {
+  id: string;
+  channel_index: number | null;
+  attempted_at: Date;
+}
+
+interface PendingPages {
+  kind: string;
+  oldest_seconds: number;
+  waiting: number;
 }
 
 type SendResult = { ok: true; receipt: PageReceipt } | { ok: false; error: ChannelFailedError };
 
+/** What reconciling unsettled sends found: the page is at the provider, a failure to act on, or nothing (send). */
+type Reconciled = { found: true; attempt: UnsettledAttempt; providerRef: string; channelIndex: number } | { found: false; failure?: ChannelFailedError };
+
 const BATCH = 10;
 /** Expired released contacts are deleted at most this often (retention is counted in hours). */
 const PURGE_INTERVAL_MS = 60_000;
+/** Failures kept per dispatch (a long outage would otherwise grow the list without bound); the newest are kept. */
+const MAX_FAILURES_KEPT = 20;
 
 /**
  * Works the dispatches table outside any consumer transaction: claims due rows with a lease (SKIP LOCKED, so
- * replicas share the work and a crashed worker's rows come back when the lease ends), calls the provider
- * through its circuit breaker, then records the attempt and decides: done, retry later, next channel, or give
- * up (an offer becomes AssignmentUndeliverable). Woken when a transaction that queued work commits (NOTIFY
- * for writers outside a transaction); a short poll picks up retries that become due.
+ * replicas share the work and a crashed worker's rows come back when the lease ends), records the intent,
+ * calls the provider through its circuit breaker, then records the outcome and decides: done, retry later,
+ * next channel, wait for the provider, or give up (only when every channel refused: an offer becomes
+ * AssignmentUndeliverable, a staff page StaffPageFailed). A send whose outcome was never recorded (crash,
+ * timeout) is looked up at the provider before anything is sent again. Woken when a transaction that queued
+ * work commits (NOTIFY for writers outside a transaction) and when a provider's breaker closes; a short poll
+ * picks up retries that become due.
  */
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: DrainLoop;
   private readonly sends: Counter<'channel' | 'outcome'>;
   private readonly pageSeconds: Histogram<'channel'>;
+  private readonly staffPagesFailed: Counter<'kind' | 'reason'>;
   private lastPurge = 0;
 
   constructor(
@@ -68,7 +98,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     );
     this.sends = new Counter({
       name: 'harbor_notification_sends_total',
-      help: 'Provider sends, by channel kind and outcome (sent, retry, next_channel, gave_up).',
+      help: 'Dispatch steps, by channel kind and outcome: sent, retry, next_channel, provider_wait (provider down: the page waits), '
+        + 'gave_up, found_at_provider (an unconfirmed send was found, not sent again), resent_unconfirmed (could not be looked up: sent again under the same idempotency key).',
       labelNames: ['channel', 'outcome'],
       registers: [metrics.registry],
     });
@@ -76,13 +107,41 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       name: 'harbor_notification_page_seconds',
       help: 'From the page being queued to a provider accepting it.',
       labelNames: ['channel'],
-      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
       registers: [metrics.registry],
     });
+    this.staffPagesFailed = new Counter({
+      name: 'harbor_notification_staff_pages_failed_total',
+      help: 'Staff pages (coordinator escalations, follow-up reminders) given up: every channel refused, or the deadline passed. Alert on any increase.',
+      labelNames: ['kind', 'reason'],
+      registers: [metrics.registry],
+    });
+    // Both gauges read one query per scrape.
+    let cached: { at: number; rows: Promise<PendingPages[]> } | undefined;
+    const pending = () => {
+      if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), rows: this.pendingPages() };
+      return cached.rows;
+    };
+    const gauges: [string, string, (row: PendingPages) => number][] = [
+      ['harbor_notification_oldest_pending_page_seconds', 'Age of the oldest page not yet delivered, by dispatch kind: alert when staff pages wait for minutes.',
+        (row) => row.oldest_seconds],
+      ['harbor_notification_pages_waiting_on_provider', 'Pages not yet delivered because their providers failed or are unavailable (circuit open), by dispatch kind.',
+        (row) => row.waiting],
+    ];
+    for (const [name, help, value] of gauges) {
+      new Gauge({
+        name, help, labelNames: ['kind'], registers: [metrics.registry],
+        async collect() {
+          this.reset();
+          for (const row of await pending()) this.set({ kind: row.kind }, value(row));
+        },
+      });
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
     onCommitRequesting(this.dataSource, DISPATCH_QUEUED, () => this.wake());
+    this.sender.onClose((provider) => void this.wakePagesWaitingFor(provider));
     await this.loop.start();
     this.logger.info({ channels: this.channels.configuredKinds() }, 'dispatcher started');
   }
@@ -119,7 +178,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
                         WHERE "status" = 'pending' AND "due_at" <= now() AND ("lease_until" IS NULL OR "lease_until" < now())
                         ORDER BY "due_at" LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING *)
-       SELECT "claimed".*, "offer"."status" AS "offer_status" FROM "claimed"
+       SELECT "claimed".*, "offer"."status" AS "offer_status",
+              EXISTS (SELECT 1 FROM "notification"."delivery_attempts" "a" WHERE "a"."dispatch_id" = "claimed"."id" AND "a"."status" IN ('sending', 'unknown')) AS "unsettled"
+       FROM "claimed"
        LEFT JOIN "notification"."offers" "offer" ON "claimed"."kind" = 'offer-page' AND "offer"."assignment_id" = "claimed"."ref_id"`,
       [leaseMs, BATCH],
     );
@@ -132,16 +193,59 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         return;
       }
       const address = row.channels[row.channel_index];
-      const idempotencyKey = `${row.ref_id}:${row.kind === 'offer-page' || row.kind === 'staff-page' ? address.kind : row.kind}`;
-      const result = await this.send(row, address, idempotencyKey);
-      await this.dataSource.transaction((manager) => this.record(manager, row, address, idempotencyKey, result));
+      // Before anything else: a send never confirmed may have been delivered (then the deadline does not matter).
+      const reconciled: Reconciled = row.unsettled ? await this.reconcile(row) : { found: false };
+      if (reconciled.found) {
+        await this.dataSource.transaction((manager) => this.recordFound(manager, row, reconciled));
+        return;
+      }
+      if (row.deliver_by && new Date(row.deliver_by).getTime() <= Date.now()) {
+        await this.dataSource.transaction((manager) => this.giveUp(manager, row, row.failures, 'deadline'));
+        return;
+      }
+      if (reconciled.failure) {
+        await this.dataSource.transaction((manager) => this.settle(manager, row, address, undefined, { ok: false, error: reconciled.failure! }));
+        return;
+      }
+      const waitMs = this.sender.unavailableForMs(address.kind);
+      if (waitMs > 0) {
+        // The provider is down for now: no send, no attempt spent; wait for its trial or switch provider.
+        const error = new ProviderUnavailableError(address.kind, 'circuit-open', waitMs);
+        await this.dataSource.transaction((manager) => this.settle(manager, row, address, undefined, { ok: false, error }));
+        return;
+      }
+      const attemptId = await this.recordIntent(row, address);
+      const result = await this.send(row, address);
+      await this.dataSource.transaction((manager) => this.settle(manager, row, address, attemptId, result));
     } catch (error) {
-      // The lease runs out and the row is claimed again.
+      // The lease runs out and the row is claimed again; an intent left unsettled is reconciled first.
       this.logger.error({ dispatchId: row.id, err: (error as Error).message }, 'dispatch failed unexpectedly');
     }
   }
 
-  private async send(row: DispatchRow, address: ChannelAddressV1, idempotencyKey: string): Promise<SendResult> {
+  private idempotencyKey(row: DispatchRow, address: ChannelAddressV1): string {
+    return `${row.ref_id}:${row.kind === 'offer-page' || row.kind === 'staff-page' ? address.kind : row.kind}`;
+  }
+
+  private pageRequest(row: DispatchRow, address: ChannelAddressV1): PageRequest {
+    return { address: address.address, text: row.text ?? '', idempotencyKey: this.idempotencyKey(row, address), refId: row.ref_id };
+  }
+
+  /**
+   * The intent, committed before the provider is called: if this process dies between the call and its
+   * record, the next worker finds the attempt still `sending` and looks the page up before resending.
+   */
+  private async recordIntent(row: DispatchRow, address: ChannelAddressV1): Promise<string> {
+    const id = randomUUID();
+    await this.dataSource.query(
+      `INSERT INTO "notification"."delivery_attempts" ("id", "dispatch_id", "channel", "channel_index", "attempt", "idempotency_key", "status")
+       VALUES ($1, $2, $3, $4, $5, $6, 'sending')`,
+      [id, row.id, address.kind, row.channel_index, row.attempt, this.idempotencyKey(row, address)],
+    );
+    return id;
+  }
+
+  private async send(row: DispatchRow, address: ChannelAddressV1): Promise<SendResult> {
     try {
       if (row.kind === 'pagerduty-acknowledge' || row.kind === 'pagerduty-resolve') {
         const pagerDuty = this.channels.pagerDuty;
@@ -151,69 +255,237 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       }
       if (address.kind === 'sms' && (await this.optedOut(address.address))) throw new ChannelFailedError('sms', 'opted-out', false);
       const channel = this.channels.channelFor(address.kind);
-      const request = { address: address.address, text: row.text ?? '', idempotencyKey, refId: row.ref_id };
+      const request = this.pageRequest(row, address);
       return { ok: true, receipt: await this.sender.call(address.kind, () => channel.send(request)) };
     } catch (error) {
       return { ok: false, error: error instanceof ChannelFailedError ? error : new ChannelFailedError(address.kind, 'unexpected-error') };
     }
   }
 
-  private async record(manager: EntityManager, row: DispatchRow, address: ChannelAddressV1, idempotencyKey: string, result: SendResult): Promise<void> {
-    await manager.query(
-      `INSERT INTO "notification"."delivery_attempts" ("id", "dispatch_id", "channel", "attempt", "idempotency_key", "status", "provider_ref", "error")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [randomUUID(), row.id, address.kind, row.attempt, idempotencyKey, result.ok ? 'sent' : 'failed', result.ok ? result.receipt.providerRef ?? null : null,
-        result.ok ? null : result.error.reason],
+  /**
+   * Settles sends whose outcome Harbor never learned, before sending anything again. Twilio is asked (its
+   * Messages list); PagerDuty needs no lookup (a second trigger with the same dedup_key joins the same
+   * incident); WCTP and SMTP offer no lookup by Harbor's message id, so they are sent again under the same
+   * messageID / Message-ID (docs/notification.md, "Crash between call and record").
+   */
+  private async reconcile(row: DispatchRow): Promise<Reconciled> {
+    const unsettled: UnsettledAttempt[] = await this.dataSource.query(
+      `SELECT "id", "channel_index", "attempted_at" FROM "notification"."delivery_attempts"
+       WHERE "dispatch_id" = $1 AND "status" IN ('sending', 'unknown') ORDER BY "attempted_at"`,
+      [row.id],
     );
+    for (const attempt of unsettled) {
+      const channelIndex = attempt.channel_index ?? row.channel_index;
+      const address = row.channels[channelIndex];
+      const channel = row.kind === 'offer-page' || row.kind === 'staff-page' ? this.channels.channelFor(address.kind) : undefined;
+      const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind };
+      if (!channel?.lookup) {
+        await this.settleUnconfirmed(attempt, 'not-looked-up');
+        this.sends.inc({ channel: address.kind, outcome: 'resent_unconfirmed' });
+        this.logger.warn(log, 'a send was never confirmed and this provider cannot be asked; sending again under the same idempotency key');
+        continue;
+      }
+      const onCurrentChannel = channelIndex === row.channel_index;
+      const waitMs = this.sender.unavailableForMs(address.kind);
+      if (waitMs > 0) {
+        if (onCurrentChannel) return { found: false, failure: new ProviderUnavailableError(address.kind, 'circuit-open', waitMs) };
+        continue;
+      }
+      let candidates: string[];
+      try {
+        candidates = await channel.lookup({ request: this.pageRequest(row, address), since: new Date(attempt.attempted_at) });
+      } catch (error) {
+        const failure = error instanceof ChannelFailedError ? error : new ChannelFailedError(address.kind, 'unexpected-error');
+        if (!failure.retryable) {
+          // The provider will not answer lookups (e.g. no permission to list): send again rather than never.
+          await this.settleUnconfirmed(attempt, 'lookup-refused');
+          this.sends.inc({ channel: address.kind, outcome: 'resent_unconfirmed' });
+          this.logger.warn({ ...log, reason: failure.reason }, 'an unconfirmed send could not be looked up; sending again');
+          continue;
+        }
+        if (onCurrentChannel) return { found: false, failure: new ChannelFailedError(address.kind, `lookup-${failure.reason}`.slice(0, 60), true, failure.retryAfterMs) };
+        continue;
+      }
+      const providerRef = await this.firstUnknownRef(candidates);
+      if (providerRef) return { found: true, attempt, providerRef, channelIndex };
+      await this.settleUnconfirmed(attempt, 'absent');
+      this.logger.info(log, 'an unconfirmed send is not at the provider; sending it');
+    }
+    return { found: false };
+  }
+
+  /** The first of the provider's matching messages that is not already the record of another send. */
+  private async firstUnknownRef(candidates: string[]): Promise<string | undefined> {
+    if (candidates.length === 0) return undefined;
+    const known: { provider_ref: string }[] = await this.dataSource.query(
+      `SELECT "provider_ref" FROM "notification"."delivery_attempts" WHERE "provider_ref" = ANY($1)`,
+      [candidates],
+    );
+    const taken = new Set(known.map((row) => row.provider_ref));
+    return candidates.find((candidate) => !taken.has(candidate));
+  }
+
+  private async settleUnconfirmed(attempt: UnsettledAttempt, reconciled: 'absent' | 'not-looked-up' | 'lookup-refused'): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "notification"."delivery_attempts" SET "status" = 'failed', "error" = COALESCE("error", 'interrupted'), "settled_at" = now(), "reconciled" = $2
+       WHERE "id" = $1`,
+      [attempt.id, reconciled],
+    );
+  }
+
+  /** The page was at the provider after all: record it as sent, send nothing. */
+  private async recordFound(manager: EntityManager, row: DispatchRow, found: Extract<Reconciled, { found: true }>): Promise<void> {
+    const address = row.channels[found.channelIndex];
+    await manager.query(
+      `UPDATE "notification"."delivery_attempts" SET "status" = 'sent', "provider_ref" = $2, "settled_at" = now(), "reconciled" = 'found' WHERE "id" = $1`,
+      [found.attempt.id, found.providerRef],
+    );
+    this.sends.inc({ channel: address.kind, outcome: 'found_at_provider' });
+    this.logger.info({ dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind }, 'an unconfirmed send was found at the provider; not sending again');
+    await this.delivered(manager, row, address);
+  }
+
+  private async delivered(manager: EntityManager, row: DispatchRow, address: ChannelAddressV1): Promise<void> {
+    await finishDispatch(manager, { id: row.id }, 'sent');
+    this.pageSeconds.observe({ channel: address.kind }, (Date.now() - new Date(row.created_at).getTime()) / 1000);
+    if (row.kind === 'offer-page') {
+      await this.outbox.enqueue(manager, AssignmentPaged, {
+        assignmentId: row.ref_id, caseId: row.case_id, supporterId: row.recipient_id, channel: address.kind, pagedAt: new Date().toISOString(),
+      });
+    }
+  }
+
+  private async settle(manager: EntityManager, row: DispatchRow, address: ChannelAddressV1, attemptId: string | undefined, result: SendResult): Promise<void> {
+    if (attemptId && !result.ok && result.error instanceof ProviderUnavailableError) {
+      // The breaker turned the send away (another send is its half-open trial): nothing was sent, so no attempt either.
+      await manager.query(`DELETE FROM "notification"."delivery_attempts" WHERE "id" = $1`, [attemptId]);
+    } else if (attemptId) {
+      const status = result.ok ? 'sent' : result.error.ambiguous ? 'unknown' : 'failed';
+      await manager.query(
+        `UPDATE "notification"."delivery_attempts" SET "status" = $2, "provider_ref" = $3, "error" = $4, "settled_at" = now() WHERE "id" = $1`,
+        [attemptId, status, result.ok ? result.receipt.providerRef ?? null : null, result.ok ? null : result.error.reason],
+      );
+    }
     const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind, attempt: row.attempt };
     if (result.ok) {
-      await finishDispatch(manager, { id: row.id }, 'sent');
+      await this.delivered(manager, row, address);
       this.sends.inc({ channel: address.kind, outcome: 'sent' });
-      this.pageSeconds.observe({ channel: address.kind }, (Date.now() - new Date(row.created_at).getTime()) / 1000);
       this.logger.info(log, 'page sent');
       return;
     }
+    const error = result.error;
+    const failureClass: FailureClass = error instanceof ProviderUnavailableError ? 'unavailable' : error.retryable ? 'retryable' : 'refused';
+    // A page that met an unavailable provider made no send: that attempt is not counted.
+    const attempt = failureClass === 'unavailable' ? row.attempt - 1 : row.attempt;
     const step = nextStep(
-      { attempt: row.attempt, retryable: result.error.retryable, retryAfterMs: result.error.retryAfterMs, channelIndex: row.channel_index, channelCount: row.channels.length },
+      { channelKinds: row.channels.map((channel) => channel.kind), channelIndex: row.channel_index, attempt, round: row.round, refused: row.refused },
+      { class: failureClass, retryAfterMs: error.retryAfterMs },
       { attemptsPerChannel: this.env.NOTIFY_SEND_ATTEMPTS, baseDelayMs: this.env.NOTIFY_RETRY_BASE_MS, maxDelayMs: this.env.NOTIFY_RETRY_MAX_MS },
+      (kind) => this.sender.unavailableForMs(kind as ChannelKind),
     );
-    const failure = `${address.kind}: ${result.error.reason}`;
+    const providerTrouble = failureClass !== 'refused';
     if (step.action === 'retry') {
       await manager.query(
-        `UPDATE "notification"."dispatches" SET "due_at" = now() + make_interval(secs => $2::float8 / 1000), "lease_until" = NULL WHERE "id" = $1`,
+        `UPDATE "notification"."dispatches" SET "due_at" = LEAST(now() + make_interval(secs => $2::float8 / 1000), COALESCE("deliver_by", 'infinity')),
+           "lease_until" = NULL, "waiting_since" = COALESCE("waiting_since", now()) WHERE "id" = $1`,
         [row.id, step.delayMs],
       );
       this.sends.inc({ channel: address.kind, outcome: 'retry' });
-      this.logger.warn({ ...log, reason: result.error.reason, delayMs: step.delayMs }, 'send failed; retrying the same channel');
+      this.logger.warn({ ...log, reason: error.reason, delayMs: step.delayMs }, 'send failed; retrying the same channel');
       return;
     }
-    const failures = [...row.failures, failure];
-    if (step.action === 'next-channel') {
-      await manager.query(
-        `UPDATE "notification"."dispatches" SET "channel_index" = "channel_index" + 1, "attempt" = 0, "due_at" = now(), "lease_until" = NULL,
-           "failures" = $2 WHERE "id" = $1`,
-        [row.id, JSON.stringify(failures)],
-      );
+    const failures = [...row.failures, `${address.kind}: ${error.reason}`].slice(-MAX_FAILURES_KEPT);
+    if (step.action === 'give-up') {
+      await this.giveUp(manager, row, failures, 'refused', step.refused);
+      this.logger.error({ ...log, failures }, 'every channel refused the page');
+      return;
+    }
+    const delayMs = step.action === 'wait' ? step.delayMs : 0;
+    await manager.query(
+      `UPDATE "notification"."dispatches" SET "channel_index" = $2, "attempt" = 0, "round" = $3, "refused" = $4, "failures" = $5, "lease_until" = NULL,
+         "due_at" = LEAST(now() + make_interval(secs => $6::float8 / 1000), COALESCE("deliver_by", 'infinity')),
+         "waiting_since" = CASE WHEN $7 THEN COALESCE("waiting_since", now()) ELSE "waiting_since" END
+       WHERE "id" = $1`,
+      [row.id, step.channelIndex, step.action === 'wait' ? step.round : row.round, JSON.stringify(step.refused), JSON.stringify(failures), delayMs,
+        providerTrouble || step.action === 'wait'],
+    );
+    if (step.action === 'switch') {
       await requestDispatch(manager);
       this.sends.inc({ channel: address.kind, outcome: 'next_channel' });
-      this.logger.warn({ ...log, reason: result.error.reason }, 'send failed; trying the next channel');
+      this.logger.warn({ ...log, reason: error.reason, next: row.channels[step.channelIndex].kind }, 'send failed; trying the next channel');
       return;
     }
+    this.sends.inc({ channel: address.kind, outcome: 'provider_wait' });
+    this.logger.warn({ ...log, reason: error.reason, delayMs, round: step.round }, 'no channel can be tried now; the page waits for its provider');
+  }
+
+  /**
+   * Ends a page that cannot be delivered. An offer page only ever ends here because every channel refused
+   * (a provider outage never does): the offer becomes undeliverable and matching moves on. A staff page ends
+   * here when every channel refused or its deadline passed: StaffPageFailed, the counter an alert watches,
+   * and the staff API.
+   */
+  private async giveUp(manager: EntityManager, row: DispatchRow, failures: string[], because: StaffPageFailure, refused?: number[]): Promise<void> {
     await finishDispatch(manager, { id: row.id }, 'failed', failures);
-    this.sends.inc({ channel: address.kind, outcome: 'gave_up' });
+    await manager.query(`UPDATE "notification"."dispatches" SET "gave_up_because" = $2, "refused" = COALESCE($3, "refused") WHERE "id" = $1`, [
+      row.id, because, refused ? JSON.stringify(refused) : null,
+    ]);
+    const channel = row.channels[row.channel_index]?.kind ?? 'console';
+    this.sends.inc({ channel, outcome: 'gave_up' });
+    const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, because };
     if (row.kind === 'offer-page') {
       const closed: unknown[] = await manager.query(
-        `UPDATE "notification"."offers" SET "status" = 'undeliverable' WHERE "assignment_id" = $1 AND "status" = 'open' RETURNING 1`,
+        // Through a CTE: TypeORM answers a bare UPDATE with [rows, count], whose length is always 2.
+        `WITH "closed" AS (UPDATE "notification"."offers" SET "status" = 'undeliverable' WHERE "assignment_id" = $1 AND "status" = 'open' RETURNING 1)
+         SELECT * FROM "closed"`,
         [row.ref_id],
       );
       if (closed.length > 0) {
         await this.outbox.enqueue(manager, AssignmentUndeliverable, {
           assignmentId: row.ref_id, caseId: row.case_id, supporterId: row.recipient_id, failures, failedAt: new Date().toISOString(),
         });
+        this.logger.error({ ...log, failures }, 'assignment reported undeliverable');
       }
-      this.logger.error({ ...log, failures }, 'every channel failed; assignment reported undeliverable');
-    } else {
-      this.logger.error({ ...log, failures }, 'every channel failed');
+      return;
+    }
+    if (row.kind === 'staff-page') {
+      // Rows queued before page kinds were recorded are taken as escalations, the kind that matters most.
+      const kind: StaffPageKind = row.page_kind && STAFF_PAGE_KINDS.includes(row.page_kind) ? row.page_kind : 'coordinator-escalation';
+      await this.outbox.enqueue(manager, StaffPageFailed, {
+        pageId: row.ref_id, kind, caseId: row.case_id, recipientId: row.recipient_id, reason: because,
+        failures: failures.length > 0 ? failures : [`${channel}: ${because}`], failedAt: new Date().toISOString(),
+      });
+      this.staffPagesFailed.inc({ kind, reason: because });
+      this.logger.error({ ...log, pageKind: kind, failures }, 'staff page failed on every channel; StaffPageFailed emitted');
+      return;
+    }
+    this.logger.error({ ...log, failures }, 'PagerDuty follow-up given up');
+  }
+
+  /** A provider's breaker closed (its trial succeeded): pages waiting for it go now rather than at their next wait. */
+  private async wakePagesWaitingFor(provider: ChannelKind): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `UPDATE "notification"."dispatches" SET "due_at" = now()
+         WHERE "status" = 'pending' AND "due_at" > now() AND "waiting_since" IS NOT NULL AND "channels" -> "channel_index" ->> 'kind' = $1`,
+        [provider],
+      );
+      this.logger.info({ provider }, 'provider available again; waiting pages resume');
+      this.wake();
+    } catch (error) {
+      this.logger.warn({ provider, err: (error as Error).message }, 'could not resume waiting pages; they resume at their next retry');
+    }
+  }
+
+  private async pendingPages(): Promise<PendingPages[]> {
+    try {
+      return await this.dataSource.query(
+        `SELECT "kind", EXTRACT(EPOCH FROM now() - min("created_at"))::float8 AS "oldest_seconds",
+                count(*) FILTER (WHERE "waiting_since" IS NOT NULL)::int AS "waiting"
+         FROM "notification"."dispatches" WHERE "status" = 'pending' GROUP BY "kind"`,
+      );
+    } catch {
+      return []; // the database is unreachable: readiness reports it; the scrape still answers
     }
   }
 

@@ -10,6 +10,7 @@ import { ResilientSender } from '../channels/resilient-sender';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { StaffPageRequestedHandler } from '../staff-pages/staff-page-requested.handler';
+import { StaffPagesController } from '../staff-pages/staff-pages.controller';
 import { AssignmentClosedHandler } from './assignment-closed.handler';
 import { AssignmentOfferedHandler } from './assignment-offered.handler';
 import { ContactReleasedHandler, LegacyContactReleasedHandler } from './contact-released.handler';
@@ -18,7 +19,7 @@ import { PageSupporter } from './page-supporter.usecase';
 import { ReleasedContacts } from './released-contacts';
 
 @Module({
-  controllers: [AcknowledgementsController, TwilioWebhooksController],
+  controllers: [AcknowledgementsController, TwilioWebhooksController, StaffPagesController],
   providers: [
     ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, OfferLinks, ReleasedContacts,
     TwilioMessageLookup, AssignmentOfferedHandler, AssignmentClosedHandler, ContactReleasedHandler, LegacyContactReleasedHandler,

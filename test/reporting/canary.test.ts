@@ -58,15 +58,21 @@ describe('free text never leaves reporting (canary)', () => {
     let answers = 0;
     for (const groupBy of GROUPINGS) {
       for (const place of PLACE_LEVELS) {
-        for (const path of ['report', 'report.csv']) {
-          const response = await harbor.request('reporting', `/v1/metrics/${path}?from=2025-01&to=2025-12&granularity=month&place=${place}&groupBy=${groupBy}`, { role: Role.QsAnalyst });
-          expect(response.status).toBe(200);
-          expect(await response.text()).not.toContain(canary);
-          answers++;
+        // North's 12 cases all name the canary department: with the facility filter its departments are rows.
+        for (const facility of ['', '&facility=north']) {
+          for (const path of ['report', 'report.csv']) {
+            const query = `from=2025-01&to=2025-12&granularity=month&place=${place}&groupBy=${groupBy}${facility}`;
+            const response = await harbor.request('reporting', `/v1/metrics/${path}?${query}`, { role: Role.QsAnalyst });
+            expect(response.status).toBe(200);
+            expect(await response.text()).not.toContain(canary);
+            answers++;
+          }
         }
       }
     }
-    expect(answers).toBe(GROUPINGS.length * PLACE_LEVELS.length * 2);
+    expect(answers).toBe(GROUPINGS.length * PLACE_LEVELS.length * 4);
+    const north = await harbor.request('reporting', '/v1/metrics/report?from=2025-04&to=2025-04&place=department&facility=north&groupBy=kind', { role: Role.QsAnalyst });
+    expect(((await north.json()) as { periods: { rows: { place: string }[] }[] }).periods[0].rows.map((row) => row.place)).toEqual(['department:north/other']);
     const labels = await harbor.request('reporting', '/v1/metrics/report?from=2025-04&to=2025-04&place=department&groupBy=kind', { role: Role.QsAnalyst });
     const body = (await labels.json()) as { periods: { rows: { place: string }[] }[] };
     const places = body.periods[0].rows.map((row) => row.place);

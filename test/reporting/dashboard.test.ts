@@ -1,15 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Producer } from 'kafkajs';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { Role } from '@harbor/auth';
 import { DASHBOARD_HTML } from '../../apps/reporting/src/dashboard/dashboard.assets';
 import { HarborHarness } from '../support/harbor-harness';
+import { launchChromium } from './browser';
 import { kafkaClient, waitFor } from '../support/infrastructure';
 import { lifecycleEvents, marchScripts, produceLifecycle } from './lifecycle-events';
 
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('reporting dashboard in headless Chromium', () => {
   let harbor: HarborHarness;
@@ -25,7 +25,7 @@ describe('reporting dashboard in headless Chromium', () => {
       const { rows } = await harbor.db.query(`SELECT count(*) FILTER (WHERE "reached")::int AS reached FROM "reporting"."case_facts"`);
       return rows[0].reached === 26;
     }, 'the facts of March 2025');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -79,8 +79,17 @@ describe('reporting dashboard in headless Chromium', () => {
     // Nothing leaves for the internet: every request goes to reporting itself.
     for (const url of requests) expect(url.startsWith(harbor.urls.reporting)).toBe(true);
 
+    expect(await page.isHidden('#pending')).toBe(true); // every period asked for is released
+
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'reporting-dashboard.png'), fullPage: true });
+
+    // Up to this month: the periods not released yet are named as such, not drawn as zeros.
+    await page.fill('#to', `${new Date().getUTCFullYear()}-${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`);
+    await page.click('#filters button[type=submit]');
+    await page.waitForSelector('#pending:not([hidden])');
+    expect(await page.textContent('#pending')).toMatch(/^Not released yet: periods from \d{4}-\d{2}-\d{2} on/);
+    await page.screenshot({ path: join(ARTIFACTS, 'reporting-dashboard-pending.png'), fullPage: true });
     await page.close();
   });
 

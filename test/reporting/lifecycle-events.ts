@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Producer } from 'kafkajs';
 import { CaseLifecycle, CaseLifecycleV1, ReferralType } from '@harbor/contracts';
 import { HEADER, versionedType } from '@harbor/messaging';
+import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
 
 /** A case's lifecycle as matching would publish it, built from a few knobs. */
 export interface CaseScript {
@@ -88,4 +89,35 @@ export async function produceLifecycle(producer: Producer, topic: string, events
       },
     })),
   });
+}
+
+/** `count` cases at one place, opened from `at` an hour apart, each reached after 20 minutes. */
+export function casesAt(count: number, place: { facility: string; department?: string; at: Date; supporterId?: string }): CaseScript[] {
+  return Array.from({ length: count }, (_, i) => ({
+    caseId: randomUUID(),
+    supporterId: place.supporterId ?? `sup-${i % 3}`,
+    facility: place.facility,
+    department: place.department,
+    at: new Date(place.at.getTime() + i * 3_600_000),
+    contactAfterMinutes: 20,
+  }));
+}
+
+/** The payloads of `support.metrics.v1` read from the beginning, with their keys, until `done` says enough. */
+export async function readReleases(
+  topic: string,
+  done: (releases: { key: string; payload: Record<string, unknown> }[]) => boolean,
+  what: string,
+): Promise<{ key: string; payload: Record<string, unknown> }[]> {
+  const consumer = kafkaClient().consumer({ groupId: `test-releases-${uniqueSuffix()}` });
+  const releases: { key: string; payload: Record<string, unknown> }[] = [];
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void releases.push({ key: message.key!.toString(), payload: JSON.parse(message.value!.toString()) }) });
+    await waitFor(async () => done(releases), what, 60_000);
+    return releases;
+  } finally {
+    await consumer.disconnect();
+  }
 }

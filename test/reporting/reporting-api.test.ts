@@ -24,6 +24,8 @@ function publishedNumbers(body: unknown, into: number[] = []): number[] {
   return into;
 }
 
+const REPORTING_ENV = { REPORTING_HASH_KEY: `test-hash-key-${uniqueSuffix()}`, REPORTING_FACILITIES: 'north,south', REPORTING_DEPARTMENTS: 'icu,ed' };
+
 describe('reporting against real Kafka and Postgres', () => {
   let harbor: HarborHarness;
   let producer: Producer;
@@ -36,10 +38,9 @@ describe('reporting against real Kafka and Postgres', () => {
   };
 
   beforeAll(async () => {
-    harbor = await HarborHarness.start({
-      services: ['reporting'],
-      serviceEnv: { reporting: { REPORTING_PUBLISH_INTERVAL_SECONDS: '2', REPORTING_HASH_KEY: `test-hash-key-${uniqueSuffix()}` } },
-    });
+    // Publication starts only once the facts are in (a second replica, below): a period is fixed the first
+    // time anything reads it, and these tests want March 2025 fixed with all 30 cases.
+    harbor = await HarborHarness.start({ services: ['reporting'], serviceEnv: { reporting: { ...REPORTING_ENV, REPORTING_PUBLISH_INTERVAL_SECONDS: '0' } } });
     producer = kafkaClient().producer();
     await producer.connect();
     for (const script of scripts) await produceLifecycle(producer, harbor.topic('cases.lifecycle.v1'), lifecycleEvents(script));
@@ -98,8 +99,10 @@ describe('reporting against real Kafka and Postgres', () => {
     expect(contact.periods[0].rows[0].statistics).toMatchObject({
       medianMinutesToFirstContact: { value: 20, suppressed: false }, // 15 of 26 contacts at 20-25 minutes
       percentContactedWithinTarget: { value: 57.7, suppressed: false },
-      medianMinutesOfferToAccept: { value: 4, suppressed: false },
-      medianMinutesEventToFirstPage: { value: 32, suppressed: false },
+      // Offered (28) and accepted (28) are hidden with the 2 never offered: a median over them would prove
+      // they hold at least 11 cases, so it is hidden with them.
+      medianMinutesOfferToAccept: { value: null, suppressed: true },
+      medianMinutesEventToFirstPage: { value: null, suppressed: true },
     });
   });
 
@@ -134,6 +137,7 @@ describe('reporting against real Kafka and Postgres', () => {
       reached: { value: 26, suppressed: false },
       // 2025 is released by month, so its year is a derived period: no median.
       medianMinutesOfferToAccept: { value: null, suppressed: true },
+      unreleasedFrom: null,
     };
     expect(await summary('from=2025-01&to=2025-12')).toEqual({ ...totals, period: { from: '2025-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' } });
     expect(await summary('from=2024-01&to=2025-06')).toEqual({ ...totals, period: { from: '2024-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' } });
@@ -155,28 +159,38 @@ describe('reporting against real Kafka and Postgres', () => {
     }
   });
 
-  it('publishes the protected releases to support.metrics.v1', async () => {
+  it('publishes the fixed releases to support.metrics.v1, without a label for a hidden place', async () => {
+    const publisher = await harbor.startReplica('reporting', { serviceEnv: { reporting: { ...REPORTING_ENV, REPORTING_PUBLISH_INTERVAL_SECONDS: '2' } } });
     const consumer = kafkaClient().consumer({ groupId: `test-metrics-${uniqueSuffix()}` });
     const found: { headers: Record<string, string>; payload: Record<string, unknown> }[] = [];
-    await consumer.connect();
     try {
+      await consumer.connect();
       await consumer.subscribe({ topic: harbor.topic('support.metrics.v1'), fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ message }) => {
           const payload = JSON.parse(message.value!.toString());
-          const all = payload.cells.find((c: { place: string; measure: string }) => c.place === 'all' && c.measure === 'cases');
-          if (payload.period.label === '2025-03' && all?.value === 30) found.push({ headers: readHeaders(message.headers), payload });
+          if (payload.period.label === '2025-03') found.push({ headers: readHeaders(message.headers), payload });
         },
       });
-      await waitFor(async () => found.length > 0, 'a release of March 2025 with every case');
+      await waitFor(async () => found.length > 0, 'the release of March 2025');
+      const metrics = await (await fetch(`${(await publisher.getUrl()).replace('[::1]', '127.0.0.1')}/metrics`)).text();
+      expect(metrics).toMatch(/harbor_reporting_publications_total\{service="reporting"\} [1-9]/);
     } finally {
       await consumer.disconnect();
+      await publisher.close();
     }
     const { headers, payload } = found[0];
     expect(headers[HEADER.type]).toBe('org.harbor.support.metrics.v1');
     expect(payload).toMatchObject({ minCellSize: 11, period: { granularity: 'month', label: '2025-03', start: '2025-03-01T00:00:00.000Z' } });
     const cells = payload.cells as { place: string; measure: string; value: number | null; suppressed: boolean }[];
-    expect(cells.find((c) => c.place === 'facility:south' && c.measure === 'cases')).toEqual({ place: 'facility:south', measure: 'cases', value: null, suppressed: true });
+    expect(cells.find((c) => c.place === 'all' && c.measure === 'cases')).toEqual({ place: 'all', measure: 'cases', value: 30, suppressed: false });
+    // South's 10 cases are hidden (and north's 20 with them): a hidden place is not named at all.
+    const places = new Set(cells.map((c) => c.place));
+    expect([...places].filter((place) => place.includes('south'))).toEqual([]);
+    expect(places.has('facility:north')).toBe(false);
+    for (const place of places) {
+      if (place !== 'all') expect(cells.find((c) => c.place === place && c.measure === 'cases')).toMatchObject({ suppressed: false, value: expect.any(Number) });
+    }
     for (const cell of cells) if (!cell.suppressed) expect(cell.value === 0 || (cell.value as number) >= 11).toBe(true);
     expect(JSON.stringify(payload)).not.toMatch(/sup-|national-line/);
     for (const script of scripts) expect(JSON.stringify(payload)).not.toContain(script.caseId);
@@ -207,7 +221,7 @@ describe('reporting against real Kafka and Postgres', () => {
     const line = text.split('\n').find((l) => l.startsWith('harbor_reporting_facts_recorded_total'));
     expect(line).toMatch(/^harbor_reporting_facts_recorded_total\{service="reporting"\} \d+$/);
     expect(Number(line!.split(' ')[1])).toBeGreaterThanOrEqual(30);
-    expect(text).toMatch(/harbor_reporting_publications_total\{service="reporting"\} [1-9]/);
+    expect(text).toMatch(/harbor_reporting_facts_excluded_total\{service="reporting"\} 0/);
     expect(text).not.toMatch(/sup-|north|south|medication-error/);
   });
 });

@@ -1,6 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { NotDevelopmentDefaultInProduction, ServiceEnv, toInt } from '@harbor/config';
+import { IsArray, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { NotDevelopmentDefaultInProduction, ServiceEnv, toInt, toList } from '@harbor/config';
+import { GRANULARITIES, Granularity } from './metrics/periods';
+import { PLACE_ID_PATTERN, PLACE_ID_RULE } from './metrics/places';
 
 export class ReportingEnv extends ServiceEnv {
   override HTTP_PORT = 3004;
@@ -37,4 +39,30 @@ export class ReportingEnv extends ServiceEnv {
   @Min(1)
   @Max(10)
   REPORTING_PUBLISH_YEARS = 2;
+
+  /**
+   * Days after a period ends before its release is fixed (late lifecycle events are counted until then).
+   * A fixed release never changes, so nobody can subtract one release of a period from a later one.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(366)
+  REPORTING_RELEASE_DELAY_DAYS = 14;
+
+  /** `auto` chooses each year's granularity from the volumes (see docs/reporting.md); or one fixed granularity. */
+  @IsIn(['auto', ...GRANULARITIES])
+  REPORTING_RELEASE_GRANULARITY: 'auto' | Granularity = 'auto';
+
+  /** Facilities reporting may name (comma-separated ids); any other facility is published as "other". */
+  @Transform(toList)
+  @IsArray()
+  @Matches(PLACE_ID_PATTERN, { each: true, message: `each facility ${PLACE_ID_RULE}` })
+  REPORTING_FACILITIES: string[] = [];
+
+  /** Departments reporting may name, in any facility; any other department is published as "other". */
+  @Transform(toList)
+  @IsArray()
+  @Matches(PLACE_ID_PATTERN, { each: true, message: `each department ${PLACE_ID_RULE}` })
+  REPORTING_DEPARTMENTS: string[] = [];
 }

@@ -14,7 +14,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <body>
 <header>
   <h1>Harbor peer support: program metrics</h1>
-  <p class="note">Aggregates only. Counts from 1 to <span id="k-note">k-1</span> are shown as &lt;k, and further cells are hidden so that they cannot be worked out from totals.</p>
+  <p class="note">Aggregates only. Counts from 1 to <span id="k-note">k-1</span> are shown as &lt;k, and further cells are hidden so that they cannot be worked out from totals. A place is named only where its count is shown. Each period is released once, after it has ended and settled, and never changes.</p>
 </header>
 <form id="login" autocomplete="off">
   <label>Bearer token <input id="token" type="password" required></label>
@@ -29,6 +29,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 </form>
 <p id="status" role="status"></p>
 <ul id="coarsening" data-testid="coarsening"></ul>
+<p id="pending" class="note" data-testid="pending" hidden></p>
 <main id="charts" hidden>
   <section><h2>Cases over time</h2><div id="volumes" data-testid="volumes"></div></section>
   <section><h2>Time to first contact (target: 30 minutes)</h2><div id="contact" data-testid="contact"></div><p id="contact-summary" data-testid="contact-summary"></p></section>
@@ -48,7 +49,8 @@ h1 { font-size: 1.4rem; } h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
 form { display: flex; gap: .75rem; align-items: end; flex-wrap: wrap; margin-bottom: 1rem; }
 label { display: flex; flex-direction: column; font-size: .85rem; gap: .2rem; }
 main { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); gap: 1.5rem; }
-section { border: 1px solid #d5dde6; border-radius: .5rem; padding: 1rem; }
+section { border: 1px solid #d5dde6; border-radius: .5rem; padding: 1rem; min-width: 0; }
+section > div { overflow-x: auto; }
 svg text { font-size: 11px; fill: #1d2733; }
 .bar { fill: #2f6f9f; } .bar.target { fill: #2e8b57; } .bar.hidden { fill: #c9d2dc; }
 .target-line { stroke: #b03a2e; stroke-dasharray: 4 3; }
@@ -142,6 +144,11 @@ export const DASHBOARD_JS = `'use strict';
         li.textContent = 'Shown by ' + note.applied + ' instead of ' + note.requested + ': ' + note.reason + '.';
         notes.appendChild(li);
       });
+      var pending = $('pending');
+      pending.hidden = !volumes.unreleasedFrom;
+      pending.textContent = volumes.unreleasedFrom
+        ? 'Not released yet: periods from ' + volumes.unreleasedFrom.slice(0, 10) + ' on (a period is released once it has ended and settled).'
+        : '';
       barChart($('volumes'), volumes.periods.map(function (p) { return { label: p.period, value: cellsOf(p).cases }; }));
       var last = latest(contact);
       var c = cellsOf(last);
@@ -165,8 +172,9 @@ export const DASHBOARD_JS = `'use strict';
         { label: 'declined', value: o['clinician:declined-support'] },
       ], { caption: latest(outreach) ? 'Period ' + latest(outreach).period : '' });
       var r = cellsOf(latest(referrals));
-      barChart($('referrals'), ['eap-therapy', 'legal', 'disclosure-coaching', 'external-line'].map(function (type) {
-        return { label: type, value: r['referral:' + type + ':yes'] };
+      var referralLabels = { 'eap-therapy': 'EAP/therapy', legal: 'legal', 'disclosure-coaching': 'disclosure', 'external-line': 'ext. line' };
+      barChart($('referrals'), Object.keys(referralLabels).map(function (type) {
+        return { label: referralLabels[type], value: r['referral:' + type + ':yes'] };
       }), { caption: latest(referrals) ? 'Period ' + latest(referrals).period : '' });
       $('status').textContent = 'Updated ' + new Date().toLocaleString() + '.';
     }).catch(function (error) {

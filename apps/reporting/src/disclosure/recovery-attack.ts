@@ -2,10 +2,15 @@ import { Relation } from './linked-table';
 
 /**
  * An attacker, written independently of the suppression code, for the property tests: given what was
- * published (null = suppressed), the known relations and the fact that suppressed entries are >= 1, it
+ * published (null = suppressed), the known relations and what a reader knows about hidden entries, it
  * searches for integer solutions. A suppressed entry is recovered when every solution gives it the same
  * value. Integer search with interval propagation, so it also finds what pure linear algebra would miss
  * (e.g. a+b = 2 with a, b >= 1 gives a = b = 1).
+ *
+ * What a reader knows beyond the published values is given as `floors`: a hidden count is at least 1
+ * (zeros are published), and a published statistic says the cases it rests on number at least k (see
+ * `statisticFloors` in the property tests). Successive releases of one period are attacked together with
+ * `linkReleases`.
  */
 export interface AttackResult {
   /** Suppressed entries whose true value is the only one consistent with the publication. */
@@ -14,17 +19,28 @@ export interface AttackResult {
   inconclusive: number[];
 }
 
+export interface AttackOptions {
+  /** Per entry, the lowest value a reader knows it has; a hidden entry without one is at least 1. */
+  floors?: (number | undefined)[];
+  /** Per entry, the highest value a reader knows it can have (e.g. from a published percentage). */
+  ceilings?: (number | undefined)[];
+  /** The hidden entries to try to recover (default: every hidden entry). */
+  targets?: number[];
+  nodeBudget?: number;
+}
+
 type Bounds = { lo: number[]; hi: number[] };
 
-export function attack(published: (number | null)[], relations: Relation[], truth: number[], nodeBudget = 20_000): AttackResult {
+export function attack(published: (number | null)[], relations: Relation[], truth: number[], options: AttackOptions = {}): AttackResult {
   const ceiling = truth.reduce((sum, value) => sum + value, 0) + 10;
-  const lo = published.map((value) => (value === null ? 1 : value));
-  const hi = published.map((value) => (value === null ? ceiling : value));
+  const lo = published.map((value, i) => (value === null ? (options.floors?.[i] ?? 1) : value));
+  const hi = published.map((value, i) => (value === null ? Math.min(ceiling, options.ceilings?.[i] ?? ceiling) : value));
   const recovered: number[] = [];
   const inconclusive: number[] = [];
-  published.forEach((value, entry) => {
-    if (value !== null) return;
-    const budget = { nodes: nodeBudget };
+  const targets = options.targets ?? published.flatMap((value, entry) => (value === null ? [entry] : []));
+  for (const entry of targets) {
+    if (published[entry] !== null) continue;
+    const budget = { nodes: options.nodeBudget ?? 20_000 };
     const below = { lo: [...lo], hi: [...hi] };
     below.hi[entry] = truth[entry] - 1;
     const above = { lo: [...lo], hi: [...hi] };
@@ -32,8 +48,43 @@ export function attack(published: (number | null)[], relations: Relation[], trut
     const other = solve(below, relations, budget) || solve(above, relations, budget);
     if (budget.nodes <= 0 && !other) inconclusive.push(entry);
     else if (!other) recovered.push(entry);
-  });
+  }
   return { recovered, inconclusive };
+}
+
+/** One release of a table as a reader holds it. */
+export interface Publication {
+  published: (number | null)[];
+  truth: number[];
+  floors?: (number | undefined)[];
+  ceilings?: (number | undefined)[];
+}
+
+/**
+ * Two releases of the same table (same entries, same relations), the second made after cases were added:
+ * a reader who assumes only that (second = first + added, every added count >= 0, the added cases obey
+ * the same relations) can difference them. Returns one system over [first | added | second]: attack it,
+ * with its `targets`: a recovered entry is a hidden count of either release that the pair gives away.
+ */
+export function linkReleases(first: Publication, second: Publication, relations: Relation[]): Publication & { relations: Relation[]; targets: number[] } {
+  const n = first.truth.length;
+  const shift = (offset: number) => relations.map(({ total, parts }) => ({ total: total + offset, parts: parts.map((part) => part + offset) }));
+  const linked: Relation[] = [...shift(0), ...shift(n), ...shift(2 * n)];
+  for (let i = 0; i < n; i++) linked.push({ total: 2 * n + i, parts: [i, n + i] });
+  const known = (side: (number | undefined)[] | undefined, added: number | undefined, other: (number | undefined)[] | undefined) => [
+    ...first.truth.map((_, i) => side?.[i]),
+    ...new Array<number | undefined>(n).fill(added),
+    ...second.truth.map((_, i) => other?.[i]),
+  ];
+  return {
+    published: [...first.published, ...new Array<null>(n).fill(null), ...second.published],
+    truth: [...first.truth, ...second.truth.map((value, i) => value - first.truth[i]), ...second.truth],
+    floors: known(first.floors, 0, second.floors),
+    ceilings: known(first.ceilings, undefined, second.ceilings),
+    relations: linked,
+    // The hidden counts of either release; what was added in between is an unknown, not a target.
+    targets: [...first.published.flatMap((value, i) => (value === null ? [i] : [])), ...second.published.flatMap((value, i) => (value === null ? [2 * n + i] : []))],
+  };
 }
 
 function propagate(bounds: Bounds, relations: Relation[]): boolean {

@@ -30,32 +30,47 @@ describe('publishCount', () => {
 });
 
 describe('publishStatistic', () => {
-  it('publishes a statistic computed from at least k cases', () => {
-    expect(publishStatistic(42.5, 11, 11)).toEqual({ value: 42.5, suppressed: false });
-    expect(publishStatistic(0, 500, 11)).toEqual({ value: 0, suppressed: false });
+  const shown = (value: number): Published => ({ value, suppressed: false });
+
+  it('publishes a statistic when every case of its published base count (at least k) has a value', () => {
+    expect(publishStatistic(42.5, 11, shown(11), 11)).toEqual({ value: 42.5, suppressed: false });
+    expect(publishStatistic(0, 500, shown(500), 11)).toEqual({ value: 0, suppressed: false });
+  });
+
+  it('suppresses a statistic whose base count is hidden, even when it rests on k values or more', () => {
+    // The 26 / 11 / 3 case: a median of the hidden 11 would prove the hidden row holds at least 11 cases.
+    expect(publishStatistic(20, 11, SUPPRESSED, 11)).toEqual(SUPPRESSED);
+    expect(publishStatistic(20, 40, SUPPRESSED, 11)).toEqual(SUPPRESSED);
   });
 
   it('suppresses a statistic from fewer than k cases, however harmless the value looks', () => {
-    expect(publishStatistic(42.5, 10, 11)).toEqual(SUPPRESSED);
-    expect(publishStatistic(0, 1, 11)).toEqual(SUPPRESSED);
+    expect(publishStatistic(42.5, 10, shown(10), 11)).toEqual(SUPPRESSED);
+    expect(publishStatistic(0, 0, shown(0), 11)).toEqual(SUPPRESSED);
+  });
+
+  it('suppresses a statistic when some cases of its base lack a value: their number would be a new, unprotected count', () => {
+    expect(publishStatistic(42.5, 11, shown(12), 11)).toEqual(SUPPRESSED);
   });
 
   it('suppresses a missing statistic even when enough cases exist', () => {
-    expect(publishStatistic(null, 100, 11)).toEqual(SUPPRESSED);
+    expect(publishStatistic(null, 100, shown(100), 11)).toEqual(SUPPRESSED);
   });
 
-  it('property: published exactly when the value exists and basedOn >= k, and then unchanged', () => {
+  it('property: published exactly when the value exists, the base is published, at least k and fully valued', () => {
     fc.assert(
       fc.property(
         fc.option(fc.double({ noNaN: true }), { nil: null }),
         fc.integer({ min: 0, max: 1000 }),
+        fc.option(fc.integer({ min: 0, max: 1000 }), { nil: null }),
         fc.integer({ min: 2, max: 100 }),
-        (value, basedOn, k) => {
-          const published = publishStatistic(value, basedOn, k);
-          if (value !== null && basedOn >= k) expect(published).toEqual({ value, suppressed: false });
+        (value, valueCount, baseCount, k) => {
+          const base = baseCount === null ? SHARED_SUPPRESSED : shown(baseCount);
+          const published = publishStatistic(value, valueCount, base, k);
+          if (value !== null && baseCount !== null && baseCount >= k && valueCount === baseCount) expect(published).toEqual({ value, suppressed: false });
           else expect(published).toEqual(SUPPRESSED);
         },
       ),
+      { seed: 0x5a7157 },
     );
   });
 });
@@ -172,7 +187,7 @@ describe('SUPPRESSED', () => {
     expect(SHARED_SUPPRESSED).toEqual(SUPPRESSED);
     expect(Object.isFrozen(SHARED_SUPPRESSED)).toBe(true);
     expect(publishCount(3, 11)).toBe(SHARED_SUPPRESSED);
-    expect(publishStatistic(null, 100, 11)).toBe(SHARED_SUPPRESSED);
+    expect(publishStatistic(null, 100, { value: 100, suppressed: false }, 11)).toBe(SHARED_SUPPRESSED);
     expect(publishPercentage(SHARED_SUPPRESSED, { value: 40, suppressed: false }, 11)).toBe(SHARED_SUPPRESSED);
     expect(sumPublished([SHARED_SUPPRESSED])).toBe(SHARED_SUPPRESSED);
   });

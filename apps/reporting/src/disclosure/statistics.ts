@@ -12,9 +12,16 @@ export function publishCount(count: number, minCellSize: number): Published {
   return count === 0 || count >= minCellSize ? { value: count, suppressed: false } : SUPPRESSED;
 }
 
-/** A statistic (median, percentage) is published only when computed from at least k cases. */
-export function publishStatistic(value: number | null, basedOn: number, minCellSize: number): Published {
-  return value !== null && basedOn >= minCellSize ? { value, suppressed: false } : SUPPRESSED;
+/**
+ * A statistic (median, p90) is published only together with the count of the cases it rests on: that
+ * count (`base`) must itself be published and at least k, and every one of those cases must carry a
+ * value (`valueCount === base.value`). Otherwise the statistic's mere presence would say "this hidden
+ * group holds at least k cases", which narrows the hidden cells around it. The caller also withholds
+ * every statistic of a row whose own count is hidden.
+ */
+export function publishStatistic(value: number | null, valueCount: number, base: Published, minCellSize: number): Published {
+  if (value === null || base.suppressed || base.value < minCellSize || valueCount !== base.value) return SUPPRESSED;
+  return { value, suppressed: false };
 }
 
 export function median(values: number[]): number | null {

@@ -16,3 +16,11 @@ export function publicationsCounter(metrics: ServiceMetrics): Counter {
 function counter(metrics: ServiceMetrics, name: string, help: string): Counter {
   return (metrics.registry.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help, registers: [metrics.registry] });
 }
+
+export function factsExcludedCounter(metrics: ServiceMetrics): Counter {
+  return counter(metrics, 'harbor_reporting_facts_excluded_total', 'Case facts left out of a fixed release because they cannot be counted (reasons in the log).');
+}
+
+export function releaseFailuresCounter(metrics: ServiceMetrics): Counter {
+  return counter(metrics, 'harbor_reporting_release_failures_total', 'Period releases that could not be built (retried on the next request or publication).');
+}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DashboardController } from '../dashboard/dashboard.controller';
 import { MetricsController } from '../metrics/metrics.controller';
+import { ReleaseStore } from '../metrics/release-store';
 import { PublicationScheduler } from '../publication/publication.scheduler';
 import { PublishMetrics } from '../publication/publish-metrics.usecase';
 import { RecognitionController } from '../recognition/recognition.controller';
@@ -9,6 +10,6 @@ import { RecordCaseFact } from './record-case-fact.usecase';
 
 @Module({
   controllers: [MetricsController, RecognitionController, DashboardController],
-  providers: [RecordCaseFact, CaseLifecycleHandler, PublishMetrics, PublicationScheduler],
+  providers: [RecordCaseFact, CaseLifecycleHandler, ReleaseStore, PublishMetrics, PublicationScheduler],
 })
 export class FactsModule {}

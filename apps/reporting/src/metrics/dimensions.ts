@@ -1,5 +1,5 @@
 import { ESCALATION_REASONS, HARM_LEVELS, INCIDENT_CATEGORIES, LAWSUIT_KINDS, PROFESSION_GROUPS, REFERRAL_TYPES, TRIGGER_KINDS } from '@harbor/contracts';
-import { CrossRecord, DimensionNode } from '../disclosure/cross-table';
+import { DimensionNode, flatten } from '../disclosure/cross-table';
 import { CaseFact, CONTACT_TARGET_MINUTES } from './case-fact';
 
 /** Category → group: the coarser level reports fall back to when categories are too small. */
@@ -79,6 +79,9 @@ export const COLUMN_ROOT: DimensionNode = {
   ],
 };
 
+/** Every column of a release, in hierarchy order. */
+export const COLUMN_IDS: readonly string[] = flatten(COLUMN_ROOT).map((node) => node.id);
+
 /** The column nodes a case counts in: one per partition level it reaches. */
 export function columnsOf(fact: CaseFact): string[] {
   const category = GROUP_OF.has(fact.category) ? fact.category : 'other';
@@ -112,35 +115,6 @@ export function columnsOf(fact: CaseFact): string[] {
     columns.push(fact.fallbackOffered ? 'fallback-offered:yes' : 'fallback-offered:no');
   }
   return columns;
-}
-
-export type PlaceLevel = 'department' | 'facility' | 'all';
-export const PLACE_LEVELS: PlaceLevel[] = ['department', 'facility', 'all'];
-export const UNSPECIFIED_DEPARTMENT = 'unspecified';
-
-export const facilityNode = (facility: string) => `facility:${facility}`;
-export const departmentNode = (facility: string, department: string | null) => `department:${facility}/${department ?? UNSPECIFIED_DEPARTMENT}`;
-export const levelOfPlace = (node: string): PlaceLevel => (node === 'all' ? 'all' : (node.split(':')[0] as PlaceLevel));
-
-/** All places → facilities → departments ("unspecified" when the event named none). */
-export function placeRoot(facts: CaseFact[]): DimensionNode {
-  const departments = new Map<string, Set<string>>();
-  for (const fact of facts) {
-    if (!departments.has(fact.facility)) departments.set(fact.facility, new Set());
-    departments.get(fact.facility)!.add(departmentNode(fact.facility, fact.department));
-  }
-  const facilities = [...departments.keys()].sort();
-  return {
-    id: 'all',
-    partitions:
-      facilities.length === 0
-        ? undefined
-        : [facilities.map((facility) => ({ id: facilityNode(facility), partitions: [[...departments.get(facility)!].sort().map(leaf)] }))],
-  };
-}
-
-export function crossRecordOf(fact: CaseFact): CrossRecord {
-  return { rows: ['all', facilityNode(fact.facility), departmentNode(fact.facility, fact.department)], columns: columnsOf(fact) };
 }
 
 /** Column views the API offers ("groupBy"), each a set of nodes of the one canonical hierarchy. */

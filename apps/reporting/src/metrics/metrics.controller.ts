@@ -1,14 +1,13 @@
 import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Role, Roles } from '@harbor/auth';
 import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
 import { Published, sumPublished, SUPPRESSED } from '../disclosure/statistics';
 import { ReportingEnv } from '../reporting.env';
-import { loadFacts } from './fact-store';
 import { parseMonth } from './periods';
-import { buildReport, Report, ReleaseBook } from './report';
+import { buildReport, Report } from './report';
 import { ReportQueryDto, SummaryQueryDto } from './report.dto';
 import { reportToCsv } from './report-csv';
+import { ReleaseStore } from './release-store';
 
 const MAX_YEARS = 10;
 
@@ -16,7 +15,7 @@ const MAX_YEARS = 10;
 @Controller('v1/metrics')
 export class MetricsController {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly store: ReleaseStore,
     @Inject(SERVICE_ENV) private readonly env: ReportingEnv,
   ) {}
 
@@ -42,24 +41,26 @@ export class MetricsController {
     const fromYear = query.from ? Number(query.from.slice(0, 4)) : now.getUTCFullYear();
     const toYear = query.to ? Number(query.to.slice(0, 4)) : Math.max(fromYear, now.getUTCFullYear());
     this.checkYears(fromYear, toYear, 'to');
-    const report = buildReport(new ReleaseBook(await loadFacts(this.dataSource, fromYear, toYear), this.env.REPORTING_MIN_CELL_SIZE), {
-      from: new Date(Date.UTC(fromYear, 0, 1)),
-      to: new Date(Date.UTC(toYear + 1, 0, 1)),
-      granularity: 'year',
-      place: 'all',
-      grouping: 'outreach',
-    });
+    const shelf = await this.store.shelf(fromYear, toYear);
+    const report = buildReport(
+      shelf,
+      { from: new Date(Date.UTC(fromYear, 0, 1)), to: new Date(Date.UTC(toYear + 1, 0, 1)), granularity: 'year', place: 'all', grouping: 'outreach' },
+      this.env.REPORTING_MIN_CELL_SIZE,
+    );
     // A period without a row or cell counts 0; any suppressed period suppresses the total.
     const total = (column: string): Published => sumPublished(report.periods.map((period) => period.rows[0]?.cells[column]));
     const single = report.periods.length === 1 && !report.periods[0].derived ? report.periods[0].rows[0]?.statistics : null;
     return {
       minCellSize: this.env.REPORTING_MIN_CELL_SIZE,
-      period: { from: `${fromYear}-01-01T00:00:00.000Z`, to: `${toYear + 1}-01-01T00:00:00.000Z` },
+      // The time the totals cover: released periods only (each is released REPORTING_RELEASE_DELAY_DAYS after it
+      // ends), so `to` stops where the first unreleased period starts.
+      period: { from: `${fromYear}-01-01T00:00:00.000Z`, to: report.unreleasedFrom ?? `${toYear + 1}-01-01T00:00:00.000Z` },
       cases: total('cases'),
       offered: total('outreach:offered'),
       accepted: total('supporter:accepted'),
       reached: total('reached:yes'),
       medianMinutesOfferToAccept: single?.medianMinutesOfferToAccept ?? SUPPRESSED,
+      unreleasedFrom: report.unreleasedFrom,
     };
   }
 
@@ -76,16 +77,24 @@ export class MetricsController {
         { field: 'category', message: 'applies only with groupBy=category: other cross-tabulations of a category are not released' },
       ]);
     }
-    const facts = await loadFacts(this.dataSource, from.getUTCFullYear(), lastMonth.getUTCFullYear());
-    return buildReport(new ReleaseBook(facts, this.env.REPORTING_MIN_CELL_SIZE), {
-      from,
-      to,
-      granularity: query.granularity ?? 'month',
-      place: query.place ?? 'facility',
-      facility: query.facility,
-      grouping,
-      category: query.category,
-    });
+    const vocabulary = this.store.settings.vocabulary;
+    if (query.facility !== undefined && !vocabulary.knowsFacility(query.facility)) {
+      throw new InvalidRequestException([{ field: 'facility', message: 'must be a facility of REPORTING_FACILITIES, or other' }]);
+    }
+    const shelf = await this.store.shelf(from.getUTCFullYear(), lastMonth.getUTCFullYear());
+    return buildReport(
+      shelf,
+      {
+        from,
+        to,
+        granularity: query.granularity ?? 'month',
+        place: query.place ?? 'facility',
+        facility: query.facility === undefined ? undefined : vocabulary.facilityId(query.facility),
+        grouping,
+        category: query.category,
+      },
+      this.env.REPORTING_MIN_CELL_SIZE,
+    );
   }
 
   private checkYears(fromYear: number, toYear: number, field: string) {

@@ -18,9 +18,13 @@ export function reportToCsv(report: Report): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-function csvField(value: unknown): string {
+/** Spreadsheets read a cell starting with one of these (after any spaces) as a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[\t\r]|^\s*[=+\-@]/;
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+export function csvField(value: unknown): string {
   const text = String(value);
-  // Quote anything with separators, and neutralise spreadsheet formulas (=, +, -, @ at the start).
-  const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  // Neutralise formulas with a leading apostrophe (plain numbers excepted), then quote separators.
+  const safe = FORMULA_START.test(text) && !NUMBER.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -1,5 +1,6 @@
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { GROUPINGS, Grouping, PLACE_LEVELS, PlaceLevel } from './dimensions';
+import { GROUPINGS, Grouping } from './dimensions';
+import { PLACE_LEVELS, PlaceLevel } from './places';
 import { GRANULARITIES, Granularity } from './periods';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

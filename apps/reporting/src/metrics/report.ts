@@ -1,8 +1,9 @@
 import { Published, sumPublished } from '../disclosure/statistics';
-import { CaseFact } from './case-fact';
-import { columnsForGrouping, facilityNode, groupOf, Grouping, levelOfPlace, PLACE_LEVELS, PlaceLevel } from './dimensions';
-import { isFiner, Granularity, Period, periodOf, periodsBetween } from './periods';
-import { buildRelease, Release, releaseGranularity, RowStatistics, SupporterLoad } from './release';
+import { columnsForGrouping, groupOf, Grouping } from './dimensions';
+import { Granularity, isFiner, Period, periodsBetween } from './periods';
+import { PLACE_LEVELS, PlaceLevel, placeLabel } from './places';
+import { isLabelled, Release, ReleaseRow, RowStatistics, SupporterLoad } from './release';
+import { yearStart } from './release-ledger';
 
 export interface ReportQuery {
   from: Date;
@@ -10,6 +11,7 @@ export interface ReportQuery {
   to: Date;
   granularity: Granularity;
   place: PlaceLevel;
+  /** A facility id of the vocabulary (or "other"). */
   facility?: string;
   grouping: Grouping;
   /** A category or group node (`category:medication-error`, `group:legal`); only with grouping=category. */
@@ -38,6 +40,7 @@ export interface ReportPeriod {
   end: string;
   /** True when the period's counts are sums of published finer periods (suppressed if any part was). */
   derived: boolean;
+  /** "all", and the places whose count is published and not zero (no label for a hidden or empty place). */
   rows: ReportRow[];
   supporterLoad: SupporterLoad | null;
 }
@@ -47,91 +50,100 @@ export interface Report {
   query: { from: string; to: string; granularity: Granularity; place: PlaceLevel; facility: string | null; grouping: Grouping; category: string | null };
   columns: string[];
   coarsening: Coarsening[];
+  /** The first instant of the query not yet covered by a release (periods are released once they settle), or null. */
+  unreleasedFrom: string | null;
   periods: ReportPeriod[];
 }
 
-/** Builds (and memoises per call) the canonical releases of every year the query touches. */
-export class ReleaseBook {
-  private readonly releases = new Map<string, Release>();
-  private readonly granularities = new Map<number, Granularity>();
-
-  constructor(
-    private readonly facts: CaseFact[],
-    readonly minCellSize: number,
-  ) {}
-
-  granularityOf(year: number): Granularity {
-    if (!this.granularities.has(year)) {
-      const yearFacts = this.facts.filter((fact) => fact.openedHour.getUTCFullYear() === year);
-      this.granularities.set(year, releaseGranularity(yearFacts, this.minCellSize));
-    }
-    return this.granularities.get(year)!;
-  }
-
-  /** The released periods of a year overlapping [from, to). */
-  releasedPeriods(year: number, from: Date, to: Date): Period[] {
-    const start = new Date(Math.max(from.getTime(), Date.UTC(year, 0, 1)));
-    const end = new Date(Math.min(to.getTime(), Date.UTC(year + 1, 0, 1)));
-    return start < end ? periodsBetween(start, end, this.granularityOf(year)) : [];
-  }
-
-  release(period: Period): Release {
-    if (!this.releases.has(period.label)) this.releases.set(period.label, buildRelease(period, this.facts, this.minCellSize));
-    return this.releases.get(period.label)!;
-  }
+/** The fixed releases a report reads: each year's granularity and each released period, by label. */
+export interface ReleaseShelf {
+  readonly plans: ReadonlyMap<number, Granularity>;
+  readonly releases: ReadonlyMap<string, Release>;
 }
 
-/** Answers a query with a view of the canonical releases, coarsening where cells are too small. */
-export function buildReport(book: ReleaseBook, query: ReportQuery): Report {
+interface Slot {
+  period: Period;
+  parts: Release[];
+  derived: boolean;
+}
+
+/** Answers a query with a view of the fixed releases, coarsening where cells are too small. */
+export function buildReport(shelf: ReleaseShelf, query: ReportQuery, minCellSize: number): Report {
   const coarsening: Coarsening[] = [];
-  const periods: { period: Period; parts: Release[]; derived: boolean }[] = [];
+  const slots: Slot[] = [];
   const coarsened: string[] = [];
+  let unreleased: Date | null = null;
+  const noteUnreleased = (at: Date) => {
+    const from = at < query.from ? query.from : at;
+    if (from < query.to && (!unreleased || from < unreleased)) unreleased = from;
+  };
   for (let year = query.from.getUTCFullYear(); year <= new Date(query.to.getTime() - 1).getUTCFullYear(); year++) {
-    const released = book.granularityOf(year);
-    const releasedPeriods = book.releasedPeriods(year, query.from, query.to);
-    if (isFiner(query.granularity, released)) {
-      coarsened.push(`${year}`);
-      releasedPeriods.forEach((period) => periods.push({ period, parts: [book.release(period)], derived: false }));
-    } else if (query.granularity === released) {
-      releasedPeriods.forEach((period) => periods.push({ period, parts: [book.release(period)], derived: false }));
-    } else {
-      const groups = new Map<string, Release[]>();
-      for (const period of releasedPeriods) {
-        const label = periodOf(period.start, query.granularity).label;
-        groups.set(label, [...(groups.get(label) ?? []), book.release(period)]);
+    const released = shelf.plans.get(year);
+    const start = new Date(Math.max(query.from.getTime(), yearStart(year).getTime()));
+    const end = new Date(Math.min(query.to.getTime(), yearStart(year + 1).getTime()));
+    if (!released) {
+      noteUnreleased(start);
+      continue;
+    }
+    const inRange = periodsBetween(start, end, released);
+    const firstMissing = inRange.find((period) => !shelf.releases.has(period.label));
+    if (firstMissing) noteUnreleased(firstMissing.start);
+    if (isFiner(query.granularity, released)) coarsened.push(`${year}`);
+    if (!isFiner(released, query.granularity)) {
+      for (const period of inRange) {
+        const release = shelf.releases.get(period.label);
+        if (release) slots.push({ period, parts: [release], derived: false });
       }
-      for (const parts of groups.values()) periods.push({ period: periodOf(parts[0].period.start, query.granularity), parts, derived: true });
+      continue;
+    }
+    // Coarser than released: sums of released periods, only once every part of the period is released.
+    for (const period of periodsBetween(start, end, query.granularity)) {
+      const parts = periodsBetween(period.start, period.end, released).map((part) => shelf.releases.get(part.label));
+      if (parts.every((part): part is Release => part !== undefined)) slots.push({ period, parts, derived: true });
     }
   }
   if (coarsened.length > 0) {
     coarsening.push({
       dimension: 'period',
       requested: query.granularity,
-      applied: coarsened.map((year) => `${year}: ${book.granularityOf(Number(year))}`).join(', '),
-      reason: `some ${query.granularity}s hold fewer than ${book.minCellSize} cases; each year is released at one granularity`,
+      applied: coarsened.map((year) => `${year}: ${shelf.plans.get(Number(year))}`).join(', '),
+      reason: `some ${query.granularity}s hold fewer than ${minCellSize} cases; each year is released at one granularity`,
       periods: coarsened,
     });
   }
 
+  const inFacility = (row: ReleaseRow) => !query.facility || (row.place.level !== 'all' && row.place.facility === query.facility);
+  /** Row keys at a level in a slot, hidden rows included (they decide coarsening, never appear). */
+  const keysAt = (slot: Slot, level: PlaceLevel) => {
+    const keys = new Set<string>();
+    for (const release of slot.parts) for (const key of release.places) if (release.rows[key].place.level === level && inFacility(release.rows[key])) keys.add(key);
+    return [...keys];
+  };
+  const cellAt = (parts: Release[], key: string, column: string): Published => sumPublished(parts.map((release) => release.rows[key]?.cells[column]));
+
   let placeLevel = query.place;
   if (query.facility && placeLevel === 'all') placeLevel = 'facility';
-  const rowsAt = (level: PlaceLevel) => placesAt(periods.flatMap((p) => p.parts), level, query.facility);
-  const cellAt = (parts: Release[], place: string, column: string): Published => sumPublished(parts.map((release) => release.cells[place]?.[column]));
   for (let i = PLACE_LEVELS.indexOf(placeLevel); i < PLACE_LEVELS.length; i++) {
     const level = PLACE_LEVELS[i];
     if (query.facility && level === 'all') break;
     placeLevel = level;
-    const hidden = rowsAt(level).some((place) => periods.some((p) => cellAt(p.parts, place, 'cases').suppressed));
+    const hidden = slots.some((slot) => keysAt(slot, level).some((key) => cellAt(slot.parts, key, 'cases').suppressed));
     if (!hidden) break;
   }
   if (placeLevel !== query.place && !(query.facility && query.place === 'all')) {
-    coarsening.push({ dimension: 'place', requested: query.place, applied: placeLevel, reason: `some ${query.place} totals are below ${book.minCellSize}` });
+    coarsening.push({ dimension: 'place', requested: query.place, applied: placeLevel, reason: `some ${query.place} totals are below ${minCellSize}` });
   }
-  const places = rowsAt(placeLevel);
+  /** A place is shown in a slot only where every part labels it: an absent label never tells "hidden" from "none". */
+  const shownKeys = (slot: Slot) =>
+    keysAt(slot, placeLevel)
+      .filter((key) => slot.parts.every((release) => isLabelled(release.rows[key])))
+      .sort((a, b) => (placeLabel(slot.parts[0].rows[a].place) < placeLabel(slot.parts[0].rows[b].place) ? -1 : 1));
 
   let columns = restrictToCategory(columnsForGrouping(query.grouping), query.category);
   if (query.grouping === 'category' && (!query.category || query.category.startsWith('group:'))) {
-    const categoryCells = periods.flatMap((p) => places.flatMap((place) => columns.filter((c) => c.startsWith('category:')).map((c) => cellAt(p.parts, place, c))));
+    const categoryCells = slots.flatMap((slot) =>
+      shownKeys(slot).flatMap((key) => columns.filter((c) => c.startsWith('category:')).map((c) => cellAt(slot.parts, key, c))),
+    );
     const informative = categoryCells.filter((cell) => cell.suppressed || cell.value !== 0);
     if (informative.length > 0 && informative.filter((cell) => cell.suppressed).length * 2 > informative.length) {
       columns = restrictToCategory(columnsForGrouping('category', 'group'), query.category);
@@ -140,7 +152,7 @@ export function buildReport(book: ReleaseBook, query: ReportQuery): Report {
   }
 
   return {
-    minCellSize: book.minCellSize,
+    minCellSize,
     query: {
       from: query.from.toISOString(),
       to: query.to.toISOString(),
@@ -152,18 +164,19 @@ export function buildReport(book: ReleaseBook, query: ReportQuery): Report {
     },
     columns,
     coarsening,
-    periods: periods.map(({ period, parts, derived }) => ({
-      period: period.label,
-      granularity: period.granularity,
-      start: period.start.toISOString(),
-      end: period.end.toISOString(),
-      derived,
-      rows: places.map((place) => ({
-        place,
-        cells: Object.fromEntries(columns.map((column) => [column, cellAt(parts, place, column)])),
-        statistics: derived ? null : (parts[0].statistics[place] ?? null),
+    unreleasedFrom: unreleased ? (unreleased as Date).toISOString() : null,
+    periods: slots.map((slot) => ({
+      period: slot.period.label,
+      granularity: slot.period.granularity,
+      start: slot.period.start.toISOString(),
+      end: slot.period.end.toISOString(),
+      derived: slot.derived,
+      rows: shownKeys(slot).map((key) => ({
+        place: placeLabel(slot.parts[0].rows[key].place),
+        cells: Object.fromEntries(columns.map((column) => [column, cellAt(slot.parts, key, column)])),
+        statistics: slot.derived ? null : slot.parts[0].rows[key].statistics,
       })),
-      supporterLoad: derived ? null : parts[0].supporterLoad,
+      supporterLoad: slot.derived ? null : slot.parts[0].supporterLoad,
     })),
   };
 }
@@ -178,15 +191,4 @@ function restrictToCategory(columns: string[], category?: string): string[] {
 
 function groupMember(categoryColumn: string, group: string): boolean {
   return groupOf(categoryColumn.slice('category:'.length)) === group;
-}
-
-/** Places at a level across the releases (a place absent from a period has zero cases there). */
-function placesAt(releases: Release[], level: PlaceLevel, facility?: string): string[] {
-  const all = new Set<string>();
-  for (const release of releases) for (const place of release.places) all.add(place);
-  if (all.size === 0) all.add('all');
-  return [...all]
-    .filter((place) => levelOfPlace(place) === level)
-    .filter((place) => !facility || place === facilityNode(facility) || place.startsWith(`department:${facility}/`))
-    .sort();
 }

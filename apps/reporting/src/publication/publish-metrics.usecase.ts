@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SupportMetrics, SupportMetricsV1 } from '@harbor/contracts';
@@ -6,16 +5,17 @@ import { OutboxWriter } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { SERVICE_ENV } from '@harbor/service-runtime';
 import { publicationsCounter } from '../facts/facts-metrics';
-import { loadFacts } from '../metrics/fact-store';
-import { ReleaseBook } from '../metrics/report';
-import { Release } from '../metrics/release';
+import { placeLabel } from '../metrics/places';
+import { isLabelled, Release } from '../metrics/release';
+import { ReleaseStore } from '../metrics/release-store';
 import { ReportingEnv } from '../reporting.env';
 
 const STATE_ID = 'support.metrics.v1';
 
 /**
- * Writes the protected release of every released period of the last REPORTING_PUBLISH_YEARS calendar
- * years (up to the current period) to the outbox, once per interval across all replicas.
+ * Fixes the periods of the last REPORTING_PUBLISH_YEARS calendar years that have become due and writes each
+ * fixed release to the outbox once (keyed by period on a compacted topic). A release is never published
+ * twice with different numbers: it does not change once fixed.
  */
 @Injectable()
 export class PublishMetrics {
@@ -24,13 +24,14 @@ export class PublishMetrics {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
+    private readonly store: ReleaseStore,
     @Inject(SERVICE_ENV) private readonly env: ReportingEnv,
     metrics: ServiceMetrics,
   ) {
     this.published = publicationsCounter(metrics);
   }
 
-  /** Returns the number of period releases written, 0 when another replica published within the interval. */
+  /** Returns the number of releases written, 0 when another replica published within the interval. */
   async execute(now = new Date()): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`INSERT INTO "reporting"."publication_state" ("id", "last_published_at") VALUES ($1, 'epoch') ON CONFLICT DO NOTHING`, [STATE_ID]);
@@ -40,36 +41,39 @@ export class PublishMetrics {
       if (dueAt > now.getTime()) return 0;
       const lastYear = now.getUTCFullYear();
       const firstYear = lastYear - this.env.REPORTING_PUBLISH_YEARS + 1;
-      const book = new ReleaseBook(await loadFacts(manager, firstYear, lastYear), this.env.REPORTING_MIN_CELL_SIZE);
-      let count = 0;
-      for (let year = firstYear; year <= lastYear; year++) {
-        for (const period of book.releasedPeriods(year, new Date(Date.UTC(year, 0, 1)), now)) {
-          await this.outbox.enqueue(manager, SupportMetrics, toMessage(book.release(period), now));
-          count++;
-        }
-      }
+      await this.store.fix(Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i), now, manager);
+      const rows: { period: string; release_id: string; released_at: Date; body: Release }[] = await manager.query(
+        `SELECT "period", "release_id", "released_at", "body" FROM "reporting"."releases"
+          WHERE "year" BETWEEN $1 AND $2 AND "published_at" IS NULL ORDER BY "body"->'period'->>'start'`,
+        [firstYear, lastYear],
+      );
+      for (const row of rows) await this.outbox.enqueue(manager, SupportMetrics, toMessage(row.body, row.release_id, new Date(row.released_at)));
+      await manager.query(`UPDATE "reporting"."releases" SET "published_at" = $2 WHERE "period" = ANY($1)`, [rows.map((row) => row.period), now]);
       await manager.query(`UPDATE "reporting"."publication_state" SET "last_published_at" = $2 WHERE "id" = $1`, [STATE_ID, now]);
-      this.published.inc(count);
-      return count;
+      this.published.inc(rows.length);
+      return rows.length;
     });
   }
 }
 
-export function toMessage(release: Release, now: Date): SupportMetricsV1 {
+/**
+ * A fixed release as the topic carries it: "all" and the places whose count is published and not zero
+ * (a hidden or empty place has no label at all), with their cells and statistics.
+ */
+export function toMessage(release: Pick<Release, 'period' | 'minCellSize' | 'columns' | 'places' | 'rows' | 'supporterLoad'>, releaseId: string, releasedAt: Date): SupportMetricsV1 {
+  const rows = release.places.map((key) => release.rows[key]).filter(isLabelled);
   return {
-    releaseId: randomUUID(),
-    generatedAt: now.toISOString(),
+    releaseId,
+    generatedAt: releasedAt.toISOString(),
     minCellSize: release.minCellSize,
     period: {
       granularity: release.period.granularity,
       label: release.period.label,
-      start: release.period.start.toISOString(),
-      end: release.period.end.toISOString(),
+      start: new Date(release.period.start).toISOString(),
+      end: new Date(release.period.end).toISOString(),
     },
-    cells: release.places.flatMap((place) => release.columns.map((measure) => ({ place, measure, ...release.cells[place][measure] }))),
-    statistics: release.places.flatMap((place) =>
-      Object.entries(release.statistics[place]).map(([statistic, published]) => ({ place, statistic, ...published })),
-    ),
+    cells: rows.flatMap((row) => release.columns.map((measure) => ({ place: placeLabel(row.place), measure, ...row.cells[measure] }))),
+    statistics: rows.flatMap((row) => Object.entries(row.statistics).map(([statistic, published]) => ({ place: placeLabel(row.place), statistic, ...published }))),
     supporterLoad: [
       { bin: 'all', ...release.supporterLoad.supporters },
       ...release.supporterLoad.bins.map((bin) => ({ bin: bin.label, ...bin.supporters })),

@@ -16,10 +16,15 @@ export class MetricsValueV1 {
   suppressed: boolean;
 }
 
+const PLACE_ID = '[A-Za-z0-9][A-Za-z0-9._-]{0,63}';
+/** `all`, `facility:<f>` or `department:<f>/<d>`, ids from reporting's vocabulary: never free text. */
+const PLACE_LABEL = new RegExp(`^(all|facility:${PLACE_ID}|department:${PLACE_ID}/${PLACE_ID})$`);
+const PLACE_LABEL_MESSAGE = 'must be all, facility:<id> or department:<id>/<id>';
+
 /** One count: the cases of `place` (all, facility:<f>, department:<f>/<d>) in column `measure`. */
 export class MetricsCellV1 extends MetricsValueV1 {
   @IsString()
-  @MaxLength(200)
+  @Matches(PLACE_LABEL, { message: PLACE_LABEL_MESSAGE })
   place: string;
 
   @IsString()
@@ -30,7 +35,7 @@ export class MetricsCellV1 extends MetricsValueV1 {
 /** A median, p90 or percentage of one place, published only when based on at least k cases. */
 export class MetricsStatisticV1 extends MetricsValueV1 {
   @IsString()
-  @MaxLength(200)
+  @Matches(PLACE_LABEL, { message: PLACE_LABEL_MESSAGE })
   place: string;
 
   @IsString()
@@ -61,9 +66,11 @@ export class MetricsPeriodV1 {
 
 /**
  * The protected release of one calendar period for the hospital's data platform: anonymized aggregates
- * only, with the same small-cell suppression as the reporting API (no count from 1 to k-1, no statistic
- * from fewer than k cases, complementary suppression). Republished periodically; the latest message per
- * key (the period label) supersedes earlier ones.
+ * only, with the same disclosure control as the reporting API (no count from 1 to k-1, complementary
+ * suppression, a statistic only where the counts it rests on are published, place labels only from the
+ * configured vocabulary and only for places whose count is published and not zero). A period is released
+ * once, when it has settled, and never changes afterwards; the topic is compacted per key (the period
+ * label), so it holds that one release per period.
  */
 export class SupportMetricsV1 {
   @IsUUID()
@@ -107,4 +114,7 @@ export const SupportMetrics = defineEvent({
   payload: SupportMetricsV1,
   key: (release) => release.period.label,
   subject: (release) => release.period.label,
+  // One record per period: compaction keeps only the current one, and a short segment roll lets the
+  // cleaner reach superseded records (e.g. from before releases were fixed) within minutes.
+  topicPolicy: { cleanupPolicy: 'compact', segmentMs: 600_000 },
 });

@@ -1,4 +1,5 @@
 export * from './load-config';
 export * from './service-env';
+export * from './kafka-security';
 export * from './development-default';
 export * from './field-problems';

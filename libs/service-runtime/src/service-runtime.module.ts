@@ -36,7 +36,11 @@ export interface ServiceRuntimeOptions {
 
 const OPTIONS = Symbol('SERVICE_RUNTIME_OPTIONS');
 
-/** Starts messaging once every module is ready and stops it before the database closes. */
+/**
+ * Starts messaging once every module is ready and stops it before the database closes. Start-up waits for
+ * the topics, the producer and the relay, not for the consumer group: the HTTP server (and notification's
+ * dispatcher) start while the group is still joining.
+ */
 @Injectable()
 class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
@@ -55,6 +59,9 @@ class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
       batchSize: declaration.batchSize ?? this.options.env.KAFKA_CONSUMER_BATCH_SIZE,
       handlers: declaration.handlers.map((handler) => this.moduleRef.get(handler, { strict: false })),
     }));
+    if (this.options.env.HARBOR_ENV === 'production' && !this.options.env.KAFKA_SSL) {
+      this.logger.warn('KAFKA_SSL is off: events, released contact details included, travel to Kafka unencrypted');
+    }
     await this.messaging.start(subscriptions);
   }
 
@@ -105,7 +112,9 @@ export class ServiceRuntimeModule {
               service: options.service,
               schema: options.schema,
               databaseUrl: options.env.DATABASE_URL,
-              brokers: options.env.KAFKA_BROKERS,
+              kafka: options.env.kafkaConnection,
+              createTopics: options.env.createKafkaTopics,
+              sessionTimeoutMs: options.env.KAFKA_SESSION_TIMEOUT_MS,
               topicPrefix: options.env.KAFKA_TOPIC_PREFIX,
               retry: { attempts: options.env.KAFKA_RETRY_ATTEMPTS, baseDelayMs: options.env.KAFKA_RETRY_BASE_MS, maxDelayMs: 10_000 },
               producesTo: options.producesTo,

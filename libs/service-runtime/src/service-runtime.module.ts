@@ -11,6 +11,7 @@ import { EventDefinition, EventHandler, messagingTablesMigration, MessagingRunti
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { OperationsController } from './operations.controller';
+import { ServiceHealth } from './service-health';
 import { ProblemRenderer } from './problem-details.filter';
 import { LOGGER, PROBLEM_RENDERERS, SERVICE_ENV } from './tokens';
 
@@ -39,7 +40,7 @@ const OPTIONS = Symbol('SERVICE_RUNTIME_OPTIONS');
 /**
  * Starts messaging once every module is ready and stops it before the database closes. Start-up waits for
  * the topics, the producer and the relay, not for the consumer group: the HTTP server (and notification's
- * dispatcher) start while the group is still joining.
+ * dispatcher) start while the group is still joining, and readiness says when it has joined.
  */
 @Injectable()
 class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -125,6 +126,7 @@ export class ServiceRuntimeModule {
           ),
       },
       { provide: OutboxWriter, inject: [MessagingRuntime], useFactory: (runtime: MessagingRuntime) => runtime.outbox },
+      ServiceHealth,
       ServiceLifecycle,
     ];
     return {
@@ -135,7 +137,7 @@ export class ServiceRuntimeModule {
       ],
       controllers: [OperationsController],
       providers,
-      exports: [SERVICE_ENV, LOGGER, ServiceMetrics, DataSource, MessagingRuntime, OutboxWriter],
+      exports: [SERVICE_ENV, LOGGER, ServiceMetrics, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth],
     };
   }
 }

@@ -46,8 +46,11 @@ async function post(url, token, body) {
   return response.json();
 }
 
-/** Seeds the directory and roster through matching's API, then publishes the incident to Kafka. */
-async function runDemo({ matchingUrl, adminToken, brokers, topicPrefix = '' }) {
+/**
+ * Seeds the directory and roster through matching's API, then publishes the incident to Kafka. `kafka` holds
+ * kafkajs `ssl` / `sasl` options when the broker is secured (the same KAFKA_SSL* / KAFKA_SASL_* the services use).
+ */
+async function runDemo({ matchingUrl, adminToken, brokers, topicPrefix = '', kafka = {} }) {
   const runId = Date.now();
   const clinician = demoClinician(runId);
   await post(`${matchingUrl}/v1/directory/clinicians`, adminToken, clinician);
@@ -55,7 +58,7 @@ async function runDemo({ matchingUrl, adminToken, brokers, topicPrefix = '' }) {
   for (const supporter of DEMO_SUPPORTERS) {
     await post(`${matchingUrl}/v1/roster/supporters`, adminToken, { ...supporter, trainingExpiresOn, maxOpenCases: 5 });
   }
-  const producer = new Kafka({ clientId: 'harbor-demo', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).producer();
+  const producer = new Kafka({ ...kafka, clientId: 'harbor-demo', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   const incident = demoIncident(clinician, runId);
   await producer.send({

@@ -51,13 +51,16 @@ function answers(host, port, timeoutMs = 1000) {
   });
 }
 
-/** Waits until the broker serves metadata (a listening port alone does not mean the controller is ready). */
-async function waitForBroker(brokers, timeoutMs = 90_000) {
+/**
+ * Waits until the broker serves metadata (a listening port alone does not mean the controller is ready).
+ * `client` carries kafkajs `ssl` / `sasl` options for a secured listener.
+ */
+async function waitForBroker(brokers, timeoutMs = 90_000, client = {}) {
   const { Kafka, logLevel } = require('kafkajs');
   const deadline = Date.now() + timeoutMs;
   let lastError;
   while (Date.now() < deadline) {
-    const admin = new Kafka({ clientId: 'harbor-stack-probe', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    const admin = new Kafka({ ...client, clientId: 'harbor-stack-probe', brokers: brokers.split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
     try {
       await admin.connect();
       await admin.describeCluster();
@@ -72,30 +75,37 @@ async function waitForBroker(brokers, timeoutMs = 90_000) {
   throw new Error(`Kafka at ${brokers} did not become ready: ${lastError && lastError.message}`);
 }
 
-function serverProperties({ host, port, controllerPort, dataDir }) {
-  return [
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@${host}:${controllerPort}`,
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
-    'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
-    `log.dirs=${path.join(dataDir, 'logs')}`,
-    'num.partitions=3',
-    'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=10',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    'group.initial.rebalance.delay.ms=0',
+/**
+ * The broker's configuration. `listeners` are the client listeners (default: one PLAINTEXT listener on
+ * `port`); the first also carries inter-broker traffic. `properties` adds or overrides entries, e.g. TLS
+ * keystores, SASL mechanisms and an authorizer.
+ */
+function serverProperties({ host, port, controllerPort, dataDir, listeners = [{ name: 'PLAINTEXT', protocol: 'PLAINTEXT', port }], properties = {} }) {
+  const defaults = {
+    'process.roles': 'broker,controller',
+    'node.id': '1',
+    'controller.quorum.voters': `1@${host}:${controllerPort}`,
+    listeners: [...listeners.map((listener) => `${listener.name}://${host}:${listener.port}`), `CONTROLLER://${host}:${controllerPort}`].join(','),
+    'advertised.listeners': listeners.map((listener) => `${listener.name}://${host}:${listener.port}`).join(','),
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': [...listeners.map((listener) => `${listener.name}:${listener.protocol}`), 'CONTROLLER:PLAINTEXT'].join(','),
+    'inter.broker.listener.name': listeners[0].name,
+    'log.dirs': path.join(dataDir, 'logs'),
+    'num.partitions': '3',
+    'offsets.topic.replication.factor': '1',
+    'offsets.topic.num.partitions': '10',
+    'transaction.state.log.replication.factor': '1',
+    'transaction.state.log.min.isr': '1',
+    'share.coordinator.state.topic.replication.factor': '1',
+    'share.coordinator.state.topic.min.isr': '1',
+    'group.initial.rebalance.delay.ms': '0',
     // Services create their topics explicitly; a typo must not silently create a new one.
-    'auto.create.topics.enable=false',
-    'log.retention.hours=168',
-    '',
-  ].join('\n');
+    'auto.create.topics.enable': 'false',
+    'log.retention.hours': '168',
+  };
+  return `${Object.entries({ ...defaults, ...properties })
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
 }
 
 function pidAlive(pid) {
@@ -111,25 +121,50 @@ function pidAlive(pid) {
  * Starts the local broker unless one already answers at `brokers`. Returns whether this call started it,
  * so the caller stops only what it started.
  */
-async function ensureLocalKafka({ brokers = '127.0.0.1:9092', dataDir = path.join(ROOT, '.harbor', 'kafka'), heapMb = 512 } = {}) {
+async function ensureLocalKafka({ brokers = '127.0.0.1:9092', dataDir = path.join(ROOT, '.harbor', 'kafka'), heapMb = 512, client = {} } = {}) {
   const { host, port } = parseBroker(brokers);
   if (await answers(host, port)) {
     log(`reusing the Kafka broker that answers at ${brokers}`);
-    await waitForBroker(brokers);
+    await waitForBroker(brokers, 90_000, client);
     return { brokers, started: false, pidFile: undefined };
   }
   if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`no Kafka answers at ${brokers}, and a local one can only be started on 127.0.0.1`);
+  return startLocalKafka({ brokers, dataDir, heapMb, client });
+}
+
+/**
+ * Starts a broker on 127.0.0.1, always a new process (a restart when `dataDir` held one before). Options
+ * beyond the default path, for brokers that tests configure and kill on their own ports:
+ * - `controllerPort` (default: the client port + 1);
+ * - `listeners`: client listeners `{ name, protocol, port }`, e.g. SASL_SSL, the first one advertised in
+ *   `brokers` and used between brokers; `properties`: more server.properties entries (keystores, SASL
+ *   mechanisms and JAAS, `authorizer.class.name`, `super.users`);
+ * - `scramCredentials`: `SCRAM-SHA-512=[name=…,password=…]` entries written when the storage is formatted
+ *   (KRaft's way to have users before the broker first starts);
+ * - `client`: kafkajs `ssl` / `sasl` options the readiness probe connects with.
+ */
+async function startLocalKafka({
+  brokers = '127.0.0.1:9092',
+  dataDir = path.join(ROOT, '.harbor', 'kafka'),
+  heapMb = 512,
+  controllerPort,
+  listeners,
+  properties,
+  scramCredentials = [],
+  client = {},
+} = {}) {
+  const { host, port } = parseBroker(brokers);
   const libs = ensureKafkaJars();
-  const controllerPort = port + 1;
   fs.mkdirSync(dataDir, { recursive: true });
   const config = path.join(dataDir, 'server.properties');
-  fs.writeFileSync(config, serverProperties({ host: '127.0.0.1', port, controllerPort, dataDir }));
+  fs.writeFileSync(config, serverProperties({ host: '127.0.0.1', port, controllerPort: controllerPort ?? port + 1, dataDir, listeners, properties }));
   const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const classpath = path.join(libs, '*');
   const jvmLogging = [`-Dlog4j2.configurationFile=${LOG_CONFIG}`, `-Dkafka.logs.dir=${dataDir}`];
   if (!fs.existsSync(path.join(dataDir, 'logs', 'meta.properties'))) {
     const clusterId = spawnSync(java, ['-cp', classpath, ...jvmLogging, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' }).stdout.trim();
-    const format = spawnSync(java, ['-cp', classpath, ...jvmLogging, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { encoding: 'utf8' });
+    const scram = scramCredentials.flatMap((credential) => ['--add-scram', credential]);
+    const format = spawnSync(java, ['-cp', classpath, ...jvmLogging, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config, ...scram], { encoding: 'utf8' });
     if (format.status !== 0) throw new Error(`formatting Kafka storage failed: ${format.stderr || format.stdout}`);
     log(`formatted storage in ${dataDir}`);
   }
@@ -139,26 +174,30 @@ async function ensureLocalKafka({ brokers = '127.0.0.1:9092', dataDir = path.joi
     stdio: ['ignore', out, out],
   });
   child.unref();
+  fs.closeSync(out);
   const pidFile = path.join(dataDir, 'kafka.pid');
   fs.writeFileSync(pidFile, String(child.pid));
   log(`starting Apache Kafka ${KAFKA_VERSION} (KRaft, pid ${child.pid}) on ${host}:${port}…`);
-  await waitForBroker(brokers);
+  await waitForBroker(brokers, 90_000, client);
   log(`Kafka ready at ${brokers}`);
-  return { brokers, started: true, pidFile };
+  return { brokers, started: true, pidFile, pid: child.pid };
 }
 
-/** Stops a broker started by ensureLocalKafka and waits for it to exit (it flushes its logs on SIGTERM). */
-async function stopLocalKafka(pidFile, timeoutMs = 30_000) {
+/**
+ * Stops a broker started here and waits for it to exit: SIGTERM lets it flush its logs; `signal: 'SIGKILL'`
+ * is a crash, for tests of what survives one.
+ */
+async function stopLocalKafka(pidFile, { timeoutMs = 30_000, signal = 'SIGTERM' } = {}) {
   if (!pidFile || !fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8'));
   if (pid && pidAlive(pid)) {
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, signal);
     const deadline = Date.now() + timeoutMs;
     while (pidAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-    log(`stopped Kafka (pid ${pid})`);
+    log(`stopped Kafka (pid ${pid}, ${signal})`);
   }
   fs.rmSync(pidFile, { force: true });
 }
 
-module.exports = { KAFKA_VERSION, ensureKafkaJars, ensureLocalKafka, stopLocalKafka, waitForBroker, answers, ROOT };
+module.exports = { KAFKA_VERSION, ensureKafkaJars, ensureLocalKafka, startLocalKafka, stopLocalKafka, waitForBroker, answers, ROOT };

@@ -98,7 +98,11 @@ async function main() {
   process.on('SIGTERM', () => stop(0));
 
   try {
-    kafka = await ensureLocalKafka({ brokers: env.KAFKA_BROKERS });
+    // The services' own settings class: a secured broker (KAFKA_SSL*, KAFKA_SASL_*) is probed and used as they will.
+    const { loadConfig, ServiceEnv } = require(path.join(ROOT, 'dist', 'libs', 'config', 'src'));
+    const { ssl, sasl } = loadConfig(ServiceEnv, env).kafkaConnection;
+    const kafkaSecurity = { ssl, sasl };
+    kafka = await ensureLocalKafka({ brokers: env.KAFKA_BROKERS, client: kafkaSecurity });
     if (kafka.started) fs.writeFileSync(KAFKA_MARKER, kafka.pidFile);
     await checkPostgres(env.DATABASE_URL, 'Harbor');
 
@@ -135,7 +139,13 @@ async function main() {
       say(`  (also written to .harbor/tokens.json)`);
       if (withDemo) {
         say('\nDemo: seeding a clinician and two supporters, then publishing an incident to incidents.reported.v1…');
-        await runDemo({ matchingUrl: 'http://127.0.0.1:3002', adminToken: tokens['program-admin'], brokers: env.KAFKA_BROKERS, topicPrefix: env.KAFKA_TOPIC_PREFIX || '' });
+        await runDemo({
+          matchingUrl: 'http://127.0.0.1:3002',
+          adminToken: tokens['program-admin'],
+          brokers: env.KAFKA_BROKERS,
+          topicPrefix: env.KAFKA_TOPIC_PREFIX || '',
+          kafka: kafkaSecurity,
+        });
         const deadline = Date.now() + 30_000;
         while (!pageLink && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
         if (pageLink) {

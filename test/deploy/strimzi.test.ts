@@ -74,7 +74,7 @@ describe('Strimzi topics and users are derived from the contracts and the servic
       expect(allowed('Read')).toEqual(consumes.map((topic) => `${prefix}${topic}`).sort());
       expect(allowed('Write')).toEqual([...produces.map((topic) => `${prefix}${topic}`), ...consumes.map((topic) => `${prefix}${topic}.dlq`)].sort());
       const groups = user!.spec.authorization.acls.filter((acl: any) => acl.resource.type === 'group');
-      expect(groups).toEqual(consumes.length > 0 ? [{ resource: { type: 'group', name: `harbor-${service}`, patternType: 'literal' }, operations: ['Read'] }] : []);
+      expect(groups).toEqual(consumes.length > 0 ? [{ resource: { type: 'group', name: `${prefix}harbor-${service}`, patternType: 'literal' }, operations: ['Read'] }] : []);
       const operations = new Set(user!.spec.authorization.acls.flatMap((acl: any) => acl.operations));
       expect([...operations].filter((operation) => !['Read', 'Write', 'Describe'].includes(operation as string))).toEqual([]);
     }

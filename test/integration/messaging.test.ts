@@ -69,7 +69,7 @@ describe('messaging library against real Kafka and Postgres', () => {
     service: 'msgtest',
     schema: SCHEMA,
     databaseUrl,
-    brokers: testInfrastructure().brokers,
+    kafka: { brokers: testInfrastructure().brokers },
     topicPrefix: prefix,
     retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
     producesTo: [Ping, PersonalPing],
@@ -227,7 +227,7 @@ describe('messaging library against real Kafka and Postgres', () => {
     expect(invalid[DLQ_HEADER.errorMessage]).toMatch(/label: label must be shorter than or equal to 50 characters/);
     expect(invalid[DLQ_HEADER.errorMessage]).toMatch(/property extra should not exist/);
     expect(invalid[DLQ_HEADER.attempts]).toBe('1');
-    expect(invalid[DLQ_HEADER.consumerGroup]).toBe('harbor-msgtest');
+    expect(invalid[DLQ_HEADER.consumerGroup]).toBe(`${prefix}harbor-msgtest`);
     expect(invalid[DLQ_HEADER.sourceTopic]).toBe(topic);
     expect(invalid[HEADER.type]).toBe('org.harbor.test.ping.v1'); // original headers kept
 

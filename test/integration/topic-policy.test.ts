@@ -1,12 +1,13 @@
 import { ConfigResourceTypes } from 'kafkajs';
 import { createKafka, ensureTopics, topicConfigEntries } from '@harbor/messaging';
 import { createLogger } from '@harbor/observability';
+import { HarborHarness } from '../support/harbor-harness';
 import { kafkaClient, LogCapture, testInfrastructure, uniqueTopicPrefix } from '../support/infrastructure';
 
 /** Topic policies declared on events reach the broker: on creation, and on a topic that already existed. */
 describe('topic policies on a real broker', () => {
   const prefix = uniqueTopicPrefix();
-  const kafka = createKafka('topic-policy-test', testInfrastructure().brokers, createLogger('topic-policy-test', 'warn', new LogCapture().stream));
+  const kafka = createKafka('topic-policy-test', { brokers: testInfrastructure().brokers }, createLogger('topic-policy-test', 'warn', new LogCapture().stream));
 
   async function configOf(topic: string, names: string[]): Promise<Record<string, string>> {
     const admin = kafkaClient().admin();
@@ -31,5 +32,41 @@ describe('topic policies on a real broker', () => {
     expect((await configOf(name, ['retention.ms']))['retention.ms']).not.toBe('7200000');
     await ensureTopics(kafka, [{ name, config: topicConfigEntries({ retentionMs: 7_200_000 }) }], 1);
     expect((await configOf(name, ['retention.ms']))['retention.ms']).toBe('7200000');
+  });
+});
+
+/** Where topics are resources of their own (Strimzi KafkaTopic), a service creates none and names what is missing. */
+describe('KAFKA_CREATE_TOPICS=false', () => {
+  let harbor: HarborHarness;
+
+  beforeAll(async () => {
+    harbor = await HarborHarness.start({ services: [] });
+  });
+
+  afterAll(async () => {
+    await harbor?.stop();
+  });
+
+  async function existingTopics(): Promise<string[]> {
+    const admin = kafkaClient().admin();
+    await admin.connect();
+    try {
+      return (await admin.listTopics()).filter((topic) => topic.startsWith(harbor.topicPrefix));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('refuses to start while a topic is missing, naming each one, and creates nothing', async () => {
+    const kafka = createKafka('topic-check-test', { brokers: testInfrastructure().brokers }, createLogger('topic-check-test', 'warn', new LogCapture().stream));
+    await ensureTopics(kafka, [{ name: harbor.topic('cases.lifecycle.v1') }], 1);
+
+    const start = harbor.startReplica('reporting', { env: { KAFKA_CREATE_TOPICS: 'false' } });
+    await expect(start).rejects.toThrow(/^Kafka topics missing: \S+cases\.lifecycle\.v1\.dlq, \S+support\.metrics\.v1\. KAFKA_CREATE_TOPICS is off/);
+    expect(await existingTopics()).toEqual([harbor.topic('cases.lifecycle.v1')]);
+
+    await ensureTopics(kafka, [{ name: harbor.topic('cases.lifecycle.v1.dlq') }, { name: harbor.topic('support.metrics.v1') }], 1);
+    const reporting = await harbor.startReplica('reporting', { env: { KAFKA_CREATE_TOPICS: 'false' } });
+    await reporting.close();
   });
 });

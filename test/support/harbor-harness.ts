@@ -49,7 +49,8 @@ export class HarborHarness {
   topicPrefix = uniqueTopicPrefix();
   private issuer!: DevTokenIssuer;
   private dropDatabase?: () => Promise<void>;
-  private databaseUrl!: string;
+  /** The fresh database every service of this harness uses (each in its own schema). */
+  databaseUrl!: string;
 
   static async start(options: HarnessOptions = {}): Promise<HarborHarness> {
     const harness = new HarborHarness();

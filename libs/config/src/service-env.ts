@@ -1,5 +1,9 @@
 import { Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import {
+  KafkaConnectionOptions, kafkaConnectionOptions, KafkaSaslCredentialRule, KafkaSaslMechanism, KafkaSaslMechanismRule, KafkaSslCaRule,
+  KafkaSslCertRule, KafkaSslKeyRule,
+} from './kafka-security';
 
 /** Decimal integers only: `Number()` alone would turn ' ' into 0 and accept '0x10' or '1e3'; anything else is NaN and fails @IsInt. */
 export const toInt = ({ value }: { value: unknown }) =>
@@ -42,6 +46,45 @@ export class ServiceEnv {
   @Matches(/^[^\s:]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
 
+  /** TLS to the brokers (Strimzi: a listener with `tls: true`). */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  KAFKA_SSL = false;
+
+  /** PEM CA bundle the brokers' certificates chain to; unset: the system's trusted CAs. May come from KAFKA_SSL_CA_FILE. */
+  @KafkaSslCaRule()
+  KAFKA_SSL_CA?: string;
+
+  /** PEM client certificate for mutual TLS, with KAFKA_SSL_KEY. May come from KAFKA_SSL_CERT_FILE. */
+  @KafkaSslCertRule()
+  KAFKA_SSL_CERT?: string;
+
+  /** PEM private key of KAFKA_SSL_CERT, unencrypted. May come from KAFKA_SSL_KEY_FILE. */
+  @KafkaSslKeyRule()
+  KAFKA_SSL_KEY?: string;
+
+  /** SASL authentication: scram-sha-512, scram-sha-256 or plain (plain only with KAFKA_SSL). Unset: none. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @KafkaSaslMechanismRule()
+  KAFKA_SASL_MECHANISM?: KafkaSaslMechanism;
+
+  @KafkaSaslCredentialRule('KAFKA_SASL_USERNAME')
+  KAFKA_SASL_USERNAME?: string;
+
+  /** May come from KAFKA_SASL_PASSWORD_FILE (Strimzi: the KafkaUser secret's `password`). */
+  @KafkaSaslCredentialRule('KAFKA_SASL_PASSWORD')
+  KAFKA_SASL_PASSWORD?: string;
+
+  /**
+   * Whether the service creates its missing topics (and aligns their declared config) at start. Unset: yes in
+   * development, no in production, where topics are resources of their own (Strimzi KafkaTopic) and a missing
+   * one stops the start naming it.
+   */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  KAFKA_CREATE_TOPICS?: boolean;
+
   /** Prepended to every topic name; lets test runs and tenants share a cluster without colliding. */
   @IsString()
   @Matches(/^[A-Za-z0-9._-]*$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
@@ -58,6 +101,16 @@ export class ServiceEnv {
   @Min(10)
   @Max(60_000)
   KAFKA_RETRY_BASE_MS = 200;
+
+  /**
+   * How long a consumer that stops heartbeating keeps its partitions. It bounds recovery after a crash: a
+   * restarted replica joins only once the dead member's session expired. 6 s is the broker's default minimum.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(6_000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS = 6_000;
 
   /**
    * Records a consumer applies in one database transaction (one commit instead of one per record).
@@ -92,6 +145,15 @@ export class ServiceEnv {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Where and how the service's Kafka clients connect. */
+  get kafkaConnection(): KafkaConnectionOptions {
+    return kafkaConnectionOptions(this.KAFKA_BROKERS, this);
+  }
+
+  get createKafkaTopics(): boolean {
+    return this.KAFKA_CREATE_TOPICS ?? this.HARBOR_ENV !== 'production';
+  }
 
   /** The JWKS location: explicit, or the issuer's well-known path. */
   get jwksUrl(): string {

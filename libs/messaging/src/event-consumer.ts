@@ -11,6 +11,7 @@ import { validateEventPayload } from './event-validation';
 import { deadLetterHeaders } from './dead-letter';
 import { decideAfterFailure, RetryPolicy } from './retry-policy';
 import { TopicNames } from './topic-names';
+import { consumerTiming } from './kafka-connection';
 
 /** A consumed event after its envelope and payload passed validation. */
 export interface InboundEvent<P> {
@@ -43,13 +44,34 @@ export interface Subscription {
 }
 
 export interface EventConsumerOptions {
+  /** The Kafka consumer group (with the deployment's prefix). */
   groupId: string;
+  /**
+   * Who consumed, in the processed-messages table: `harbor-<service>`, without the prefix, so a change of
+   * group name (or prefix) replays into events already recorded instead of applying them again.
+   */
+  consumerName?: string;
   schema: string;
   subscriptions: Subscription[];
   retry: RetryPolicy;
   topics: TopicNames;
   partitionsConsumedConcurrently?: number;
+  /** See consumerTiming: bounds how long partitions of a dead member wait. */
+  sessionTimeoutMs?: number;
+  /** Says what a kafkajs error means for this deployment (which setting or ACL to check). */
+  explain?: (error: unknown) => string;
+  /** The consumer stopped and will not restart by itself (e.g. an ACL denial): the process must go. */
+  onFatal?: (reason: string) => void;
 }
+
+/**
+ * Where the consumer stands, for readiness: `starting` until the group is first joined, `rejoining` while
+ * kafkajs restarts it after a retriable crash (a broker outage), `crashed` when it will not restart.
+ */
+export type ConsumerState = 'starting' | 'joined' | 'rejoining' | 'crashed' | 'stopped';
+
+/** How long stop() lets a group join in progress finish before disconnecting anyway. */
+const STOP_WAITS_FOR_JOIN_MS = 10_000;
 
 type Outcome = 'processed' | 'duplicate';
 
@@ -73,6 +95,10 @@ interface PreparedRecord {
  */
 export class EventConsumer {
   private consumer?: Consumer;
+  private starting?: Promise<void>;
+  private stopping = false;
+  private current: ConsumerState = 'starting';
+  private readonly timing: ReturnType<typeof consumerTiming>;
   private readonly handlersByTopic = new Map<string, { byType: Map<string, EventHandler>; typeWhenAbsent?: string; batchSize: number; deadLetterTopic: string }>();
 
   constructor(
@@ -92,10 +118,32 @@ export class EventConsumer {
         deadLetterTopic: options.topics.deadLetter(subscription.topic),
       });
     }
+    this.timing = consumerTiming(options.sessionTimeoutMs ?? 6_000);
   }
 
-  async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.options.groupId, allowAutoTopicCreation: false });
+  get state(): ConsumerState {
+    return this.current;
+  }
+
+  /**
+   * Connects, subscribes and runs; resolves when the group is joined (or the first join crashed). Joining can
+   * wait for a dead member's session to expire, so callers need not wait for it: `state` says where it stands.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.connectAndRun();
+    return this.starting;
+  }
+
+  private async connectAndRun(): Promise<void> {
+    const { groupId } = this.options;
+    const { sessionTimeout, heartbeatInterval, maxWaitTimeInMs } = this.timing;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval, maxWaitTimeInMs });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.current = 'joined';
+      this.logger.info({ groupId, memberId: payload.memberId, isLeader: payload.isLeader }, 'consumer joined its group');
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.handlersByTopic.keys()], fromBeginning: true });
     await consumer.run({
@@ -104,13 +152,38 @@ export class EventConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.onBatch(payload),
     });
-    this.consumer = consumer;
+  }
+
+  /**
+   * kafkajs restarts a consumer after a retriable crash and gives up on any other (an ACL denial, an unknown
+   * group protocol). Giving up leaves a process that looks alive and consumes nothing, so it is fatal here.
+   */
+  private onCrash(consumer: Consumer, error: Error, restart: boolean): void {
+    const { groupId } = this.options;
+    if (this.stopping) {
+      // The crash came from our own disconnect during a join: make sure kafkajs does not restart it.
+      setImmediate(() => void consumer.disconnect().catch(() => undefined));
+      return;
+    }
+    const reason = this.options.explain?.(error) ?? error.message;
+    if (restart) {
+      this.current = 'rejoining';
+      // kafkajs restarts after the last retry's wait, which KAFKA_RETRY bounds (it reached 30 s by default).
+      this.logger.warn({ groupId, err: reason, restartInMs: (error as { retryTime?: number }).retryTime }, 'consumer crashed; kafkajs restarts it');
+      return;
+    }
+    this.current = 'crashed';
+    this.logger.error({ groupId, err: reason }, 'consumer crashed and will not restart');
+    this.options.onFatal?.(`consumer group ${groupId} crashed: ${reason}`);
   }
 
   /** Stops fetching, lets in-flight records finish and commits their offsets. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.starting) await Promise.race([this.starting.catch(() => undefined), sleep(STOP_WAITS_FOR_JOIN_MS, undefined, { ref: false })]);
     await this.consumer?.disconnect();
     this.consumer = undefined;
+    this.current = 'stopped';
   }
 
   /**
@@ -184,12 +257,20 @@ export class EventConsumer {
           }
           this.metrics.messagesConsumed.inc({ topic, outcome: 'retried' });
           this.logger.warn({ topic, partition, offset: message.offset, attempt, err: (error as Error).message }, 'handler failed; retrying');
-          await sleep(decision.delayMs);
-          await heartbeat();
+          await this.waitHeartbeating(decision.delayMs, heartbeat);
         }
       }
       timer();
     });
+  }
+
+  /** A retry wait can be longer than the session: keep heartbeating through it, or the group expels this member. */
+  private async waitHeartbeating(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+    const until = Date.now() + ms;
+    for (let left = ms; left > 0; left = until - Date.now()) {
+      await sleep(Math.min(left, this.timing.heartbeatInterval));
+      await heartbeat();
+    }
   }
 
   /** Parses and validates a record; throws a permanent error for anything that no retry can fix. */
@@ -207,7 +288,7 @@ export class EventConsumer {
     const claimed: unknown[] = await manager.query(
       `INSERT INTO "${this.options.schema}"."processed_messages" ("consumer", "event_id") VALUES ($1, $2)
        ON CONFLICT DO NOTHING RETURNING 1`,
-      [this.options.groupId, event.id],
+      [this.options.consumerName ?? this.options.groupId, event.id],
     );
     if (claimed.length === 0) return 'duplicate';
     await handler.handle(event, manager);

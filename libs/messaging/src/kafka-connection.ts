@@ -1,5 +1,7 @@
-import { Admin, ConfigResourceTypes, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka, logLevel, LogEntry, Partitioners, Producer, RetryOptions, SASLOptions } from 'kafkajs';
 import { Logger } from 'pino';
+import { KafkaConnectionOptions } from '@harbor/config';
+import { MissingTopicsError } from './kafka-problems';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -8,13 +10,28 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** kafkajs logs through the service's JSON logger; its chatty info lines are kept at debug. */
-export function createKafka(clientId: string, brokers: string[], logger: Logger): Kafka {
+/**
+ * Retries of every Harbor Kafka client. kafkajs's default ceiling is 30 s per wait, and a consumer that gave up
+ * restarts after the last wait: consumers resumed up to 30 s after a broker came back. At most 2 s per wait
+ * keeps recovery within seconds of the broker answering again; 10 retries still ride out a broker restart.
+ */
+export const KAFKA_RETRY: RetryOptions = { initialRetryTime: 200, maxRetryTime: 2_000, retries: 10 };
+
+/**
+ * kafkajs logs through the service's JSON logger; its chatty info lines are kept at debug. TLS and SASL as
+ * the connection settings say (KAFKA_SSL*, KAFKA_SASL_*).
+ */
+export function createKafka(clientId: string, connection: KafkaConnectionOptions, logger: Logger, retry: RetryOptions = KAFKA_RETRY): Kafka {
   return new Kafka({
     clientId,
-    brokers,
+    brokers: connection.brokers,
+    ssl: connection.ssl ? { ...connection.ssl } : undefined,
+    // The mechanism union is the same three kafkajs accepts; TypeScript cannot match a union to its overloads.
+    sasl: connection.sasl ? ({ ...connection.sasl } as SASLOptions) : undefined,
+    // Room for a TLS handshake on a busy node; a broker that does not answer at all is still noticed quickly.
+    connectionTimeout: 3_000,
     logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 200, retries: 10 },
+    retry,
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
@@ -38,6 +55,18 @@ export function createProducer(kafka: Kafka): Producer {
   });
 }
 
+/**
+ * Consumer group timing, chosen for failover in seconds. A member that dies without leaving (kill -9, a lost
+ * node) keeps its partitions until its session expires, and a restarted replica cannot join before that: the
+ * session timeout is the recovery time. 6 s is the smallest the broker accepts by default
+ * (group.min.session.timeout.ms); a heartbeat every 1 s and fetches that return after at most 1 s when idle
+ * (kafkajs heartbeats between fetches) leave five missed heartbeats before a live member is expelled.
+ */
+export function consumerTiming(sessionTimeoutMs: number): { sessionTimeout: number; heartbeatInterval: number; maxWaitTimeInMs: number } {
+  const heartbeatInterval = Math.max(500, Math.min(3_000, Math.floor(sessionTimeoutMs / 6)));
+  return { sessionTimeout: sessionTimeoutMs, heartbeatInterval, maxWaitTimeInMs: heartbeatInterval };
+}
+
 /** A topic Harbor creates, with the config entries it must carry (retention, cleanup policy). */
 export interface TopicSpec {
   name: string;
@@ -47,36 +76,47 @@ export interface TopicSpec {
 /**
  * Creates any missing topics with their config, brings the declared config entries of existing topics up to
  * date, and waits until they all serve metadata. Several services start at once and race to create shared
- * topics; losing that race is fine, so creation errors are retried.
+ * topics; a lost race fails this attempt, and the caller's retry (retryKafkaStartup) finds the topic there.
  */
-export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], partitions: number, attempts = 20): Promise<void> {
+export async function ensureTopics(kafka: Kafka, topics: TopicSpec[], partitions: number): Promise<void> {
   const wanted = mergeSpecs(topics);
   const admin = kafka.admin();
   await admin.connect();
   try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const existing = new Set(await admin.listTopics());
-        const missing = wanted.filter((topic) => !existing.has(topic.name));
-        if (missing.length > 0) {
-          await admin.createTopics({
-            waitForLeaders: true,
-            topics: missing.map((topic) => ({
-              topic: topic.name,
-              numPartitions: partitions,
-              replicationFactor: -1,
-              configEntries: Object.entries(topic.config ?? {}).map(([name, value]) => ({ name, value })),
-            })),
-          });
-        }
-        await alignTopicConfigs(admin, wanted.filter((topic) => existing.has(topic.name)));
-        await admin.fetchTopicMetadata({ topics: wanted.map((topic) => topic.name) });
-        return;
-      } catch (error) {
-        if (attempt >= attempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-      }
+    const existing = new Set(await admin.listTopics());
+    const missing = wanted.filter((topic) => !existing.has(topic.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic: topic.name,
+          numPartitions: partitions,
+          replicationFactor: -1,
+          configEntries: Object.entries(topic.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
     }
+    await alignTopicConfigs(admin, wanted.filter((topic) => existing.has(topic.name)));
+    await admin.fetchTopicMetadata({ topics: wanted.map((topic) => topic.name) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * For deployments where topics are resources of their own (KAFKA_CREATE_TOPICS=false): every topic must exist
+ * and be visible to this client, otherwise start-up stops naming the missing ones. Nothing is created or altered.
+ */
+export async function verifyTopicsExist(kafka: Kafka, topics: TopicSpec[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = mergeSpecs(topics)
+      .map((topic) => topic.name)
+      .filter((name) => !existing.has(name))
+      .sort();
+    if (missing.length > 0) throw new MissingTopicsError(missing);
   } finally {
     await admin.disconnect();
   }

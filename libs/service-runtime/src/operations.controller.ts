@@ -1,13 +1,14 @@
-import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { PublicRoute } from '@harbor/auth';
 import { ServiceMetrics } from '@harbor/observability';
+import { isReady, ServiceHealth } from './service-health';
 
 /** Probes for Kubernetes and the Prometheus scrape; nothing here can identify anyone. */
 @Controller()
 export class OperationsController {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly health: ServiceHealth,
     private readonly metrics: ServiceMetrics,
   ) {}
 
@@ -19,13 +20,12 @@ export class OperationsController {
 
   @Get('health/ready')
   @PublicRoute('readiness probe')
-  async ready() {
-    try {
-      await this.dataSource.query('SELECT 1');
-      return { status: 'ok' };
-    } catch {
-      throw new ServiceUnavailableException('database unavailable');
-    }
+  async ready(@Res({ passthrough: true }) response: Response) {
+    const checks = await this.health.checks();
+    const ready = isReady(checks);
+    // 503 is the probe's answer, not an error: no problem document, nothing logged per poll.
+    response.status(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not ready', checks };
   }
 
   @Get('metrics')

@@ -11,6 +11,7 @@ import { EventDefinition, EventHandler, messagingMigrations, MessagingRuntime, O
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema, requireMigratedSchema } from '@harbor/persistence';
 import { OperationsController } from './operations.controller';
+import { ServiceHealth } from './service-health';
 import { ProblemRenderer } from './problem-details.filter';
 import { LOGGER, PROBLEM_RENDERERS, SERVICE_ENV } from './tokens';
 
@@ -64,7 +65,11 @@ export function serviceDataSource(options: Pick<ServiceRuntimeOptions, 'env' | '
   });
 }
 
-/** Starts messaging once every module is ready and stops it before the database closes. */
+/**
+ * Starts messaging once every module is ready and stops it before the database closes. Start-up waits for
+ * the topics, the producer and the relay, not for the consumer group: the HTTP server (and notification's
+ * dispatcher) start while the group is still joining, and readiness says when it has joined.
+ */
 @Injectable()
 class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
@@ -83,6 +88,9 @@ class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
       batchSize: declaration.batchSize ?? this.options.env.KAFKA_CONSUMER_BATCH_SIZE,
       handlers: declaration.handlers.map((handler) => this.moduleRef.get(handler, { strict: false })),
     }));
+    if (this.options.env.HARBOR_ENV === 'production' && !this.options.env.KAFKA_SSL) {
+      this.logger.warn('KAFKA_SSL is off: events, released contact details included, travel to Kafka unencrypted');
+    }
     await this.messaging.start(subscriptions);
   }
 
@@ -135,7 +143,9 @@ export class ServiceRuntimeModule {
               service: options.service,
               schema: options.schema,
               databaseUrl: options.env.DATABASE_URL,
-              brokers: options.env.KAFKA_BROKERS,
+              kafka: options.env.kafkaConnection,
+              createTopics: options.env.createKafkaTopics,
+              sessionTimeoutMs: options.env.KAFKA_SESSION_TIMEOUT_MS,
               topicPrefix: options.env.KAFKA_TOPIC_PREFIX,
               retry: { attempts: options.env.KAFKA_RETRY_ATTEMPTS, baseDelayMs: options.env.KAFKA_RETRY_BASE_MS, maxDelayMs: 10_000 },
               producesTo: options.producesTo,
@@ -146,6 +156,7 @@ export class ServiceRuntimeModule {
           ),
       },
       { provide: OutboxWriter, inject: [MessagingRuntime], useFactory: (runtime: MessagingRuntime) => runtime.outbox },
+      ServiceHealth,
       ServiceLifecycle,
     ];
     const module: DynamicModule = {
@@ -156,7 +167,7 @@ export class ServiceRuntimeModule {
       ],
       controllers: [OperationsController],
       providers,
-      exports: [SERVICE_ENV, LOGGER, ServiceMetrics, DataSource, MessagingRuntime, OutboxWriter],
+      exports: [SERVICE_ENV, LOGGER, ServiceMetrics, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth],
     };
     declarations.set(module, options);
     return module;

@@ -53,7 +53,7 @@ function topicConfig(entries: Record<string, string>): Record<string, string | n
 export function serviceAcls(service: HarborService, prefix: string): Acl[] {
   const { consumes, produces } = kafkaUsage(service);
   const acls: Acl[] = [];
-  if (consumes.length > 0) acls.push(acl('group', `harbor-${service}`, ['Read']));
+  if (consumes.length > 0) acls.push(acl('group', `${prefix}harbor-${service}`, ['Read']));
   for (const topic of consumes) acls.push(acl('topic', `${prefix}${topic}`, ['Describe', 'Read']));
   for (const topic of consumes) acls.push(acl('topic', `${prefix}${topic}.dlq`, ['Describe', 'Write']));
   for (const topic of produces) acls.push(acl('topic', `${prefix}${topic}`, ['Describe', 'Write']));

@@ -280,10 +280,18 @@ describe('intake sources', () => {
       await post(harbor, '/v1/referrals', { referredBy: 'self', clinician: { system: NPI, value }, facility: 'general', referralId: 'portal-1' });
       expect(await supportRequestsFor(harbor, value)).toHaveLength(1);
 
-      const optIn = await harbor.request('intake', `/v1/opt-outs?system=${encodeURIComponent(NPI)}&value=${value}`, { role: Role.ProgramAdmin, method: 'DELETE' });
+      // An incident feed can neither lift nor add an opt-out: it is the clinician's, recorded by program staff.
+      const optInPath = `/v1/opt-outs?system=${encodeURIComponent(NPI)}&value=${value}`;
+      expect((await harbor.request('intake', optInPath, { role: Role.SourceSystem, method: 'DELETE' })).status).toBe(403);
+      const other = freshId('optout');
+      expect((await post(harbor, '/v1/opt-outs', { identifier: { system: NPI, value: other } }, { role: Role.SourceSystem })).status).toBe(403);
+      const stored = async (identifier: string) => (await harbor.db.query(`SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_value" = $1`, [identifier])).rows;
+      expect(await stored(value)).toHaveLength(1);
+      expect(await stored(other)).toEqual([]);
+
+      const optIn = await harbor.request('intake', optInPath, { role: Role.ProgramDirector, method: 'DELETE' });
       expect(optIn.status).toBe(204);
-      const { rows } = await harbor.db.query(`SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_value" = $1`, [value]);
-      expect(rows).toEqual([]);
+      expect(await stored(value)).toEqual([]);
     });
 
     it('a second trigger within the cooldown is absorbed by the open case', async () => {

@@ -191,18 +191,25 @@ describe('intake source authentication', () => {
     );
   });
 
-  it('signs the query string too: a signed opt-in cannot be moved to another clinician; staff routes stay closed to sources', async () => {
-    const value = freshId();
-    const path = `/v1/opt-outs?system=${encodeURIComponent(NPI)}&value=${value}`;
-    const optIn = await signed(path, undefined, { method: 'DELETE' });
-    expect(optIn.response.status).toBe(204);
-
+  it('signs the query string too: a signature cannot be moved to another URL; opt-outs and staff routes stay closed to sources', async () => {
+    const incident = nativeIncident([freshId()]);
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const signature = signRequest(DATIX_SECRET, { timestamp, method: 'DELETE', url: path, body: Buffer.alloc(0) });
-    const moved = await fetch(`${harbor.urls.intake}/v1/opt-outs?system=${encodeURIComponent(NPI)}&value=${freshId()}`, {
-      method: 'DELETE', headers: { 'x-harbor-source': 'rl-datix', 'x-harbor-timestamp': timestamp, 'x-harbor-signature': signature },
+    const body = Buffer.from(JSON.stringify(incident));
+    const signature = signRequest(DATIX_SECRET, { timestamp, method: 'POST', url: '/v1/incidents?batch=1', body });
+    const moved = await fetch(`${harbor.urls.intake}/v1/incidents?batch=2`, {
+      method: 'POST', body, headers: { 'content-type': 'application/json', 'x-harbor-source': 'rl-datix', 'x-harbor-timestamp': timestamp, 'x-harbor-signature': signature },
     });
     expect(moved.status).toBe(401);
+    expect(await triggersFor('rl-datix', incident.sourceEventId)).toHaveLength(0);
+
+    // Opt-outs are the clinician's, recorded by program staff: a source system can neither add nor remove one.
+    const value = freshId();
+    const optIn = await signed(`/v1/opt-outs?system=${encodeURIComponent(NPI)}&value=${value}`, undefined, { method: 'DELETE' });
+    expect(optIn.response.status).toBe(403);
+    const optOut = await signed('/v1/opt-outs', { identifier: { system: NPI, value } });
+    expect(optOut.response.status).toBe(403);
+    const { rows } = await harbor.db.query(`SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_value" = $1`, [value]);
+    expect(rows).toEqual([]);
 
     const triage = await signed('/v1/triage', undefined, { method: 'GET' });
     expect(triage.response.status).toBe(403);

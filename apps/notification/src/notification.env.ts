@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, Validate } from 'class-validator';
-import { NotDevelopmentDefaultInProduction, ServiceEnv, toBoolean, toInt } from '@harbor/config';
+import { HttpsInProduction, NotDevelopmentDefaultInProduction, OffInProduction, ServiceEnv, toBoolean, toInt } from '@harbor/config';
 import { PageTemplatesConstraint } from './offers/page-templates';
 
 const ABSOLUTE_URL = [{ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' }] as const;
@@ -10,12 +10,13 @@ export class NotificationEnv extends ServiceEnv {
 
   /** Where supporters' phones (and Twilio's webhooks) reach this service; links and callback URLs start with it. */
   @IsUrl(...ABSOLUTE_URL)
+  @HttpsInProduction('links in pages are credentials and carry a supporter to a clinician\'s contact')
   NOTIFY_PUBLIC_BASE_URL = 'http://127.0.0.1:3003';
 
   /** Signs accept/decline links. Set a long random value (or NOTIFY_LINK_SECRET_FILE) in every real deployment. */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
-  @NotDevelopmentDefaultInProduction('harbor-development-link-secret')
+  @NotDevelopmentDefaultInProduction('harbor-development-link-secret', 'dev-only-notify-link-secret-CHANGE-ME-0001')
   NOTIFY_LINK_SECRET = 'harbor-development-link-secret';
 
   /** Links stay valid this long after the offer's response deadline. */
@@ -31,6 +32,7 @@ export class NotificationEnv extends ServiceEnv {
    */
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
+  @OffInProduction('it prints pages, with their signed links and the supporters\' addresses, to the log')
   NOTIFY_CONSOLE_FALLBACK = false;
 
   /**
@@ -107,6 +109,7 @@ export class NotificationEnv extends ServiceEnv {
 
   /** Twilio-compatible REST API; point it at a local server in tests or an air-gapped relay. */
   @IsUrl(...ABSOLUTE_URL)
+  @HttpsInProduction('the Twilio account credentials travel with every request')
   TWILIO_BASE_URL = 'https://api.twilio.com';
 
   /** SMS is configured only when this, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are set. */
@@ -136,6 +139,7 @@ export class NotificationEnv extends ServiceEnv {
   /** WCTP 1.3 endpoint of the hospital paging gateway (wctp-SubmitRequest is POSTed here). Unset: no pager channel. */
   @IsOptional()
   @IsUrl(...ABSOLUTE_URL)
+  @HttpsInProduction('the WCTP security code travels with every request')
   WCTP_URL?: string;
 
   /** senderID in wctp-Originator. */
@@ -150,6 +154,7 @@ export class NotificationEnv extends ServiceEnv {
 
   /** PagerDuty Events API v2 base URL (`/v2/enqueue` is appended). */
   @IsUrl(...ABSOLUTE_URL)
+  @HttpsInProduction('the routing key travels with every request')
   PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com';
 
   /**

@@ -11,7 +11,7 @@ export class ReportingEnv extends ServiceEnv {
    */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
-  @NotDevelopmentDefaultInProduction('harbor-development-reporting-key')
+  @NotDevelopmentDefaultInProduction('harbor-development-reporting-key', 'dev-only-reporting-hash-key-CHANGE-ME-0001')
   REPORTING_HASH_KEY = 'harbor-development-reporting-key';
 
   /** Minimum cell size: no published count between 1 and k-1, no statistic from fewer than k cases. */

@@ -1,4 +1,4 @@
 export * from './load-config';
 export * from './service-env';
-export * from './development-default';
+export * from './production-rules';
 export * from './field-problems';

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { HttpsInProduction, NoDevelopmentPasswordInProduction } from './production-rules';
 
 /** Decimal integers only: `Number()` alone would turn ' ' into 0 and accept '0x10' or '1e3'; anything else is NaN and fails @IsInt. */
 export const toInt = ({ value }: { value: unknown }) =>
@@ -20,12 +21,17 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const HARBOR_ENVS = ['development', 'production'] as const;
 
 export class ServiceEnv {
-  /** `production` refuses development defaults for secrets; `development` (the default) allows them. */
+  /**
+   * `production` refuses every development convenience (see production-rules.ts): published secrets and
+   * passwords, the development token issuer, plain-HTTP URLs that carry credentials, pages printed to the
+   * log. `development` (the default) allows them.
+   */
   @IsIn(HARBOR_ENVS)
   HARBOR_ENV: (typeof HARBOR_ENVS)[number] = 'development';
 
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection URL' })
+  @NoDevelopmentPasswordInProduction()
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
   @Transform(toList)
@@ -70,12 +76,15 @@ export class ServiceEnv {
   @Max(65535)
   HTTP_PORT = 0;
 
+  /** The default is the development token issuer (`npm start`, tests), which signs tokens for any role. */
   @IsString()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' })
+  @HttpsInProduction("the hospital's identity provider; the default trusts the development token issuer at http://127.0.0.1:3999")
   AUTH_ISSUER = 'http://127.0.0.1:3999';
 
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' })
+  @HttpsInProduction('the keys every token is checked against must not be open to tampering on the way')
   AUTH_JWKS_URL?: string;
 
   @IsString()

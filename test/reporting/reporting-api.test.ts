@@ -202,8 +202,9 @@ describe('reporting against real Kafka and Postgres', () => {
     expect(JSON.stringify(qs)).not.toMatch(/sup-|supporterKey|supporter_key/);
   });
 
-  it('exposes operational counters without identifying labels on /metrics', async () => {
-    const text = await (await harbor.request('reporting', '/metrics')).text();
+  it('exposes operational counters without identifying labels on its metrics port only', async () => {
+    expect((await harbor.request('reporting', '/metrics')).status).toBe(404);
+    const text = await harbor.scrape('reporting');
     const line = text.split('\n').find((l) => l.startsWith('harbor_reporting_facts_recorded_total'));
     expect(line).toMatch(/^harbor_reporting_facts_recorded_total\{service="reporting"\} \d+$/);
     expect(Number(line!.split(' ')[1])).toBeGreaterThanOrEqual(30);

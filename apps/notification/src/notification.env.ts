@@ -7,6 +7,7 @@ const ABSOLUTE_URL = [{ require_tld: false, require_protocol: true }, { message:
 
 export class NotificationEnv extends ServiceEnv {
   override HTTP_PORT = 3003;
+  override METRICS_PORT = 9103;
 
   /** Where supporters' phones (and Twilio's webhooks) reach this service; links and callback URLs start with it. */
   @IsUrl(...ABSOLUTE_URL)

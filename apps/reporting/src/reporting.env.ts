@@ -4,6 +4,7 @@ import { NotDevelopmentDefaultInProduction, ServiceEnv, toInt } from '@harbor/co
 
 export class ReportingEnv extends ServiceEnv {
   override HTTP_PORT = 3004;
+  override METRICS_PORT = 9104;
 
   /**
    * Key for the keyed hash that turns case ids into reporting keys. Kept in configuration (a secret),

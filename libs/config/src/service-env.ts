@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidationArguments } from 'class-validator';
 import { HttpsInProduction, NoDevelopmentPasswordInProduction } from './production-rules';
 
 /** Decimal integers only: `Number()` alone would turn ' ' into 0 and accept '0x10' or '1e3'; anything else is NaN and fails @IsInt. */
@@ -11,6 +11,20 @@ export const toList = ({ value }: { value: unknown }) =>
 /** true/1/yes and false/0/no (any case); anything else is left as text, so @IsBoolean names the variable. */
 export const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ({ true: true, '1': true, yes: true, false: false, '0': false, no: false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value;
+
+/** METRICS_PORT may be anything but HTTP_PORT (both 0, "any free port", never collide). */
+function NotTheApiPort() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'notTheApiPort',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => value === 0 || value !== (args.object as { HTTP_PORT?: unknown }).HTTP_PORT,
+        defaultMessage: () => 'must differ from HTTP_PORT: metrics are never served on the API port',
+      },
+    });
+}
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -77,6 +91,21 @@ export class ServiceEnv {
   HTTP_PORT = 0;
 
   /** The default is the development token issuer (`npm start`, tests), which signs tokens for any role. */
+  /**
+   * Prometheus text (GET /metrics) is served on a port of its own, never on the API port, so exposing the API
+   * (ingress, a source system's network) never exposes the metrics. Reachable by the scraper only.
+   */
+  @IsString()
+  METRICS_HOST = '127.0.0.1';
+
+  /** Each service sets its own default; 0 picks any free port (used by tests). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @NotTheApiPort()
+  METRICS_PORT = 0;
+
   @IsString()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' })
   @HttpsInProduction("the hospital's identity provider; the default trusts the development token issuer at http://127.0.0.1:3999")

@@ -145,14 +145,14 @@ export class EventConsumer {
     } catch {
       return false; // an invalid record is dead-lettered on the one-by-one path
     }
-    const timer = this.metrics.messageHandlingSeconds.startTimer({ topic });
+    const timer = this.metrics.messageHandlingSeconds.startTimer();
     try {
       const outcomes = await this.dataSource.transaction(async (manager) => {
         const results: Outcome[] = [];
         for (const record of prepared) results.push(await runWithContext(record.context, () => this.apply(manager, record)));
         return results;
       });
-      for (const outcome of outcomes) this.metrics.messagesConsumed.inc({ topic, outcome });
+      for (const outcome of outcomes) this.metrics.messagesConsumed.inc({ outcome });
       return true;
     } catch (error) {
       this.logger.debug({ topic, records: chunk.length, err: (error as Error).message }, 'batch failed; applying its records one by one');
@@ -165,7 +165,7 @@ export class EventConsumer {
   private async applyAlone({ topic, partition, message, heartbeat }: RecordInPartition): Promise<void> {
     const headers = readHeaders(message.headers);
     await runWithContext(contextOf(headers), async () => {
-      const timer = this.metrics.messageHandlingSeconds.startTimer({ topic });
+      const timer = this.metrics.messageHandlingSeconds.startTimer();
       let firstFailedAt: Date | undefined;
       let record: PreparedRecord | undefined;
       for (let attempt = 1; ; attempt++) {
@@ -173,7 +173,7 @@ export class EventConsumer {
           // Parsed and validated once: a record that cannot be is permanent and dead-lettered at the first attempt.
           const prepared = (record ??= this.prepare(topic, message));
           const outcome = await this.dataSource.transaction((manager) => this.apply(manager, prepared));
-          this.metrics.messagesConsumed.inc({ topic, outcome });
+          this.metrics.messagesConsumed.inc({ outcome });
           break;
         } catch (error) {
           firstFailedAt ??= new Date();
@@ -182,7 +182,7 @@ export class EventConsumer {
             await this.deadLetter(topic, partition, message, headers, error, attempt, firstFailedAt);
             break;
           }
-          this.metrics.messagesConsumed.inc({ topic, outcome: 'retried' });
+          this.metrics.messagesConsumed.inc({ outcome: 'retried' });
           this.logger.warn({ topic, partition, offset: message.offset, attempt, err: (error as Error).message }, 'handler failed; retrying');
           await sleep(decision.delayMs);
           await heartbeat();
@@ -238,7 +238,7 @@ export class EventConsumer {
       acks: -1,
       messages: [{ key: message.key, value: message.value, headers: deadLetterHeaders(headers, reason) }],
     });
-    this.metrics.messagesConsumed.inc({ topic, outcome: 'dead_lettered' });
+    this.metrics.messagesConsumed.inc({ outcome: 'dead_lettered' });
     this.logger.warn(
       { topic, partition, offset: message.offset, attempts, errorClass: (error as Error).name, err: (error as Error).message },
       'record dead-lettered',

@@ -4,3 +4,4 @@ export * from './validation';
 export * from './service-runtime.module';
 export * from './bootstrap';
 export * from './run-service';
+export * from './metrics-server';

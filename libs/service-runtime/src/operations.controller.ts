@@ -1,15 +1,14 @@
-import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PublicRoute } from '@harbor/auth';
-import { ServiceMetrics } from '@harbor/observability';
 
-/** Probes for Kubernetes and the Prometheus scrape; nothing here can identify anyone. */
+/**
+ * Probes for Kubernetes; nothing here can identify anyone. Prometheus metrics are not on this port at all
+ * (MetricsServer, METRICS_PORT).
+ */
 @Controller()
 export class OperationsController {
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    private readonly metrics: ServiceMetrics,
-  ) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   @Get('health/live')
   @PublicRoute('liveness probe')
@@ -26,12 +25,5 @@ export class OperationsController {
     } catch {
       throw new ServiceUnavailableException('database unavailable');
     }
-  }
-
-  @Get('metrics')
-  @PublicRoute('Prometheus scrape: operational counters only')
-  @Header('content-type', 'text/plain; version=0.0.4')
-  async prometheus() {
-    return this.metrics.registry.metrics();
   }
 }

@@ -10,6 +10,7 @@ import { ServiceEnv } from '@harbor/config';
 import { EventDefinition, EventHandler, messagingTablesMigration, MessagingRuntime, OutboxWriter, Subscription } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
+import { MetricsServer } from './metrics-server';
 import { OperationsController } from './operations.controller';
 import { ProblemRenderer } from './problem-details.filter';
 import { LOGGER, PROBLEM_RENDERERS, SERVICE_ENV } from './tokens';
@@ -71,7 +72,8 @@ class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
 
 /**
  * Wires one Harbor service: validated settings, its own schema (migrated at start), the messaging runtime
- * (outbox, relay, idempotent consumer), bearer-token roles on every route, logs, metrics and probes.
+ * (outbox, relay, idempotent consumer), bearer-token roles on every route, logs, probes, and metrics on a port
+ * of their own.
  */
 @Module({})
 export class ServiceRuntimeModule {
@@ -116,6 +118,7 @@ export class ServiceRuntimeModule {
           ),
       },
       { provide: OutboxWriter, inject: [MessagingRuntime], useFactory: (runtime: MessagingRuntime) => runtime.outbox },
+      MetricsServer,
       ServiceLifecycle,
     ];
     return {
@@ -126,7 +129,7 @@ export class ServiceRuntimeModule {
       ],
       controllers: [OperationsController],
       providers,
-      exports: [SERVICE_ENV, LOGGER, ServiceMetrics, DataSource, MessagingRuntime, OutboxWriter],
+      exports: [SERVICE_ENV, LOGGER, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter],
     };
   }
 }

@@ -48,8 +48,9 @@ const PURGE_INTERVAL_MS = 60_000;
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: DrainLoop;
-  private readonly sends: Counter<'channel' | 'outcome'>;
-  private readonly pageSeconds: Histogram<'channel'>;
+  private readonly sent: Counter;
+  private readonly sendFailures: Counter<'channel' | 'outcome'>;
+  private readonly pageSeconds: Histogram;
   private lastPurge = 0;
 
   constructor(
@@ -65,16 +66,22 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       { name: 'notification-dispatcher', databaseUrl: env.DATABASE_URL, channel: DISPATCH_CHANNEL, fallbackPollMs: env.NOTIFY_DISPATCH_POLL_MS, work: () => this.drain() },
       logger,
     );
-    this.sends = new Counter({
-      name: 'harbor_notification_sends_total',
-      help: 'Provider sends, by channel kind and outcome (sent, retry, next_channel, gave_up).',
+    // Pages sent carry no channel label: staff pages (escalations) and offers would be told apart by channel.
+    // Failures do, so ops can see which provider is in trouble.
+    this.sent = new Counter({
+      name: 'harbor_notification_pages_sent_total',
+      help: 'Pages (offers, reminders, staff pages together) a provider accepted.',
+      registers: [metrics.registry],
+    });
+    this.sendFailures = new Counter({
+      name: 'harbor_notification_send_failures_total',
+      help: 'Failed provider sends, by channel kind and what followed (retry, next_channel, gave_up).',
       labelNames: ['channel', 'outcome'],
       registers: [metrics.registry],
     });
     this.pageSeconds = new Histogram({
       name: 'harbor_notification_page_seconds',
-      help: 'From the page being queued to a provider accepting it.',
-      labelNames: ['channel'],
+      help: 'From the page being queued to a provider accepting it (all channels together).',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [metrics.registry],
     });
@@ -167,8 +174,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind, attempt: row.attempt };
     if (result.ok) {
       await finishDispatch(manager, { id: row.id }, 'sent');
-      this.sends.inc({ channel: address.kind, outcome: 'sent' });
-      this.pageSeconds.observe({ channel: address.kind }, (Date.now() - new Date(row.created_at).getTime()) / 1000);
+      this.sent.inc();
+      this.pageSeconds.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
       this.logger.info(log, 'page sent');
       return;
     }
@@ -182,7 +189,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         `UPDATE "notification"."dispatches" SET "due_at" = now() + make_interval(secs => $2::float8 / 1000), "lease_until" = NULL WHERE "id" = $1`,
         [row.id, step.delayMs],
       );
-      this.sends.inc({ channel: address.kind, outcome: 'retry' });
+      this.sendFailures.inc({ channel: address.kind, outcome: 'retry' });
       this.logger.warn({ ...log, reason: result.error.reason, delayMs: step.delayMs }, 'send failed; retrying the same channel');
       return;
     }
@@ -194,12 +201,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         [row.id, JSON.stringify(failures)],
       );
       await requestDispatch(manager);
-      this.sends.inc({ channel: address.kind, outcome: 'next_channel' });
+      this.sendFailures.inc({ channel: address.kind, outcome: 'next_channel' });
       this.logger.warn({ ...log, reason: result.error.reason }, 'send failed; trying the next channel');
       return;
     }
     await finishDispatch(manager, { id: row.id }, 'failed', failures);
-    this.sends.inc({ channel: address.kind, outcome: 'gave_up' });
+    this.sendFailures.inc({ channel: address.kind, outcome: 'gave_up' });
     if (row.kind === 'offer-page') {
       const closed: unknown[] = await manager.query(
         `UPDATE "notification"."offers" SET "status" = 'undeliverable' WHERE "assignment_id" = $1 AND "status" = 'open' RETURNING 1`,

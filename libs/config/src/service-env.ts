@@ -80,6 +80,16 @@ export class ServiceEnv {
   @Max(500)
   KAFKA_CONSUMER_BATCH_SIZE = 50;
 
+  /**
+   * How long the dead-letter topics keep a record (every `<topic>.dlq` this service creates). Long enough to act
+   * on an alert over a weekend, short because an inbound dead letter still names clinicians (docs/security.md).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(336)
+  KAFKA_DEAD_LETTER_RETENTION_HOURS = 72;
+
   @IsString()
   HTTP_HOST = '127.0.0.1';
 

@@ -8,7 +8,7 @@ import { EventDefinition, versionedType } from './event-definition';
 import { HEADER, readHeaders, StringHeaders } from './envelope';
 import { MalformedMessageError, UnknownEventTypeError } from './errors';
 import { validateEventPayload } from './event-validation';
-import { deadLetterHeaders } from './dead-letter';
+import { deadLetterHeaders, inboundDeadLetter } from './dead-letter';
 import { decideAfterFailure, RetryPolicy } from './retry-policy';
 import { TopicNames } from './topic-names';
 
@@ -53,6 +53,15 @@ export interface EventConsumerOptions {
 
 type Outcome = 'processed' | 'duplicate';
 
+interface TopicRoute {
+  byType: Map<string, EventHandler>;
+  typeWhenAbsent?: string;
+  batchSize: number;
+  deadLetterTopic: string;
+  /** Set when the topic carries a hospital system's records (an inbound definition), whatever a record's type. */
+  inbound?: EventDefinition;
+}
+
 interface RecordInPartition {
   topic: string;
   partition: number;
@@ -73,7 +82,7 @@ interface PreparedRecord {
  */
 export class EventConsumer {
   private consumer?: Consumer;
-  private readonly handlersByTopic = new Map<string, { byType: Map<string, EventHandler>; typeWhenAbsent?: string; batchSize: number; deadLetterTopic: string }>();
+  private readonly handlersByTopic = new Map<string, TopicRoute>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -90,6 +99,7 @@ export class EventConsumer {
         typeWhenAbsent: subscription.typeWhenAbsent,
         batchSize: Math.max(1, subscription.batchSize ?? 1),
         deadLetterTopic: options.topics.deadLetter(subscription.topic),
+        inbound: inboundDefinitionOf(subscription.handlers),
       });
     }
   }
@@ -233,17 +243,24 @@ export class EventConsumer {
     firstFailedAt: Date,
   ): Promise<void> {
     const reason = { error, consumerGroup: this.options.groupId, attempts, firstFailedAt, topic, partition, offset: message.offset };
-    await this.deadLetterProducer.send({
-      topic: this.handlersByTopic.get(topic)!.deadLetterTopic,
-      acks: -1,
-      messages: [{ key: message.key, value: message.value, headers: deadLetterHeaders(headers, reason) }],
-    });
+    const route = this.handlersByTopic.get(topic)!;
+    // A hospital system's record is reduced to what Harbor's contract reads; Harbor's own events go whole.
+    const record = route.inbound
+      ? inboundDeadLetter(message, headers, reason, route.inbound.deadLetterView)
+      : { key: message.key, value: message.value, headers: deadLetterHeaders(headers, reason) };
+    await this.deadLetterProducer.send({ topic: route.deadLetterTopic, acks: -1, messages: [record] });
     this.metrics.messagesConsumed.inc({ outcome: 'dead_lettered' });
     this.logger.warn(
       { topic, partition, offset: message.offset, attempts, errorClass: (error as Error).name, err: (error as Error).message },
       'record dead-lettered',
     );
   }
+}
+
+/** A topic is inbound when any of its events comes from a hospital system (its contract strips unknown fields). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers of different payload types share one list
+function inboundDefinitionOf(handlers: EventHandler<any>[]): EventDefinition | undefined {
+  return handlers.find((handler) => handler.definition.unknownFields === 'strip')?.definition;
 }
 
 function contextOf(headers: StringHeaders) {

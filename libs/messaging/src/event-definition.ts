@@ -36,6 +36,12 @@ export interface EventDefinition<P extends object = object> {
   readonly unknownFields?: 'reject' | 'strip';
   /** Retention and cleanup of the event's topic (see TopicPolicy). */
   readonly topicPolicy?: TopicPolicy;
+  /**
+   * Inbound events (`unknownFields: 'strip'`): what a dead letter may keep of a failed record, i.e. the fields
+   * Harbor's contract reads (see `keepShape`, `inboundDeadLetter`). Without it their dead letters keep no value.
+   * Harbor's own events keep their value whole: their contracts reject anything they do not name.
+   */
+  readonly deadLetterView?: (record: unknown) => unknown;
 }
 
 export function defineEvent<P extends object>(definition: EventDefinition<P>): EventDefinition<P> {

@@ -7,7 +7,9 @@ import { DataSource, MigrationInterface } from 'typeorm';
 import { Logger } from 'pino';
 import { AuthModule } from '@harbor/auth';
 import { ServiceEnv } from '@harbor/config';
-import { EventDefinition, EventHandler, messagingTablesMigration, MessagingRuntime, OutboxWriter, Subscription } from '@harbor/messaging';
+import {
+  deadLetterTopicPolicy, EventDefinition, EventHandler, messagingTablesMigration, MessagingRuntime, OutboxWriter, Subscription,
+} from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { MetricsServer } from './metrics-server';
@@ -111,6 +113,7 @@ export class ServiceRuntimeModule {
               topicPrefix: options.env.KAFKA_TOPIC_PREFIX,
               retry: { attempts: options.env.KAFKA_RETRY_ATTEMPTS, baseDelayMs: options.env.KAFKA_RETRY_BASE_MS, maxDelayMs: 10_000 },
               producesTo: options.producesTo,
+              deadLetterPolicy: deadLetterTopicPolicy(options.env.KAFKA_DEAD_LETTER_RETENTION_HOURS),
             },
             dataSource,
             logger,

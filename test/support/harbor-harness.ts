@@ -65,6 +65,11 @@ export class HarborHarness {
     return this.issuer.issue([role], subject);
   }
 
+  /** The development issuer the services trust, for tests that forge tokens it would not give out. */
+  get tokenIssuer(): DevTokenIssuer {
+    return this.issuer;
+  }
+
   /** Starts one more instance of a service on the same database and topics (a second replica). */
   async startReplica(service: ServiceName, options: HarnessOptions = {}): Promise<INestApplication> {
     return this.startService(service, options);

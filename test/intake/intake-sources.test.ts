@@ -328,7 +328,11 @@ describe('intake sources', () => {
         ['EventValidationError', expect.stringContaining('contributor: must be a JSON object')],
         ['EventValidationError', expect.stringMatching(/occurredAt.*harmLevel.*facility.*involvedClinicians/s)],
       ]);
-      expect(dead[0].value?.toString()).toBe('{not json');
+      // What is not JSON is not kept at all (the source resends it); the rest keep only their contract's fields.
+      expect(dead[0].value).toBeNull();
+      expect(dead[0].headers?.dlq_value?.toString()).toBe('none');
+      expect(JSON.parse(dead[1].value!.toString())).toEqual({ resourceType: 'Patient', id: 'p1' });
+      expect(JSON.parse(dead[3].value!.toString())).toEqual({ source: 'rl-datix', sourceEventId: 'x', harmLevel: 'catastrophic' });
     });
 
     it('FHIR route: 415, 413, 422 and 401 as OperationOutcome naming the field', async () => {

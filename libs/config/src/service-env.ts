@@ -103,10 +103,12 @@ export class ServiceEnv {
   /** The default is the development token issuer (`npm start`, tests), which signs tokens for any role. */
   /**
    * Prometheus text (GET /metrics) is served on a port of its own, never on the API port, so exposing the API
-   * (ingress, a source system's network) never exposes the metrics. Reachable by the scraper only.
+   * (ingress, a source system's network) never exposes the metrics. Reachable by the scraper only. Unset: the
+   * interface of HTTP_HOST (in a pod, the pod IP; no Service or Ingress routes to the metrics port).
    */
+  @IsOptional()
   @IsString()
-  METRICS_HOST = '127.0.0.1';
+  METRICS_HOST?: string;
 
   /** Each service sets its own default; 0 picks any free port (used by tests). */
   @Transform(toInt)
@@ -131,6 +133,11 @@ export class ServiceEnv {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Where the metrics port listens: METRICS_HOST, or HTTP_HOST's interface. */
+  get metricsHost(): string {
+    return this.METRICS_HOST ?? this.HTTP_HOST;
+  }
 
   /** The JWKS location: explicit, or the issuer's well-known path. */
   get jwksUrl(): string {

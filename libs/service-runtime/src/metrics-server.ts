@@ -7,7 +7,7 @@ import { ServiceMetrics } from '@harbor/observability';
 import { LOGGER, SERVICE_ENV } from './tokens';
 
 /**
- * Prometheus text on `METRICS_HOST:METRICS_PORT`, a listener of its own: the API port has no /metrics route,
+ * Prometheus text on `METRICS_PORT` (on METRICS_HOST, else HTTP_HOST's interface), a listener of its own: the API port has no /metrics route,
  * so publishing the API (an ingress, a source system's network) never publishes the metrics. It answers
  * `GET /metrics` and nothing else, without authentication: the port is for the scraper's network only.
  */
@@ -37,7 +37,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
         () => response.writeHead(500).end(),
       );
     });
-    const { METRICS_HOST: host, METRICS_PORT: port } = this.env;
+    const { metricsHost: host, METRICS_PORT: port } = this.env;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error) => reject(new Error(`METRICS_PORT ${port} on ${host}: ${error.message}`)));
       server.listen(port, host, () => resolve());

@@ -85,7 +85,7 @@ async function main() {
   const database = await createScratchDatabase(ADMIN_URL, 'harbor_bench');
   const prefix = `${database.name}.`;
   const env = loadConfig(IntakeEnv, {
-    DATABASE_URL: database.url, KAFKA_BROKERS: BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url, KAFKA_BROKERS: BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix, HTTP_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'warn',
   });
   const logger = createLogger('intake', 'warn');
   const app = await createServiceApp(IntakeModule.forRoot(env, logger), { host: '127.0.0.1', port: 0 }, logger);

@@ -17,7 +17,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SupportRequestedV1 } from '@harbor/contracts';
 import { loadConfig } from '@harbor/config';
 import { messagingMigrations, OutboxWriter, TopicNames } from '@harbor/messaging';
-import { createLogger, ServiceMetrics } from '@harbor/observability';
+import { createLogger } from '@harbor/observability';
 import { createScratchDatabase, createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { AbsorptionReport } from '../apps/matching/src/cases/absorption-report';
 import { CANDIDATE_TIERS, candidatePageSql, firstPagesSql, loadCandidates } from '../apps/matching/src/cases/candidate-pool';
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     const policies = new ProgramPolicies(env);
     const escalate = new EscalateCase(outbox, policies, logger);
     const offer = new OfferNextSupporter(outbox, policies, escalate);
-    const openCase = new OpenCase(outbox, policies, offer, escalate, new AbsorptionReport(new ServiceMetrics('matching-bench'), logger));
+    const openCase = new OpenCase(outbox, policies, offer, escalate, new AbsorptionReport(logger));
 
     /** Opens one case in its own transaction: the whole decision as the Kafka handler runs it. Returns ms. */
     const handle = async (index: number) => {

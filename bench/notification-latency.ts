@@ -59,7 +59,7 @@ async function main() {
   const twilioUrl = await twilio.start();
   const prefix = `${database.name}.`;
   const env = loadConfig(NotificationEnv, {
-    DATABASE_URL: database.url, KAFKA_BROKERS: BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url, KAFKA_BROKERS: BROKERS.join(','), KAFKA_TOPIC_PREFIX: prefix, HTTP_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'warn',
     TWILIO_BASE_URL: twilioUrl, TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000001', TWILIO_AUTH_TOKEN: 'bench-token', TWILIO_FROM_NUMBER: '+15559990000',
     NOTIFY_BREAKER_VOLUME: '1000',
   });

@@ -82,7 +82,7 @@ async function startServices(env: Record<string, string>): Promise<ChildProcess[
   const services = [['intake', 3101], ['matching', 3102], ['notification', 3103], ['reporting', 3104]] as const;
   const children = services.map(([name, port]) =>
     spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-paths.js'), path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
-      env: { ...process.env, ...env, HTTP_PORT: String(port) },
+      env: { ...process.env, ...env, HTTP_PORT: String(port), METRICS_PORT: String(port + 6000) },
       stdio: ['ignore', 'ignore', 'inherit'],
     }),
   );

@@ -63,7 +63,8 @@ async function replayDeadLetters({ kafka, dlq, to, partition, offset, errorClass
       .map((end) => [end.partition, BigInt(end.high)]),
   );
   const replayed = [];
-  if (remaining.size === 0) return replayed;
+  const skipped = [];
+  if (remaining.size === 0) return { replayed, skipped };
 
   const producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
   const consumer = kafka.consumer({ groupId: `harbor-dlq-replay-${randomBytes(4).toString('hex')}` });
@@ -87,7 +88,11 @@ async function replayDeadLetters({ kafka, dlq, to, partition, offset, errorClass
           (offset === undefined || position === BigInt(offset)) &&
           (errorClass === undefined || text(headers.dlq_error_class) === errorClass) &&
           (limit === undefined || replayed.length < limit);
-        if (wanted) {
+        if (wanted && text(headers.dlq_value) === 'none') {
+          // An inbound record that was not a JSON object keeps no value in the DLQ: only its source can resend it.
+          skipped.push({ partition: at, offset: message.offset, ceId: text(headers.ce_id), digest: text(headers.dlq_original_sha256) });
+          log(`skipped ${dlq} partition ${at} offset ${message.offset}: no value kept (dlq_value=none); ask the source to resend sha256 ${text(headers.dlq_original_sha256) ?? '-'}`);
+        } else if (wanted) {
           const target = to ?? text(headers.dlq_source_topic);
           if (!target) throw new Error(`${dlq} partition ${at} offset ${message.offset} has no dlq_source_topic header; pass --to`);
           const original = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith(DLQ_HEADER_PREFIX)));
@@ -109,7 +114,7 @@ async function replayDeadLetters({ kafka, dlq, to, partition, offset, errorClass
     await consumer.disconnect();
     if (!dryRun) await producer.disconnect();
   }
-  return replayed;
+  return { replayed, skipped };
 }
 
 async function main() {
@@ -130,7 +135,7 @@ async function main() {
     process.exit(values.help ? 0 : 2);
   }
   if (values.offset !== undefined && values.partition === undefined) throw new Error('--offset needs --partition');
-  const replayed = await replayDeadLetters({
+  const { replayed, skipped } = await replayDeadLetters({
     kafka: kafkaFromEnv(),
     dlq: values.dlq,
     to: values.to,
@@ -141,7 +146,7 @@ async function main() {
     dryRun: values['dry-run'],
     log: (line) => process.stdout.write(`${line}\n`),
   });
-  process.stdout.write(`${replayed.length} record(s) ${values['dry-run'] ? 'would be replayed' : 'replayed'}\n`);
+  process.stdout.write(`${replayed.length} record(s) ${values['dry-run'] ? 'would be replayed' : 'replayed'}, ${skipped.length} skipped (no value kept)\n`);
 }
 
 module.exports = { replayDeadLetters, kafkaFromEnv };

@@ -27,7 +27,7 @@ describe('scripts/ops/replay-dlq.js', () => {
       topic: harbor.topic('incidents.reported.v1'),
       messages: [
         { key: 'rl-datix|bad-json', value: 'not json', headers: { ce_id: 'id-malformed', correlation_id: 'corr-1' } },
-        { key: 'rl-datix|unknown-type', value: '{}', headers: { ce_id: 'id-unknown', ce_type: 'org.harbor.incident.reported.v9' } },
+        { key: 'rl-datix|unknown-type', value: '{}', headers: { ce_id: 'id-unknown', ce_type: 'org.harbor.incident.reported.v9', correlation_id: 'corr-2' } },
       ],
     });
     await producer.disconnect();
@@ -41,24 +41,34 @@ describe('scripts/ops/replay-dlq.js', () => {
 
   afterAll(async () => harbor?.stop());
 
-  it('puts a record back with its key, value and original headers, without the dlq_* headers', async () => {
-    const replayed = await replayDeadLetters({ kafka: kafka(), dlq: harbor.topic('incidents.reported.v1.dlq'), to: harbor.topic('replay-target'), errorClass: 'MalformedMessageError' });
-    expect(replayed).toEqual([expect.objectContaining({ target: harbor.topic('replay-target'), ceId: 'id-malformed', errorClass: 'MalformedMessageError' })]);
+  it('puts a record back with its key, kept value and original envelope headers, without the dlq_* headers', async () => {
+    const { replayed } = await replayDeadLetters({ kafka: kafka(), dlq: harbor.topic('incidents.reported.v1.dlq'), to: harbor.topic('replay-target'), errorClass: 'UnknownEventTypeError' });
+    expect(replayed).toEqual([expect.objectContaining({ target: harbor.topic('replay-target'), ceId: 'id-unknown', errorClass: 'UnknownEventTypeError' })]);
     const [record] = await readTopic(harbor.topic('replay-target'), 1);
-    expect(record.key!.toString()).toBe('rl-datix|bad-json');
-    expect(record.value!.toString()).toBe('not json');
-    expect(Object.fromEntries(Object.entries(record.headers!).map(([name, value]) => [name, value!.toString()]))).toEqual({ ce_id: 'id-malformed', correlation_id: 'corr-1' });
+    expect(record.key!.toString()).toBe('rl-datix|unknown-type');
+    expect(JSON.parse(record.value!.toString())).toEqual({});
+    expect(Object.fromEntries(Object.entries(record.headers!).map(([name, value]) => [name, value!.toString()]))).toEqual({
+      ce_id: 'id-unknown', ce_type: 'org.harbor.incident.reported.v9', correlation_id: 'corr-2',
+    });
+  });
+
+  it('skips an inbound record whose value the DLQ did not keep, and names its digest for the source', async () => {
+    const { replayed, skipped } = await replayDeadLetters({ kafka: kafka(), dlq: harbor.topic('incidents.reported.v1.dlq'), to: harbor.topic('replay-target'), errorClass: 'MalformedMessageError' });
+    expect(replayed).toEqual([]);
+    expect(skipped).toEqual([expect.objectContaining({ ceId: 'id-malformed', digest: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+    expect(await endOffsets(harbor.topic('replay-target'))).toBe(1);
   });
 
   it('--dry-run lists what it would replay and sends nothing', async () => {
-    const replayed = await replayDeadLetters({ kafka: kafka(), dlq: harbor.topic('incidents.reported.v1.dlq'), to: harbor.topic('replay-target'), dryRun: true });
-    expect(replayed.map((entry: { ceId: string }) => entry.ceId).sort()).toEqual(['id-malformed', 'id-unknown']);
+    const { replayed, skipped } = await replayDeadLetters({ kafka: kafka(), dlq: harbor.topic('incidents.reported.v1.dlq'), to: harbor.topic('replay-target'), dryRun: true });
+    expect(replayed.map((entry: { ceId: string }) => entry.ceId)).toEqual(['id-unknown']);
+    expect(skipped.map((entry: { ceId: string }) => entry.ceId)).toEqual(['id-malformed']);
     expect(await endOffsets(harbor.topic('replay-target'))).toBe(1);
   });
 
   it('by default replays to dlq_source_topic, one record by partition and offset; a record that still fails comes back with fresh dlq_* headers', async () => {
-    const [unknown] = await replayDeadLetters({ kafka: kafka(), dlq: harbor.topic('incidents.reported.v1.dlq'), errorClass: 'UnknownEventTypeError', dryRun: true });
-    const replayed = await replayDeadLetters({ kafka: kafka(), dlq: harbor.topic('incidents.reported.v1.dlq'), partition: unknown.partition, offset: unknown.offset });
+    const { replayed: [unknown] } = await replayDeadLetters({ kafka: kafka(), dlq: harbor.topic('incidents.reported.v1.dlq'), errorClass: 'UnknownEventTypeError', dryRun: true });
+    const { replayed } = await replayDeadLetters({ kafka: kafka(), dlq: harbor.topic('incidents.reported.v1.dlq'), partition: unknown.partition, offset: unknown.offset });
     expect(replayed).toEqual([expect.objectContaining({ target: harbor.topic('incidents.reported.v1'), ceId: 'id-unknown' })]);
     await waitFor(async () => (await endOffsets(harbor.topic('incidents.reported.v1.dlq'))) === 3, 'the replayed record dead-lettered again', 45_000);
     const unknowns = (await readTopic(harbor.topic('incidents.reported.v1.dlq'), 3)).filter((record) => record.headers!.ce_id!.toString() === 'id-unknown');

@@ -63,7 +63,8 @@ describe('intake source authentication', () => {
     const first = await signed('/v1/incidents', incident);
     expect(first.response.status).toBe(202);
     const accepted = await jsonOf(first.response);
-    expect(accepted).toMatchObject({ decision: 'outreach', supportRequests: 1 });
+    expect(accepted).toEqual({ status: 'accepted' });
+    expect(await supportRequestsFor(harbor, clinician)).toHaveLength(1);
 
     const replayed = await first.replay();
     expect(replayed.status).toBe(401);
@@ -72,7 +73,7 @@ describe('intake source authentication', () => {
     // A sender retrying after a lost answer signs again: accepted, and deduplicated by the source event id.
     const retried = await signed('/v1/incidents', incident, { timestamp: Math.floor(Date.now() / 1000) + 1 });
     expect(retried.response.status).toBe(202);
-    expect((await jsonOf(retried.response)).triggerId).toBe(accepted.triggerId);
+    expect(await jsonOf(retried.response)).toEqual(accepted);
     expect(await supportRequestsFor(harbor, clinician)).toHaveLength(1);
     expect(await triggersFor('rl-datix', incident.sourceEventId)).toHaveLength(1);
   });
@@ -190,18 +191,25 @@ describe('intake source authentication', () => {
     );
   });
 
-  it('signs the query string too: a signed opt-in cannot be moved to another clinician; staff routes stay closed to sources', async () => {
-    const value = freshId();
-    const path = `/v1/opt-outs?system=${encodeURIComponent(NPI)}&value=${value}`;
-    const optIn = await signed(path, undefined, { method: 'DELETE' });
-    expect(optIn.response.status).toBe(204);
-
+  it('signs the query string too: a signature cannot be moved to another URL; opt-outs and staff routes stay closed to sources', async () => {
+    const incident = nativeIncident([freshId()]);
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const signature = signRequest(DATIX_SECRET, { timestamp, method: 'DELETE', url: path, body: Buffer.alloc(0) });
-    const moved = await fetch(`${harbor.urls.intake}/v1/opt-outs?system=${encodeURIComponent(NPI)}&value=${freshId()}`, {
-      method: 'DELETE', headers: { 'x-harbor-source': 'rl-datix', 'x-harbor-timestamp': timestamp, 'x-harbor-signature': signature },
+    const body = Buffer.from(JSON.stringify(incident));
+    const signature = signRequest(DATIX_SECRET, { timestamp, method: 'POST', url: '/v1/incidents?batch=1', body });
+    const moved = await fetch(`${harbor.urls.intake}/v1/incidents?batch=2`, {
+      method: 'POST', body, headers: { 'content-type': 'application/json', 'x-harbor-source': 'rl-datix', 'x-harbor-timestamp': timestamp, 'x-harbor-signature': signature },
     });
     expect(moved.status).toBe(401);
+    expect(await triggersFor('rl-datix', incident.sourceEventId)).toHaveLength(0);
+
+    // Opt-outs are the clinician's, recorded by program staff: a source system can neither add nor remove one.
+    const value = freshId();
+    const optIn = await signed(`/v1/opt-outs?system=${encodeURIComponent(NPI)}&value=${value}`, undefined, { method: 'DELETE' });
+    expect(optIn.response.status).toBe(403);
+    const optOut = await signed('/v1/opt-outs', { identifier: { system: NPI, value } });
+    expect(optOut.response.status).toBe(403);
+    const { rows } = await harbor.db.query(`SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_value" = $1`, [value]);
+    expect(rows).toEqual([]);
 
     const triage = await signed('/v1/triage', undefined, { method: 'GET' });
     expect(triage.response.status).toBe(403);

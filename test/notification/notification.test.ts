@@ -301,8 +301,9 @@ describe('notification: pages, answers, fallbacks', () => {
       const result = await harbor.db.query(
         `SELECT a."channel", a."status", a."error" FROM "notification"."delivery_attempts" a JOIN "notification"."dispatches" d ON d."id" = a."dispatch_id"
          WHERE d."ref_id" = $1 ORDER BY a."attempted_at"`, [offer.assignmentId]);
-      return result.rows.length === 4 ? result.rows : undefined;
-    }, 'four attempts to be recorded');
+      // Each send is recorded as an intent ('sending') before the call and settled after it: wait for all four to settle.
+      return result.rows.length === 4 && result.rows.every((row: { status: string }) => row.status !== 'sending') ? result.rows : undefined;
+    }, 'four attempts to be recorded and settled');
     expect(rows).toEqual([
       { channel: 'sms', status: 'failed', error: 'http-500' }, { channel: 'sms', status: 'failed', error: 'http-500' },
       { channel: 'sms', status: 'failed', error: 'http-500' }, { channel: 'pager', status: 'sent', error: null },

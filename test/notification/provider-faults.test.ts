@@ -33,7 +33,7 @@ describe('notification: provider outages, refusals, staff pages and interrupted 
   let phoneCounter = 0;
 
   const newPhone = () => `+1556${String(Date.now() % 100000).padStart(5, '0')}${String(++phoneCounter).padStart(2, '0')}`;
-  const metrics = async () => (await harbor.request('notification', '/metrics')).text();
+  const metrics = () => harbor.scrape('notification');
 
   beforeAll(async () => {
     const [twilioUrl, wctpUrl, smtpUrl] = await Promise.all([twilio.start(), wctp.start(), smtp.start()]);
@@ -136,9 +136,9 @@ describe('notification: provider outages, refusals, staff pages and interrupted 
 
     // The outage opened Twilio's breaker: pages waited for it (no send, no attempt spent) instead of failing.
     const after = await metrics();
-    expect(metricValue(after, 'harbor_notification_sends_total', { channel: 'sms', outcome: 'provider_wait' })
-      - metricValue(before, 'harbor_notification_sends_total', { channel: 'sms', outcome: 'provider_wait' })).toBeGreaterThan(0);
-    expect(metricValue(after, 'harbor_notification_sends_total', { outcome: 'gave_up' }) - metricValue(before, 'harbor_notification_sends_total', { outcome: 'gave_up' })).toBe(0);
+    expect(metricValue(after, 'harbor_notification_send_failures_total', { channel: 'sms', outcome: 'provider_wait' })
+      - metricValue(before, 'harbor_notification_send_failures_total', { channel: 'sms', outcome: 'provider_wait' })).toBeGreaterThan(0);
+    expect(metricValue(after, 'harbor_notification_send_failures_total', { outcome: 'gave_up' }) - metricValue(before, 'harbor_notification_send_failures_total', { outcome: 'gave_up' })).toBe(0);
     expect(twilio.refusedByStatus.get(429)).toBeGreaterThan(0);
     // A page turned away by the open (or half-open) breaker made no send, so none is recorded as one.
     const { rows: [turnedAway] } = await harbor.db.query(`SELECT count(*)::int AS n FROM "notification"."delivery_attempts" WHERE "error" LIKE 'circuit-%'`);
@@ -266,7 +266,7 @@ describe('notification: provider outages, refusals, staff pages and interrupted 
     await sleep(500);
     expect(twilio.countTo(phone)).toBe(1);
     expect(tap.of(AssignmentPaged, (paged) => paged.assignmentId === offer.assignmentId)).toHaveLength(1);
-    expect(metricValue(await metrics(), 'harbor_notification_sends_total', { channel: 'sms', outcome: 'found_at_provider' })).toBe(1);
+    expect(metricValue(await metrics(), 'harbor_notification_send_failures_total', { channel: 'sms', outcome: 'found_at_provider' })).toBe(1);
   });
 
   it('a send that timed out after Twilio accepted it is looked up before a retry, so the supporter is paged once', async () => {

@@ -112,8 +112,10 @@ describe('free text never leaves reporting (canary)', () => {
       const april = releases.find((r) => r.key === '2025-04')!.payload.cells as { place: string; measure: string; value: number | null }[];
       expect(april.find((c) => c.place === 'all' && c.measure === 'cases')!.value).toBe(26);
       for (const release of releases) expect(`${release.key} ${JSON.stringify(release.payload)}`).not.toContain(canary);
-      for (const url of [harbor.urls.reporting, (await publisher.getUrl()).replace('[::1]', '127.0.0.1')]) {
-        expect(await (await fetch(`${url}/metrics`)).text()).not.toContain(canary);
+      for (const app of ['reporting' as const, publisher]) {
+        const scraped = await harbor.scrape(app);
+        expect(scraped).toMatch(/harbor_reporting_publications_total/);
+        expect(scraped).not.toContain(canary);
       }
     } finally {
       await publisher.close();

@@ -84,7 +84,7 @@ describe('reporting disclosure control against real Kafka and Postgres', () => {
     expect(march.rows.map((row) => [row.place, row.cells.cases])).toEqual([['facility:north', { value: 12, suppressed: false }]]);
     expect(JSON.stringify(body)).not.toContain(marker);
 
-    const metrics = await (await get('/metrics')).text();
+    const metrics = await harbor.scrape('reporting');
     expect(metrics).toMatch(/harbor_reporting_facts_excluded_total\{service="reporting"\} 1\b/);
     const logged = harbor.logs.containing('facts left out of a release');
     expect(logged).toHaveLength(1);

@@ -173,7 +173,7 @@ describe('reporting against real Kafka and Postgres', () => {
         },
       });
       await waitFor(async () => found.length > 0, 'the release of March 2025');
-      const metrics = await (await fetch(`${(await publisher.getUrl()).replace('[::1]', '127.0.0.1')}/metrics`)).text();
+      const metrics = await harbor.scrape(publisher);
       expect(metrics).toMatch(/harbor_reporting_publications_total\{service="reporting"\} [1-9]/);
     } finally {
       await consumer.disconnect();
@@ -216,8 +216,9 @@ describe('reporting against real Kafka and Postgres', () => {
     expect(JSON.stringify(qs)).not.toMatch(/sup-|supporterKey|supporter_key/);
   });
 
-  it('exposes operational counters without identifying labels on /metrics', async () => {
-    const text = await (await harbor.request('reporting', '/metrics')).text();
+  it('exposes operational counters without identifying labels on its metrics port only', async () => {
+    expect((await harbor.request('reporting', '/metrics')).status).toBe(404);
+    const text = await harbor.scrape('reporting');
     const line = text.split('\n').find((l) => l.startsWith('harbor_reporting_facts_recorded_total'));
     expect(line).toMatch(/^harbor_reporting_facts_recorded_total\{service="reporting"\} \d+$/);
     expect(Number(line!.split(' ')[1])).toBeGreaterThanOrEqual(30);

@@ -4,7 +4,7 @@ import { Logger } from 'pino';
 import { DevTokenIssuer, Role } from '@harbor/auth';
 import { loadConfig, ServiceEnv } from '@harbor/config';
 import { createLogger } from '@harbor/observability';
-import { createServiceApp } from '@harbor/service-runtime';
+import { createServiceApp, MetricsServer } from '@harbor/service-runtime';
 import { IntakeEnv } from '../../apps/intake/src/intake.env';
 import { IntakeModule } from '../../apps/intake/src/intake.module';
 import { MatchingEnv } from '../../apps/matching/src/matching.env';
@@ -66,9 +66,26 @@ export class HarborHarness {
     return this.issuer.issue([role], subject);
   }
 
+  /** The development issuer the services trust, for tests that forge tokens it would not give out. */
+  get tokenIssuer(): DevTokenIssuer {
+    return this.issuer;
+  }
+
   /** Starts one more instance of a service on the same database and topics (a second replica). */
   async startReplica(service: ServiceName, options: HarnessOptions = {}): Promise<INestApplication> {
     return this.startService(service, options);
+  }
+
+  /** The Prometheus endpoint of a service (or of one replica), on its own port. */
+  metricsUrl(service: ServiceName | INestApplication): string {
+    return (typeof service === 'string' ? this.apps[service] : service).get(MetricsServer).url;
+  }
+
+  /** Prometheus text of a service or replica. */
+  async scrape(service: ServiceName | INestApplication): Promise<string> {
+    const response = await fetch(this.metricsUrl(service));
+    if (!response.ok) throw new Error(`metrics answered ${response.status}`);
+    return response.text();
   }
 
   async request(service: ServiceName, path: string, init: RequestInit & { role?: Role } = {}): Promise<Response> {
@@ -107,6 +124,7 @@ export class HarborHarness {
       AUTH_ISSUER: this.issuer.issuer,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       ...options.env,
       ...options.serviceEnv?.[service],

@@ -6,6 +6,7 @@ import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory, LAWSUIT_
 
 export class IntakeEnv extends ServiceEnv {
   override HTTP_PORT = 3001;
+  override METRICS_PORT = 9101;
 
   /** Largest accepted request body on the HTTP routes; larger ones answer 413. */
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 256kb or 1mb' })

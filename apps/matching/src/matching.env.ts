@@ -8,6 +8,7 @@ const toIntList = ({ value }: { value: unknown }) =>
 
 export class MatchingEnv extends ServiceEnv {
   override HTTP_PORT = 3002;
+  override METRICS_PORT = 9102;
 
   /** Default for every program: how long a supporter has to accept or decline an offer. */
   @Transform(toInt)

@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, Validate } from 'class-validator';
 import {
-  ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, DiffersFrom, NotDevelopmentDefaultInProduction, ServiceEnv, toBoolean, toInt,
+  ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, DiffersFrom, HttpsInProduction, NotDevelopmentDefaultInProduction, OffInProduction, ServiceEnv,
+  toBoolean, toInt,
 } from '@harbor/config';
 import { PageTemplatesConstraint } from './offers/page-templates';
 
@@ -9,15 +10,17 @@ const ABSOLUTE_URL = [{ require_tld: false, require_protocol: true }, { message:
 
 export class NotificationEnv extends ServiceEnv {
   override HTTP_PORT = 3003;
+  override METRICS_PORT = 9103;
 
   /** Where supporters' phones (and Twilio's webhooks) reach this service; links and callback URLs start with it. */
   @IsUrl(...ABSOLUTE_URL)
+  @HttpsInProduction('links in pages are credentials and carry a supporter to a clinician\'s contact')
   NOTIFY_PUBLIC_BASE_URL = 'http://127.0.0.1:3003';
 
   /** Signs accept/decline links. Set a long random value (or NOTIFY_LINK_SECRET_FILE) in every real deployment. */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
-  @NotDevelopmentDefaultInProduction('harbor-development-link-secret')
+  @NotDevelopmentDefaultInProduction('harbor-development-link-secret', 'dev-only-notify-link-secret-CHANGE-ME-0001')
   NOTIFY_LINK_SECRET = 'harbor-development-link-secret';
 
   /**
@@ -62,6 +65,7 @@ export class NotificationEnv extends ServiceEnv {
    */
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
+  @OffInProduction('it prints pages, with their signed links and the supporters\' addresses, to the log')
   NOTIFY_CONSOLE_FALLBACK = false;
 
   /**
@@ -151,6 +155,7 @@ export class NotificationEnv extends ServiceEnv {
 
   /** Twilio-compatible REST API; point it at a local server in tests or an air-gapped relay. */
   @IsUrl(...ABSOLUTE_URL)
+  @HttpsInProduction('the Twilio account credentials travel with every request')
   TWILIO_BASE_URL = 'https://api.twilio.com';
 
   /** SMS is configured only when this, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER are set. */
@@ -180,6 +185,7 @@ export class NotificationEnv extends ServiceEnv {
   /** WCTP 1.3 endpoint of the hospital paging gateway (wctp-SubmitRequest is POSTed here). Unset: no pager channel. */
   @IsOptional()
   @IsUrl(...ABSOLUTE_URL)
+  @HttpsInProduction('the WCTP security code travels with every request')
   WCTP_URL?: string;
 
   /** senderID in wctp-Originator. */
@@ -194,6 +200,7 @@ export class NotificationEnv extends ServiceEnv {
 
   /** PagerDuty Events API v2 base URL (`/v2/enqueue` is appended). */
   @IsUrl(...ABSOLUTE_URL)
+  @HttpsInProduction('the routing key travels with every request')
   PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com';
 
   /**

@@ -6,6 +6,7 @@ import { PLACE_ID_PATTERN, PLACE_ID_RULE } from './metrics/places';
 
 export class ReportingEnv extends ServiceEnv {
   override HTTP_PORT = 3004;
+  override METRICS_PORT = 9104;
 
   /**
    * Key for the keyed hash that turns case ids into reporting keys. Kept in configuration (a secret),
@@ -13,7 +14,7 @@ export class ReportingEnv extends ServiceEnv {
    */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
-  @NotDevelopmentDefaultInProduction('harbor-development-reporting-key')
+  @NotDevelopmentDefaultInProduction('harbor-development-reporting-key', 'dev-only-reporting-hash-key-CHANGE-ME-0001')
   REPORTING_HASH_KEY = 'harbor-development-reporting-key';
 
   /** Minimum cell size: no published count between 1 and k-1, no statistic from fewer than k cases. */

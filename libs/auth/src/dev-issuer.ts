@@ -61,14 +61,22 @@ export class DevTokenIssuer {
   }
 
   async issue(roles: Role[], subject = `dev-${roles.join('+')}`, ttl = '12h'): Promise<string> {
-    return new SignJWT({ roles })
-      .setProtectedHeader({ alg: 'ES256', kid: 'harbor-dev' })
-      .setIssuer(this.issuer)
-      .setAudience(this.audience)
-      .setSubject(subject)
+    return this.issueWith({ roles, subject, expiresIn: ttl });
+  }
+
+  /**
+   * A token signed with this issuer's key but with claims and header chosen by the caller: for tests that
+   * prove what the services refuse (an expired token, another issuer or audience, an unknown key id).
+   */
+  async issueWith(options: { roles: Role[]; subject?: string; issuer?: string; audience?: string; expiresIn?: string | number; kid?: string }): Promise<string> {
+    const token = new SignJWT({ roles: options.roles })
+      .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? 'harbor-dev' })
+      .setIssuer(options.issuer ?? this.issuer)
+      .setAudience(options.audience ?? this.audience)
       .setIssuedAt()
-      .setExpirationTime(ttl)
-      .sign(this.privateKey);
+      .setExpirationTime(options.expiresIn ?? '12h');
+    if (options.subject !== '') token.setSubject(options.subject ?? `dev-${options.roles.join('+')}`);
+    return token.sign(this.privateKey);
   }
 
   /** One token per Harbor role, subject `dev-<role>`. */

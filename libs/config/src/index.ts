@@ -1,6 +1,6 @@
 export * from './load-config';
 export * from './service-env';
 export * from './kafka-security';
-export * from './development-default';
+export * from './production-rules';
 export * from './field-problems';
 export * from './key-ring-setting';

@@ -109,8 +109,9 @@ describe('Kafka security settings', () => {
 
   it('creates topics in development and not in production, unless KAFKA_CREATE_TOPICS says otherwise', () => {
     expect(loadConfig(ServiceEnv, {}).createKafkaTopics).toBe(true);
-    expect(loadConfig(ServiceEnv, { HARBOR_ENV: 'production' }).createKafkaTopics).toBe(false);
-    expect(loadConfig(ServiceEnv, { HARBOR_ENV: 'production', KAFKA_CREATE_TOPICS: 'true' }).createKafkaTopics).toBe(true);
+    const production = { HARBOR_ENV: 'production', AUTH_ISSUER: 'https://sso.hospital.example/realms/harbor' };
+    expect(loadConfig(ServiceEnv, production).createKafkaTopics).toBe(false);
+    expect(loadConfig(ServiceEnv, { ...production, KAFKA_CREATE_TOPICS: 'true' }).createKafkaTopics).toBe(true);
     expect(loadConfig(ServiceEnv, { KAFKA_CREATE_TOPICS: 'false' }).createKafkaTopics).toBe(false);
   });
 });

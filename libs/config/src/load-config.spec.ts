@@ -165,6 +165,19 @@ describe('loadConfig with the service configuration classes', () => {
     }
   });
 
+  it('serves metrics on a port of its own: each service has a default apart from its API port, and the same port is refused', () => {
+    const services = [IntakeEnv, MatchingEnv, NotificationEnv, ReportingEnv] as (new () => ServiceEnv)[];
+    expect(services.map((env) => loadConfig(env, {}).METRICS_PORT)).toEqual([9101, 9102, 9103, 9104]);
+    for (const env of services) {
+      const config = loadConfig(env, {});
+      expect(config.METRICS_PORT).not.toBe(config.HTTP_PORT);
+      expect(configError(() => loadConfig(env, { HTTP_PORT: '8080', METRICS_PORT: '8080' })).problems).toEqual([
+        'METRICS_PORT: must differ from HTTP_PORT: metrics are never served on the API port',
+      ]);
+      expect(loadConfig(env, { HTTP_PORT: '0', METRICS_PORT: '0' })).toMatchObject({ HTTP_PORT: 0, METRICS_PORT: 0 });
+    }
+  });
+
   it('shares the ServiceEnv defaults', () => {
     const config = loadConfig(IntakeEnv, {});
     expect(config).toBeInstanceOf(ServiceEnv);

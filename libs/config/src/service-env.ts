@@ -1,9 +1,10 @@
 import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidationArguments } from 'class-validator';
 import {
   KafkaConnectionOptions, kafkaConnectionOptions, KafkaSaslCredentialRule, KafkaSaslMechanism, KafkaSaslMechanismRule, KafkaSslCaRule,
   KafkaSslCertRule, KafkaSslKeyRule,
 } from './kafka-security';
+import { HttpsInProduction, NoDevelopmentPasswordInProduction } from './production-rules';
 
 /** Decimal integers only: `Number()` alone would turn ' ' into 0 and accept '0x10' or '1e3'; anything else is NaN and fails @IsInt. */
 export const toInt = ({ value }: { value: unknown }) =>
@@ -15,6 +16,20 @@ export const toList = ({ value }: { value: unknown }) =>
 export const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? ({ true: true, '1': true, yes: true, false: false, '0': false, no: false } as Record<string, boolean>)[value.trim().toLowerCase()] ?? value : value;
 
+/** METRICS_PORT may be anything but HTTP_PORT (both 0, "any free port", never collide). */
+function NotTheApiPort() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'notTheApiPort',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => value === 0 || value !== (args.object as { HTTP_PORT?: unknown }).HTTP_PORT,
+        defaultMessage: () => 'must differ from HTTP_PORT: metrics are never served on the API port',
+      },
+    });
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -24,12 +39,17 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const HARBOR_ENVS = ['development', 'production'] as const;
 
 export class ServiceEnv {
-  /** `production` refuses development defaults for secrets; `development` (the default) allows them. */
+  /**
+   * `production` refuses every development convenience (see production-rules.ts): published secrets and
+   * passwords, the development token issuer, plain-HTTP URLs that carry credentials, pages printed to the
+   * log. `development` (the default) allows them.
+   */
   @IsIn(HARBOR_ENVS)
   HARBOR_ENV: (typeof HARBOR_ENVS)[number] = 'development';
 
   @IsString()
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection URL' })
+  @NoDevelopmentPasswordInProduction()
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
   /**
@@ -122,6 +142,16 @@ export class ServiceEnv {
   @Max(500)
   KAFKA_CONSUMER_BATCH_SIZE = 50;
 
+  /**
+   * How long the dead-letter topics keep a record (every `<topic>.dlq` this service creates). Long enough to act
+   * on an alert over a weekend, short because an inbound dead letter still names clinicians (docs/security.md).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(336)
+  KAFKA_DEAD_LETTER_RETENTION_HOURS = 72;
+
   @IsString()
   HTTP_HOST = '127.0.0.1';
 
@@ -132,12 +162,32 @@ export class ServiceEnv {
   @Max(65535)
   HTTP_PORT = 0;
 
+  /** The default is the development token issuer (`npm start`, tests), which signs tokens for any role. */
+  /**
+   * Prometheus text (GET /metrics) is served on a port of its own, never on the API port, so exposing the API
+   * (ingress, a source system's network) never exposes the metrics. Reachable by the scraper only. Unset: the
+   * interface of HTTP_HOST (in a pod, the pod IP; no Service or Ingress routes to the metrics port).
+   */
+  @IsOptional()
+  @IsString()
+  METRICS_HOST?: string;
+
+  /** Each service sets its own default; 0 picks any free port (used by tests). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @NotTheApiPort()
+  METRICS_PORT = 0;
+
   @IsString()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' })
+  @HttpsInProduction("the hospital's identity provider; the default trusts the development token issuer at http://127.0.0.1:3999")
   AUTH_ISSUER = 'http://127.0.0.1:3999';
 
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' })
+  @HttpsInProduction('the keys every token is checked against must not be open to tampering on the way')
   AUTH_JWKS_URL?: string;
 
   @IsString()
@@ -153,6 +203,11 @@ export class ServiceEnv {
 
   get createKafkaTopics(): boolean {
     return this.KAFKA_CREATE_TOPICS ?? this.HARBOR_ENV !== 'production';
+  }
+
+  /** Where the metrics port listens: METRICS_HOST, or HTTP_HOST's interface. */
+  get metricsHost(): string {
+    return this.METRICS_HOST ?? this.HTTP_HOST;
   }
 
   /** The JWKS location: explicit, or the issuer's well-known path. */

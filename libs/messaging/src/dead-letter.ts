@@ -1,4 +1,6 @@
-import { StringHeaders } from './envelope';
+import { createHash } from 'node:crypto';
+import { HEADER, StringHeaders } from './envelope';
+import { TopicPolicy } from './event-definition';
 
 export const DLQ_HEADER = {
   errorClass: 'dlq_error_class',
@@ -9,6 +11,11 @@ export const DLQ_HEADER = {
   sourceTopic: 'dlq_source_topic',
   sourcePartition: 'dlq_source_partition',
   sourceOffset: 'dlq_source_offset',
+  /** Inbound records only: `reduced` (the value holds only the fields Harbor's contract reads) or `none`. */
+  value: 'dlq_value',
+  /** Inbound records only: SHA-256 (hex) and length of the original value, so the source can find its record. */
+  originalSha256: 'dlq_original_sha256',
+  originalBytes: 'dlq_original_bytes',
 } as const;
 
 export interface DeadLetterReason {
@@ -38,4 +45,99 @@ export function deadLetterHeaders(original: StringHeaders, reason: DeadLetterRea
     [DLQ_HEADER.sourcePartition]: String(reason.partition),
     [DLQ_HEADER.sourceOffset]: reason.offset,
   };
+}
+
+/**
+ * What of a record an inbound event's dead letter may keep: `'text'` a string, number or boolean (strings cut to
+ * 200 characters), `[shape]` a list of that shape (or a single such value, as FHIR allows; at most 50 items),
+ * `{ field: shape }` only the fields named, or a function for a rule of its own. Anything else is dropped.
+ */
+export type RecordShape = 'text' | readonly [RecordShape] | { readonly [field: string]: RecordShape } | ((value: unknown) => unknown);
+
+const MAX_TEXT = 200;
+const MAX_ITEMS = 50;
+
+/** The parts of `value` the shape names; `undefined` when nothing of it fits. */
+export function keepShape(value: unknown, shape: RecordShape): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (typeof shape === 'function') return shape(value);
+  if (shape === 'text') {
+    if (typeof value === 'string') return value.slice(0, MAX_TEXT);
+    return typeof value === 'number' || typeof value === 'boolean' ? value : undefined;
+  }
+  if (Array.isArray(shape)) {
+    // Items keep their positions (null where nothing fits), so a reason naming `list.3.field` still points right.
+    return Array.isArray(value) ? value.slice(0, MAX_ITEMS).map((item) => keepShape(item, shape[0]) ?? null) : keepShape(value, shape[0]);
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const kept: Record<string, unknown> = {};
+  for (const [field, inner] of Object.entries(shape as Record<string, RecordShape>)) {
+    if (!Object.prototype.hasOwnProperty.call(value, field)) continue;
+    const part = keepShape((value as Record<string, unknown>)[field], inner);
+    if (part !== undefined) kept[field] = part;
+  }
+  return kept;
+}
+
+/** Harbor's own envelope headers; anything else a hospital system put on its record stays out of the DLQ. */
+const ENVELOPE_HEADERS: string[] = [HEADER.specVersion, HEADER.id, HEADER.type, HEADER.source, HEADER.time, HEADER.contentType, HEADER.traceparent, HEADER.correlationId];
+
+export interface DeadLetterRecord {
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers: StringHeaders;
+}
+
+/**
+ * The dead letter of a record from a hospital system (an inbound topic), which may carry far more than Harbor
+ * may keep: patient names, record numbers, narratives. It keeps what an operator needs to fix or replay the
+ * record and nothing else: the reason and the original coordinates (headers), the SHA-256 and length of the
+ * original bytes so the source can find and resend it from its own store, Harbor's envelope headers, and the
+ * record reduced by `view` to the fields Harbor's contract reads (no value at all when the record is not a JSON
+ * object or the event declares no view). A valid record that failed for a transient reason can be replayed from
+ * the reduced value as it is.
+ */
+export function inboundDeadLetter(
+  message: { key: Buffer | string | null; value: Buffer | null },
+  headers: StringHeaders,
+  reason: DeadLetterReason,
+  view: ((record: unknown) => unknown) | undefined,
+): DeadLetterRecord {
+  const original = message.value ?? Buffer.alloc(0);
+  const reduced = view ? reducedValue(original, view) : undefined;
+  const envelope = Object.fromEntries(Object.entries(headers).filter(([name]) => ENVELOPE_HEADERS.includes(name)));
+  return {
+    key: message.key,
+    value: reduced === undefined ? null : JSON.stringify(reduced),
+    headers: {
+      ...deadLetterHeaders(envelope, reason),
+      [DLQ_HEADER.value]: reduced === undefined ? 'none' : 'reduced',
+      [DLQ_HEADER.originalSha256]: createHash('sha256').update(original).digest('hex'),
+      [DLQ_HEADER.originalBytes]: String(original.length),
+    },
+  };
+}
+
+function reducedValue(original: Buffer, view: (record: unknown) => unknown): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(original.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  try {
+    return view(parsed) ?? undefined;
+  } catch {
+    return undefined; // a view never takes the dead letter down with it: the record then has no value
+  }
+}
+
+/**
+ * Retention of every dead-letter topic a service creates (KAFKA_DEAD_LETTER_RETENTION_HOURS): short, long enough
+ * for an operator to act after an alert, with segments rolled at most hourly so expired records go promptly.
+ */
+export function deadLetterTopicPolicy(retentionHours: number): TopicPolicy {
+  const retentionMs = retentionHours * 3_600_000;
+  return { retentionMs, cleanupPolicy: 'delete', segmentMs: Math.min(retentionMs, 3_600_000) };
 }

@@ -8,7 +8,7 @@ import { EventDefinition, versionedType } from './event-definition';
 import { HEADER, readHeaders, StringHeaders } from './envelope';
 import { MalformedMessageError, UnknownEventTypeError } from './errors';
 import { validateEventPayload } from './event-validation';
-import { deadLetterHeaders } from './dead-letter';
+import { deadLetterHeaders, inboundDeadLetter } from './dead-letter';
 import { decideAfterFailure, RetryPolicy } from './retry-policy';
 import { TopicNames } from './topic-names';
 import { consumerTiming } from './kafka-connection';
@@ -75,6 +75,15 @@ const STOP_WAITS_FOR_JOIN_MS = 10_000;
 
 type Outcome = 'processed' | 'duplicate';
 
+interface TopicRoute {
+  byType: Map<string, EventHandler>;
+  typeWhenAbsent?: string;
+  batchSize: number;
+  deadLetterTopic: string;
+  /** Set when the topic carries a hospital system's records (an inbound definition), whatever a record's type. */
+  inbound?: EventDefinition;
+}
+
 interface RecordInPartition {
   topic: string;
   partition: number;
@@ -99,7 +108,7 @@ export class EventConsumer {
   private stopping = false;
   private current: ConsumerState = 'starting';
   private readonly timing: ReturnType<typeof consumerTiming>;
-  private readonly handlersByTopic = new Map<string, { byType: Map<string, EventHandler>; typeWhenAbsent?: string; batchSize: number; deadLetterTopic: string }>();
+  private readonly handlersByTopic = new Map<string, TopicRoute>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -116,6 +125,7 @@ export class EventConsumer {
         typeWhenAbsent: subscription.typeWhenAbsent,
         batchSize: Math.max(1, subscription.batchSize ?? 1),
         deadLetterTopic: options.topics.deadLetter(subscription.topic),
+        inbound: inboundDefinitionOf(subscription.handlers),
       });
     }
     this.timing = consumerTiming(options.sessionTimeoutMs ?? 6_000);
@@ -218,14 +228,14 @@ export class EventConsumer {
     } catch {
       return false; // an invalid record is dead-lettered on the one-by-one path
     }
-    const timer = this.metrics.messageHandlingSeconds.startTimer({ topic });
+    const timer = this.metrics.messageHandlingSeconds.startTimer();
     try {
       const outcomes = await this.dataSource.transaction(async (manager) => {
         const results: Outcome[] = [];
         for (const record of prepared) results.push(await runWithContext(record.context, () => this.apply(manager, record)));
         return results;
       });
-      for (const outcome of outcomes) this.metrics.messagesConsumed.inc({ topic, outcome });
+      for (const outcome of outcomes) this.metrics.messagesConsumed.inc({ outcome });
       return true;
     } catch (error) {
       this.logger.debug({ topic, records: chunk.length, err: (error as Error).message }, 'batch failed; applying its records one by one');
@@ -238,7 +248,7 @@ export class EventConsumer {
   private async applyAlone({ topic, partition, message, heartbeat }: RecordInPartition): Promise<void> {
     const headers = readHeaders(message.headers);
     await runWithContext(contextOf(headers), async () => {
-      const timer = this.metrics.messageHandlingSeconds.startTimer({ topic });
+      const timer = this.metrics.messageHandlingSeconds.startTimer();
       let firstFailedAt: Date | undefined;
       let record: PreparedRecord | undefined;
       for (let attempt = 1; ; attempt++) {
@@ -246,7 +256,7 @@ export class EventConsumer {
           // Parsed and validated once: a record that cannot be is permanent and dead-lettered at the first attempt.
           const prepared = (record ??= this.prepare(topic, message));
           const outcome = await this.dataSource.transaction((manager) => this.apply(manager, prepared));
-          this.metrics.messagesConsumed.inc({ topic, outcome });
+          this.metrics.messagesConsumed.inc({ outcome });
           break;
         } catch (error) {
           firstFailedAt ??= new Date();
@@ -255,7 +265,7 @@ export class EventConsumer {
             await this.deadLetter(topic, partition, message, headers, error, attempt, firstFailedAt);
             break;
           }
-          this.metrics.messagesConsumed.inc({ topic, outcome: 'retried' });
+          this.metrics.messagesConsumed.inc({ outcome: 'retried' });
           this.logger.warn({ topic, partition, offset: message.offset, attempt, err: (error as Error).message }, 'handler failed; retrying');
           await this.waitHeartbeating(decision.delayMs, heartbeat);
         }
@@ -314,17 +324,24 @@ export class EventConsumer {
     firstFailedAt: Date,
   ): Promise<void> {
     const reason = { error, consumerGroup: this.options.groupId, attempts, firstFailedAt, topic, partition, offset: message.offset };
-    await this.deadLetterProducer.send({
-      topic: this.handlersByTopic.get(topic)!.deadLetterTopic,
-      acks: -1,
-      messages: [{ key: message.key, value: message.value, headers: deadLetterHeaders(headers, reason) }],
-    });
-    this.metrics.messagesConsumed.inc({ topic, outcome: 'dead_lettered' });
+    const route = this.handlersByTopic.get(topic)!;
+    // A hospital system's record is reduced to what Harbor's contract reads; Harbor's own events go whole.
+    const record = route.inbound
+      ? inboundDeadLetter(message, headers, reason, route.inbound.deadLetterView)
+      : { key: message.key, value: message.value, headers: deadLetterHeaders(headers, reason) };
+    await this.deadLetterProducer.send({ topic: route.deadLetterTopic, acks: -1, messages: [record] });
+    this.metrics.messagesConsumed.inc({ outcome: 'dead_lettered' });
     this.logger.warn(
       { topic, partition, offset: message.offset, attempts, errorClass: (error as Error).name, err: (error as Error).message },
       'record dead-lettered',
     );
   }
+}
+
+/** A topic is inbound when any of its events comes from a hospital system (its contract strips unknown fields). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers of different payload types share one list
+function inboundDefinitionOf(handlers: EventHandler<any>[]): EventDefinition | undefined {
+  return handlers.find((handler) => handler.definition.unknownFields === 'strip')?.definition;
 }
 
 function contextOf(headers: StringHeaders) {

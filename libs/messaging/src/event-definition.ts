@@ -41,6 +41,12 @@ export interface EventDefinition<P extends object = object> {
    * instead of keeping sent rows for inspection.
    */
   readonly purgeOnPublish?: boolean;
+  /**
+   * Inbound events (`unknownFields: 'strip'`): what a dead letter may keep of a failed record, i.e. the fields
+   * Harbor's contract reads (see `keepShape`, `inboundDeadLetter`). Without it their dead letters keep no value.
+   * Harbor's own events keep their value whole: their contracts reject anything they do not name.
+   */
+  readonly deadLetterView?: (record: unknown) => unknown;
 }
 
 export function defineEvent<P extends object>(definition: EventDefinition<P>): EventDefinition<P> {

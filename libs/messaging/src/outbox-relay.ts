@@ -120,7 +120,7 @@ export class OutboxRelay {
       await manager.query(`UPDATE "${schema}"."outbox" SET "sent_at" = now() WHERE "seq" = ANY($1::bigint[])`, [published]);
       const now = Date.now();
       for (const row of rows) {
-        this.metrics.outboxPublished.inc({ topic: row.topic });
+        this.metrics.outboxPublished.inc();
         this.metrics.outboxLagSeconds.observe((now - new Date(row.created_at).getTime()) / 1000);
       }
       return rows.length;

@@ -5,3 +5,4 @@ export * from './service-runtime.module';
 export * from './bootstrap';
 export * from './run-service';
 export * from './service-health';
+export * from './metrics-server';

@@ -1,16 +1,15 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { PublicRoute } from '@harbor/auth';
-import { ServiceMetrics } from '@harbor/observability';
 import { isReady, ServiceHealth } from './service-health';
 
-/** Probes for Kubernetes and the Prometheus scrape; nothing here can identify anyone. */
+/**
+ * Probes for Kubernetes; nothing here can identify anyone. Prometheus metrics are not on this port at all
+ * (MetricsServer, METRICS_PORT).
+ */
 @Controller()
 export class OperationsController {
-  constructor(
-    private readonly health: ServiceHealth,
-    private readonly metrics: ServiceMetrics,
-  ) {}
+  constructor(private readonly health: ServiceHealth) {}
 
   @Get('health/live')
   @PublicRoute('liveness probe')
@@ -26,12 +25,5 @@ export class OperationsController {
     // 503 is the probe's answer, not an error: no problem document, nothing logged per poll.
     response.status(ready ? 200 : 503);
     return { status: ready ? 'ready' : 'not ready', checks };
-  }
-
-  @Get('metrics')
-  @PublicRoute('Prometheus scrape: operational counters only')
-  @Header('content-type', 'text/plain; version=0.0.4')
-  async prometheus() {
-    return this.metrics.registry.metrics();
   }
 }

@@ -7,9 +7,12 @@ import { DataSource, MigrationInterface } from 'typeorm';
 import { Logger } from 'pino';
 import { AuthModule } from '@harbor/auth';
 import { ServiceEnv } from '@harbor/config';
-import { EventDefinition, EventHandler, messagingMigrations, MessagingRuntime, OutboxWriter, Subscription } from '@harbor/messaging';
+import {
+  deadLetterTopicPolicy, EventDefinition, EventHandler, messagingMigrations, MessagingRuntime, OutboxWriter, Subscription,
+} from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema, requireMigratedSchema } from '@harbor/persistence';
+import { MetricsServer } from './metrics-server';
 import { OperationsController } from './operations.controller';
 import { ServiceHealth } from './service-health';
 import { ProblemRenderer } from './problem-details.filter';
@@ -107,7 +110,8 @@ class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
 
 /**
  * Wires one Harbor service: validated settings, its own schema (migrated at start), the messaging runtime
- * (outbox, relay, idempotent consumer), bearer-token roles on every route, logs, metrics and probes.
+ * (outbox, relay, idempotent consumer), bearer-token roles on every route, logs, probes, and metrics on a port
+ * of their own.
  */
 @Module({})
 export class ServiceRuntimeModule {
@@ -149,6 +153,7 @@ export class ServiceRuntimeModule {
               topicPrefix: options.env.KAFKA_TOPIC_PREFIX,
               retry: { attempts: options.env.KAFKA_RETRY_ATTEMPTS, baseDelayMs: options.env.KAFKA_RETRY_BASE_MS, maxDelayMs: 10_000 },
               producesTo: options.producesTo,
+              deadLetterPolicy: deadLetterTopicPolicy(options.env.KAFKA_DEAD_LETTER_RETENTION_HOURS),
             },
             dataSource,
             logger,
@@ -157,6 +162,7 @@ export class ServiceRuntimeModule {
       },
       { provide: OutboxWriter, inject: [MessagingRuntime], useFactory: (runtime: MessagingRuntime) => runtime.outbox },
       ServiceHealth,
+      MetricsServer,
       ServiceLifecycle,
     ];
     const module: DynamicModule = {
@@ -167,7 +173,7 @@ export class ServiceRuntimeModule {
       ],
       controllers: [OperationsController],
       providers,
-      exports: [SERVICE_ENV, LOGGER, ServiceMetrics, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth],
+      exports: [SERVICE_ENV, LOGGER, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth],
     };
     declarations.set(module, options);
     return module;

@@ -10,8 +10,6 @@ import { KubernetesObject, podSpecs, REPO } from './manifests';
  * set. Allowed here until the env class declares them; remove a name once it is declared.
  */
 export const PENDING_SETTINGS = new Set<string>([
-  // /metrics on a port of its own.
-  'METRICS_PORT',
 ]);
 
 function isDeclared(service: HarborService, name: string): boolean {

@@ -11,8 +11,8 @@ export const REPLICAS = 3;
 export const MIN_INSYNC_REPLICAS = 2;
 /** Retention of a topic whose events declare none: a week, long enough to replay after an outage. */
 export const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
-/** Dead letters keep the original bytes, inbound personal data included: a week to inspect and replay, then gone. */
-export const DEAD_LETTER_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** Dead letters: KAFKA_DEAD_LETTER_RETENTION_HOURS' default (72 h), long enough to act on an alert after a weekend. */
+export const DEAD_LETTER_RETENTION_MS = 72 * 3600 * 1000;
 
 interface Acl {
   resource: { type: 'topic' | 'group'; name: string; patternType: 'literal' | 'prefix' };

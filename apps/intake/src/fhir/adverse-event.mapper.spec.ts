@@ -129,6 +129,15 @@ describe('mapAdverseEvent: clinicians', () => {
     const trigger = mapAdverseEvent(r5({ participant: [{ actor: { reference: 'Practitioner/6' } }, { actor: { reference: 'Practitioner/6' } }] }), options);
     expect(trigger.clinicians).toHaveLength(1);
   });
+
+  it('a reference that claims a Practitioner but points at a contained Patient never yields the patient\'s identifier', () => {
+    const patient = { resourceType: 'Patient', id: 'pat', identifier: [{ system: 'urn:mrn', value: 'MRN-0042' }] };
+    for (const reference of [{ reference: '#pat', type: 'Practitioner' }, { reference: '#pat', type: 'PractitionerRole' }]) {
+      const trigger = mapAdverseEvent(r4({ contained: [patient], contributor: [reference] }), options);
+      expect(trigger.clinicians).toEqual([]);
+      expect(JSON.stringify(trigger)).not.toContain('MRN-0042');
+    }
+  });
 });
 
 describe('mapAdverseEvent: harm, category, actuality', () => {

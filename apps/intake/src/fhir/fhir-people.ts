@@ -73,6 +73,9 @@ function resolveContained(
   problems: ProblemList,
   depth: number,
 ): PersonResult | undefined {
+  // Only a clinician resource's identifiers are read: a reference that claims to be a Practitioner but points
+  // at a contained Patient must never turn the patient's record number into a clinician identifier.
+  if (!CLINICIAN_TYPES.has(target.resourceType as string)) return undefined;
   const ownIdentifier = firstIdentifier(target.identifier, `${path}(contained).identifier`, problems);
   if (ownIdentifier && target.resourceType === 'Practitioner') return { kind: 'clinician', clinician: { identifier: ownIdentifier } };
   if (target.resourceType === 'PractitionerRole' && depth === 0 && isObject(target.practitioner)) {

@@ -10,11 +10,12 @@ import { adverseEventOptionsFrom } from '../triggers/intake-policy';
 import { FhirVersion, mapAdverseEvent } from './adverse-event.mapper';
 import { FhirValidationError } from './fhir-values';
 import { fhirXmlToJson } from './fhir-xml';
-import { operationOutcome } from './operation-outcome';
+import { ACCEPTED_OUTCOME } from './operation-outcome';
 
 /**
  * FHIR REST "create" for AdverseEvent. Harbor keeps no copy of the resource (only the trigger it implies),
- * so it answers 202 with an OperationOutcome saying what was done, not 201 with a Location to read back.
+ * so it answers 202 with an OperationOutcome saying it was accepted (and nothing of what was decided, see
+ * `ACCEPTED`), not 201 with a Location to read back.
  * Errors are OperationOutcomes too (`fhirProblemRenderer`, registered for /fhir/ in IntakeModule). FHIR XML
  * is converted to FHIR JSON first (`fhirXmlToJson`); answers are FHIR JSON whatever the request's format.
  */
@@ -42,14 +43,8 @@ export class FhirController {
       if (error instanceof FhirValidationError) throw invalidResource(error);
       throw error;
     }
-    const result = await this.submitTrigger.execute(request.principal, trigger);
-    return operationOutcome([
-      {
-        severity: 'information',
-        code: 'informational',
-        diagnostics: `trigger ${result.triggerId}: ${result.decision}; ${result.requestIds.length} support request(s), ${result.triageIds.length} person(s) sent to triage`,
-      },
-    ]);
+    await this.submitTrigger.execute(request.principal, trigger);
+    return ACCEPTED_OUTCOME;
   }
 
   /** With registered source systems, a resource without meta.source is the caller's own. */

@@ -23,6 +23,9 @@ export function operationOutcome(issues: OperationOutcomeIssue[]) {
   return { resourceType: 'OperationOutcome', issue: issues };
 }
 
+/** The answer to every accepted AdverseEvent, new or repeated: `ACCEPTED` in FHIR's words. */
+export const ACCEPTED_OUTCOME = Object.freeze(operationOutcome([{ severity: 'information', code: 'informational', diagnostics: 'AdverseEvent accepted' }]));
+
 /** A problem as FHIR says it: one issue per offending field, named as a FHIRPath expression. */
 export function operationOutcomeOf(problem: Problem) {
   const code = ISSUE_CODE[problem.status] ?? (problem.status >= 500 ? 'exception' : 'processing');

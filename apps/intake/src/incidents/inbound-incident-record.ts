@@ -1,6 +1,7 @@
 import { Allow } from 'class-validator';
 import { IncidentReported } from '@harbor/contracts';
 import { defineEvent } from '@harbor/messaging';
+import { adverseEventDeadLetterView } from '../fhir/adverse-event.dead-letter';
 
 /**
  * A record on `incidents.reported.v1` as it arrives: the native incident JSON or a FHIR AdverseEvent (R4 or
@@ -54,4 +55,7 @@ export const InboundIncident = defineEvent({
   payload: InboundIncidentRecord,
   key: (record) => String(record.sourceEventId ?? record.id ?? ''),
   unknownFields: 'strip',
+  // A dead letter keeps only what the native contract or the FHIR mapping reads (docs/operations.md).
+  deadLetterView: (record) =>
+    typeof record === 'object' && record !== null && 'resourceType' in record ? adverseEventDeadLetterView(record) : IncidentReported.deadLetterView?.(record),
 });

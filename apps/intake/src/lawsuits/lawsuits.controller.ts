@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { LawsuitNotified } from '@harbor/contracts';
+import { ACCEPTED } from '../http/accepted';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
 import { validateBody } from '../http/validation';
 import { RegisteredSourceGuard } from '../source-auth/registered-source.guard';
@@ -19,7 +20,7 @@ export class LawsuitsController {
   @HttpCode(202)
   @Roles(Role.SourceSystem)
   async notify(@Req() request: AuthenticatedRequest, @Body() body: unknown) {
-    const result = await this.submitTrigger.execute(request.principal, fromLawsuitNotice(validateBody(LawsuitNotified, body)));
-    return { triggerId: result.triggerId, decision: result.decision, supportRequests: result.requestIds.length };
+    await this.submitTrigger.execute(request.principal, fromLawsuitNotice(validateBody(LawsuitNotified, body)));
+    return ACCEPTED;
   }
 }

@@ -1,24 +1,23 @@
 import { Body, Controller, Delete, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Role, Roles } from '@harbor/auth';
+import { PROGRAM_STAFF, Roles } from '@harbor/auth';
 import { InvalidRequestException } from '@harbor/service-runtime';
 import { ClinicianIdentifierDto } from '../http/identifier.dto';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
-import { RegisteredSourceGuard } from '../source-auth/registered-source.guard';
 
 /**
  * The opt-out registry: a clinician on it gets no proactive outreach (incidents, claim notices, colleague
  * referrals, triage assignments); a self-referral still works. Only the identifier and the time are kept,
- * and there is deliberately no route that lists who opted out.
+ * and there is deliberately no route that lists who opted out. An opt-out is the clinician's choice, recorded
+ * by program staff at their request: source systems (incident feeds) may neither add nor remove one.
  */
 @Controller('v1/opt-outs')
-@UseGuards(RegisteredSourceGuard)
 export class OptOutsController {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   @Post()
   @HttpCode(204)
-  @Roles(Role.ProgramAdmin, Role.SourceSystem)
+  @Roles(...PROGRAM_STAFF)
   @UseGuards(BodyLimitGuard, JsonBodyGuard)
   async optOut(@Body() body: ClinicianIdentifierDto): Promise<void> {
     await this.dataSource.query(
@@ -30,7 +29,7 @@ export class OptOutsController {
   /** `DELETE /v1/opt-outs?system=…&value=…` (identifier systems are URIs, awkward in a path). */
   @Delete()
   @HttpCode(204)
-  @Roles(Role.ProgramAdmin, Role.SourceSystem)
+  @Roles(...PROGRAM_STAFF)
   async optIn(@Query('system') system?: string, @Query('value') value?: string): Promise<void> {
     const usable = (text: unknown, max: number) => typeof text === 'string' && text.length > 0 && text.length <= max && !text.includes('\u0000');
     const problems = [

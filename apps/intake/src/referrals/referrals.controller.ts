@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
+import { ACCEPTED } from '../http/accepted';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
 import { RegisteredSourceGuard } from '../source-auth/registered-source.guard';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
@@ -16,7 +17,8 @@ export class ReferralsController {
   /**
    * Self-referral (always honoured, even for a clinician who opted out of proactive outreach or was paged
    * recently) or referral by a colleague or manager (treated as proactive outreach: opt-out and cooldown
-   * apply). The answer does not say what was decided, so a referrer cannot learn that a colleague opted out.
+   * apply). The answer is `ACCEPTED` and the caller's own referral id, never what was decided, so a referrer
+   * cannot learn that a colleague opted out or was paged lately.
    */
   @Post()
   @HttpCode(202)
@@ -25,7 +27,7 @@ export class ReferralsController {
     const referralId = body.referralId ?? randomUUID();
     const now = new Date().toISOString();
     const selfReferral = body.referredBy === 'self';
-    const result = await this.recordTrigger.executeInOwnTransaction(
+    await this.recordTrigger.executeInOwnTransaction(
       {
         kind: 'referral',
         // Referral ids are unique per caller, so two portals cannot collide.
@@ -41,6 +43,6 @@ export class ReferralsController {
       },
       { selfReferral },
     );
-    return { referralId, triggerId: result.triggerId, status: 'received' };
+    return { referralId, ...ACCEPTED };
   }
 }

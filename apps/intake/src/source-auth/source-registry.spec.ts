@@ -57,7 +57,8 @@ describe('INTAKE_SOURCE_SYSTEMS', () => {
   });
 
   it('must not be empty in production', () => {
-    expect(() => load({ HARBOR_ENV: 'production' })).toThrow(/INTAKE_SOURCE_SYSTEMS: must register the source systems in production/);
-    expect(load({ HARBOR_ENV: 'production', INTAKE_SOURCE_SYSTEMS: '[{"id":"a"}]' }).INTAKE_SOURCE_SYSTEMS).toHaveLength(1);
+    const production = { HARBOR_ENV: 'production', AUTH_ISSUER: 'https://sso.hospital.example' };
+    expect(() => load(production)).toThrow(/INTAKE_SOURCE_SYSTEMS: must register the source systems in production/);
+    expect(load({ ...production, INTAKE_SOURCE_SYSTEMS: '[{"id":"a"}]' }).INTAKE_SOURCE_SYSTEMS).toHaveLength(1);
   });
 });

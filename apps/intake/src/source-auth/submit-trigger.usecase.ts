@@ -1,12 +1,13 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { Principal, Role } from '@harbor/auth';
 import { NormalizedTrigger } from '../triggers/normalized-trigger';
-import { RecordTrigger, RecordTriggerResult } from '../triggers/record-trigger.usecase';
+import { RecordTrigger } from '../triggers/record-trigger.usecase';
 import { SourceRegistry } from './source-registry';
 
 /**
  * A trigger a source system submitted over HTTP (FHIR, native incident, claim notice): refused with 403 unless
- * the caller may speak for the trigger's `source`, then recorded like any other.
+ * the caller may speak for the trigger's `source`, then recorded like any other. It returns nothing on purpose:
+ * what was decided for the clinicians never reaches the caller (see `ACCEPTED`).
  */
 @Injectable()
 export class SubmitTrigger {
@@ -15,11 +16,11 @@ export class SubmitTrigger {
     private readonly registry: SourceRegistry,
   ) {}
 
-  async execute(caller: Principal | undefined, trigger: NormalizedTrigger): Promise<RecordTriggerResult> {
+  async execute(caller: Principal | undefined, trigger: NormalizedTrigger): Promise<void> {
     if (caller?.roles.includes(Role.SourceSystem)) {
       const decision = this.registry.mayReportFor(caller.subject, trigger.source);
       if (!decision.allowed) throw new ForbiddenException(`${decision.problem}.`);
     }
-    return this.recordTrigger.executeInOwnTransaction(trigger);
+    await this.recordTrigger.executeInOwnTransaction(trigger);
   }
 }

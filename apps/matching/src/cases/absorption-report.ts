@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter } from 'prom-client';
 import { EntityManager } from 'typeorm';
 import { Logger } from 'pino';
 import { afterCommit } from '@harbor/messaging';
-import { ServiceMetrics } from '@harbor/observability';
 import { LOGGER } from '@harbor/service-runtime';
 
 export interface Absorption {
@@ -12,24 +10,15 @@ export interface Absorption {
 }
 
 /**
- * Logs and counts absorbed requests once their transaction has committed: a consumer batch that is rolled
- * back and applied again record by record must not report its absorptions twice. Log lines carry the case id
- * and the request id only, never a clinician identifier.
+ * Logs absorbed requests once their transaction has committed: a consumer batch that is rolled back and
+ * applied again record by record must not report its absorptions twice. Log lines carry the case id and the
+ * request id only, never a clinician identifier. There is deliberately no Prometheus counter: an absorption
+ * means one clinician was named in a second event while their case was open, and a live count of that would
+ * say when it happened to somebody. Program staff see absorptions on the case (GET /v1/cases/:id).
  */
 @Injectable()
 export class AbsorptionReport {
-  private readonly absorbed: Counter;
-
-  constructor(
-    metrics: ServiceMetrics,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.absorbed = new Counter({
-      name: 'harbor_matching_requests_absorbed_total',
-      help: 'Support requests absorbed into the clinician\'s open case (no new case, nobody paged).',
-      registers: [metrics.registry],
-    });
-  }
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   /** Reports the absorption when the caller's transaction commits (at once outside a transaction). */
   noteAbsorbed(manager: EntityManager, absorption: Absorption): void {
@@ -38,6 +27,5 @@ export class AbsorptionReport {
 
   private report({ caseId, requestId }: Absorption): void {
     this.logger.info({ caseId, requestId }, 'support request absorbed into the open case; nobody paged');
-    this.absorbed.inc();
   }
 }

@@ -78,8 +78,9 @@ const MAX_FAILURES_KEPT = 20;
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly loop: DrainLoop;
-  private readonly sends: Counter<'channel' | 'outcome'>;
-  private readonly pageSeconds: Histogram<'channel'>;
+  private readonly sent: Counter;
+  private readonly sendFailures: Counter<'channel' | 'outcome'>;
+  private readonly pageSeconds: Histogram;
   private readonly staffPagesFailed: Counter<'kind' | 'reason'>;
   private lastPurge = 0;
 
@@ -96,17 +97,23 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       { name: 'notification-dispatcher', databaseUrl: env.DATABASE_URL, channel: DISPATCH_CHANNEL, fallbackPollMs: env.NOTIFY_DISPATCH_POLL_MS, work: () => this.drain() },
       logger,
     );
-    this.sends = new Counter({
-      name: 'harbor_notification_sends_total',
-      help: 'Dispatch steps, by channel kind and outcome: sent, retry, next_channel, provider_wait (provider down: the page waits), '
+    // Pages sent carry no channel label: staff pages (escalations) and offers would be told apart by channel.
+    // Everything else does, so ops can see which provider is in trouble.
+    this.sent = new Counter({
+      name: 'harbor_notification_pages_sent_total',
+      help: 'Pages (offers, reminders, staff pages together) a provider accepted.',
+      registers: [metrics.registry],
+    });
+    this.sendFailures = new Counter({
+      name: 'harbor_notification_send_failures_total',
+      help: 'Sends that did not simply succeed, by channel kind and what followed: retry, next_channel, provider_wait (provider down: the page waits), '
         + 'gave_up, found_at_provider (an unconfirmed send was found, not sent again), resent_unconfirmed (could not be looked up: sent again under the same idempotency key).',
       labelNames: ['channel', 'outcome'],
       registers: [metrics.registry],
     });
     this.pageSeconds = new Histogram({
       name: 'harbor_notification_page_seconds',
-      help: 'From the page being queued to a provider accepting it.',
-      labelNames: ['channel'],
+      help: 'From the page being queued to a provider accepting it (all channels together).',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
       registers: [metrics.registry],
     });
@@ -281,7 +288,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind };
       if (!channel?.lookup) {
         await this.settleUnconfirmed(attempt, 'not-looked-up');
-        this.sends.inc({ channel: address.kind, outcome: 'resent_unconfirmed' });
+        this.sendFailures.inc({ channel: address.kind, outcome: 'resent_unconfirmed' });
         this.logger.warn(log, 'a send was never confirmed and this provider cannot be asked; sending again under the same idempotency key');
         continue;
       }
@@ -299,7 +306,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         if (!failure.retryable) {
           // The provider will not answer lookups (e.g. no permission to list): send again rather than never.
           await this.settleUnconfirmed(attempt, 'lookup-refused');
-          this.sends.inc({ channel: address.kind, outcome: 'resent_unconfirmed' });
+          this.sendFailures.inc({ channel: address.kind, outcome: 'resent_unconfirmed' });
           this.logger.warn({ ...log, reason: failure.reason }, 'an unconfirmed send could not be looked up; sending again');
           continue;
         }
@@ -340,14 +347,14 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       `UPDATE "notification"."delivery_attempts" SET "status" = 'sent', "provider_ref" = $2, "settled_at" = now(), "reconciled" = 'found' WHERE "id" = $1`,
       [found.attempt.id, found.providerRef],
     );
-    this.sends.inc({ channel: address.kind, outcome: 'found_at_provider' });
+    this.sendFailures.inc({ channel: address.kind, outcome: 'found_at_provider' });
     this.logger.info({ dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind }, 'an unconfirmed send was found at the provider; not sending again');
     await this.delivered(manager, row, address);
   }
 
   private async delivered(manager: EntityManager, row: DispatchRow, address: ChannelAddressV1): Promise<void> {
     await finishDispatch(manager, { id: row.id }, 'sent');
-    this.pageSeconds.observe({ channel: address.kind }, (Date.now() - new Date(row.created_at).getTime()) / 1000);
+    this.pageSeconds.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
     if (row.kind === 'offer-page') {
       await this.outbox.enqueue(manager, AssignmentPaged, {
         assignmentId: row.ref_id, caseId: row.case_id, supporterId: row.recipient_id, channel: address.kind, pagedAt: new Date().toISOString(),
@@ -369,7 +376,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind, attempt: row.attempt };
     if (result.ok) {
       await this.delivered(manager, row, address);
-      this.sends.inc({ channel: address.kind, outcome: 'sent' });
+      this.sent.inc();
       this.logger.info(log, 'page sent');
       return;
     }
@@ -390,7 +397,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
            "lease_until" = NULL, "waiting_since" = COALESCE("waiting_since", now()) WHERE "id" = $1`,
         [row.id, step.delayMs],
       );
-      this.sends.inc({ channel: address.kind, outcome: 'retry' });
+      this.sendFailures.inc({ channel: address.kind, outcome: 'retry' });
       this.logger.warn({ ...log, reason: error.reason, delayMs: step.delayMs }, 'send failed; retrying the same channel');
       return;
     }
@@ -411,11 +418,11 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     );
     if (step.action === 'switch') {
       await requestDispatch(manager);
-      this.sends.inc({ channel: address.kind, outcome: 'next_channel' });
+      this.sendFailures.inc({ channel: address.kind, outcome: 'next_channel' });
       this.logger.warn({ ...log, reason: error.reason, next: row.channels[step.channelIndex].kind }, 'send failed; trying the next channel');
       return;
     }
-    this.sends.inc({ channel: address.kind, outcome: 'provider_wait' });
+    this.sendFailures.inc({ channel: address.kind, outcome: 'provider_wait' });
     this.logger.warn({ ...log, reason: error.reason, delayMs, round: step.round }, 'no channel can be tried now; the page waits for its provider');
   }
 
@@ -431,7 +438,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       row.id, because, refused ? JSON.stringify(refused) : null,
     ]);
     const channel = row.channels[row.channel_index]?.kind ?? 'console';
-    this.sends.inc({ channel, outcome: 'gave_up' });
+    this.sendFailures.inc({ channel, outcome: 'gave_up' });
     const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, because };
     if (row.kind === 'offer-page') {
       const closed: unknown[] = await manager.query(

@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
 } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
+import { defineEvent, keepShape, RecordShape } from '@harbor/messaging';
 import { PROFESSION_GROUPS, ProfessionGroup } from '../vocabulary/case-status';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory } from '../vocabulary/triggers';
 import { IdentifierV1 } from './common';
@@ -28,6 +28,9 @@ export class InvolvedClinicianV1 {
   @IsIn(PROFESSION_GROUPS)
   profession?: ProfessionGroup;
 }
+
+/** The named clinicians as the contracts read them: identifier, role and profession, never a name. */
+export const CLINICIANS_SHAPE: RecordShape = [{ identifier: { system: 'text', value: 'text' }, role: 'text', profession: 'text' }];
 
 /**
  * The native incident JSON a hospital's incident-reporting system (or its integration engine) publishes.
@@ -76,6 +79,12 @@ export class IncidentReportedV1 {
   involvedClinicians: InvolvedClinicianV1[];
 }
 
+/** Every field of IncidentReportedV1 and nothing else (narratives and patient details stay out of the DLQ). */
+const INCIDENT_SHAPE: RecordShape = {
+  source: 'text', sourceEventId: 'text', occurredAt: 'text', reportedAt: 'text', category: 'text', harmLevel: 'text',
+  facility: 'text', department: 'text', involvedClinicians: CLINICIANS_SHAPE,
+};
+
 export const IncidentReported = defineEvent({
   type: 'org.harbor.incident.reported',
   version: 1,
@@ -83,4 +92,5 @@ export const IncidentReported = defineEvent({
   payload: IncidentReportedV1,
   key: (incident) => `${incident.source}|${incident.sourceEventId}`,
   unknownFields: 'strip',
+  deadLetterView: (record) => keepShape(record, INCIDENT_SHAPE),
 });

@@ -2,9 +2,9 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
 } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
+import { defineEvent, keepShape, RecordShape } from '@harbor/messaging';
 import { LAWSUIT_KINDS } from '../vocabulary/triggers';
-import { InvolvedClinicianV1 } from './incident-reported.v1';
+import { CLINICIANS_SHAPE, InvolvedClinicianV1 } from './incident-reported.v1';
 
 export type LawsuitKind = (typeof LAWSUIT_KINDS)[number];
 
@@ -49,6 +49,11 @@ export class LawsuitNotifiedV1 {
   department?: string;
 }
 
+/** Every field of LawsuitNotifiedV1 and nothing else (plaintiff, allegations and patient stay out of the DLQ). */
+const NOTICE_SHAPE: RecordShape = {
+  source: 'text', noticeId: 'text', receivedAt: 'text', kind: 'text', namedClinicians: CLINICIANS_SHAPE, facility: 'text', department: 'text',
+};
+
 export const LawsuitNotified = defineEvent({
   type: 'org.harbor.lawsuit.notified',
   version: 1,
@@ -56,4 +61,5 @@ export const LawsuitNotified = defineEvent({
   payload: LawsuitNotifiedV1,
   key: (notice) => `${notice.source}|${notice.noticeId}`,
   unknownFields: 'strip',
+  deadLetterView: (record) => keepShape(record, NOTICE_SHAPE),
 });

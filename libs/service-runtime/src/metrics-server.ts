@@ -42,6 +42,9 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       server.once('error', (error) => reject(new Error(`METRICS_PORT ${port} on ${host}: ${error.message}`)));
       server.listen(port, host, () => resolve());
     });
+    // The API server keeps a running service alive; this listener must not keep alive a process whose app
+    // failed to start after it opened (Nest runs no shutdown hook then), nor a test runner.
+    server.unref();
     this.server = server;
     this.logger.info({ url: this.url }, 'metrics listening');
   }

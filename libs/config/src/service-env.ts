@@ -5,6 +5,7 @@ import {
   KafkaSslCertRule, KafkaSslKeyRule,
 } from './kafka-security';
 import { HttpsInProduction, NoDevelopmentPasswordInProduction } from './production-rules';
+import { parseRoleMap, RoleClaimSettings } from '@harbor/auth';
 
 /** Decimal integers only: `Number()` alone would turn ' ' into 0 and accept '0x10' or '1e3'; anything else is NaN and fails @IsInt. */
 export const toInt = ({ value }: { value: unknown }) =>
@@ -28,6 +29,29 @@ function NotTheApiPort() {
         defaultMessage: () => 'must differ from HTTP_PORT: metrics are never served on the API port',
       },
     });
+}
+
+/** AUTH_ROLE_MAP must parse into a map of names to Harbor roles; the message says what is wrong. */
+function RoleMapRule() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'roleMap',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && roleMapProblem(value) === undefined,
+        defaultMessage: (args?: ValidationArguments) => roleMapProblem(String(args?.value)) ?? 'must be a JSON object',
+      },
+    });
+}
+
+function roleMapProblem(value: string): string | undefined {
+  try {
+    parseRoleMap(value);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -193,6 +217,24 @@ export class ServiceEnv {
   @IsString()
   AUTH_AUDIENCE = 'harbor';
 
+  /**
+   * Where tokens carry the caller's roles: dotted claim paths, comma-separated, their roles added up. `roles`
+   * (Harbor's issuer, Entra ID app roles), `realm_access.roles` or `resource_access.<client>.roles` (Keycloak),
+   * `groups` (Okta, Entra ID groups). docs/identity.md.
+   */
+  @Transform(toList)
+  @ArrayNotEmpty({ message: 'must name at least one claim' })
+  @Matches(/^[^\s.]+(\.[^\s.]+)*$/, { each: true, message: 'must be dotted claim paths (e.g. realm_access.roles), comma-separated' })
+  AUTH_ROLES_CLAIM: string[] = ['roles'];
+
+  /**
+   * JSON object from the identity provider's role or group names (Entra ID: group object ids) to Harbor roles.
+   * Unset: the names in the roles claim must be Harbor's role names. Set: only mapped names grant roles.
+   */
+  @IsOptional()
+  @RoleMapRule()
+  AUTH_ROLE_MAP?: string;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
@@ -208,6 +250,11 @@ export class ServiceEnv {
   /** Where the metrics port listens: METRICS_HOST, or HTTP_HOST's interface. */
   get metricsHost(): string {
     return this.METRICS_HOST ?? this.HTTP_HOST;
+  }
+
+  /** Where the roles are in a token and what the provider's names mean (AUTH_ROLES_CLAIM, AUTH_ROLE_MAP). */
+  get roleClaims(): RoleClaimSettings {
+    return { paths: this.AUTH_ROLES_CLAIM, map: this.AUTH_ROLE_MAP ? parseRoleMap(this.AUTH_ROLE_MAP) : undefined };
   }
 
   /** The JWKS location: explicit, or the issuer's well-known path. */

@@ -169,7 +169,7 @@ export class ServiceRuntimeModule {
       module: ServiceRuntimeModule,
       global: true,
       imports: [
-        AuthModule.forRoot({ issuer: options.env.AUTH_ISSUER, audience: options.env.AUTH_AUDIENCE, jwksUrl: options.env.jwksUrl }),
+        AuthModule.forRoot({ issuer: options.env.AUTH_ISSUER, audience: options.env.AUTH_AUDIENCE, jwksUrl: options.env.jwksUrl, roleClaims: options.env.roleClaims }),
       ],
       controllers: [OperationsController],
       providers,

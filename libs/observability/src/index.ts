@@ -2,3 +2,4 @@ export * from './request-context';
 export * from './logger';
 export * from './trace-context';
 export * from './metrics';
+export * from './build-info';

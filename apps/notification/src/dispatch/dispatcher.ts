@@ -52,6 +52,7 @@ interface PendingPages {
   kind: string;
   oldest_seconds: number;
   waiting: number;
+  pending: number;
 }
 
 type SendResult = { ok: true; receipt: PageReceipt } | { ok: false; error: ChannelFailedError };
@@ -144,6 +145,15 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         },
       });
     }
+    // All kinds together: a count per kind would count escalations in flight.
+    new Gauge({
+      name: 'harbor_notification_pages_pending',
+      help: 'Pages queued and not yet delivered or given up, all kinds together (0 when none).',
+      registers: [metrics.registry],
+      async collect() {
+        this.set((await pending()).reduce((total, row) => total + row.pending, 0));
+      },
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -488,7 +498,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       return await this.dataSource.query(
         `SELECT "kind", EXTRACT(EPOCH FROM now() - min("created_at"))::float8 AS "oldest_seconds",
-                count(*) FILTER (WHERE "waiting_since" IS NOT NULL)::int AS "waiting"
+                count(*) FILTER (WHERE "waiting_since" IS NOT NULL)::int AS "waiting", count(*)::int AS "pending"
          FROM "notification"."dispatches" WHERE "status" = 'pending' GROUP BY "kind"`,
       );
     } catch {

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidationArguments } from 'class-validator';
+import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidationArguments } from 'class-validator';
 import {
   KafkaConnectionOptions, kafkaConnectionOptions, KafkaSaslCredentialRule, KafkaSaslMechanism, KafkaSaslMechanismRule, KafkaSslCaRule,
   KafkaSslCertRule, KafkaSslKeyRule,
@@ -237,6 +237,33 @@ export class ServiceEnv {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /**
+   * OpenTelemetry traces: `none` (default, tracing off), `otlp` (OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT) or
+   * `console` (stdout, for a look while debugging). Read at process start by libs/observability/src/tracing-bootstrap.ts.
+   */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['none', 'otlp', 'console'], { message: 'must be none, otlp or console' })
+  OTEL_TRACES_EXPORTER = 'none';
+
+  /** The OpenTelemetry collector's OTLP/HTTP base URL; traces go to `<url>/v1/traces`. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** Share of new traces recorded, 0–1 (traces that arrive sampled stay sampled). */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\s*(0(\.\d+)?|1(\.0+)?)\s*$/.test(value) ? Number(value) : value))
+  @IsNumber({}, { message: 'must be a number from 0 to 1' })
+  @Min(0)
+  @Max(1)
+  OTEL_TRACES_SAMPLER_ARG?: number;
+
+  /** The service.name of traces; default `harbor-<service>`. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
+  OTEL_SERVICE_NAME?: string;
 
   /** Where and how the service's Kafka clients connect. */
   get kafkaConnection(): KafkaConnectionOptions {

@@ -3,3 +3,5 @@ export * from './logger';
 export * from './trace-context';
 export * from './metrics';
 export * from './build-info';
+export * from './spans';
+export * from './tracing';

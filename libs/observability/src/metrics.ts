@@ -17,7 +17,8 @@ export class ServiceMetrics {
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpRequestSeconds: Histogram<'method' | 'route'>;
 
-  constructor(service: string) {
+  /** The service these metrics describe (also the name of its tracer, `harbor-<service>`). */
+  constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
     this.messagesConsumed = new Counter({

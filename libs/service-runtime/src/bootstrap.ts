@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
 import { newCorrelationId, PinoNestLogger, runWithContext, ServiceMetrics } from '@harbor/observability';
-import { accessLog, httpMetrics, RouteLabels } from './http-telemetry';
+import { accessLog, httpMetrics, requestSpan, RouteLabels } from './http-telemetry';
 import { ProblemDetailsFilter, ProblemException, ProblemRenderer } from './problem-details.filter';
 import { createValidationPipe } from './validation';
 import { LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS } from './tokens';
@@ -27,7 +27,9 @@ export async function createServiceApp(rootModule: DynamicModule, http: HttpSett
   app.disable('x-powered-by');
   const routeLabels = app.get<RouteLabels>(ROUTE_LABELS);
   // Before the body parsers, so that every request is counted and logged, also those a body parser refuses.
-  app.use(httpMetrics(app.get(ServiceMetrics), routeLabels));
+  const metrics = app.get(ServiceMetrics);
+  app.use(httpMetrics(metrics, routeLabels));
+  app.use(requestSpan(metrics.service, routeLabels));
   app.use((request: { headers: Record<string, string | undefined> }, response: { setHeader(n: string, v: string): void }, next: () => void) => {
     const correlationId = request.headers['x-correlation-id'] ?? newCorrelationId();
     response.setHeader('x-correlation-id', correlationId);

@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { ServiceMetrics } from '@harbor/observability';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { contextOfTraceparent, harborTracer, isProbePath, ServiceMetrics } from '@harbor/observability';
 
 /**
  * Route patterns a service reports under a label of its own in metrics and access logs, e.g. intake's trigger
@@ -55,8 +56,6 @@ export function httpMetrics(metrics: ServiceMetrics, labels: RouteLabels): Reque
   };
 }
 
-/** Health probes answer every few seconds and say nothing: they are counted in metrics, not logged. */
-const UNLOGGED = /^\/health\//;
 
 /**
  * One JSON line per request (pino-http), when its response is written: method, route pattern, loggable path,
@@ -70,7 +69,8 @@ export function accessLog(logger: Logger, labels: RouteLabels): RequestHandler {
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
     quietReqLogger: true,
     quietResLogger: true,
-    autoLogging: { ignore: (request) => UNLOGGED.test((request.originalUrl ?? request.url ?? '').split('?')[0]) },
+    // Probes answer every few seconds and say nothing: counted in metrics, not logged.
+    autoLogging: { ignore: (request) => isProbePath(request.originalUrl ?? request.url) },
     customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
@@ -83,4 +83,27 @@ export function accessLog(logger: Logger, labels: RouteLabels): RequestHandler {
 
 function describe(request: Request, response: ServerResponse, labels: RouteLabels, durationMs: number) {
   return { method: request.method, route: routeOf(request, labels), path: loggablePath(request, labels), status: response.statusCode, durationMs };
+}
+
+/**
+ * Runs the request inside a server span. In a service process the HTTP instrumentation has made that span
+ * already (tracing-bootstrap.ts) and this does nothing; where it is not loaded (the services run in one test
+ * process, where module patching does not reach) Harbor makes it, so a trace still starts at the request. Named
+ * and labelled by route pattern only, like the metrics.
+ */
+export function requestSpan(service: string, labels: RouteLabels): RequestHandler {
+  const tracer = harborTracer(service);
+  return (request, response, next) => {
+    if (trace.getActiveSpan() || isProbePath(request.originalUrl ?? request.url)) return next();
+    const traceparent = request.headers.traceparent;
+    const span = tracer.startSpan(request.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method } }, contextOfTraceparent(typeof traceparent === 'string' ? traceparent : undefined));
+    response.once('finish', () => {
+      const route = routeOf(request, labels);
+      span.updateName(`${request.method} ${route}`);
+      span.setAttributes({ 'http.route': route, 'http.response.status_code': response.statusCode });
+      if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    });
+    context.with(trace.setSpan(context.active(), span), next);
+  };
 }

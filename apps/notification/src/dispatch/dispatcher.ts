@@ -7,7 +7,8 @@ import {
   AssignmentPaged, AssignmentUndeliverable, ChannelAddressV1, ChannelKind, STAFF_PAGE_KINDS, StaffPageFailed, StaffPageFailure, StaffPageKind,
 } from '@harbor/contracts';
 import { DrainLoop, onCommitRequesting, OutboxWriter } from '@harbor/messaging';
-import { ServiceMetrics } from '@harbor/observability';
+import { SpanKind } from '@opentelemetry/api';
+import { harborTracer, inSpanFrom, markFailed, ServiceMetrics } from '@harbor/observability';
 import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { ChannelFailedError, PageReceipt, PageRequest, ProviderUnavailableError } from '../channels/page-channel';
@@ -35,6 +36,8 @@ interface DispatchRow {
   deliver_by: Date | null;
   page_kind: StaffPageKind | null;
   created_at: Date;
+  /** The trace context of the record that queued the page (null with tracing off). */
+  traceparent: string | null;
   /** The offer's status for an offer page, read when the row was claimed; null for other kinds (or no offer). */
   offer_status: string | null;
   /** Whether an earlier send of this page was never confirmed (crash, timeout): it is reconciled first. */
@@ -83,6 +86,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly sendFailures: Counter<'channel' | 'outcome'>;
   private readonly pageSeconds: Histogram;
   private readonly staffPagesFailed: Counter<'kind' | 'reason'>;
+  private readonly tracer = harborTracer('notification');
   private lastPurge = 0;
 
   constructor(
@@ -232,7 +236,13 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         return;
       }
       const attemptId = await this.recordIntent(row, address);
-      const result = await this.send(row, address);
+      // The provider call continues the trace of the record that queued the page. Only kinds and counts: no address, no text.
+      const hop = { name: `send ${row.kind}`, kind: SpanKind.CLIENT, attributes: { 'harbor.channel': address.kind, 'harbor.dispatch.attempt': row.attempt } };
+      const result = await inSpanFrom(this.tracer, row.traceparent ?? undefined, hop, async (span) => {
+        const sent = await this.send(row, address);
+        if (!sent.ok) markFailed(span, sent.error);
+        return sent;
+      });
       await this.dataSource.transaction((manager) => this.settle(manager, row, address, attemptId, result));
     } catch (error) {
       // The lease runs out and the row is claimed again; an intent left unsettled is reconciled first.

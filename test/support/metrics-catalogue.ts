@@ -59,8 +59,6 @@ export const LABEL_VALUES: Record<string, RegExp> = {
 /** Metrics of exporters outside Harbor that the monitoring pack may name, with where they come from. */
 export const EXTERNAL_METRICS: Record<string, string> = {
   kafka_consumergroup_lag: "Strimzi's Kafka Exporter (Kafka.spec.kafkaExporter)",
-  kafka_topic_partition_current_offset: "Strimzi's Kafka Exporter (Kafka.spec.kafkaExporter)",
   up: 'Prometheus itself (one per scrape target)',
-  kube_deployment_status_replicas_available: 'kube-state-metrics',
   kube_pod_container_status_restarts_total: 'kube-state-metrics',
 };

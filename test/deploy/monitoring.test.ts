@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CATALOGUE, EXTERNAL_METRICS } from '../support/metrics-catalogue';
 import { familyOf } from '../support/prometheus-text';
+import { ManifestSchemas } from './support/manifest-schemas';
 import { REPO, render } from './support/manifests';
 import { metricNames } from './support/promql';
 
@@ -99,5 +100,18 @@ describe('metricNames', () => {
     expect(metricNames('histogram_quantile(0.95, sum by (le, service) (rate(harbor_outbox_lag_seconds_bucket{service=~"$service"}[5m])))')).toEqual(['harbor_outbox_lag_seconds_bucket']);
     expect(metricNames('max(a_seconds{kind="staff-page"}) > 300 and on() sum(b_total) > 0')).toEqual(['a_seconds', 'b_total']);
     expect(metricNames('sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="harbor", container=~"intake|matching"}[30m])) > 2')).toEqual(['kube_pod_container_status_restarts_total']);
+  });
+});
+
+describe('the vendored Prometheus Operator schemas', () => {
+  it('validate the pack strictly: an unknown field in a PodMonitor or a rule is an error', () => {
+    const schemas = new ManifestSchemas();
+    const podMonitor = objects.find((object) => object.kind === 'PodMonitor')!;
+    expect(schemas.problems(podMonitor)).toEqual([]);
+    const misspelt = { ...podMonitor, spec: { ...podMonitor.spec, podMetricEndpoints: podMonitor.spec.podMetricsEndpoints } };
+    expect(schemas.problems(misspelt)).toEqual(['PodMonitor harbor: /spec: unknown field "podMetricEndpoints"']);
+    const rule = objects.find((object) => object.kind === 'PrometheusRule')!;
+    const badRule = { ...rule, spec: { groups: [{ name: 'x', rules: [{ alert: 'X', expr: 'up', severity: 'critical' }] }] } };
+    expect(schemas.problems(badRule)).toEqual(['PrometheusRule harbor: /spec/groups/0/rules/0: unknown field "severity"']);
   });
 });

@@ -15,7 +15,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY libs ./libs
 COPY apps ./apps
-RUN npm run build \
+COPY scripts/write-build-info.js ./scripts/write-build-info.js
+# The commit this image is built from, for harbor_build_info: docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD)
+ARG GIT_COMMIT=unknown
+RUN GIT_COMMIT=${GIT_COMMIT} npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime: compiled code, production dependencies, non-root ------------------------------------
@@ -28,6 +31,7 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/apps ./dist/apps
 COPY --from=build /app/dist/libs ./dist/libs
+COPY --from=build /app/dist/build-info.json ./dist/build-info.json
 # scripts/register-paths.js maps the @harbor/* aliases onto dist/ and reads tsconfig.json at run time.
 COPY tsconfig.json ./tsconfig.json
 COPY scripts/register-paths.js ./scripts/register-paths.js

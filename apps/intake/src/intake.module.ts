@@ -31,6 +31,18 @@ export class IntakeModule {
           migrations: [IntakeTriggers1764000000100, IntakeTriageOptOuts1764000000500, IntakeSeenSignatures1764000000800],
           producesTo: [SupportRequested],
           problemRenderers: [fhirProblemRenderer],
+          // Counted and logged under shared labels: a live count per route would tell lawsuits from incidents and
+          // referrals, or show when someone opted out (opt-outs share a label with the triage queue's routes).
+          routeLabels: {
+            '/fhir/AdverseEvent': 'trigger-submission',
+            '/v1/incidents': 'trigger-submission',
+            '/v1/lawsuits': 'trigger-submission',
+            '/v1/referrals': 'trigger-submission',
+            '/v1/opt-outs': 'program-staff-request',
+            '/v1/triage': 'program-staff-request',
+            '/v1/triage/:id/assign': 'program-staff-request',
+            '/v1/triage/:id/dismiss': 'program-staff-request',
+          },
           consumes: [
             // Source systems publish plain JSON (native or FHIR AdverseEvent); a record without ce_type is read as an incident.
             { topic: IncidentReported.topic, handlers: [IncidentReportedHandler], typeWhenAbsent: versionedType(IncidentReported) },

@@ -1,3 +1,5 @@
+// First: tracing (when OTEL_TRACES_EXPORTER asks for it) must patch http, express, pg and kafkajs before they load.
+import '@harbor/tracing';
 import 'reflect-metadata';
 import { runService } from '@harbor/service-runtime';
 import { IntakeEnv } from './intake.env';

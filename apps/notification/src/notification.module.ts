@@ -13,6 +13,7 @@ import { notificationSealedContactsMigration } from './migrations/1764000030100-
 import { NotificationSmsReplies1764000030200 } from './migrations/1764000030200-notification-sms-replies';
 import { NotificationLinkViewers1764000030300 } from './migrations/1764000030300-notification-link-viewers';
 import { NotificationDeliveryIntents1764000050000 } from './migrations/1764000050000-notification-delivery-intents';
+import { NotificationDispatchTraceContext1764000080000 } from './migrations/1764000080000-notification-dispatch-trace-context';
 import { NotificationEnv } from './notification.env';
 import { AssignmentClosedHandler } from './offers/assignment-closed.handler';
 import { AssignmentOfferedHandler } from './offers/assignment-offered.handler';
@@ -33,7 +34,7 @@ export class NotificationModule {
           logger,
           migrations: [
             NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)),
-            NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300, NotificationDeliveryIntents1764000050000,
+            NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300, NotificationDeliveryIntents1764000050000, NotificationDispatchTraceContext1764000080000,
           ],
           producesTo: [AssignmentResponded, AssignmentUndeliverable, AssignmentPaged, StaffPageFailed],
           consumes: [

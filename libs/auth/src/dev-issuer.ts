@@ -68,14 +68,23 @@ export class DevTokenIssuer {
    * A token signed with this issuer's key but with claims and header chosen by the caller: for tests that
    * prove what the services refuse (an expired token, another issuer or audience, an unknown key id).
    */
-  async issueWith(options: { roles: Role[]; subject?: string; issuer?: string; audience?: string; expiresIn?: string | number; kid?: string }): Promise<string> {
-    const token = new SignJWT({ roles: options.roles })
+  async issueWith(options: {
+    roles?: Role[];
+    /** Claims of the caller's choosing, e.g. shaped like another identity provider's (`realm_access`, `groups`). */
+    claims?: Record<string, unknown>;
+    subject?: string;
+    issuer?: string;
+    audience?: string;
+    expiresIn?: string | number;
+    kid?: string;
+  }): Promise<string> {
+    const token = new SignJWT({ ...(options.roles ? { roles: options.roles } : {}), ...options.claims })
       .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? 'harbor-dev' })
       .setIssuer(options.issuer ?? this.issuer)
       .setAudience(options.audience ?? this.audience)
       .setIssuedAt()
       .setExpirationTime(options.expiresIn ?? '12h');
-    if (options.subject !== '') token.setSubject(options.subject ?? `dev-${options.roles.join('+')}`);
+    if (options.subject !== '') token.setSubject(options.subject ?? `dev-${(options.roles ?? []).join('+') || 'claims'}`);
     return token.sign(this.privateKey);
   }
 

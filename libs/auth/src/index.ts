@@ -1,4 +1,5 @@
 export * from './roles';
+export * from './role-claims';
 export * from './jwt-verifier';
 export * from './roles.guard';
 export * from './auth.module';

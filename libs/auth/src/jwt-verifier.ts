@@ -1,10 +1,13 @@
 import { createRemoteJWKSet, jwtVerify, JWTPayload } from 'jose';
-import { ALL_ROLES, Role } from './roles';
+import { Role } from './roles';
+import { DEFAULT_ROLE_CLAIMS, RoleClaimSettings, rolesFromClaims } from './role-claims';
 
 export interface AuthSettings {
   issuer: string;
   audience: string;
   jwksUrl: string;
+  /** Where the roles are in a token and how the provider's names map to Harbor roles (AUTH_ROLES_CLAIM, AUTH_ROLE_MAP). */
+  roleClaims?: RoleClaimSettings;
 }
 
 export interface Principal {
@@ -35,12 +38,6 @@ export class JwtVerifier {
       throw new InvalidTokenError((error as Error).message);
     }
     if (!payload.sub) throw new InvalidTokenError('token has no subject');
-    return { subject: payload.sub, roles: rolesOf(payload), authenticatedBy: 'bearer-token' };
+    return { subject: payload.sub, roles: rolesFromClaims(payload, this.settings.roleClaims ?? DEFAULT_ROLE_CLAIMS), authenticatedBy: 'bearer-token' };
   }
-}
-
-function rolesOf(payload: JWTPayload): Role[] {
-  const claimed = payload['roles'];
-  if (!Array.isArray(claimed)) return [];
-  return claimed.filter((role): role is Role => ALL_ROLES.includes(role as Role));
 }

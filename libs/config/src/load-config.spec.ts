@@ -200,6 +200,23 @@ describe('loadConfig with the service configuration classes', () => {
     expect(loadConfig(IntakeEnv, { AUTH_JWKS_URL: 'https://keys.example.org/jwks' }).jwksUrl).toBe('https://keys.example.org/jwks');
   });
 
+  it('reads roles from the claim paths and map it is given (AUTH_ROLES_CLAIM, AUTH_ROLE_MAP)', () => {
+    expect(loadConfig(IntakeEnv, {}).roleClaims).toEqual({ paths: ['roles'], map: undefined });
+    const keycloak = loadConfig(IntakeEnv, { AUTH_ROLES_CLAIM: 'realm_access.roles, resource_access.harbor.roles' });
+    expect(keycloak.roleClaims).toEqual({ paths: ['realm_access.roles', 'resource_access.harbor.roles'], map: undefined });
+    const okta = loadConfig(IntakeEnv, { AUTH_ROLES_CLAIM: 'groups', AUTH_ROLE_MAP: '{"Harbor Admins":"program-admin"}' });
+    expect(okta.roleClaims).toEqual({ paths: ['groups'], map: { 'Harbor Admins': ['program-admin'] } });
+    expect(configError(() => loadConfig(IntakeEnv, { AUTH_ROLES_CLAIM: 'realm_access..roles' })).problems).toEqual([
+      'AUTH_ROLES_CLAIM: must be dotted claim paths (e.g. realm_access.roles), comma-separated',
+    ]);
+    expect(configError(() => loadConfig(IntakeEnv, { AUTH_ROLE_MAP: '{"Harbor Admins":"admin"}' })).problems).toEqual([
+      expect.stringMatching(/^AUTH_ROLE_MAP: maps "Harbor Admins" to something other than Harbor roles/),
+    ]);
+    expect(configError(() => loadConfig(IntakeEnv, { AUTH_ROLE_MAP: 'admins=program-admin' })).problems).toEqual([
+      'AUTH_ROLE_MAP: must be a JSON object from role or group names to Harbor roles',
+    ]);
+  });
+
   it.each([
     ['KAFKA_BROKERS', 'nonsense'],
     ['KAFKA_BROKERS', '127.0.0.1:9092,kafka'],

@@ -1,10 +1,11 @@
 import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidationArguments } from 'class-validator';
+import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidationArguments } from 'class-validator';
 import {
   KafkaConnectionOptions, kafkaConnectionOptions, KafkaSaslCredentialRule, KafkaSaslMechanism, KafkaSaslMechanismRule, KafkaSslCaRule,
   KafkaSslCertRule, KafkaSslKeyRule,
 } from './kafka-security';
 import { HttpsInProduction, NoDevelopmentPasswordInProduction } from './production-rules';
+import { parseRoleMap, RoleClaimSettings } from '@harbor/auth';
 
 /** Decimal integers only: `Number()` alone would turn ' ' into 0 and accept '0x10' or '1e3'; anything else is NaN and fails @IsInt. */
 export const toInt = ({ value }: { value: unknown }) =>
@@ -28,6 +29,29 @@ function NotTheApiPort() {
         defaultMessage: () => 'must differ from HTTP_PORT: metrics are never served on the API port',
       },
     });
+}
+
+/** AUTH_ROLE_MAP must parse into a map of names to Harbor roles; the message says what is wrong. */
+function RoleMapRule() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'roleMap',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && roleMapProblem(value) === undefined,
+        defaultMessage: (args?: ValidationArguments) => roleMapProblem(String(args?.value)) ?? 'must be a JSON object',
+      },
+    });
+}
+
+function roleMapProblem(value: string): string | undefined {
+  try {
+    parseRoleMap(value);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -193,8 +217,53 @@ export class ServiceEnv {
   @IsString()
   AUTH_AUDIENCE = 'harbor';
 
+  /**
+   * Where tokens carry the caller's roles: dotted claim paths, comma-separated, their roles added up. `roles`
+   * (Harbor's issuer, Entra ID app roles), `realm_access.roles` or `resource_access.<client>.roles` (Keycloak),
+   * `groups` (Okta, Entra ID groups). docs/identity.md.
+   */
+  @Transform(toList)
+  @ArrayNotEmpty({ message: 'must name at least one claim' })
+  @Matches(/^[^\s.]+(\.[^\s.]+)*$/, { each: true, message: 'must be dotted claim paths (e.g. realm_access.roles), comma-separated' })
+  AUTH_ROLES_CLAIM: string[] = ['roles'];
+
+  /**
+   * JSON object from the identity provider's role or group names (Entra ID: group object ids) to Harbor roles.
+   * Unset: the names in the roles claim must be Harbor's role names. Set: only mapped names grant roles.
+   */
+  @IsOptional()
+  @RoleMapRule()
+  AUTH_ROLE_MAP?: string;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /**
+   * OpenTelemetry traces: `none` (default, tracing off), `otlp` (OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT) or
+   * `console` (stdout, for a look while debugging). Read at process start by libs/observability/src/tracing-bootstrap.ts.
+   */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['none', 'otlp', 'console'], { message: 'must be none, otlp or console' })
+  OTEL_TRACES_EXPORTER = 'none';
+
+  /** The OpenTelemetry collector's OTLP/HTTP base URL; traces go to `<url>/v1/traces`. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** Share of new traces recorded, 0–1 (traces that arrive sampled stay sampled). */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\s*(0(\.\d+)?|1(\.0+)?)\s*$/.test(value) ? Number(value) : value))
+  @IsNumber({}, { message: 'must be a number from 0 to 1' })
+  @Min(0)
+  @Max(1)
+  OTEL_TRACES_SAMPLER_ARG?: number;
+
+  /** The service.name of traces; default `harbor-<service>`. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
+  OTEL_SERVICE_NAME?: string;
 
   /** Where and how the service's Kafka clients connect. */
   get kafkaConnection(): KafkaConnectionOptions {
@@ -208,6 +277,11 @@ export class ServiceEnv {
   /** Where the metrics port listens: METRICS_HOST, or HTTP_HOST's interface. */
   get metricsHost(): string {
     return this.METRICS_HOST ?? this.HTTP_HOST;
+  }
+
+  /** Where the roles are in a token and what the provider's names mean (AUTH_ROLES_CLAIM, AUTH_ROLE_MAP). */
+  get roleClaims(): RoleClaimSettings {
+    return { paths: this.AUTH_ROLES_CLAIM, map: this.AUTH_ROLE_MAP ? parseRoleMap(this.AUTH_ROLE_MAP) : undefined };
   }
 
   /** The JWKS location: explicit, or the issuer's well-known path. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IHeaders } from 'kafkajs';
-import { childTraceparent, currentContext, newCorrelationId } from '@harbor/observability';
+import { activeTraceparent, childTraceparent, currentContext, newCorrelationId } from '@harbor/observability';
 import { EventDefinition, versionedType } from './event-definition';
 
 /** CloudEvents 1.0 attributes in Kafka's binary content mode (`ce_` prefix), plus tracing and correlation. */
@@ -37,7 +37,8 @@ export function newEnvelope<P extends object>(definition: EventDefinition<P>, pa
     source,
     time: new Date().toISOString(),
     subject: definition.subject?.(payload),
-    traceparent: childTraceparent(context?.traceparent),
+    // The span at work now (a request, a consumed record) when tracing is on: the event's consumer continues it.
+    traceparent: activeTraceparent() ?? childTraceparent(context?.traceparent),
     correlationId: context?.correlationId ?? newCorrelationId(),
   };
 }

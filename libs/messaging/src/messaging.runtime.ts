@@ -7,6 +7,7 @@ import { createKafka, createProducer, ensureTopics, TopicSpec, verifyTopicsExist
 import { explainKafkaError, retryKafkaStartup } from './kafka-problems';
 import { ConsumerState, EventConsumer, Subscription } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
+import { registerOutboxGauges } from './outbox-gauges';
 import { OutboxWriter } from './outbox-writer';
 import { TopicNames } from './topic-names';
 import { EventDefinition, topicConfigEntries, TopicPolicy } from './event-definition';
@@ -73,6 +74,7 @@ export class MessagingRuntime {
     this.producer.on(this.producer.events.DISCONNECT, () => (this.producerState = 'disconnected'));
     this.outbox = new OutboxWriter(settings.schema, `harbor/${settings.service}`, this.topics);
     this.relay = new OutboxRelay(dataSource, this.producer, { schema: settings.schema, databaseUrl: settings.databaseUrl }, logger, metrics);
+    registerOutboxGauges(metrics.registry, dataSource, settings.schema);
   }
 
   status(): MessagingStatus {

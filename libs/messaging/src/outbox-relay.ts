@@ -1,11 +1,12 @@
 import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
-import { ServiceMetrics } from '@harbor/observability';
+import { harborTracer, ServiceMetrics } from '@harbor/observability';
 import { onCommitRequesting } from './after-commit';
 import { DrainLoop } from './drain-loop';
 import { outboxChannel } from './messaging-tables.migration';
 import { OUTBOX_WRITTEN } from './outbox-writer';
+import { OutboxPublishSpans } from './outbox-trace';
 
 export interface OutboxRelayOptions {
   schema: string;
@@ -113,7 +114,14 @@ export class OutboxRelay {
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
-      await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
+      const spans = new OutboxPublishSpans(harborTracer(this.metrics.service));
+      try {
+        await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows, (row) => spans.headersFor(row)) });
+        spans.end();
+      } catch (error) {
+        spans.end(error);
+        throw error;
+      }
       const published = rows.map((row) => row.seq);
       // Rows of events that carry personal data leave the outbox with their publication; others are kept a while for inspection.
       await manager.query(`DELETE FROM "${schema}"."outbox" WHERE "seq" = ANY($1::bigint[]) AND "purge_on_publish"`, [published]);
@@ -138,11 +146,11 @@ export class OutboxRelay {
   }
 }
 
-function groupByTopic(rows: OutboxRow[]) {
+function groupByTopic(rows: OutboxRow[], headersOf: (row: OutboxRow) => Record<string, string>) {
   const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
   for (const row of rows) {
     const messages = byTopic.get(row.topic) ?? [];
-    messages.push({ key: row.key, value: JSON.stringify(row.payload), headers: row.headers });
+    messages.push({ key: row.key, value: JSON.stringify(row.payload), headers: headersOf(row) });
     byTopic.set(row.topic, messages);
   }
   return [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages }));

@@ -3,10 +3,11 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
-import { newCorrelationId, PinoNestLogger, runWithContext } from '@harbor/observability';
+import { newCorrelationId, PinoNestLogger, runWithContext, ServiceMetrics } from '@harbor/observability';
+import { accessLog, httpMetrics, requestSpan, RouteLabels } from './http-telemetry';
 import { ProblemDetailsFilter, ProblemException, ProblemRenderer } from './problem-details.filter';
 import { createValidationPipe } from './validation';
-import { LOGGER, PROBLEM_RENDERERS } from './tokens';
+import { LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS } from './tokens';
 
 export interface HttpSettings {
   host: string;
@@ -17,22 +18,29 @@ export interface HttpSettings {
 
 /**
  * Creates a service's Nest application with the shared HTTP conventions: JSON logs with a correlation id
- * per request, problem+json errors, DTO validation and graceful shutdown on SIGTERM/SIGINT.
+ * per request, an access log line and metrics per request, problem+json errors, DTO validation and graceful
+ * shutdown on SIGTERM/SIGINT.
  */
 export async function createServiceApp(rootModule: DynamicModule, http: HttpSettings, logger: Logger): Promise<INestApplication> {
   // rawBody: the exact bytes are kept beside the parsed body so request signatures can be checked.
   const app = await NestFactory.create<NestExpressApplication>(rootModule, { logger: new PinoNestLogger(logger), bodyParser: false, rawBody: true });
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: http.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] });
-  app.useBodyParser('urlencoded', { limit: http.bodyLimit ?? '256kb', extended: false });
-  // XML arrives as text (FHIR XML on intake); the route that takes it parses it, every other route refuses it.
-  app.useBodyParser('text', { limit: http.bodyLimit ?? '256kb', type: ['application/xml', 'text/xml', 'application/*+xml'] });
-  app.use(explainUnreadableBody);
+  const routeLabels = app.get<RouteLabels>(ROUTE_LABELS);
+  // Before the body parsers, so that every request is counted and logged, also those a body parser refuses.
+  const metrics = app.get(ServiceMetrics);
+  app.use(httpMetrics(metrics, routeLabels));
+  app.use(requestSpan(metrics.service, routeLabels));
   app.use((request: { headers: Record<string, string | undefined> }, response: { setHeader(n: string, v: string): void }, next: () => void) => {
     const correlationId = request.headers['x-correlation-id'] ?? newCorrelationId();
     response.setHeader('x-correlation-id', correlationId);
     runWithContext({ correlationId, traceparent: request.headers['traceparent'] }, next);
   });
+  app.use(accessLog(logger, routeLabels));
+  app.useBodyParser('json', { limit: http.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('urlencoded', { limit: http.bodyLimit ?? '256kb', extended: false });
+  // XML arrives as text (FHIR XML on intake); the route that takes it parses it, every other route refuses it.
+  app.useBodyParser('text', { limit: http.bodyLimit ?? '256kb', type: ['application/xml', 'text/xml', 'application/*+xml'] });
+  app.use(explainUnreadableBody);
   app.useGlobalFilters(new ProblemDetailsFilter(logger, app.get<ProblemRenderer[]>(PROBLEM_RENDERERS)));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -6,3 +6,4 @@ export * from './bootstrap';
 export * from './run-service';
 export * from './service-health';
 export * from './metrics-server';
+export * from './http-telemetry';

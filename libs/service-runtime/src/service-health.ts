@@ -1,7 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import { MessagingRuntime, MessagingStatus } from '@harbor/messaging';
+import { ServiceMetrics } from '@harbor/observability';
 import { LOGGER } from './tokens';
 
 export type Lifecycle = 'running' | 'shutting-down' | 'failed';
@@ -46,8 +48,34 @@ export class ServiceHealth implements OnModuleDestroy {
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly messaging: MessagingRuntime,
     @Inject(LOGGER) private readonly logger: Logger,
+    metrics: ServiceMetrics,
   ) {
     messaging.onFatal((reason) => this.fail(reason));
+    this.registerGauges(metrics);
+  }
+
+  /** Readiness as series, so an alert sees a crashed consumer or an unready pod without probing it. */
+  private registerGauges(metrics: ServiceMetrics): void {
+    const messaging = this.messaging;
+    new Gauge({
+      name: 'harbor_consumer_up',
+      help: "1 while the service's Kafka consumer is in its group and consuming, 0 while it is starting, rejoining, crashed or stopped; absent for a service without consumers.",
+      registers: [metrics.registry],
+      collect() {
+        this.reset();
+        const { consumer } = messaging.status();
+        if (consumer !== 'none') this.set(consumer === 'joined' ? 1 : 0);
+      },
+    });
+    const checks = () => this.checks();
+    new Gauge({
+      name: 'harbor_ready',
+      help: '1 when /health/ready would answer 200 (database, producer, consumer group, not shutting down or failed), else 0.',
+      registers: [metrics.registry],
+      async collect() {
+        this.set(isReady(await checks()) ? 1 : 0);
+      },
+    });
   }
 
   get failure(): string | undefined {

@@ -16,7 +16,8 @@ import { MetricsServer } from './metrics-server';
 import { OperationsController } from './operations.controller';
 import { ServiceHealth } from './service-health';
 import { ProblemRenderer } from './problem-details.filter';
-import { LOGGER, PROBLEM_RENDERERS, SERVICE_ENV } from './tokens';
+import { LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS, SERVICE_ENV } from './tokens';
+import { RouteLabels } from './http-telemetry';
 
 export interface ConsumerDeclaration {
   topic: string;
@@ -36,6 +37,11 @@ export interface ServiceRuntimeOptions {
   logger: Logger;
   /** Error formats of the service's own paths, e.g. OperationOutcome under /fhir/. */
   problemRenderers?: ProblemRenderer[];
+  /**
+   * Route patterns reported under another label in HTTP metrics and access logs: routes whose count alone would
+   * tell one kind of clinical event from another (intake's trigger submissions) share one label.
+   */
+  routeLabels?: RouteLabels;
 }
 
 const OPTIONS = Symbol('SERVICE_RUNTIME_OPTIONS');
@@ -123,6 +129,7 @@ export class ServiceRuntimeModule {
       { provide: SERVICE_ENV, useValue: options.env },
       { provide: LOGGER, useValue: logger },
       { provide: PROBLEM_RENDERERS, useValue: options.problemRenderers ?? [] },
+      { provide: ROUTE_LABELS, useValue: options.routeLabels ?? {} },
       { provide: ServiceMetrics, useValue: metrics },
       {
         provide: DataSource,
@@ -169,11 +176,11 @@ export class ServiceRuntimeModule {
       module: ServiceRuntimeModule,
       global: true,
       imports: [
-        AuthModule.forRoot({ issuer: options.env.AUTH_ISSUER, audience: options.env.AUTH_AUDIENCE, jwksUrl: options.env.jwksUrl }),
+        AuthModule.forRoot({ issuer: options.env.AUTH_ISSUER, audience: options.env.AUTH_AUDIENCE, jwksUrl: options.env.jwksUrl, roleClaims: options.env.roleClaims }),
       ],
       controllers: [OperationsController],
       providers,
-      exports: [SERVICE_ENV, LOGGER, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth],
+      exports: [SERVICE_ENV, LOGGER, ROUTE_LABELS, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth],
     };
     declarations.set(module, options);
     return module;

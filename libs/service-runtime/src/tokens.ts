@@ -3,3 +3,5 @@ export const SERVICE_ENV = Symbol('SERVICE_ENV');
 export const LOGGER = Symbol('LOGGER');
 /** The `ProblemRenderer`s a service gives its own paths (none: problem+json everywhere). */
 export const PROBLEM_RENDERERS = Symbol('PROBLEM_RENDERERS');
+/** Route patterns a service reports under a label of its own (RouteLabels), in metrics and access logs. */
+export const ROUTE_LABELS = Symbol('ROUTE_LABELS');

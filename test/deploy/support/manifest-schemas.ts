@@ -6,12 +6,14 @@ import { REPO, KubernetesObject } from './manifests';
 
 const SCHEMAS = join(REPO, 'deploy/schemas');
 const KUBERNETES = 'kubernetes';
+/** Vendored CustomResourceDefinitions: Strimzi's, and the Prometheus Operator's (PodMonitor, PrometheusRule). */
+const CRD_FOLDERS = ['strimzi', 'prometheus-operator'];
 
 /**
  * Strict validation of rendered manifests: a field the API does not define is an error, as it is on a server
  * with strict field validation (and silently dropped on a lenient one). Kubernetes kinds are checked against
- * the definitions generated from the official Kubernetes client, Strimzi kinds against Strimzi's own CRDs;
- * both are vendored in deploy/schemas (see its README for source and version).
+ * the definitions generated from the official Kubernetes client, Strimzi kinds against Strimzi's own CRDs, and
+ * Prometheus Operator kinds against CRDs generated from fabric8's model of its API; all vendored in deploy/schemas (see its README for source and version).
  */
 export class ManifestSchemas {
   private readonly ajv = new Ajv({ allErrors: true, validateFormats: false, strictTypes: false });
@@ -23,13 +25,18 @@ export class ManifestSchemas {
     for (const [apiVersionAndKind, definition] of Object.entries(kubernetes.kinds)) {
       this.validators.set(apiVersionAndKind, this.ajv.compile({ $ref: `${KUBERNETES}#/definitions/${definition}` }));
     }
-    for (const file of readdirSync(join(SCHEMAS, 'strimzi')).filter((name) => name.endsWith('.yaml'))) {
-      const crd = parse(readFileSync(join(SCHEMAS, 'strimzi', file), 'utf8'));
-      for (const version of crd.spec.versions.filter((candidate: { served: boolean }) => candidate.served)) {
-        const schema = strictSchema(version.schema.openAPIV3Schema);
-        // The API server validates a custom resource's metadata as ObjectMeta, whatever the CRD says.
-        schema.properties.metadata = { $ref: `${KUBERNETES}#/definitions/V1ObjectMeta` };
-        this.validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, this.ajv.compile(schema));
+    for (const folder of CRD_FOLDERS) {
+      for (const file of readdirSync(join(SCHEMAS, folder)).filter((name) => name.endsWith('.yaml'))) {
+        const crd = parse(readFileSync(join(SCHEMAS, folder, file), 'utf8'));
+        for (const version of crd.spec.versions.filter((candidate: { served: boolean }) => candidate.served)) {
+          const schema = strictSchema(version.schema.openAPIV3Schema);
+          // The API server validates a custom resource's metadata as ObjectMeta and its apiVersion and kind
+          // itself, whatever the CRD says (fabric8's generator leaves the three out).
+          schema.properties.metadata = { $ref: `${KUBERNETES}#/definitions/V1ObjectMeta` };
+          schema.properties.apiVersion ??= { type: 'string' };
+          schema.properties.kind ??= { type: 'string' };
+          this.validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, this.ajv.compile(schema));
+        }
       }
     }
   }

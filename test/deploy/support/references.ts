@@ -42,7 +42,11 @@ export function referenceProblems(objects: KubernetesObject[], secrets: Map<stri
   const problems: string[] = [];
   // ConfigMaps in this render, or already applied by another folder (the base's harbor-config for the examples).
   const configMaps = new Map([...applied, ...objects].filter((object) => object.kind === 'ConfigMap').map((map) => [map.metadata.name, map.data ?? {}]));
+  // Only ConfigMaps that pods take their environment from hold settings (not, e.g., a Grafana dashboard's).
+  const environments = new Set(podSpecs([...applied, ...objects]).flatMap(({ spec }) =>
+    [...(spec.containers ?? []), ...(spec.initContainers ?? [])].flatMap((container: any) => (container.envFrom ?? []).map((source: any) => source.configMapRef?.name))));
   for (const [name, data] of configMaps) {
+    if (!environments.has(name)) continue;
     for (const key of Object.keys(data)) if (!isDeclaredByAny(key)) problems.push(`ConfigMap ${name}: ${key} is not a setting any service declares`);
   }
   for (const { owner, spec } of podSpecs(objects)) {

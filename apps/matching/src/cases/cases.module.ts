@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PolicyModule } from '../policy/policy.module';
 import { AbsorptionReport } from './absorption-report';
+import { CaseGauges } from './case-gauges';
 import { CasesController } from './cases.controller';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { EscalateCase } from './escalate-case.usecase';
@@ -15,7 +16,7 @@ import { RecordResponse } from './record-response.usecase';
   imports: [PolicyModule],
   controllers: [CasesController],
   providers: [
-    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler,
+    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler, CaseGauges,
     SupportRequestedHandler, AssignmentRespondedHandler, AssignmentUndeliverableHandler, AssignmentPagedHandler,
   ],
 })

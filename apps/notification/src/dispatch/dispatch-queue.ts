@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ChannelAddressV1, StaffPageKind } from '@harbor/contracts';
 import { wakeOnCommit } from '@harbor/messaging';
+import { activeTraceparent } from '@harbor/observability';
 
 export const DISPATCH_CHANNEL = 'harbor_notification_dispatch';
 /** Marks a transaction that queued a dispatch, so its commit wakes this process's dispatcher. */
@@ -47,10 +48,10 @@ export async function requestDispatch(manager: EntityManager): Promise<void> {
 export class DispatchQueue {
   async enqueue(manager: EntityManager, dispatch: NewDispatch): Promise<boolean> {
     const inserted: unknown[] = await manager.query(
-      `INSERT INTO "notification"."dispatches" ("id", "kind", "ref_id", "case_id", "recipient_id", "channels", "text", "page_kind", "deliver_by")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT ("kind", "ref_id") DO NOTHING RETURNING 1`,
+      `INSERT INTO "notification"."dispatches" ("id", "kind", "ref_id", "case_id", "recipient_id", "channels", "text", "page_kind", "deliver_by", "traceparent")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT ("kind", "ref_id") DO NOTHING RETURNING 1`,
       [randomUUID(), dispatch.kind, dispatch.refId, dispatch.caseId, dispatch.recipientId, JSON.stringify(dispatch.channels), dispatch.text ?? null,
-        dispatch.pageKind ?? null, dispatch.deliverBy ?? null],
+        dispatch.pageKind ?? null, dispatch.deliverBy ?? null, activeTraceparent() ?? null],
     );
     if (inserted.length > 0) await requestDispatch(manager);
     return inserted.length > 0;

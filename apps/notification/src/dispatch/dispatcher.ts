@@ -7,7 +7,8 @@ import {
   AssignmentPaged, AssignmentUndeliverable, ChannelAddressV1, ChannelKind, STAFF_PAGE_KINDS, StaffPageFailed, StaffPageFailure, StaffPageKind,
 } from '@harbor/contracts';
 import { DrainLoop, onCommitRequesting, OutboxWriter } from '@harbor/messaging';
-import { ServiceMetrics } from '@harbor/observability';
+import { SpanKind } from '@opentelemetry/api';
+import { harborTracer, inSpanFrom, markFailed, ServiceMetrics } from '@harbor/observability';
 import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { ChannelFailedError, PageReceipt, PageRequest, ProviderUnavailableError } from '../channels/page-channel';
@@ -35,6 +36,8 @@ interface DispatchRow {
   deliver_by: Date | null;
   page_kind: StaffPageKind | null;
   created_at: Date;
+  /** The trace context of the record that queued the page (null with tracing off). */
+  traceparent: string | null;
   /** The offer's status for an offer page, read when the row was claimed; null for other kinds (or no offer). */
   offer_status: string | null;
   /** Whether an earlier send of this page was never confirmed (crash, timeout): it is reconciled first. */
@@ -52,6 +55,7 @@ interface PendingPages {
   kind: string;
   oldest_seconds: number;
   waiting: number;
+  pending: number;
 }
 
 type SendResult = { ok: true; receipt: PageReceipt } | { ok: false; error: ChannelFailedError };
@@ -82,6 +86,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly sendFailures: Counter<'channel' | 'outcome'>;
   private readonly pageSeconds: Histogram;
   private readonly staffPagesFailed: Counter<'kind' | 'reason'>;
+  private readonly tracer = harborTracer('notification');
   private lastPurge = 0;
 
   constructor(
@@ -144,6 +149,15 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         },
       });
     }
+    // All kinds together: a count per kind would count escalations in flight.
+    new Gauge({
+      name: 'harbor_notification_pages_pending',
+      help: 'Pages queued and not yet delivered or given up, all kinds together (0 when none).',
+      registers: [metrics.registry],
+      async collect() {
+        this.set((await pending()).reduce((total, row) => total + row.pending, 0));
+      },
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -222,7 +236,13 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         return;
       }
       const attemptId = await this.recordIntent(row, address);
-      const result = await this.send(row, address);
+      // The provider call continues the trace of the record that queued the page. Only kinds and counts: no address, no text.
+      const hop = { name: `send ${row.kind}`, kind: SpanKind.CLIENT, attributes: { 'harbor.channel': address.kind, 'harbor.dispatch.attempt': row.attempt } };
+      const result = await inSpanFrom(this.tracer, row.traceparent ?? undefined, hop, async (span) => {
+        const sent = await this.send(row, address);
+        if (!sent.ok) markFailed(span, sent.error);
+        return sent;
+      });
       await this.dataSource.transaction((manager) => this.settle(manager, row, address, attemptId, result));
     } catch (error) {
       // The lease runs out and the row is claimed again; an intent left unsettled is reconciled first.
@@ -488,7 +508,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       return await this.dataSource.query(
         `SELECT "kind", EXTRACT(EPOCH FROM now() - min("created_at"))::float8 AS "oldest_seconds",
-                count(*) FILTER (WHERE "waiting_since" IS NOT NULL)::int AS "waiting"
+                count(*) FILTER (WHERE "waiting_since" IS NOT NULL)::int AS "waiting", count(*)::int AS "pending"
          FROM "notification"."dispatches" WHERE "status" = 'pending' GROUP BY "kind"`,
       );
     } catch {

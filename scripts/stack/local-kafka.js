@@ -121,7 +121,7 @@ function pidAlive(pid) {
  * Starts the local broker unless one already answers at `brokers`. Returns whether this call started it,
  * so the caller stops only what it started.
  */
-async function ensureLocalKafka({ brokers = '127.0.0.1:9092', dataDir = path.join(ROOT, '.harbor', 'kafka'), heapMb = 512, client = {} } = {}) {
+async function ensureLocalKafka({ brokers = '127.0.0.1:9092', dataDir = path.join(ROOT, '.harbor', 'kafka'), heapMb = 1024, client = {} } = {}) {
   const { host, port } = parseBroker(brokers);
   if (await answers(host, port)) {
     log(`reusing the Kafka broker that answers at ${brokers}`);

@@ -13,7 +13,7 @@ import { NotificationEnv } from '../../apps/notification/src/notification.env';
 import { NotificationModule } from '../../apps/notification/src/notification.module';
 import { ReportingEnv } from '../../apps/reporting/src/reporting.env';
 import { ReportingModule } from '../../apps/reporting/src/reporting.module';
-import { createTestDatabase, LogCapture, testInfrastructure, uniqueTopicPrefix } from './infrastructure';
+import { createTestDatabase, deleteTopicsWithPrefix, LogCapture, testInfrastructure, uniqueTopicPrefix } from './infrastructure';
 
 export type ServiceName = 'intake' | 'matching' | 'notification' | 'reporting';
 
@@ -100,6 +100,7 @@ export class HarborHarness {
     await this.db?.end();
     await this.issuer?.stop();
     await this.dropDatabase?.();
+    await deleteTopicsWithPrefix(this.topicPrefix);
   }
 
   private async boot(options: HarnessOptions): Promise<void> {

@@ -75,3 +75,20 @@ export async function readTopic(topic: string, count: number, timeoutMs = 30_000
     await consumer.disconnect();
   }
 }
+
+/**
+ * Deletes a finished test file's topics. Every file makes its own (about 25, each with partitions and a
+ * dead-letter twin); left behind, a whole run's thousands of partitions fill the local broker's heap.
+ */
+export async function deleteTopicsWithPrefix(prefix: string): Promise<void> {
+  const admin = kafkaClient('harbor-test-cleanup').admin();
+  try {
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+  } catch {
+    // Best effort: a broker a test stopped on purpose, or one still busy, keeps the topics; nothing depends on it.
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

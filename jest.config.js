@@ -2,8 +2,13 @@
 // against a real Kafka broker and a real Postgres (provided by test/support/global-setup.js).
 const { compilerOptions } = require('./tsconfig.json');
 
+// A `/*` alias (e.g. @harbor/testing/*) maps its subpaths; the others map the bare package name.
 const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) =>
+    alias.endsWith('/*')
+      ? [`^${alias.slice(0, -1)}(.*)$`, `<rootDir>/${target.slice(0, -1)}$1`]
+      : [`^${alias}$`, `<rootDir>/${target}`],
+  ),
 );
 // Tests are transpiled only (fast); `npm run typecheck` type-checks everything, tests included.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] };

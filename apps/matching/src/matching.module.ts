@@ -9,11 +9,8 @@ import { CasesModule } from './cases/cases.module';
 import { AssignmentPagedHandler, AssignmentRespondedHandler, AssignmentUndeliverableHandler, SupportRequestedHandler } from './cases/event-handlers';
 import { DirectoryModule } from './directory/directory.module';
 import { MatchingEnv } from './matching.env';
-import { MatchingDirectoryAndCases1764000000200 } from './migrations/1764000000200-matching-directory-and-cases';
-import { MatchingPolicyRosterDeadlines1764000000400 } from './migrations/1764000000400-matching-policy-roster-deadlines';
-import { MatchingAbsorbedRequests1764000000700 } from './migrations/1764000000700-matching-absorbed-requests';
-import { MatchingAckClockAtDelivery1764000050100 } from './migrations/1764000050100-matching-ack-clock-at-delivery';
 import { RosterModule } from './roster/roster.module';
+import { MATCHING_MIGRATIONS } from './migrations';
 
 @Module({})
 export class MatchingModule {
@@ -26,10 +23,7 @@ export class MatchingModule {
           schema: 'matching',
           env,
           logger,
-          migrations: [
-            MatchingDirectoryAndCases1764000000200, MatchingPolicyRosterDeadlines1764000000400, MatchingAbsorbedRequests1764000000700,
-            MatchingAckClockAtDelivery1764000050100,
-          ],
+          migrations: MATCHING_MIGRATIONS,
           producesTo: [AssignmentOffered, AssignmentClosed, CaseLifecycle, ContactReleased, StaffPageRequested],
           consumes: [
             { topic: SupportRequested.topic, handlers: [SupportRequestedHandler] },

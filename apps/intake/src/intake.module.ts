@@ -25,6 +25,7 @@ export class IntakeModule {
       imports: [
         ServiceRuntimeModule.forService({
           service: 'intake',
+          openApiMetadata: () => import('./openapi-metadata'),
           schema: 'intake',
           env,
           logger,

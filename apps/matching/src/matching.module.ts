@@ -20,6 +20,7 @@ export class MatchingModule {
       imports: [
         ServiceRuntimeModule.forService({
           service: 'matching',
+          openApiMetadata: () => import('./openapi-metadata'),
           schema: 'matching',
           env,
           logger,

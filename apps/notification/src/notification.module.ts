@@ -29,6 +29,7 @@ export class NotificationModule {
       imports: [
         ServiceRuntimeModule.forService({
           service: 'notification',
+          openApiMetadata: () => import('./openapi-metadata'),
           schema: 'notification',
           env,
           logger,

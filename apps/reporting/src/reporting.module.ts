@@ -15,6 +15,7 @@ export class ReportingModule {
       imports: [
         ServiceRuntimeModule.forService({
           service: 'reporting',
+          openApiMetadata: () => import('./openapi-metadata'),
           schema: 'reporting',
           env,
           logger,

@@ -3,9 +3,11 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
-import { newCorrelationId, PinoNestLogger, runWithContext, ServiceMetrics } from '@harbor/observability';
+import { newCorrelationId, PinoNestLogger, readBuildInfo, runWithContext, ServiceMetrics } from '@harbor/observability';
+import { ApiDocument } from './api-document';
 import { accessLog, httpMetrics, requestSpan, RouteLabels } from './http-telemetry';
 import { ProblemDetailsFilter, ProblemException, ProblemRenderer } from './problem-details.filter';
+import { serviceDeclaration } from './service-runtime.module';
 import { createValidationPipe } from './validation';
 import { LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS } from './tokens';
 
@@ -44,6 +46,8 @@ export async function createServiceApp(rootModule: DynamicModule, http: HttpSett
   app.useGlobalFilters(new ProblemDetailsFilter(logger, app.get<ProblemRenderer[]>(PROBLEM_RENDERERS)));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  const declared = serviceDeclaration(rootModule);
+  await app.get(ApiDocument).build(app, declared.service, readBuildInfo().version, declared.openApiMetadata);
   return app;
 }
 

@@ -12,6 +12,7 @@ import {
 } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema, requireMigratedSchema } from '@harbor/persistence';
+import { ApiDocument, ApiDocumentController, OpenApiMetadataLoader } from './api-document';
 import { MetricsServer } from './metrics-server';
 import { OperationsController } from './operations.controller';
 import { ServiceHealth } from './service-health';
@@ -42,6 +43,8 @@ export interface ServiceRuntimeOptions {
    * tell one kind of clinical event from another (intake's trigger submissions) share one label.
    */
   routeLabels?: RouteLabels;
+  /** The service's generated OpenAPI plugin metadata (`() => import('./openapi-metadata')`), served at /openapi.json. */
+  openApiMetadata?: OpenApiMetadataLoader;
 }
 
 const OPTIONS = Symbol('SERVICE_RUNTIME_OPTIONS');
@@ -130,6 +133,7 @@ export class ServiceRuntimeModule {
       { provide: LOGGER, useValue: logger },
       { provide: PROBLEM_RENDERERS, useValue: options.problemRenderers ?? [] },
       { provide: ROUTE_LABELS, useValue: options.routeLabels ?? {} },
+      ApiDocument,
       { provide: ServiceMetrics, useValue: metrics },
       {
         provide: DataSource,
@@ -178,9 +182,9 @@ export class ServiceRuntimeModule {
       imports: [
         AuthModule.forRoot({ issuer: options.env.AUTH_ISSUER, audience: options.env.AUTH_AUDIENCE, jwksUrl: options.env.jwksUrl, roleClaims: options.env.roleClaims }),
       ],
-      controllers: [OperationsController],
+      controllers: [OperationsController, ApiDocumentController],
       providers,
-      exports: [SERVICE_ENV, LOGGER, ROUTE_LABELS, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth],
+      exports: [SERVICE_ENV, LOGGER, ROUTE_LABELS, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth, ApiDocument],
     };
     declarations.set(module, options);
     return module;

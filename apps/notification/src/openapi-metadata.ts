@@ -1,0 +1,5 @@
+/* eslint-disable */
+export default async () => {
+    const t = {};
+    return { "@nestjs/swagger": { "models": [], "controllers": [[import("../../../libs/service-runtime/src/operations.controller"), { "OperationsController": { "live": {}, "ready": {} } }], [import("./acknowledgements/acknowledgements.controller"), { "AcknowledgementsController": { "show": { summary: "Open: accept / not now. Accepted: the contact, to the bound browser only. Otherwise: a short notice." }, "answer": { type: Object } } }], [import("./acknowledgements/twilio-webhooks.controller"), { "TwilioWebhooksController": { "inbound": {}, "status": { summary: "Delivery receipts are recorded only; \"delivered\" never counts as an acknowledgement." } } }], [import("./staff-pages/staff-pages.controller"), { "StaffPagesController": { "list": {} } }]] } };
+};

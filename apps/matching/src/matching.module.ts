@@ -1,12 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import {
-  AssignmentClosed, AssignmentOffered, AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, CaseLifecycle, ContactReleased, StaffPageRequested,
-  SupportRequested,
-} from '@harbor/contracts';
+import { AssignmentClosed, AssignmentOffered, CaseLifecycle, ContactReleased, StaffPageRequested } from '@harbor/contracts';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { CasesModule } from './cases/cases.module';
-import { AssignmentPagedHandler, AssignmentRespondedHandler, AssignmentUndeliverableHandler, SupportRequestedHandler } from './cases/event-handlers';
 import { DirectoryModule } from './directory/directory.module';
 import { MatchingEnv } from './matching.env';
 import { RosterModule } from './roster/roster.module';
@@ -26,12 +22,6 @@ export class MatchingModule {
           logger,
           migrations: MATCHING_MIGRATIONS,
           producesTo: [AssignmentOffered, AssignmentClosed, CaseLifecycle, ContactReleased, StaffPageRequested],
-          consumes: [
-            { topic: SupportRequested.topic, handlers: [SupportRequestedHandler] },
-            { topic: AssignmentResponded.topic, handlers: [AssignmentRespondedHandler] },
-            { topic: AssignmentUndeliverable.topic, handlers: [AssignmentUndeliverableHandler] },
-            { topic: AssignmentPaged.topic, handlers: [AssignmentPagedHandler] },
-          ],
         }),
         DirectoryModule,
         RosterModule,

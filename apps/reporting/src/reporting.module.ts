@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { CaseLifecycle, SupportMetrics } from '@harbor/contracts';
+import { SupportMetrics } from '@harbor/contracts';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
-import { CaseLifecycleHandler } from './facts/case-lifecycle.handler';
 import { FactsModule } from './facts/facts.module';
 import { ReportingEnv } from './reporting.env';
 import { REPORTING_MIGRATIONS } from './migrations';
@@ -21,7 +20,6 @@ export class ReportingModule {
           logger,
           migrations: REPORTING_MIGRATIONS,
           producesTo: [SupportMetrics],
-          consumes: [{ topic: CaseLifecycle.topic, handlers: [CaseLifecycleHandler] }],
         }),
         FactsModule,
       ],

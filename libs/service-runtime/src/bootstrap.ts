@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
 import { newCorrelationId, PinoNestLogger, readBuildInfo, runWithContext, ServiceMetrics } from '@harbor/observability';
 import { ApiDocument } from './api-document';
+import { HarborEventTransport } from './event-transport';
 import { accessLog, httpMetrics, requestSpan, RouteLabels } from './http-telemetry';
 import { ProblemDetailsFilter, ProblemException, ProblemRenderer } from './problem-details.filter';
 import { serviceDeclaration } from './service-runtime.module';
@@ -46,8 +47,12 @@ export async function createServiceApp(rootModule: DynamicModule, http: HttpSett
   app.useGlobalFilters(new ProblemDetailsFilter(logger, app.get<ProblemRenderer[]>(PROBLEM_RENDERERS)));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  // Hybrid app: HTTP plus Harbor's event transport, which starts the consumers of every @ConsumesEvent handler.
+  app.connectMicroservice({ strategy: app.get(HarborEventTransport) });
   const declared = serviceDeclaration(rootModule);
   await app.get(ApiDocument).build(app, declared.service, readBuildInfo().version, declared.openApiMetadata);
+  await app.init();
+  await app.startAllMicroservices();
   return app;
 }
 

@@ -8,3 +8,4 @@ export * from './service-health';
 export * from './metrics-server';
 export * from './http-telemetry';
 export * from './api-document';
+export * from './event-transport';

@@ -37,6 +37,8 @@ describe('hostile input: each finding of issue #10 on every route', () => {
     expect(found).toEqual([]);
   };
 
+  // FHIR's own grammar allows a year or a month where a date is expected: intake reads them as the period's start.
+  const FHIR_PARTIAL_DATE = /^\d{4}(-\d{2})?$/;
   const isDate = (value: unknown) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value);
 
   it('dates outside RFC 3339 are refused naming the field, in bodies and in query parameters', async () => {
@@ -45,7 +47,7 @@ describe('hostile input: each finding of issue #10 on every route', () => {
       const seed = route.seed();
       for (const path of valuePaths(seed.body).filter((candidate) => isDate(valueAt(seed.body, candidate)))) {
         dateFields++;
-        for (const date of BAD_DATES) {
+        for (const date of BAD_DATES.filter((candidate) => !route.path.startsWith('/fhir') || !FHIR_PARTIAL_DATE.test(candidate))) {
           judge(route, `${path.join('.')}=${date}`, await callRoute(harbor, route, { ...seed, body: withValue(route.seed().body, path, date) }), { mustRefuse: true });
         }
       }
@@ -71,7 +73,8 @@ describe('hostile input: each finding of issue #10 on every route', () => {
         }
       }
       for (const name of Object.keys(seed.query ?? {})) {
-        for (const bad of BAD_STRINGS) judge(route, `?${name}=${JSON.stringify(bad)}`, await callRoute(harbor, route, { ...seed, query: { ...seed.query, [name]: bad } }), { mustRefuse: true });
+        // URLs carry UTF-8: an unpaired surrogate arrives as U+FFFD, which is fine; NUL (%00) arrives as it is.
+        for (const bad of BAD_STRINGS.filter((text) => !/[\uD800-\uDFFF]/.test(text))) judge(route, `?${name}=${JSON.stringify(bad)}`, await callRoute(harbor, route, { ...seed, query: { ...seed.query, [name]: bad } }), { mustRefuse: true });
       }
     }
     report();

@@ -56,10 +56,10 @@ export async function callRoute(
   if (route.role) headers.authorization = `Bearer ${await harbor.token(route.role, 'fuzz-caller')}`;
   const hasBody = input.rawBody !== undefined || input.body !== undefined;
   if (hasBody) headers['content-type'] = input.contentType ?? 'application/json';
-  const body = input.rawBody ?? (typeof input.body === 'string' ? input.body : input.body === undefined ? undefined : JSON.stringify(input.body));
+  const body = input.rawBody?.toString() ?? (typeof input.body === 'string' ? input.body : input.body === undefined ? undefined : JSON.stringify(input.body));
   const query = input.query && Object.keys(input.query).length > 0 ? `?${new URLSearchParams(input.query)}` : '';
   const path = concretePath(route.path, input.params ?? {}, () => randomUUID());
-  const response = await fetch(`${harbor.urls[route.service]}${path}${query}`, { method: route.method, headers, body: body as BodyInit | undefined, redirect: 'manual' });
+  const response = await fetch(`${harbor.urls[route.service]}${path}${query}`, { method: route.method, headers, body: body as string | undefined, redirect: 'manual' });
   return { status: response.status, body: await response.text(), headers: response.headers };
 }
 

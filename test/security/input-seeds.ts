@@ -54,7 +54,13 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     }),
     'POST /v1/directory/clinicians/import': () => ({
       contentType: 'application/fhir+json',
-      body: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Practitioner', identifier: [{ system: NPI, value: `fuzz-${randomUUID()}` }], name: [{ text: 'Dr Fuzz' }] } }] },
+      body: {
+        resourceType: 'Bundle', type: 'collection',
+        entry: [
+          { resource: { resourceType: 'Practitioner', id: 'p1', identifier: [{ system: NPI, value: `fuzz-${randomUUID()}` }], name: [{ text: 'Dr Fuzz' }] } },
+          { resource: { resourceType: 'PractitionerRole', practitioner: { reference: 'Practitioner/p1' }, code: [{ text: 'nurse' }] } },
+        ],
+      },
     }),
     'POST /v1/roster/supporters': () => ({
       body: { id: SEED_SUPPORTER, displayName: 'Supporter Fuzz', profession: 'nurse', trainingExpiresOn: '2099-12-31', maxOpenCases: 2, channels: [{ kind: 'console', address: '' }] },

@@ -79,13 +79,13 @@ export function nestingDepth(text: string, stopAbove = Infinity): number {
   return deepest;
 }
 
-/** Dotted path of the first reserved key in a parsed document (whose depth is already bounded). */
-function findReservedKey(value: unknown, path = ''): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+/** Dotted path of the first reserved key in a parsed document, query or form (whose depth is already bounded). */
+export function findReservedKey(value: unknown, path = '', depth = 0): string | undefined {
+  if (typeof value !== 'object' || value === null || depth > 64) return undefined;
   for (const key of Object.keys(value)) {
     const childPath = path ? `${path}.${key}` : key;
     if (!Array.isArray(value) && RESERVED_KEYS.has(key)) return childPath;
-    const found = findReservedKey((value as Record<string, unknown>)[key], childPath);
+    const found = findReservedKey((value as Record<string, unknown>)[key], childPath, depth + 1);
     if (found !== undefined) return found;
   }
   return undefined;

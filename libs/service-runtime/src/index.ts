@@ -7,3 +7,4 @@ export * from './run-service';
 export * from './service-health';
 export * from './metrics-server';
 export * from './http-telemetry';
+export * from './json-body';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { LawsuitNotified, LawsuitNotifiedV1 } from '@harbor/contracts';
 import { EventHandler, InboundEvent } from '@harbor/messaging';
-import { rejectNulCharacters } from '../http/nul-characters';
+import { rejectUnsafeText } from '../http/unsafe-text';
 import { fromLawsuitNotice } from '../triggers/native-mappers';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
 
@@ -14,7 +14,7 @@ export class LawsuitNotifiedHandler implements EventHandler<LawsuitNotifiedV1> {
   constructor(private readonly recordTrigger: RecordTrigger) {}
 
   async handle(event: InboundEvent<LawsuitNotifiedV1>, manager: EntityManager): Promise<void> {
-    rejectNulCharacters(event.type, event.payload);
+    rejectUnsafeText(event.type, event.payload);
     await this.recordTrigger.execute(manager, fromLawsuitNotice(event.payload));
   }
 }

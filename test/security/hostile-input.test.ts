@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { HarborHarness } from '../support/harbor-harness';
+import { waitFor } from '../support/infrastructure';
 import {
-  Answer, BAD_DATES, BAD_STRINGS, callRoute, deeplyNested, JsonPath, namesTheProblem, PROTOTYPE_KEYS, routesUnderTest, ServedRoute, valueAt, valuePaths, withValue,
+  Answer, BAD_DATES, consumedTypes, hostileRecords, publishAndSettle, publishRecord, BAD_STRINGS, callRoute, deeplyNested, JsonPath, namesTheProblem, PROTOTYPE_KEYS, routesUnderTest, ServedRoute, valueAt, valuePaths, withValue,
 } from './hostile-requests';
 
 /**
@@ -106,6 +107,31 @@ describe('hostile input: each finding of issue #10 on every route', () => {
       if (answer.status < 500) expect(answer.body).toContain('cursor');
     }
     report();
+  });
+
+  it('Kafka: on every consumed type each bad record is dead-lettered at once with its reason, and the valid record after them is processed', async () => {
+    const { types, unseeded } = consumedTypes(harbor);
+    expect(unseeded).toEqual([]);
+    expect(types.length).toBeGreaterThanOrEqual(10);
+    const started = Date.now();
+    const batches = types.map((consumed) => ({ consumed, records: hostileRecords(consumed.seed) }));
+    const wrongs = await publishAndSettle(harbor, batches, 150_000);
+    console.log(`${batches.reduce((sum, batch) => sum + batch.records.length, 0)} records settled in ${Date.now() - started} ms`);
+    expect(wrongs).toEqual([]);
+  }, 240_000);
+
+  it('a correlation id from a Kafka header is kept only when safe: the events a record causes carry a fresh one otherwise', async () => {
+    const incidents = consumedTypes(harbor).types.find((consumed) => consumed.type === 'org.harbor.incident.reported.v1')!;
+    const incident = incidents.seed() as { involvedClinicians: { identifier: { value: string } }[] };
+    const bad = `<script>${'x'.repeat(100)}</script>`;
+    await publishRecord(harbor, incidents, JSON.stringify(incident), bad);
+    const clinician = incident.involvedClinicians[0].identifier.value;
+    const row = await waitFor(async () => {
+      const { rows } = await harbor.db.query(`SELECT "headers" FROM "intake"."outbox" WHERE "payload"->'clinician'->>'value' = $1`, [clinician]);
+      return rows[0];
+    }, 'the support request the incident caused');
+    expect(row.headers.correlation_id).not.toBe(bad);
+    expect(row.headers.correlation_id).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
   });
 
   it('x-correlation-id is echoed only when it is short and safe; otherwise a fresh one is used', async () => {

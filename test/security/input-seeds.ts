@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@harbor/auth';
-import { ServiceName } from '../support/harbor-harness';
+import { sealReleasedContact } from '@harbor/contracts';
+import { parseKeyRing } from '@harbor/crypto';
+import { SERVICE_ENV } from '@harbor/service-runtime';
+import { NotificationEnv } from '../../apps/notification/src/notification.env';
+import { HarborHarness, ServiceName } from '../support/harbor-harness';
 
 /**
  * A valid input per write route and per consumed event type, which the hostile-input tests mutate field by field
@@ -101,7 +105,7 @@ export function roleFor(access: { roles: Role[] } | { public: string }): Role | 
 const trigger = () => ({ kind: 'incident', category: 'medication-error', harmLevel: 'severe', occurredAt: '2026-11-26T05:00:00Z' });
 
 /** A valid payload per consumed event type (`<type>.v<version>`). Inbound topics' records carry no CloudEvents headers. */
-export const EVENT_SEEDS: Record<string, () => Record<string, unknown>> = {
+export const EVENT_SEEDS: Record<string, (harbor: HarborHarness) => Record<string, unknown>> = {
   'org.harbor.incident.reported.v1': () => ROUTE_SEEDS.intake['POST /v1/incidents']().body as Record<string, unknown>,
   'org.harbor.lawsuit.notified.v1': () => ROUTE_SEEDS.intake['POST /v1/lawsuits']().body as Record<string, unknown>,
   'org.harbor.support.requested.v1': () => ({
@@ -115,7 +119,11 @@ export const EVENT_SEEDS: Record<string, () => Record<string, unknown>> = {
     respondBy: new Date(Date.now() + 3_600_000).toISOString(),
   }),
   'org.harbor.assignment.closed.v1': () => ({ assignmentId: randomUUID(), caseId: randomUUID(), supporterId: SEED_SUPPORTER, reason: 'expired', closedAt: now() }),
-  'org.harbor.contact.released.v2': () => ({ assignmentId: randomUUID(), caseId: randomUUID(), supporterId: SEED_SUPPORTER, sealedContact: 'k1.aaaa.bbbb.cccc' }),
+  'org.harbor.contact.released.v2': (harbor) => {
+    const assignmentId = randomUUID();
+    const keys = parseKeyRing(harbor.apps.notification.get<NotificationEnv>(SERVICE_ENV).CONTACT_ENCRYPTION_KEYS);
+    return { assignmentId, caseId: randomUUID(), supporterId: SEED_SUPPORTER, sealedContact: sealReleasedContact(keys, assignmentId, { displayName: 'Dr Fuzz', phone: '+15551234567' }) };
+  },
   'org.harbor.contact.released.v1': () => ({ assignmentId: randomUUID(), caseId: randomUUID(), supporterId: SEED_SUPPORTER, clinician: { displayName: 'Dr Fuzz', phone: '+15551234567' } }),
   'org.harbor.staff-page.requested.v1': () => ({
     pageId: randomUUID(), kind: 'coordinator-escalation', caseId: randomUUID(), recipientId: 'staff-fuzz', channels: [{ kind: 'console', address: '' }], requestedAt: now(),

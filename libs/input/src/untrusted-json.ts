@@ -17,15 +17,17 @@ export const DEFAULT_MAX_JSON_DEPTH = 32;
 /** Keys that reach an object's prototype or constructor when copied or transformed; refused wherever they appear. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-export type UntrustedJsonProblem = 'too-large' | 'not-json' | 'too-deep' | 'reserved-key';
+export type UntrustedJsonProblem = 'too-large' | 'not-json' | 'too-deep' | 'refused-key';
 
 /** Why a document was refused; the message names the rule (and the key's path), never the input's text. */
 export class UntrustedJsonError extends Error {
   constructor(
     readonly problem: UntrustedJsonProblem,
     message: string,
-    /** Dotted path of the offending key, for `reserved-key`. */
+    /** Dotted path of the offending key, for `refused-key`. */
     readonly field?: string,
+    /** What is wrong with that key, for `refused-key`. */
+    readonly rule?: string,
   ) {
     super(message);
     this.name = 'UntrustedJsonError';
@@ -47,8 +49,8 @@ export function decodeUntrustedJson(input: Buffer | string, limits: JsonLimits):
     // The parser's own message quotes the input, which may hold free text: name only the problem.
     throw new UntrustedJsonError('not-json', `the document is not well-formed JSON (${bytes} bytes)`);
   }
-  const reserved = findReservedKey(value);
-  if (reserved !== undefined) throw new UntrustedJsonError('reserved-key', `${reserved}: this key name is not accepted (__proto__, constructor, prototype)`, reserved);
+  const refused = findRefusedKey(value);
+  if (refused) throw new UntrustedJsonError('refused-key', `${refused.field}: ${refused.message}`, refused.field, refused.message);
   return value;
 }
 
@@ -79,14 +81,22 @@ export function nestingDepth(text: string, stopAbove = Infinity): number {
   return deepest;
 }
 
-/** Dotted path of the first reserved key in a parsed document, query or form (whose depth is already bounded). */
-export function findReservedKey(value: unknown, path = '', depth = 0): string | undefined {
+/** Why a key is refused: it names prototype machinery, or it is empty (no field can be named by it). */
+export function keyProblem(key: string): string | undefined {
+  if (RESERVED_KEYS.has(key)) return 'this key name is not accepted (__proto__, constructor, prototype)';
+  if (key.length === 0) return 'an empty key is not accepted';
+  return undefined;
+}
+
+/** The first refused key in a parsed document, query or form (whose depth is already bounded), with its dotted path. */
+export function findRefusedKey(value: unknown, path = '', depth = 0): { field: string; message: string } | undefined {
   if (typeof value !== 'object' || value === null || depth > 64) return undefined;
   for (const key of Object.keys(value)) {
     const childPath = path ? `${path}.${key}` : key;
-    if (!Array.isArray(value) && RESERVED_KEYS.has(key)) return childPath;
-    const found = findReservedKey((value as Record<string, unknown>)[key], childPath, depth + 1);
-    if (found !== undefined) return found;
+    const message = Array.isArray(value) ? undefined : keyProblem(key);
+    if (message) return { field: childPath || '(empty key)', message };
+    const found = findRefusedKey((value as Record<string, unknown>)[key], childPath, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }

@@ -34,8 +34,8 @@ function refusalOf(error: UntrustedJsonError): Error {
       return new ProblemException(413, 'The request body is too large', `Send a smaller document: ${error.message}.`);
     case 'too-deep':
       return new ProblemException(400, 'The request body is nested too deeply', `Flatten the document: ${error.message}.`);
-    case 'reserved-key':
-      return new InvalidRequestException([{ field: error.field ?? 'body', message: 'this key name is not accepted (__proto__, constructor, prototype)' }]);
+    case 'refused-key':
+      return new InvalidRequestException([{ field: error.field ?? 'body', message: error.rule ?? error.message }]);
     case 'not-json':
       return new ProblemException(400, 'The request body is not valid JSON', 'Send a well-formed JSON document.');
   }

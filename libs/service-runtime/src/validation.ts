@@ -1,6 +1,6 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { fieldProblems } from '@harbor/config';
-import { dottedPath, findReservedKey, findUnsafeText } from '@harbor/input';
+import { dottedPath, findRefusedKey, findUnsafeText } from '@harbor/input';
 import { InvalidRequestException } from './problem-details.filter';
 
 /**
@@ -20,8 +20,8 @@ export class StrictValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'custom') return super.transform(value, metadata);
-    const reserved = findReservedKey(value);
-    if (reserved !== undefined) throw new InvalidRequestException([{ field: named(metadata, reserved), message: 'this key name is not accepted (__proto__, constructor, prototype)' }]);
+    const refused = findRefusedKey(value);
+    if (refused) throw new InvalidRequestException([{ field: named(metadata, refused.field), message: refused.message }]);
     // The input as sent, before a transform can hide it (a number parsed from "1\u0000" is NaN, which a default replaces).
     refuseUnsafeText(value, metadata.data);
     return super.transform(value, metadata);

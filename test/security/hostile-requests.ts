@@ -157,7 +157,7 @@ export function consumedTypes(harbor: HarborHarness): { types: ConsumedType[]; u
 }
 
 /** Headers a record of this type carries: Harbor's CloudEvents envelope, or only an id on a hospital system's topic. */
-export function recordHeaders(consumed: ConsumedType, id: string, correlationId = randomUUID()): Record<string, string> {
+export function recordHeaders(consumed: ConsumedType, id: string, correlationId: string = randomUUID()): Record<string, string> {
   if (consumed.inbound) return { ce_id: id, correlation_id: correlationId };
   return {
     ce_specversion: '1.0', ce_id: id, ce_type: consumed.type, ce_source: 'harbor/fuzz', ce_time: new Date().toISOString(),

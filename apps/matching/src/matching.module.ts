@@ -31,6 +31,8 @@ export class MatchingModule {
             MatchingAckClockAtDelivery1764000050100,
           ],
           producesTo: [AssignmentOffered, AssignmentClosed, CaseLifecycle, ContactReleased, StaffPageRequested],
+          // A FHIR Bundle of clinicians holds about 25 values per clinician; the import validates them row by row.
+          jsonValueLimits: { '/v1/directory/clinicians/import': 30_000 },
           consumes: [
             { topic: SupportRequested.topic, handlers: [SupportRequestedHandler] },
             { topic: AssignmentResponded.topic, handlers: [AssignmentRespondedHandler] },

@@ -22,19 +22,26 @@ export function textProblem(text: string): string | undefined {
 }
 
 /** The first string or key in `value` that Postgres cannot store, with its path. */
-export function findUnsafeText(value: unknown, path: (string | number)[] = [], depth = 0): UnsafeText | undefined {
+export function findUnsafeText(value: unknown, depth = 0): UnsafeText | undefined {
   if (typeof value === 'string') {
     const message = textProblem(value);
-    return message ? { path, message } : undefined;
+    return message ? { path: [], message } : undefined;
   }
   if (typeof value !== 'object' || value === null || depth > MAX_WALK_DEPTH || value instanceof Date) return undefined;
-  const isArray = Array.isArray(value);
-  for (const key of Object.keys(value)) {
-    const childPath = [...path, isArray ? Number(key) : key];
-    const keyMessage = isArray ? undefined : textProblem(key);
-    if (keyMessage) return { path: childPath, message: `key ${keyMessage}` };
-    const found = findUnsafeText((value as Record<string, unknown>)[key], childPath, depth + 1);
-    if (found) return found;
+  // The path is built only on the way back from a find, so a clean document costs one visit per value.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnsafeText(value[i], depth + 1);
+      if (found) return { path: [i, ...found.path], message: found.message };
+    }
+    return undefined;
+  }
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const keyMessage = textProblem(key);
+    if (keyMessage) return { path: [key], message: `key ${keyMessage}` };
+    const found = findUnsafeText((value as Record<string, unknown>)[key], depth + 1);
+    if (found) return { path: [key, ...found.path], message: found.message };
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decodeUntrustedJson, DEFAULT_MAX_JSON_DEPTH } from '@harbor/input';
+import { decodeUntrustedJson, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_VALUES } from '@harbor/input';
 import { HEADER, StringHeaders } from './envelope';
 import { TopicPolicy } from './event-definition';
 
@@ -123,7 +123,7 @@ function reducedValue(original: Buffer, view: (record: unknown) => unknown): unk
   let parsed: unknown;
   try {
     // The consumer's own bounds: a value it refused to read is not read here either.
-    parsed = decodeUntrustedJson(original, { maxBytes: 1024 * 1024, maxDepth: DEFAULT_MAX_JSON_DEPTH });
+    parsed = decodeUntrustedJson(original, { maxBytes: 1024 * 1024, maxDepth: DEFAULT_MAX_JSON_DEPTH, maxValues: DEFAULT_MAX_JSON_VALUES });
   } catch {
     return undefined;
   }

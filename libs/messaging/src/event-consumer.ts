@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Logger } from 'pino';
 import { SpanKind } from '@opentelemetry/api';
 import { acceptedCorrelationId, harborTracer, HopSpan, inSpanFrom, runWithContext, ServiceMetrics } from '@harbor/observability';
-import { decodeUntrustedJson, DEFAULT_MAX_JSON_DEPTH, UntrustedJsonError } from '@harbor/input';
+import { decodeUntrustedJson, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_VALUES, UntrustedJsonError } from '@harbor/input';
 import { EventDefinition, versionedType } from './event-definition';
 import { HEADER, readHeaders, StringHeaders } from './envelope';
 import { MalformedMessageError, UnknownEventTypeError, UnstorableRecordError } from './errors';
@@ -375,8 +375,8 @@ function contextOf(headers: StringHeaders) {
   return { correlationId: acceptedCorrelationId(headers[HEADER.correlationId]), traceparent: headers[HEADER.traceparent] };
 }
 
-/** The bounds of a record's value: Kafka's default largest message, and the nesting HTTP bodies get. */
-export const RECORD_JSON_LIMITS = { maxBytes: 1024 * 1024, maxDepth: DEFAULT_MAX_JSON_DEPTH };
+/** The bounds of a record's value: Kafka's default largest message, and the nesting and value count HTTP bodies get. */
+export const RECORD_JSON_LIMITS = { maxBytes: 1024 * 1024, maxDepth: DEFAULT_MAX_JSON_DEPTH, maxValues: DEFAULT_MAX_JSON_VALUES };
 
 /** A record's value through the same bounded decoder as HTTP bodies; any refusal is permanent (dead-lettered at once). */
 function parseJson(value: Buffer | null): unknown {

@@ -8,7 +8,7 @@ import { accessLog, httpMetrics, requestSpan, RouteLabels } from './http-telemet
 import { ProblemDetailsFilter, ProblemException, ProblemRenderer } from './problem-details.filter';
 import { createValidationPipe } from './validation';
 import { byteSize, JSON_MEDIA_TYPES, readJsonBody } from './json-body';
-import { LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS } from './tokens';
+import { JSON_VALUE_LIMITS, LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS } from './tokens';
 
 export interface HttpSettings {
   host: string;
@@ -45,7 +45,7 @@ export async function createServiceApp(rootModule: DynamicModule, http: HttpSett
   // XML arrives as text (FHIR XML on intake); the route that takes it parses it, every other route refuses it.
   app.useBodyParser('text', { limit: bodyLimit, type: ['application/xml', 'text/xml', 'application/*+xml'] });
   app.use(explainUnreadableBody);
-  app.use(readJsonBody({ maxBytes: byteSize(bodyLimit) }));
+  app.use(readJsonBody({ maxBytes: byteSize(bodyLimit), valueLimitsByPath: app.get<Record<string, number>>(JSON_VALUE_LIMITS) }));
   app.useGlobalFilters(new ProblemDetailsFilter(logger, app.get<ProblemRenderer[]>(PROBLEM_RENDERERS)));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { decodeUntrustedJson, DEFAULT_MAX_JSON_DEPTH, UntrustedJsonError } from '@harbor/input';
+import { decodeUntrustedJson, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_VALUES, UntrustedJsonError } from '@harbor/input';
 import { InvalidRequestException, ProblemException } from './problem-details.filter';
 
 /** Media types read as JSON documents. */
@@ -10,8 +10,9 @@ export const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
  * bounded decoder Kafka records pass: nesting and size are checked before JSON.parse, prototype keys refused
  * after it. Each refusal is a 4xx saying what to change, raised before any route, guard or pipe runs.
  */
-export function readJsonBody(limits: { maxBytes: number; maxDepth?: number }) {
+export function readJsonBody(limits: { maxBytes: number; maxDepth?: number; valueLimitsByPath?: Record<string, number> }) {
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  const byPath = new Map(Object.entries(limits.valueLimitsByPath ?? {}));
   return (request: Request, _response: Response, next: NextFunction): void => {
     if (!Buffer.isBuffer(request.body)) return next();
     // An empty body reads as an empty object, as the JSON body parser had it.
@@ -20,7 +21,8 @@ export function readJsonBody(limits: { maxBytes: number; maxDepth?: number }) {
       return next();
     }
     try {
-      request.body = decodeUntrustedJson(request.body, { maxBytes: limits.maxBytes, maxDepth });
+      const maxValues = byPath.get((request.originalUrl ?? request.url).split('?')[0]) ?? DEFAULT_MAX_JSON_VALUES;
+      request.body = decodeUntrustedJson(request.body, { maxBytes: limits.maxBytes, maxDepth, maxValues });
       next();
     } catch (error) {
       next(error instanceof UntrustedJsonError ? refusalOf(error) : error);
@@ -32,6 +34,8 @@ function refusalOf(error: UntrustedJsonError): Error {
   switch (error.problem) {
     case 'too-large':
       return new ProblemException(413, 'The request body is too large', `Send a smaller document: ${error.message}.`);
+    case 'too-many-values':
+      return new ProblemException(413, 'The request body holds too many values', `Send fewer items per request: ${error.message}.`);
     case 'too-deep':
       return new ProblemException(400, 'The request body is nested too deeply', `Flatten the document: ${error.message}.`);
     case 'refused-key':

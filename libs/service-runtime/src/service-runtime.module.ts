@@ -16,7 +16,7 @@ import { MetricsServer } from './metrics-server';
 import { OperationsController } from './operations.controller';
 import { ServiceHealth } from './service-health';
 import { ProblemRenderer } from './problem-details.filter';
-import { LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS, SERVICE_ENV } from './tokens';
+import { JSON_VALUE_LIMITS, LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS, SERVICE_ENV } from './tokens';
 import { RouteLabels } from './http-telemetry';
 
 export interface ConsumerDeclaration {
@@ -42,6 +42,11 @@ export interface ServiceRuntimeOptions {
    * tell one kind of clinical event from another (intake's trigger submissions) share one label.
    */
   routeLabels?: RouteLabels;
+  /**
+   * Paths (exact, no parameters) that take bulk JSON documents, with the most values one may hold; every other
+   * path keeps DEFAULT_MAX_JSON_VALUES. The route must then validate its items one at a time, not the document.
+   */
+  jsonValueLimits?: Record<string, number>;
 }
 
 const OPTIONS = Symbol('SERVICE_RUNTIME_OPTIONS');
@@ -130,6 +135,7 @@ export class ServiceRuntimeModule {
       { provide: LOGGER, useValue: logger },
       { provide: PROBLEM_RENDERERS, useValue: options.problemRenderers ?? [] },
       { provide: ROUTE_LABELS, useValue: options.routeLabels ?? {} },
+      { provide: JSON_VALUE_LIMITS, useValue: options.jsonValueLimits ?? {} },
       { provide: ServiceMetrics, useValue: metrics },
       {
         provide: DataSource,
@@ -180,7 +186,7 @@ export class ServiceRuntimeModule {
       ],
       controllers: [OperationsController],
       providers,
-      exports: [SERVICE_ENV, LOGGER, ROUTE_LABELS, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth],
+      exports: [SERVICE_ENV, LOGGER, ROUTE_LABELS, JSON_VALUE_LIMITS, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth],
     };
     declarations.set(module, options);
     return module;

@@ -29,7 +29,7 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constru
 
 export type UntrustedJsonProblem = 'too-large' | 'not-json' | 'too-deep' | 'too-many-values' | 'refused-key';
 
-/** Why a document was refused; the message names the rule (and the key's path), never the input's text. */
+/** Why a document was refused; the message (a predicate: "is not valid JSON") names the rule and a key's path, never the input's text. */
 export class UntrustedJsonError extends Error {
   constructor(
     readonly problem: UntrustedJsonProblem,
@@ -47,23 +47,23 @@ export class UntrustedJsonError extends Error {
 /** Parses a document within the limits, or throws an UntrustedJsonError saying which limit it broke. */
 export function decodeUntrustedJson(input: Buffer | string, limits: JsonLimits): unknown {
   const bytes = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
-  if (bytes > limits.maxBytes) throw new UntrustedJsonError('too-large', `the document is ${bytes} bytes; at most ${limits.maxBytes} are accepted`);
+  if (bytes > limits.maxBytes) throw new UntrustedJsonError('too-large', `is ${bytes} bytes; at most ${limits.maxBytes} are accepted`);
   const text = typeof input === 'string' ? input : input.toString('utf8');
   const maxValues = limits.maxValues ?? DEFAULT_MAX_JSON_VALUES;
   const shape = documentShape(text, limits.maxDepth, maxValues);
   if (shape.depth > limits.maxDepth) {
-    throw new UntrustedJsonError('too-deep', `the document nests objects or arrays deeper than ${limits.maxDepth} levels`);
+    throw new UntrustedJsonError('too-deep', `nests objects or arrays deeper than ${limits.maxDepth} levels`);
   }
-  if (shape.values > maxValues) throw new UntrustedJsonError('too-many-values', `the document holds more than ${maxValues} values`);
+  if (shape.values > maxValues) throw new UntrustedJsonError('too-many-values', `holds more than ${maxValues} values`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     // The parser's own message quotes the input, which may hold free text: name only the problem.
-    throw new UntrustedJsonError('not-json', `the document is not well-formed JSON (${bytes} bytes)`);
+    throw new UntrustedJsonError('not-json', `is not valid JSON (${bytes} bytes)`);
   }
   const refused = findRefusedKey(value);
-  if (refused) throw new UntrustedJsonError('refused-key', `${refused.field}: ${refused.message}`, refused.field, refused.message);
+  if (refused) throw new UntrustedJsonError('refused-key', `has a refused key at ${refused.field}: ${refused.message}`, refused.field, refused.message);
   return value;
 }
 

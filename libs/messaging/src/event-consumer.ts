@@ -384,7 +384,7 @@ function parseJson(value: Buffer | null): unknown {
   try {
     return decodeUntrustedJson(value, RECORD_JSON_LIMITS);
   } catch (error) {
-    if (error instanceof UntrustedJsonError) throw new MalformedMessageError(`value refused: ${error.message}`);
+    if (error instanceof UntrustedJsonError) throw new MalformedMessageError(`value ${error.message}`);
     throw error;
   }
 }

@@ -33,11 +33,11 @@ export function readJsonBody(limits: { maxBytes: number; maxDepth?: number; valu
 function refusalOf(error: UntrustedJsonError): Error {
   switch (error.problem) {
     case 'too-large':
-      return new ProblemException(413, 'The request body is too large', `Send a smaller document: ${error.message}.`);
+      return new ProblemException(413, 'The request body is too large', `The body ${error.message}.`);
     case 'too-many-values':
-      return new ProblemException(413, 'The request body holds too many values', `Send fewer items per request: ${error.message}.`);
+      return new ProblemException(413, 'The request body holds too many values', `The body ${error.message}; send fewer items per request.`);
     case 'too-deep':
-      return new ProblemException(400, 'The request body is nested too deeply', `Flatten the document: ${error.message}.`);
+      return new ProblemException(400, 'The request body is nested too deeply', `The body ${error.message}.`);
     case 'refused-key':
       return new InvalidRequestException([{ field: error.field ?? 'body', message: error.rule ?? error.message }]);
     case 'not-json':

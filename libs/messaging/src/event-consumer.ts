@@ -337,7 +337,8 @@ export class EventConsumer {
     const type = headers[HEADER.type] ?? route?.typeWhenAbsent;
     if (!type) throw new UnknownEventTypeError(`record on ${topic} has no ${HEADER.type} header`);
     const handler = route?.byType.get(type);
-    if (!handler) throw new UnknownEventTypeError(`no handler for event type "${type}" on ${topic}`);
+    // The header is the sender's text: quoted only when it looks like a type name, and never at length.
+    if (!handler) throw new UnknownEventTypeError(`no handler for event type ${/^[\w.-]{1,120}$/.test(type) ? `"${type}"` : '(not a type name)'} on ${topic}`);
     return handler;
   }
 

@@ -22,8 +22,8 @@ export interface ServedRoute {
 }
 
 /**
- * The routes the hostile-input tests call: every write route the apps serve, and every read route that has a seed
- * (its query is fuzzed). A write route without a seed is reported, so a new route cannot slip past the tests.
+ * The routes the hostile-input tests call: every route the apps serve (read routes with their seed's query, if
+ * any). A write route without a seed is reported, so a new route cannot slip past the tests.
  */
 export function routesUnderTest(harbor: HarborHarness): { routes: ServedRoute[]; unseeded: string[] } {
   const routes: ServedRoute[] = [];
@@ -32,7 +32,8 @@ export function routesUnderTest(harbor: HarborHarness): { routes: ServedRoute[];
     if (!harbor.apps[service]) continue;
     for (const route of servedRoutes(harbor.apps[service])) {
       const [method, path] = route.split(' ');
-      const seed = ROUTE_SEEDS[service][route];
+      // A read route without a seed is still fuzzed through its path parameters (and a query it does not expect).
+      const seed = ROUTE_SEEDS[service][route] ?? (method === 'GET' ? () => ({}) : undefined);
       if (!seed) {
         if (WRITE_METHODS.includes(method)) unseeded.push(`${service} ${route}`);
         continue;

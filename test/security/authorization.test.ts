@@ -1,23 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INestApplication } from '@nestjs/common';
 import { generateKeyPair, SignJWT } from 'jose';
 import { ALL_ROLES, Role } from '@harbor/auth';
 import { HarborHarness, ServiceName } from '../support/harbor-harness';
+import { servedRoutes } from '../support/served-routes';
 import { Access, ROUTE_ACCESS, routeAccessMarkdown } from './route-access';
 
 const SERVICES = Object.keys(ROUTE_ACCESS) as ServiceName[];
-
-/** Every route an app serves, read from the Express router Nest registered them on (not from a list). */
-function servedRoutes(app: INestApplication): string[] {
-  const express = app.getHttpAdapter().getInstance();
-  const router = express.router ?? express._router;
-  const layers = router.stack as { route?: { path: string; methods: Record<string, boolean> } }[];
-  return layers
-    .filter((layer) => layer.route)
-    .flatMap((layer) => Object.keys(layer.route!.methods).filter((method) => method !== '_all').map((method) => `${method.toUpperCase()} ${layer.route!.path}`));
-}
 
 /** A concrete URL for a route pattern: path parameters get values that name nothing that exists. */
 function concrete(path: string): string {

@@ -22,6 +22,8 @@ export class MatchingModule {
           logger,
           migrations: MATCHING_MIGRATIONS,
           producesTo: [AssignmentOffered, AssignmentClosed, CaseLifecycle, ContactReleased, StaffPageRequested],
+          // A FHIR Bundle of clinicians holds about 25 values per clinician; the import validates them row by row.
+          jsonValueLimits: { '/v1/directory/clinicians/import': 30_000 },
         }),
         DirectoryModule,
         RosterModule,

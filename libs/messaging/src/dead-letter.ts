@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodeUntrustedJson, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_VALUES } from '@harbor/input';
 import { HEADER, StringHeaders } from './envelope';
 import { TopicPolicy } from './event-definition';
 
@@ -121,7 +122,8 @@ export function inboundDeadLetter(
 function reducedValue(original: Buffer, view: (record: unknown) => unknown): unknown {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(original.toString('utf8'));
+    // The consumer's own bounds: a value it refused to read is not read here either.
+    parsed = decodeUntrustedJson(original, { maxBytes: 1024 * 1024, maxDepth: DEFAULT_MAX_JSON_DEPTH, maxValues: DEFAULT_MAX_JSON_VALUES });
   } catch {
     return undefined;
   }

@@ -22,6 +22,9 @@ export class EventValidationError extends PermanentMessageError {
 /** The record's bytes are not JSON. */
 export class MalformedMessageError extends PermanentMessageError {}
 
+/** Postgres refused the record's data (SQLSTATE class 22, NOT NULL, CHECK): validation let through what cannot be stored. */
+export class UnstorableRecordError extends PermanentMessageError {}
+
 /** A `ce_type` (or version) this consumer has no definition for. */
 export class UnknownEventTypeError extends PermanentMessageError {}
 

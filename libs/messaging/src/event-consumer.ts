@@ -4,10 +4,12 @@ import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafka
 import { DataSource, EntityManager } from 'typeorm';
 import { Logger } from 'pino';
 import { SpanKind } from '@opentelemetry/api';
-import { harborTracer, HopSpan, inSpanFrom, newCorrelationId, runWithContext, ServiceMetrics } from '@harbor/observability';
+import { acceptedCorrelationId, harborTracer, HopSpan, inSpanFrom, runWithContext, ServiceMetrics } from '@harbor/observability';
+import { decodeUntrustedJson, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_VALUES, UntrustedJsonError } from '@harbor/input';
 import { EventDefinition, versionedType } from './event-definition';
 import { HEADER, readHeaders, StringHeaders } from './envelope';
-import { MalformedMessageError, UnknownEventTypeError } from './errors';
+import { MalformedMessageError, UnknownEventTypeError, UnstorableRecordError } from './errors';
+import { classifyDatabaseError } from '@harbor/persistence';
 import { validateEventPayload } from './event-validation';
 import { deadLetterHeaders, inboundDeadLetter } from './dead-letter';
 import { decideAfterFailure, RetryPolicy } from './retry-policy';
@@ -267,8 +269,9 @@ export class EventConsumer {
           const outcome = await this.dataSource.transaction((manager) => this.apply(manager, prepared));
           this.metrics.messagesConsumed.inc({ outcome });
           break;
-        } catch (error) {
+        } catch (thrown) {
           firstFailedAt ??= new Date();
+          const error = unstorableOrAsThrown(thrown);
           const decision = decideAfterFailure(error, attempt, this.options.retry);
           if (decision.action === 'dead-letter') {
             await this.deadLetter(topic, partition, message, headers, error, attempt, firstFailedAt);
@@ -334,7 +337,8 @@ export class EventConsumer {
     const type = headers[HEADER.type] ?? route?.typeWhenAbsent;
     if (!type) throw new UnknownEventTypeError(`record on ${topic} has no ${HEADER.type} header`);
     const handler = route?.byType.get(type);
-    if (!handler) throw new UnknownEventTypeError(`no handler for event type "${type}" on ${topic}`);
+    // The header is the sender's text: quoted only when it looks like a type name, and never at length.
+    if (!handler) throw new UnknownEventTypeError(`no handler for event type ${/^[\w.-]{1,120}$/.test(type) ? `"${type}"` : '(not a type name)'} on ${topic}`);
     return handler;
   }
 
@@ -369,17 +373,31 @@ function inboundDefinitionOf(handlers: EventHandler<any>[]): EventDefinition | u
 }
 
 function contextOf(headers: StringHeaders) {
-  return { correlationId: headers[HEADER.correlationId] ?? newCorrelationId(), traceparent: headers[HEADER.traceparent] };
+  return { correlationId: acceptedCorrelationId(headers[HEADER.correlationId]), traceparent: headers[HEADER.traceparent] };
 }
 
+/** The bounds of a record's value: Kafka's default largest message, and the nesting and value count HTTP bodies get. */
+export const RECORD_JSON_LIMITS = { maxBytes: 1024 * 1024, maxDepth: DEFAULT_MAX_JSON_DEPTH, maxValues: DEFAULT_MAX_JSON_VALUES };
+
+/** A record's value through the same bounded decoder as HTTP bodies; any refusal is permanent (dead-lettered at once). */
 function parseJson(value: Buffer | null): unknown {
   if (!value || value.length === 0) throw new MalformedMessageError('record has no value');
   try {
-    return JSON.parse(value.toString('utf8'));
-  } catch {
-    // The parser's own message quotes the input, which may hold free text: name only the problem.
-    throw new MalformedMessageError(`value is not valid JSON (${value.length} bytes)`);
+    return decodeUntrustedJson(value, RECORD_JSON_LIMITS);
+  } catch (error) {
+    if (error instanceof UntrustedJsonError) throw new MalformedMessageError(`value ${error.message}`);
+    throw error;
   }
+}
+
+/**
+ * A database refusal of the record's data is permanent: dead-lettered at once, with a reason naming the column
+ * or constraint and not Postgres's message (which can quote the value).
+ */
+function unstorableOrAsThrown(error: unknown): unknown {
+  const refusal = classifyDatabaseError(error);
+  if (refusal?.kind !== 'invalid-input') return error;
+  return new UnstorableRecordError(`the database refused the record's data (SQLSTATE ${refusal.sqlState}${refusal.field ? `, ${refusal.field}` : ''})`);
 }
 
 /** Records from outside Harbor may lack `ce_id`: the same bytes on the same topic count as the same event. */

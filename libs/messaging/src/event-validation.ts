@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { describeFieldProblems } from '@harbor/config';
+import { dottedPath, findUnsafeText } from '@harbor/input';
 import { EventDefinition, versionedType } from './event-definition';
 import { EventValidationError } from './errors';
 
@@ -16,5 +17,8 @@ export function validateEventPayload<P extends object>(definition: EventDefiniti
     forbidUnknownValues: true,
   });
   if (errors.length > 0) throw new EventValidationError(versionedType(definition), describeFieldProblems(errors));
+  // After the whitelist: only text the contract keeps must be storable (see @harbor/input's safe-text rule).
+  const unsafe = findUnsafeText(instance);
+  if (unsafe) throw new EventValidationError(versionedType(definition), [`${dottedPath(unsafe.path, 'payload')}: ${unsafe.message}`]);
   return instance;
 }

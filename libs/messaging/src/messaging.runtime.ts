@@ -56,6 +56,7 @@ export class MessagingRuntime {
   private readonly producer: Producer;
   private readonly relay: OutboxRelay;
   private consumer?: EventConsumer;
+  private consumed: readonly Subscription[] = [];
   private started = false;
   private producerState: ProducerState = 'connecting';
   private fatalReason?: string;
@@ -81,6 +82,11 @@ export class MessagingRuntime {
     return { producer: this.producerState, consumer: this.consumer?.state ?? 'none' };
   }
 
+  /** What this service consumes (topics before the prefix, with their handlers), as passed to start(). */
+  get subscriptions(): readonly Subscription[] {
+    return this.consumed;
+  }
+
   /** Called once, with the reason, when messaging can no longer do its job and will not recover by itself. */
   onFatal(listener: (reason: string) => void): void {
     this.fatalListeners.push(listener);
@@ -92,6 +98,7 @@ export class MessagingRuntime {
    * settings to check, when Kafka refuses the credentials, certificates or ACLs, or a topic is missing.
    */
   async start(subscriptions: Subscription[]): Promise<void> {
+    this.consumed = subscriptions;
     const consumed = subscriptions.map((subscription) => subscription.topic);
     const { kafka: connection, service } = this.settings;
     // One attempt per call (no kafkajs retries): retryKafkaStartup decides what is worth retrying.

@@ -20,3 +20,14 @@ export function currentContext(): RequestContext | undefined {
 export function newCorrelationId(): string {
   return randomUUID();
 }
+
+/** A correlation id Harbor keeps as given: what UUIDs, W3C trace ids and common request ids look like, and no longer. */
+const SAFE_CORRELATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+/**
+ * The caller's correlation id (an HTTP header, a Kafka header) when it is short and plain; otherwise a fresh one.
+ * It is written to logs, response headers and every record the unit of work publishes, so nothing else is let in.
+ */
+export function acceptedCorrelationId(candidate: unknown): string {
+  return typeof candidate === 'string' && SAFE_CORRELATION_ID.test(candidate) ? candidate : newCorrelationId();
+}

@@ -1,2 +1,3 @@
 export * from './data-source';
 export * from './scratch-database';
+export * from './database-refusals';

@@ -3,14 +3,15 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
-import { newCorrelationId, PinoNestLogger, readBuildInfo, runWithContext, ServiceMetrics } from '@harbor/observability';
+import { acceptedCorrelationId, PinoNestLogger, readBuildInfo, runWithContext, ServiceMetrics } from '@harbor/observability';
 import { ApiDocument } from './api-document';
 import { HarborEventTransport } from './event-transport';
 import { accessLog, httpMetrics, requestSpan, RouteLabels } from './http-telemetry';
 import { ProblemDetailsFilter, ProblemException, ProblemRenderer } from './problem-details.filter';
 import { serviceDeclaration } from './service-runtime.module';
 import { createValidationPipe } from './validation';
-import { LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS } from './tokens';
+import { byteSize, JSON_MEDIA_TYPES, readJsonBody } from './json-body';
+import { JSON_VALUE_LIMITS, LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS } from './tokens';
 
 export interface HttpSettings {
   host: string;
@@ -34,16 +35,20 @@ export async function createServiceApp(rootModule: DynamicModule, http: HttpSett
   app.use(httpMetrics(metrics, routeLabels));
   app.use(requestSpan(metrics.service, routeLabels));
   app.use((request: { headers: Record<string, string | undefined> }, response: { setHeader(n: string, v: string): void }, next: () => void) => {
-    const correlationId = request.headers['x-correlation-id'] ?? newCorrelationId();
+    // A caller's id is kept only when it is short and plain; it ends up in logs, headers and Kafka records.
+    const correlationId = acceptedCorrelationId(request.headers['x-correlation-id']);
     response.setHeader('x-correlation-id', correlationId);
     runWithContext({ correlationId, traceparent: request.headers['traceparent'] }, next);
   });
   app.use(accessLog(logger, routeLabels));
-  app.useBodyParser('json', { limit: http.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] });
-  app.useBodyParser('urlencoded', { limit: http.bodyLimit ?? '256kb', extended: false });
+  // JSON is read as bytes (kept as rawBody for signatures) and decoded by readJsonBody within size and depth limits.
+  const bodyLimit = http.bodyLimit ?? '256kb';
+  app.useBodyParser('raw', { limit: bodyLimit, type: JSON_MEDIA_TYPES });
+  app.useBodyParser('urlencoded', { limit: bodyLimit, extended: false });
   // XML arrives as text (FHIR XML on intake); the route that takes it parses it, every other route refuses it.
-  app.useBodyParser('text', { limit: http.bodyLimit ?? '256kb', type: ['application/xml', 'text/xml', 'application/*+xml'] });
+  app.useBodyParser('text', { limit: bodyLimit, type: ['application/xml', 'text/xml', 'application/*+xml'] });
   app.use(explainUnreadableBody);
+  app.use(readJsonBody({ maxBytes: byteSize(bodyLimit), valueLimitsByPath: app.get<Record<string, number>>(JSON_VALUE_LIMITS) }));
   app.useGlobalFilters(new ProblemDetailsFilter(logger, app.get<ProblemRenderer[]>(PROBLEM_RENDERERS)));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -9,3 +9,4 @@ export * from './metrics-server';
 export * from './http-telemetry';
 export * from './api-document';
 export * from './event-transport';
+export * from './json-body';

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import type { Request, Response } from 'express';
 import { Logger } from 'pino';
 import { FieldProblem } from '@harbor/config';
+import { classifyDatabaseError } from '@harbor/persistence';
 
 export type { FieldProblem } from '@harbor/config';
 
@@ -72,6 +73,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const path = (request.originalUrl ?? request.url).split('?')[0];
     const problem = problemOf(exception, path);
     if (problem.status >= 500) this.logger.error({ err: (exception as Error)?.message, path }, 'unhandled error');
+    // Validation should have refused it: worth a look, but the caller's input, not a server fault.
+    else if (problem.status === 422 && !(exception instanceof HttpException)) this.logger.warn({ path, errors: problem.errors }, 'input refused by the database');
     const renderer = this.renderers.find((candidate) => path.startsWith(candidate.pathPrefix));
     if (renderer) {
       if (renderer.headers) response.set(renderer.headers);
@@ -83,6 +86,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 function problemOf(exception: unknown, path: string): Problem {
+  const refusal = exception instanceof HttpException ? undefined : classifyDatabaseError(exception);
+  if (refusal?.kind === 'invalid-input') {
+    // Only the schema's name for the field reaches the caller; Postgres's message can quote the value.
+    return { status: 422, title: 'The request is not valid', instance: path, errors: [{ field: refusal.field ?? 'body', message: `is not a value that can be stored (SQLSTATE ${refusal.sqlState})` }] };
+  }
+  if (refusal?.kind === 'conflict') {
+    return { status: 409, title: 'Conflict', instance: path, detail: `The request conflicts with data already stored${refusal.field ? ` (${refusal.field})` : ''}; read it again and retry.` };
+  }
   const status = statusOf(exception);
   const problem: Problem = { status, title: titleOf(exception, status), instance: path };
   if (exception instanceof InvalidRequestException) problem.errors = exception.problems;

@@ -17,7 +17,7 @@ import { MetricsServer } from './metrics-server';
 import { OperationsController } from './operations.controller';
 import { ServiceHealth } from './service-health';
 import { ProblemRenderer } from './problem-details.filter';
-import { LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS, SERVICE_ENV } from './tokens';
+import { JSON_VALUE_LIMITS, LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS, SERVICE_ENV } from './tokens';
 import { RouteLabels } from './http-telemetry';
 
 export interface ServiceRuntimeOptions {
@@ -37,6 +37,11 @@ export interface ServiceRuntimeOptions {
   routeLabels?: RouteLabels;
   /** The service's generated OpenAPI plugin metadata (`() => import('./openapi-metadata')`), served at /openapi.json. */
   openApiMetadata?: OpenApiMetadataLoader;
+  /**
+   * Paths (exact, no parameters) that take bulk JSON documents, with the most values one may hold; every other
+   * path keeps DEFAULT_MAX_JSON_VALUES. The route must then validate its items one at a time, not the document.
+   */
+  jsonValueLimits?: Record<string, number>;
 }
 
 const OPTIONS = Symbol('SERVICE_RUNTIME_OPTIONS');
@@ -118,6 +123,7 @@ export class ServiceRuntimeModule {
       { provide: PROBLEM_RENDERERS, useValue: options.problemRenderers ?? [] },
       { provide: ROUTE_LABELS, useValue: options.routeLabels ?? {} },
       ApiDocument,
+      { provide: JSON_VALUE_LIMITS, useValue: options.jsonValueLimits ?? {} },
       { provide: ServiceMetrics, useValue: metrics },
       {
         provide: DataSource,
@@ -174,8 +180,8 @@ export class ServiceRuntimeModule {
       controllers: [OperationsController, ApiDocumentController],
       providers,
       exports: [
-        SERVICE_ENV, LOGGER, ROUTE_LABELS, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth, ApiDocument,
-        HarborEventTransport,
+        SERVICE_ENV, LOGGER, ROUTE_LABELS, JSON_VALUE_LIMITS, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth,
+        ApiDocument, HarborEventTransport,
       ],
     };
     declarations.set(module, options);

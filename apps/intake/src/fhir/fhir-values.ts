@@ -1,3 +1,5 @@
+import { parseRfc3339 } from '@harbor/input';
+
 /** Small readers for FHIR JSON datatypes that never trust the shape they are given. */
 
 export interface FhirProblem {
@@ -92,22 +94,22 @@ export function codesOf(value: unknown, field: string, problems: ProblemList): C
 }
 
 const PARTIAL_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * A FHIR date or dateTime as a full ISO-8601 instant. Partial dates (2021, 2021-12, 2021-12-10) become the
- * start of that period in UTC; a dateTime without a zone is refused, as FHIR requires one with a time.
+ * A FHIR date or dateTime as a full RFC 3339 instant. Partial dates (2021, 2021-12, 2021-12-10) become the
+ * start of that period in UTC; a dateTime must be an RFC 3339 date-time (FHIR requires seconds and a zone with a
+ * time), checked by the same rule as every other date Harbor reads.
  */
 export function fhirDateTime(value: unknown, field: string, problems: ProblemList): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !(PARTIAL_DATE.test(value) || DATE_TIME.test(value))) {
+  if (typeof value !== 'string' || (!PARTIAL_DATE.test(value) && !value.includes('T'))) {
     problems.add(field, 'must be a FHIR date or dateTime with a time zone');
     return undefined;
   }
   const [year, month = '01', day = '01'] = value.slice(0, 10).split('-');
-  const instant = PARTIAL_DATE.test(value) ? new Date(`${year}-${month}-${day}T00:00:00Z`) : new Date(value);
-  if (Number.isNaN(instant.getTime()) || instant.getUTCFullYear() < 1900 || instant.getUTCFullYear() > 9999) {
-    problems.add(field, 'is not a valid date');
+  const instant = parseRfc3339(PARTIAL_DATE.test(value) ? `${year}-${month}-${day}` : value);
+  if (!instant || instant.getUTCFullYear() < 1900 || instant.getUTCFullYear() > 9999) {
+    problems.add(field, PARTIAL_DATE.test(value) ? 'is not a valid date' : 'must be a FHIR dateTime with seconds and a time zone (RFC 3339)');
     return undefined;
   }
   return instant.toISOString();

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injec
 import type { Request } from 'express';
 import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
 import { IntakeEnv } from '../intake.env';
-import { findNulCharacter, withoutRoot } from './nul-characters';
+import { findUnsafeText, withoutRoot } from './unsafe-text';
 
 export function parseByteSize(size: string): number {
   const match = /^(\d+)(b|kb|mb)$/i.exec(size);
@@ -12,8 +12,8 @@ export function parseByteSize(size: string): number {
 }
 
 /**
- * INTAKE_BODY_LIMIT on intake's own routes, and no NUL characters anywhere in the body (Postgres cannot store
- * them: refused with 422 naming the field rather than failing as a 500). The shared body parser enforces the same limit when the service
+ * INTAKE_BODY_LIMIT on intake's own routes, and no NUL characters or unpaired surrogates anywhere in the body
+ * (Postgres cannot store them: refused with 422 naming the field rather than failing as a 500). The shared body parser enforces the same limit when the service
  * runs from main.ts; this guard enforces it wherever the app is embedded (tests) and lets each route answer
  * 413 in its own error format (OperationOutcome on /fhir).
  */
@@ -29,8 +29,8 @@ export class BodyLimitGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     const length = Number(request.headers['content-length'] ?? 0);
     if (length > this.limit) throw new HttpException(`The request body must be at most ${this.limit} bytes.`, HttpStatus.PAYLOAD_TOO_LARGE);
-    const nul = findNulCharacter(request.body);
-    if (nul) throw new InvalidRequestException([{ field: withoutRoot(nul), message: 'must not contain NUL characters' }]);
+    const unsafe = findUnsafeText(request.body);
+    if (unsafe) throw new InvalidRequestException([{ field: withoutRoot(unsafe.path), message: unsafe.message }]);
     return true;
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { IncidentReported } from '@harbor/contracts';
 import { EventValidationError, InboundEvent, validateEventPayload, versionedType } from '@harbor/messaging';
-import { rejectNulCharacters } from '../http/nul-characters';
+import { rejectUnsafeText } from '../http/unsafe-text';
 import { ConsumesEvent, EventContext, SERVICE_ENV } from '@harbor/service-runtime';
 import { mapAdverseEvent } from '../fhir/adverse-event.mapper';
 import { FhirValidationError } from '../fhir/fhir-values';
@@ -33,7 +33,7 @@ export class IncidentReportedHandler {
 }
 
 export function normalizeIncidentRecord(record: InboundIncidentRecord, env: IntakeEnv): NormalizedTrigger {
-  rejectNulCharacters(versionedType(IncidentReported), record);
+  rejectUnsafeText(versionedType(IncidentReported), record);
   if (record.resourceType === undefined) return fromNativeIncident(validateEventPayload(IncidentReported, record));
   try {
     return mapAdverseEvent(record, adverseEventOptionsFrom(env));

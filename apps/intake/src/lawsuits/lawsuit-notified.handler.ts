@@ -3,7 +3,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { LawsuitNotified, LawsuitNotifiedV1 } from '@harbor/contracts';
 import { InboundEvent } from '@harbor/messaging';
 import { ConsumesEvent, EventContext } from '@harbor/service-runtime';
-import { rejectNulCharacters } from '../http/nul-characters';
+import { rejectUnsafeText } from '../http/unsafe-text';
 import { fromLawsuitNotice } from '../triggers/native-mappers';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
 
@@ -14,7 +14,7 @@ export class LawsuitNotifiedHandler {
 
   @ConsumesEvent(LawsuitNotified, { readsPlainRecords: true })
   async lawsuitNotified(@Payload() event: InboundEvent<LawsuitNotifiedV1>, @Ctx() context: EventContext): Promise<void> {
-    rejectNulCharacters(event.type, event.payload);
+    rejectUnsafeText(event.type, event.payload);
     await this.recordTrigger.execute(context.manager, fromLawsuitNotice(event.payload));
   }
 }

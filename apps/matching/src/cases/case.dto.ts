@@ -1,6 +1,7 @@
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CASE_STATUSES, CaseStatus, REFERRAL_TYPES, ReferralType } from '@harbor/contracts';
+import { IsRfc3339 } from '@harbor/input';
 
 /** Structured outcome flags; there is deliberately no free-text field. */
 export class RecordOutcomeDto {
@@ -48,12 +49,12 @@ export class ListCasesQuery {
 
   /** Cases opened at or after this time. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   from?: string;
 
   /** Cases opened before this time. */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   to?: string;
 
   @IsOptional()

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
+import { isRfc3339 } from '@harbor/input';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { InvalidRequestException } from '@harbor/service-runtime';
 import { absorbedTriggersOf } from './absorbed-requests';
@@ -108,13 +110,18 @@ function encodeCursor(createdAt: Date | string, id: string): string {
   return Buffer.from(JSON.stringify([new Date(createdAt).toISOString(), id])).toString('base64url');
 }
 
+/** A cursor this API wrote: `[createdAt, id]` as an RFC 3339 instant and a UUID, nothing else. */
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const refused = new InvalidRequestException([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw refused;
+  let decoded: unknown;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt))) throw new Error('shape');
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Error('id');
-    return { createdAt, id };
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidRequestException([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
+    throw refused;
   }
+  if (!Array.isArray(decoded) || decoded.length !== 2) throw refused;
+  const [createdAt, id] = decoded;
+  if (!isRfc3339(createdAt) || typeof id !== 'string' || !isUUID(id)) throw refused;
+  return { createdAt, id };
 }

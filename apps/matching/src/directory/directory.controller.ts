@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { InvalidRequestException } from '@harbor/service-runtime';
+import { InvalidRequestException, refuseUnsafeText } from '@harbor/service-runtime';
 import { clinicianRowsFromCsv, clinicianRowsFromFhirBundle, SourceRow } from './import/clinician-sources';
 import { ImportClinicians } from './import/import-clinicians.usecase';
 import { Role, Roles } from '@harbor/auth';
@@ -34,7 +34,10 @@ export class DirectoryController {
     let rows: SourceRow[];
     try {
       if (type === 'text/csv') rows = clinicianRowsFromCsv(await readText(request, CSV_LIMIT_BYTES));
-      else if (type === 'application/json' || type === 'application/fhir+json') rows = clinicianRowsFromFhirBundle(request.body);
+      else if (type === 'application/json' || type === 'application/fhir+json') {
+        refuseUnsafeText(request.body);
+        rows = clinicianRowsFromFhirBundle(request.body);
+      }
       else throw new InvalidRequestException([{ field: 'content-type', message: 'must be text/csv, application/fhir+json or application/json' }], 415);
     } catch (error) {
       if (error instanceof InvalidRequestException) throw error;

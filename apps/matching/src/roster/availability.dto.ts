@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsObject, IsTimeZone, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsTimeZone, Matches, ValidateNested } from 'class-validator';
+import { IsRfc3339 } from '@harbor/input';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
@@ -32,10 +33,10 @@ export class PutScheduleDto {
 
 /** A period the supporter cannot take cases; no reason is asked for or stored. */
 export class AddUnavailabilityDto {
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   from: string;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   until: string;
 }
 
@@ -44,9 +45,9 @@ export class AddTrainingDto {
   @Matches(/^[A-Za-z0-9._-]{1,60}$/, { message: 'course may contain only letters, digits, ".", "_" and "-"' })
   course: string;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   completedOn: string;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   expiresOn: string;
 }

@@ -1,9 +1,10 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsTimeZone, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsTimeZone, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
 import { ChannelAddressV1, IdentifierV1 } from '@harbor/contracts';
+import { IsRfc3339 } from '@harbor/input';
 
 export const SUPPORTER_STATUSES = ['active', 'paused'] as const;
 
@@ -45,7 +46,7 @@ export class UpsertSupporterDto {
    * be recorded with POST /v1/roster/supporters/:id/training. A supporter without current training is never matched.
    */
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   trainingExpiresOn?: string;
 
   /** The program whose pool the supporter belongs to. */

@@ -1,5 +1,6 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
+import { IsRfc3339 } from '@harbor/input';
 
 export const ASSIGNMENT_CLOSE_REASONS = ['expired', 'case-closed', 'cancelled', 'escalated'] as const;
 export type AssignmentCloseReason = (typeof ASSIGNMENT_CLOSE_REASONS)[number];
@@ -23,7 +24,7 @@ export class AssignmentClosedV1 {
   @IsIn(ASSIGNMENT_CLOSE_REASONS)
   reason: AssignmentCloseReason;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   closedAt: string;
 }
 

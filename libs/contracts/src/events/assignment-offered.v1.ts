@@ -1,10 +1,11 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min,
+  ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 import { CHANNEL_KINDS, ChannelKind } from '../vocabulary/channels';
+import { IsRfc3339 } from '@harbor/input';
 
 export class ChannelAddressV1 {
   @IsIn(CHANNEL_KINDS)
@@ -43,7 +44,7 @@ export class AssignmentOfferedV1 {
   @Type(() => ChannelAddressV1)
   channels: ChannelAddressV1[];
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   respondBy: string;
 
   @IsOptional()

@@ -1,6 +1,7 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 import { CHANNEL_KINDS, ChannelKind } from '../vocabulary/channels';
+import { IsRfc3339 } from '@harbor/input';
 
 /**
  * Notification handed an offer's page to a provider (the provider accepted it, or a lookup after a crash
@@ -23,7 +24,7 @@ export class AssignmentPagedV1 {
   @IsIn(CHANNEL_KINDS)
   channel: ChannelKind;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   pagedAt: string;
 }
 

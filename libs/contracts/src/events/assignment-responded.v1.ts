@@ -1,6 +1,7 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 import { OFFER_RESPONSES, OfferResponse, RESPONSE_VIAS, ResponseVia } from '../vocabulary/channels';
+import { IsRfc3339 } from '@harbor/input';
 
 /** Notification reports a supporter's answer to an offer. Delivery receipts never produce this event. */
 export class AssignmentRespondedV1 {
@@ -21,7 +22,7 @@ export class AssignmentRespondedV1 {
   @IsIn(RESPONSE_VIAS)
   via: ResponseVia;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   respondedAt: string;
 }
 

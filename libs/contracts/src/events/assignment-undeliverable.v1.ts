@@ -1,5 +1,6 @@
-import { ArrayMinSize, IsArray, IsISO8601, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMinSize, IsArray, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
+import { IsRfc3339 } from '@harbor/input';
 
 /** Notification could not reach the supporter on any channel: matching moves on (next supporter or escalation). */
 export class AssignmentUndeliverableV1 {
@@ -21,7 +22,7 @@ export class AssignmentUndeliverableV1 {
   @MaxLength(200, { each: true })
   failures: string[];
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   failedAt: string;
 }
 

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested,
+  IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 import {
@@ -27,6 +27,7 @@ export class CaseOutcomeV1 {
   timeOffSuggested?: boolean;
 }
 import { TriggerV1 } from './support-requested.v1';
+import { IsRfc3339 } from '@harbor/input';
 
 /**
  * A case changed status. Reporting builds its pseudonymous facts from these; they carry no clinician
@@ -39,7 +40,7 @@ export class CaseLifecycleV1 {
   @IsIn(CASE_STATUSES)
   status: CaseStatus;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   at: string;
 
   // @ValidateNested alone lets a missing value or an array through; @IsObject makes the field required.

@@ -1,11 +1,12 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
 } from 'class-validator';
 import { defineEvent, keepShape, RecordShape } from '@harbor/messaging';
 import { PROFESSION_GROUPS, ProfessionGroup } from '../vocabulary/case-status';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory } from '../vocabulary/triggers';
 import { IdentifierV1 } from './common';
+import { IsRfc3339 } from '@harbor/input';
 
 export class InvolvedClinicianV1 {
   // @ValidateNested alone lets a missing value or an array through; @IsObject makes the field required.
@@ -48,10 +49,10 @@ export class IncidentReportedV1 {
   @MaxLength(200)
   sourceEventId: string;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   occurredAt: string;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   reportedAt: string;
 
   @IsIn(INCIDENT_CATEGORIES)

@@ -1,10 +1,11 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
 } from 'class-validator';
 import { defineEvent, keepShape, RecordShape } from '@harbor/messaging';
 import { LAWSUIT_KINDS } from '../vocabulary/triggers';
 import { CLINICIANS_SHAPE, InvolvedClinicianV1 } from './incident-reported.v1';
+import { IsRfc3339 } from '@harbor/input';
 
 export type LawsuitKind = (typeof LAWSUIT_KINDS)[number];
 
@@ -24,7 +25,7 @@ export class LawsuitNotifiedV1 {
   @MaxLength(200)
   noticeId: string;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   receivedAt: string;
 
   @IsIn(LAWSUIT_KINDS)

@@ -1,6 +1,7 @@
-import { ArrayMinSize, IsArray, IsIn, IsISO8601, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 import { STAFF_PAGE_KINDS, StaffPageKind } from './staff-page-requested.v1';
+import { IsRfc3339 } from '@harbor/input';
 
 /** Why a staff page was given up: every channel refused it, or its delivery deadline passed while providers were down. */
 export const STAFF_PAGE_FAILURES = ['refused', 'deadline'] as const;
@@ -36,7 +37,7 @@ export class StaffPageFailedV1 {
   @MaxLength(200, { each: true })
   failures: string[];
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   failedAt: string;
 }
 

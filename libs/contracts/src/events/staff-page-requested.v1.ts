@@ -1,10 +1,11 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min,
+  ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 import { ChannelAddressV1 } from './assignment-offered.v1';
+import { IsRfc3339 } from '@harbor/input';
 
 export const STAFF_PAGE_KINDS = ['follow-up-reminder', 'coordinator-escalation'] as const;
 export type StaffPageKind = (typeof STAFF_PAGE_KINDS)[number];
@@ -41,7 +42,7 @@ export class StaffPageRequestedV1 {
   @Min(1)
   sequence?: number;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   requestedAt: string;
 }
 

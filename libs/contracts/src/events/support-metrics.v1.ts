@@ -1,9 +1,10 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
+import { IsRfc3339 } from '@harbor/input';
 
 /** A published number: `value` is null exactly when `suppressed` is true. */
 export class MetricsValueV1 {
@@ -57,10 +58,10 @@ export class MetricsPeriodV1 {
   @Matches(/^\d{4}(-\d{2}|-Q[1-4])?$/)
   label: string;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   start: string;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   end: string;
 }
 
@@ -76,7 +77,7 @@ export class SupportMetricsV1 {
   @IsUUID()
   releaseId: string;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   generatedAt: string;
 
   @IsInt()

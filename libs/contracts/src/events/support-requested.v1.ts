@@ -1,8 +1,9 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { defineEvent } from '@harbor/messaging';
 import { HARM_LEVELS, HarmLevel, TRIGGER_CATEGORIES, TRIGGER_KINDS, TriggerCategory, TriggerKind } from '../vocabulary/triggers';
 import { IdentifierV1, identifierKey } from './common';
+import { IsRfc3339 } from '@harbor/input';
 
 export class TriggerV1 {
   @IsIn(TRIGGER_KINDS)
@@ -16,7 +17,7 @@ export class TriggerV1 {
   harmLevel?: HarmLevel;
 
   /** When the underlying event happened, for time-to-outreach measures. */
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   occurredAt: string;
 }
 
@@ -46,7 +47,7 @@ export class SupportRequestedV1 {
   @MaxLength(100)
   department?: string;
 
-  @IsISO8601({ strict: true })
+  @IsRfc3339()
   requestedAt: string;
 
   /**

@@ -2,6 +2,7 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { FieldProblem, fieldProblems } from '@harbor/config';
+import { dottedPath, findUnsafeText } from '@harbor/input';
 import { UpsertClinicianDto } from '../clinician.dto';
 import { UpsertClinician } from '../upsert-clinician.usecase';
 import { SourceRow } from './clinician-sources';
@@ -30,6 +31,9 @@ export class ImportClinicians {
       }
       const dto = plainToInstance(UpsertClinicianDto, clinician);
       const problems = fieldProblems(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
+      // The input rule every request body passes (the pipe does not see imported rows).
+      const unsafe = problems.length === 0 ? findUnsafeText(dto) : undefined;
+      if (unsafe) problems.push({ field: dottedPath(unsafe.path, 'row'), message: unsafe.message });
       if (problems.length > 0) {
         report.failed.push({ row, errors: problems });
         continue;

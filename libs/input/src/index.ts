@@ -1,0 +1,3 @@
+export * from './rfc3339';
+export * from './untrusted-json';
+export * from './safe-text';

@@ -1,10 +1,13 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { DataSource } from 'typeorm';
 import { FieldProblem, fieldProblems } from '@harbor/config';
 import { UpsertClinicianDto } from '../clinician.dto';
-import { UpsertClinician } from '../upsert-clinician.usecase';
-import { SourceRow } from './clinician-sources';
+import { findIdentifierOwners, lockDirectoryForWriting, writeImportPlan } from '../directory-store';
+import { ImportedClinician, SourceRow } from './clinician-sources';
+import { identifierKey, ImportPlan, planImport, ValidRow } from './import-plan';
 
 export interface ImportReport {
   created: number;
@@ -13,36 +16,60 @@ export interface ImportReport {
 }
 
 /**
- * Upserts clinicians from a bulk source row by row, with the same validation and identifier rules as the
- * single upsert. A bad row is reported (row number, field, message; never its values) and does not stop
- * the others.
+ * Upserts clinicians from a bulk source with the same validation and identifier rules as the single upsert,
+ * and the same result as upserting the rows one after another. Rows are validated as they are read; then, in
+ * one transaction, the owners of every identifier named are read in bulk, the outcome of each row is worked
+ * out in memory and written with a few multi-row statements. A bad row is reported (row number, field,
+ * message; never its values) and does not stop the others; a failure of the source or of the database
+ * leaves the directory as it was.
  */
 @Injectable()
 export class ImportClinicians {
-  constructor(private readonly upsertClinician: UpsertClinician) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async execute(rows: SourceRow[]): Promise<ImportReport> {
-    const report: ImportReport = { created: 0, updated: 0, failed: [] };
-    for (const { row, clinician, error } of rows) {
+  async execute(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>): Promise<ImportReport> {
+    const failed: ImportReport['failed'] = [];
+    const valid: ValidRow[] = [];
+    for await (const { row, clinician, error } of rows) {
       if (error || !clinician) {
-        report.failed.push({ row, errors: [{ field: 'row', message: error ?? 'empty' }] });
+        failed.push({ row, errors: [{ field: 'row', message: error ?? 'empty' }] });
         continue;
       }
-      const dto = plainToInstance(UpsertClinicianDto, clinician);
-      const problems = fieldProblems(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
-      if (problems.length > 0) {
-        report.failed.push({ row, errors: problems });
-        continue;
-      }
-      try {
-        const result = await this.upsertClinician.execute(dto);
-        if (result.created) report.created++;
-        else report.updated++;
-      } catch (caught) {
-        if (!(caught instanceof ConflictException)) throw caught;
-        report.failed.push({ row, errors: [{ field: 'identifiers', message: 'the identifiers belong to different clinicians' }] });
-      }
+      const problems = await problemsOf(clinician);
+      if (problems.length > 0) failed.push({ row, errors: problems });
+      else valid.push({ row, clinician });
     }
-    return report;
+    const plan = valid.length > 0 ? await this.write(valid) : undefined;
+    for (const row of plan?.conflicts ?? []) failed.push({ row, errors: [{ field: 'identifiers', message: 'the identifiers belong to different clinicians' }] });
+    return { created: plan?.created ?? 0, updated: plan?.updated ?? 0, failed: failed.sort((a, b) => a.row - b.row) };
   }
+
+  private write(valid: ValidRow[]): Promise<ImportPlan> {
+    return this.dataSource.transaction(async (manager) => {
+      await lockDirectoryForWriting(manager);
+      const named = new Map(valid.flatMap(({ clinician }) => clinician.identifiers.map((identifier) => [identifierKey(identifier), identifier] as const)));
+      const owners = await findIdentifierOwners(manager, [...named.values()], identifierKey);
+      const plan = planImport(valid, owners, randomUUID);
+      await writeImportPlan(manager, plan);
+      return plan;
+    });
+  }
+}
+
+async function problemsOf(clinician: ImportedClinician): Promise<FieldProblem[]> {
+  const problems = fieldProblems(await validate(plainToInstance(UpsertClinicianDto, clinician), { whitelist: true, forbidNonWhitelisted: true }));
+  // Postgres text cannot hold U+0000: refuse the row here rather than fail the whole import at the insert.
+  return problems.length > 0 ? problems : fieldsWithNul(clinician).map((field) => ({ field, message: 'must not contain the NUL character' }));
+}
+
+function fieldsWithNul(clinician: ImportedClinician): string[] {
+  const fields: string[] = [];
+  clinician.identifiers.forEach((identifier, index) => {
+    if (identifier.system.includes('\u0000')) fields.push(`identifiers.${index}.system`);
+    if (identifier.value.includes('\u0000')) fields.push(`identifiers.${index}.value`);
+  });
+  for (const field of ['displayName', 'profession', 'department', 'facility', 'phone', 'email'] as const) {
+    if (clinician[field]?.includes('\u0000')) fields.push(field);
+  }
+  return fields;
 }

@@ -6,11 +6,12 @@
 //   npm run build && node -r ./scripts/register-paths.js dist/bench/directory-import.js
 //
 // Settings (environment): DIRECTORY_BENCH_ROWS (50000), DATABASE_URL (a fresh database is created beside it and
-// dropped), KAFKA_BROKERS (127.0.0.1:9092; matching needs its consumers to start), DIRECTORY_BENCH_PORT (3202).
+// dropped), KAFKA_BROKERS (127.0.0.1:9092; matching needs its consumers to start), DIRECTORY_BENCH_PORT (3202),
+// DIRECTORY_BENCH_NODE_ARGS (node flags for the matching process), DIRECTORY_BENCH_OUT (directory-import.json).
 import { ChildProcess, spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { DevTokenIssuer, Role } from '@harbor/auth';
@@ -21,6 +22,8 @@ const ROWS = Number(process.env.DIRECTORY_BENCH_ROWS ?? 50_000);
 const PORT = Number(process.env.DIRECTORY_BENCH_PORT ?? 3202);
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+/** Extra node flags for the matching process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where an import spends its time. */
+const NODE_ARGS = (process.env.DIRECTORY_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const DEPARTMENTS = ['emergency', 'icu', 'surgery', 'pediatrics', 'oncology', 'radiology'];
 const PROFESSIONS = ['physician', 'nurse', 'pharmacist', 'resident', 'therapist'];
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -61,7 +64,7 @@ function postCsv(url: string, token: string, csv: string): Promise<{ status: num
 }
 
 async function startMatching(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-paths.js'), path.join(ROOT, 'dist', 'apps', 'matching', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...NODE_ARGS, '-r', path.join(ROOT, 'scripts', 'register-paths.js'), path.join(ROOT, 'dist', 'apps', 'matching', 'src', 'main.js')], {
     env: { ...process.env, ...env, HTTP_PORT: String(PORT), METRICS_PORT: String(PORT + 6000) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -107,12 +110,14 @@ async function main(): Promise<void> {
       `SELECT (SELECT count(*) FROM "matching"."clinicians")::int AS clinicians, (SELECT count(*) FROM "matching"."clinician_identifiers")::int AS identifiers`,
     )).rows;
     if (clinicians !== ROWS || identifiers !== 2 * ROWS) throw new Error(`expected ${ROWS} clinicians and ${2 * ROWS} identifiers, found ${clinicians} and ${identifiers}`);
-    say(`landed: ${clinicians} clinicians, ${identifiers} identifiers`);
+    say(`landed: ${clinicians} clinicians, ${identifiers} identifiers; load average ${loadavg()[0].toFixed(2)}`);
 
     const result = {
       rows: ROWS, csvBytes: bytes, idleRssMiB: idle.currentMiB, runs: [first, again],
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), platform: `${platform()} ${release()}`, node: process.version },
       postgres: (await db.query('SHOW server_version')).rows[0].server_version,
+      // Other work on the machine slows every phase; the 1-minute load average says how busy it was.
+      loadAverage1m: Number(loadavg()[0].toFixed(2)),
       measuredAt: new Date().toISOString(),
     };
     say('');

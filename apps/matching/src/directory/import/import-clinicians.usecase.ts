@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { FieldProblem, fieldProblems } from '@harbor/config';
 import { UpsertClinicianDto } from '../clinician.dto';
@@ -35,7 +35,7 @@ export class ImportClinicians {
         failed.push({ row, errors: [{ field: 'row', message: error ?? 'empty' }] });
         continue;
       }
-      const problems = await problemsOf(clinician);
+      const problems = problemsOf(clinician);
       if (problems.length > 0) failed.push({ row, errors: problems });
       else valid.push({ row, clinician });
     }
@@ -56,8 +56,9 @@ export class ImportClinicians {
   }
 }
 
-async function problemsOf(clinician: ImportedClinician): Promise<FieldProblem[]> {
-  const problems = fieldProblems(await validate(plainToInstance(UpsertClinicianDto, clinician), { whitelist: true, forbidNonWhitelisted: true }));
+/** The single upsert's validation (its decorators are all synchronous, so validateSync checks the same and costs less per row). */
+function problemsOf(clinician: ImportedClinician): FieldProblem[] {
+  const problems = fieldProblems(validateSync(plainToInstance(UpsertClinicianDto, clinician), { whitelist: true, forbidNonWhitelisted: true }));
   // Postgres text cannot hold U+0000: refuse the row here rather than fail the whole import at the insert.
   return problems.length > 0 ? problems : fieldsWithNul(clinician).map((field) => ({ field, message: 'must not contain the NUL character' }));
 }

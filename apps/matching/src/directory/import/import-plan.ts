@@ -16,8 +16,11 @@ export interface ImportPlan {
   conflicts: number[];
 }
 
-/** Map key of an identifier; JSON so no system or value can run into the next. */
-export const identifierKey = (identifier: { system: string; value: string }) => JSON.stringify([identifier.system, identifier.value]);
+/**
+ * Map key of an identifier. NUL cannot occur in either part (Postgres text cannot hold it and the import
+ * refuses rows that contain it), so no system can run into its value.
+ */
+export const identifierKey = (identifier: { system: string; value: string }) => `${identifier.system}\u0000${identifier.value}`;
 
 /**
  * Works out in memory what upserting the rows one after another would do: a row updates the clinician that

@@ -32,7 +32,11 @@ export class DirectoryController {
   @Roles(Role.ProgramAdmin)
   async import(@Req() request: Request) {
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type === 'text/csv') return this.importRows(clinicianRowsFromCsv(request, CSV_LIMITS));
+    if (type === 'text/csv') {
+      // A body declared too large is refused before any of it is read; one sent without a length is counted as it arrives.
+      if (Number(request.headers['content-length']) > IMPORT_LIMITS.bytes) throw new InvalidRequestException([{ field: 'body', message: `larger than ${IMPORT_LIMITS.bytes} bytes` }], 413);
+      return this.importRows(clinicianRowsFromCsv(request, IMPORT_LIMITS));
+    }
     if (type === 'application/json' || type === 'application/fhir+json') {
       let rows: SourceRow[];
       try {
@@ -40,7 +44,7 @@ export class DirectoryController {
       } catch (error) {
         throw new InvalidRequestException([{ field: 'body', message: (error as Error).message }]);
       }
-      if (rows.length > CSV_LIMITS.rows) throw new InvalidRequestException([{ field: 'body', message: `at most ${CSV_LIMITS.rows} clinicians per import` }], 413);
+      if (rows.length > IMPORT_LIMITS.rows) throw new InvalidRequestException([{ field: 'body', message: `at most ${IMPORT_LIMITS.rows} clinicians per import` }], 413);
       return this.importRows(rows);
     }
     throw new InvalidRequestException([{ field: 'content-type', message: 'must be text/csv, application/fhir+json or application/json' }], 415);
@@ -58,7 +62,7 @@ export class DirectoryController {
 
 /**
  * Whole-file limits. 20 MB holds 100,000 rows of a typical directory extract (two identifiers, name, contact
- * details: about 150 bytes a row, so 50,000 rows are about 7.6 MB); the rows a file holds are kept in memory
- * (about 1 kB each once parsed) until they are written.
+ * details: about 150 bytes a row, so 50,000 rows are about 7.6 MB). Memory does not grow with the file: rows
+ * are written in batches as they are read (docs/matching.md, "Bulk import").
  */
-const CSV_LIMITS: CsvLimits = { bytes: 20 * 1024 * 1024, rows: 100_000 };
+const IMPORT_LIMITS: CsvLimits = { bytes: 20 * 1024 * 1024, rows: 100_000 };

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { FieldProblem, fieldProblems } from '@harbor/config';
 import { UpsertClinicianDto } from '../clinician.dto';
 import { findIdentifierOwners, lockDirectoryForWriting, writeImportPlan } from '../directory-store';
 import { ImportedClinician, SourceRow } from './clinician-sources';
-import { identifierKey, ImportPlan, planImport, ValidRow } from './import-plan';
+import { identifierKey, planImport, ValidRow } from './import-plan';
 
 export interface ImportReport {
   created: number;
@@ -15,44 +15,81 @@ export interface ImportReport {
   failed: { row: number; errors: FieldProblem[] }[];
 }
 
+/** Valid rows written per batch: bounds what an import holds in memory whatever the size of the file. */
+export const IMPORT_BATCH_ROWS = 10_000;
+
 /**
  * Upserts clinicians from a bulk source with the same validation and identifier rules as the single upsert,
- * and the same result as upserting the rows one after another. Rows are validated as they are read; then, in
- * one transaction, the owners of every identifier named are read in bulk, the outcome of each row is worked
- * out in memory and written with a few multi-row statements. A bad row is reported (row number, field,
- * message; never its values) and does not stop the others; a failure of the source or of the database
- * leaves the directory as it was.
+ * and the same result as upserting the rows one after another in file order.
+ *
+ * Rows are validated as they are read and written in batches, all in one transaction: for each batch the
+ * owners of every identifier it names are read at once (earlier batches' writes included), each row's outcome
+ * is worked out in memory and the batch is written with a few multi-row statements, while the next batch is
+ * being read. A bad row is reported (row number, field, message; never its values) and does not stop the
+ * others. A source that turns out unreadable part-way (malformed line, over a limit) or a database failure
+ * rolls everything back, so a refused import changes nothing.
  */
 @Injectable()
 export class ImportClinicians {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async execute(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>): Promise<ImportReport> {
-    const failed: ImportReport['failed'] = [];
-    const valid: ValidRow[] = [];
-    for await (const { row, clinician, error } of rows) {
-      if (error || !clinician) {
-        failed.push({ row, errors: [{ field: 'row', message: error ?? 'empty' }] });
-        continue;
+    const report: ImportReport = { created: 0, updated: 0, failed: [] };
+    const runner = this.dataSource.createQueryRunner();
+    let writing: Promise<void> | undefined;
+    /** Starts writing a batch once the previous one is written: one batch is written while the next is read. */
+    const write = async (batch: ValidRow[]) => {
+      if (writing) await writing;
+      else await this.begin(runner);
+      writing = this.writeBatch(runner.manager, batch, report);
+      // Awaited before the next batch or at the end; until then a failure must not count as unhandled.
+      writing.catch(() => undefined);
+    };
+    try {
+      let batch: ValidRow[] = [];
+      for await (const { row, clinician, error } of rows) {
+        const problems = error || !clinician ? [{ field: 'row', message: error ?? 'empty' }] : problemsOf(clinician);
+        if (problems.length > 0 || !clinician) {
+          report.failed.push({ row, errors: problems });
+          continue;
+        }
+        batch.push({ row, clinician });
+        if (batch.length === IMPORT_BATCH_ROWS) {
+          await write(batch);
+          batch = [];
+        }
       }
-      const problems = problemsOf(clinician);
-      if (problems.length > 0) failed.push({ row, errors: problems });
-      else valid.push({ row, clinician });
+      if (batch.length > 0) await write(batch);
+      if (writing) {
+        await writing;
+        await runner.commitTransaction();
+      }
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        await writing?.catch(() => undefined);
+        await runner.rollbackTransaction();
+      }
+      throw error;
+    } finally {
+      await runner.release();
     }
-    const plan = valid.length > 0 ? await this.write(valid) : undefined;
-    for (const row of plan?.conflicts ?? []) failed.push({ row, errors: [{ field: 'identifiers', message: 'the identifiers belong to different clinicians' }] });
-    return { created: plan?.created ?? 0, updated: plan?.updated ?? 0, failed: failed.sort((a, b) => a.row - b.row) };
+    report.failed.sort((a, b) => a.row - b.row);
+    return report;
   }
 
-  private write(valid: ValidRow[]): Promise<ImportPlan> {
-    return this.dataSource.transaction(async (manager) => {
-      await lockDirectoryForWriting(manager);
-      const named = new Map(valid.flatMap(({ clinician }) => clinician.identifiers.map((identifier) => [identifierKey(identifier), identifier] as const)));
-      const owners = await findIdentifierOwners(manager, [...named.values()], identifierKey);
-      const plan = planImport(valid, owners, randomUUID);
-      await writeImportPlan(manager, plan);
-      return plan;
-    });
+  private async begin(runner: QueryRunner): Promise<void> {
+    await runner.connect();
+    await runner.startTransaction();
+    await lockDirectoryForWriting(runner.manager);
+  }
+
+  private async writeBatch(manager: EntityManager, batch: ValidRow[], report: ImportReport): Promise<void> {
+    const named = new Map(batch.flatMap(({ clinician }) => clinician.identifiers.map((identifier) => [identifierKey(identifier), identifier] as const)));
+    const plan = planImport(batch, await findIdentifierOwners(manager, [...named.values()], identifierKey), randomUUID);
+    await writeImportPlan(manager, plan);
+    report.created += plan.created;
+    report.updated += plan.updated;
+    for (const row of plan.conflicts) report.failed.push({ row, errors: [{ field: 'identifiers', message: 'the identifiers belong to different clinicians' }] });
   }
 }
 

@@ -13,6 +13,7 @@ import { request as httpRequest } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { DevTokenIssuer, Role } from '@harbor/auth';
 import { createScratchDatabase } from '@harbor/persistence';
@@ -77,6 +78,18 @@ async function startMatching(env: Record<string, string>): Promise<ChildProcess>
   return child;
 }
 
+/** The topics matching created for this run (its prefix is the run's database name), so the shared broker keeps none. */
+async function deleteRunTopics(prefix: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'harbor-bench-cleanup', brokers: BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   const database = await createScratchDatabase(BASE_URL, 'harbor_bench_import');
   const issuer = await DevTokenIssuer.start();
@@ -134,6 +147,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => child!.once('exit', resolve));
     }
     await issuer.stop();
+    await deleteRunTopics(`${database.name}.`);
     await database.drop();
   }
 }

@@ -23,7 +23,7 @@ export interface SourceRow {
 
 export const CSV_COLUMNS = ['identifiers', 'displayName', 'profession', 'department', 'facility', 'phone', 'email', 'languages', 'optedOut'];
 
-/** Whole-file limits of a CSV import: beyond either the file is refused before anything is written. */
+/** Whole-file limits of a CSV import: past either, the whole file is refused and nothing from it is kept. */
 export interface CsvLimits {
   bytes: number;
   rows: number;
@@ -40,7 +40,7 @@ const list = (value: string | undefined) => (value ?? '').split(';').map((item) 
 const optional = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
 
 /** One CSV record (already keyed by column) as a source row. */
-export function clinicianRowFromCsvRecord(record: Record<string, string>, row: number): SourceRow {
+function clinicianRowFromCsvRecord(record: Record<string, string>, row: number): SourceRow {
   const identifiers = list(record.identifiers).map((pair) => {
     const at = pair.lastIndexOf('|');
     return { system: pair.slice(0, Math.max(at, 0)), value: pair.slice(at + 1) };
@@ -64,7 +64,7 @@ export function clinicianRowFromCsvRecord(record: Record<string, string>, row: n
 }
 
 /**
- * CSV with a header row, read as it streams in: the body is never held whole, only one record at a time.
+ * CSV with a header row, read as it streams in: the body is never held whole, only what the parser has buffered.
  * `identifiers` holds `system|value` pairs separated by `;`, `languages` codes separated by `;`, `optedOut`
  * is `true`/`false` (empty = false). Unknown columns are an error, so a misspelt column never silently drops
  * data. Rows are numbered from 1 (header excluded, empty lines skipped). Throws UnreadableImportError for the

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { UpsertClinicianDto } from './clinician.dto';
+import { lockDirectoryForWriting } from './directory-store';
 
 /** Adds or updates a directory entry, keyed by Harbor id or by any of its identifiers. */
 @Injectable()
@@ -10,6 +11,7 @@ export class UpsertClinician {
 
   async execute(dto: UpsertClinicianDto): Promise<{ id: string; created: boolean }> {
     return this.dataSource.transaction(async (manager) => {
+      await lockDirectoryForWriting(manager);
       const owners: { clinician_id: string }[] = await manager.query(
         `SELECT DISTINCT "clinician_id" FROM "matching"."clinician_identifiers"
          WHERE ("system", "value") IN (SELECT * FROM unnest($1::text[], $2::text[]))`,

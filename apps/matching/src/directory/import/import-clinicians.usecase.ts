@@ -1,11 +1,14 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validateSync } from 'class-validator';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { FieldProblem, fieldProblems } from '@harbor/config';
 import { dottedPath, findUnsafeText } from '@harbor/input';
 import { UpsertClinicianDto } from '../clinician.dto';
-import { UpsertClinician } from '../upsert-clinician.usecase';
-import { SourceRow } from './clinician-sources';
+import { findIdentifierOwners, lockDirectoryForWriting, writeImportPlan } from '../directory-store';
+import { ImportedClinician, SourceRow } from './clinician-sources';
+import { identifierKey, planImport, ValidRow } from './import-plan';
 
 export interface ImportReport {
   created: number;
@@ -13,40 +16,90 @@ export interface ImportReport {
   failed: { row: number; errors: FieldProblem[] }[];
 }
 
+/** Valid rows written per batch: bounds what an import holds in memory whatever the size of the file. */
+export const IMPORT_BATCH_ROWS = 10_000;
+
 /**
- * Upserts clinicians from a bulk source row by row, with the same validation and identifier rules as the
- * single upsert. A bad row is reported (row number, field, message; never its values) and does not stop
- * the others.
+ * Upserts clinicians from a bulk source with the same validation and identifier rules as the single upsert,
+ * and the same result as upserting the rows one after another in file order.
+ *
+ * Rows are validated as they are read and written in batches, all in one transaction: for each batch the
+ * owners of every identifier it names are read at once (earlier batches' writes included), each row's outcome
+ * is worked out in memory and the batch is written with a few multi-row statements, while the next batch is
+ * being read. A bad row is reported (row number, field, message; never its values) and does not stop the
+ * others. A source that turns out unreadable part-way (malformed line, over a limit) or a database failure
+ * rolls everything back, so a refused import changes nothing.
  */
 @Injectable()
 export class ImportClinicians {
-  constructor(private readonly upsertClinician: UpsertClinician) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async execute(rows: SourceRow[]): Promise<ImportReport> {
+  async execute(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>): Promise<ImportReport> {
     const report: ImportReport = { created: 0, updated: 0, failed: [] };
-    for (const { row, clinician, error } of rows) {
-      if (error || !clinician) {
-        report.failed.push({ row, errors: [{ field: 'row', message: error ?? 'empty' }] });
-        continue;
+    const runner = this.dataSource.createQueryRunner();
+    let writing: Promise<void> | undefined;
+    /** Starts writing a batch once the previous one is written: one batch is written while the next is read. */
+    const write = async (batch: ValidRow[]) => {
+      if (writing) await writing;
+      else await this.begin(runner);
+      writing = this.writeBatch(runner.manager, batch, report);
+      // Awaited before the next batch or at the end; until then a failure must not count as unhandled.
+      writing.catch(() => undefined);
+    };
+    try {
+      let batch: ValidRow[] = [];
+      for await (const { row, clinician, error } of rows) {
+        const problems = error || !clinician ? [{ field: 'row', message: error ?? 'empty' }] : problemsOf(clinician);
+        if (problems.length > 0 || !clinician) {
+          report.failed.push({ row, errors: problems });
+          continue;
+        }
+        batch.push({ row, clinician });
+        if (batch.length === IMPORT_BATCH_ROWS) {
+          await write(batch);
+          batch = [];
+        }
       }
-      const dto = plainToInstance(UpsertClinicianDto, clinician);
-      const problems = fieldProblems(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
-      // The input rule every request body passes (the pipe does not see imported rows).
-      const unsafe = problems.length === 0 ? findUnsafeText(dto) : undefined;
-      if (unsafe) problems.push({ field: dottedPath(unsafe.path, 'row'), message: unsafe.message });
-      if (problems.length > 0) {
-        report.failed.push({ row, errors: problems });
-        continue;
+      if (batch.length > 0) await write(batch);
+      if (writing) {
+        await writing;
+        await runner.commitTransaction();
       }
-      try {
-        const result = await this.upsertClinician.execute(dto);
-        if (result.created) report.created++;
-        else report.updated++;
-      } catch (caught) {
-        if (!(caught instanceof ConflictException)) throw caught;
-        report.failed.push({ row, errors: [{ field: 'identifiers', message: 'the identifiers belong to different clinicians' }] });
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        await writing?.catch(() => undefined);
+        await runner.rollbackTransaction();
       }
+      throw error;
+    } finally {
+      await runner.release();
     }
+    report.failed.sort((a, b) => a.row - b.row);
     return report;
   }
+
+  private async begin(runner: QueryRunner): Promise<void> {
+    await runner.connect();
+    await runner.startTransaction();
+    await lockDirectoryForWriting(runner.manager);
+  }
+
+  private async writeBatch(manager: EntityManager, batch: ValidRow[], report: ImportReport): Promise<void> {
+    const named = new Map(batch.flatMap(({ clinician }) => clinician.identifiers.map((identifier) => [identifierKey(identifier), identifier] as const)));
+    const plan = planImport(batch, await findIdentifierOwners(manager, [...named.values()], identifierKey), randomUUID);
+    await writeImportPlan(manager, plan);
+    report.created += plan.created;
+    report.updated += plan.updated;
+    for (const row of plan.conflicts) report.failed.push({ row, errors: [{ field: 'identifiers', message: 'the identifiers belong to different clinicians' }] });
+  }
+}
+
+/** The single upsert's validation (its decorators are all synchronous, so validateSync checks the same and costs less per row). */
+function problemsOf(clinician: ImportedClinician): FieldProblem[] {
+  const dto = plainToInstance(UpsertClinicianDto, clinician);
+  const problems = fieldProblems(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
+  if (problems.length > 0) return problems;
+  // The input rule every request body passes (the pipe does not see imported rows): no NUL, no lone surrogate.
+  const unsafe = findUnsafeText(dto);
+  return unsafe ? [{ field: dottedPath(unsafe.path, 'row'), message: unsafe.message }] : [];
 }

@@ -1,0 +1,79 @@
+import { EntityManager } from 'typeorm';
+import { ImportPlan } from './import/import-plan';
+
+/**
+ * Rows per statement of a bulk write. Each statement passes one array per column (unnest), so the number of
+ * parameters stays fixed; chunks keep each statement's arrays a few hundred kB and let other work interleave.
+ */
+export const BULK_CHUNK_ROWS = 5000;
+
+/**
+ * Identifiers per owner lookup. Postgres answers a lookup by hashing the identifier table whatever the number
+ * looked up, so fewer, larger lookups are cheaper (50,000 take about as long as 5,000).
+ */
+const LOOKUP_CHUNK = 50_000;
+
+/**
+ * Serialises writers of the directory (single upserts and imports) for the rest of the transaction. Owners of
+ * identifiers are read and then written; without the lock a concurrent writer could claim an identifier in
+ * between, and `ON CONFLICT DO NOTHING` would silently leave it with the other clinician. Readers never wait.
+ */
+export async function lockDirectoryForWriting(manager: EntityManager): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('harbor-matching-directory', 0))`);
+}
+
+const chunks = <T>(items: T[], size = BULK_CHUNK_ROWS) => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+
+/** The clinician that owns each of the identifiers (those in the directory), by `key(identifier)`. */
+export async function findIdentifierOwners(
+  manager: EntityManager,
+  identifiers: { system: string; value: string }[],
+  key: (identifier: { system: string; value: string }) => string,
+): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  for (const chunk of chunks(identifiers, LOOKUP_CHUNK)) {
+    const rows: { system: string; value: string; clinician_id: string }[] = await manager.query(
+      `SELECT i."system", i."value", i."clinician_id" FROM "matching"."clinician_identifiers" i
+       JOIN unnest($1::text[], $2::text[]) AS wanted ("system", "value") USING ("system", "value")`,
+      [chunk.map((identifier) => identifier.system), chunk.map((identifier) => identifier.value)],
+    );
+    for (const row of rows) owners.set(key(row), row.clinician_id);
+  }
+  return owners;
+}
+
+/** Inserts or replaces each planned clinician (every field, as a single upsert does), then adds its new identifiers. */
+export async function writeImportPlan(manager: EntityManager, plan: ImportPlan): Promise<void> {
+  for (const chunk of chunks(plan.clinicians)) {
+    const column = <T>(pick: (clinician: ImportPlan['clinicians'][number]['clinician']) => T) => chunk.map((entry) => pick(entry.clinician));
+    await manager.query(
+      `INSERT INTO "matching"."clinicians" ("id", "display_name", "profession", "department", "facility", "phone", "email", "opted_out", "languages")
+       SELECT "id", "display_name", "profession", "department", "facility", "phone", "email", "opted_out", "languages"::text[]
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[])
+         AS planned ("id", "display_name", "profession", "department", "facility", "phone", "email", "opted_out", "languages")
+       ON CONFLICT ("id") DO UPDATE SET "display_name" = EXCLUDED."display_name", "profession" = EXCLUDED."profession",
+         "department" = EXCLUDED."department", "facility" = EXCLUDED."facility", "phone" = EXCLUDED."phone", "email" = EXCLUDED."email",
+         "opted_out" = EXCLUDED."opted_out", "languages" = EXCLUDED."languages", "updated_at" = now()`,
+      [
+        chunk.map((entry) => entry.id),
+        column((clinician) => clinician.displayName),
+        column((clinician) => clinician.profession),
+        column((clinician) => clinician.department ?? null),
+        column((clinician) => clinician.facility ?? null),
+        column((clinician) => clinician.phone ?? null),
+        column((clinician) => clinician.email ?? null),
+        column((clinician) => clinician.optedOut ?? false),
+        // Languages differ in length per row, which one 2-D array cannot hold: each travels as an array literal
+        // and is cast back above. Validation allows only lower-case ISO 639 codes, so no quoting is needed.
+        column((clinician) => `{${(clinician.languages ?? []).join(',')}}`),
+      ],
+    );
+  }
+  for (const chunk of chunks(plan.identifiers)) {
+    await manager.query(
+      `INSERT INTO "matching"."clinician_identifiers" ("system", "value", "clinician_id")
+       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) ON CONFLICT DO NOTHING`,
+      [chunk.map((identifier) => identifier.system), chunk.map((identifier) => identifier.value), chunk.map((identifier) => identifier.clinicianId)],
+    );
+  }
+}

@@ -3,6 +3,8 @@ import type { LedgerTotals } from './incident-ledger';
 export interface FaultResult {
   name: string;
   startedAt: number;
+  /** The machine's 1-minute load average when the fault recovered (2 cores: above 2 means work waits for a core). */
+  loadAverage: number;
   /** How long the component was down before the fault ended (broker restarts, provider faults). */
   downMs?: number;
   portMs?: number;
@@ -34,6 +36,8 @@ export interface ChaosReport {
   connections: { baseline: ConnectionSample; end: ConnectionSample; samples: ConnectionSample[] };
   unplannedExits: Record<string, number>;
   providerRefusals: Record<string, number>;
+  /** Sends a crash left unconfirmed, by how they were settled (found at the provider, absent, not looked up). */
+  reconciledSends: Record<string, number>;
   criteria: Criterion[];
 }
 
@@ -83,10 +87,11 @@ export function renderReport(report: ChaosReport): string {
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; ${machine.os}; Node ${machine.node}; Kafka ${machine.kafka} (the run's own single broker); run ${machine.date}, ${report.durationSeconds} s.`,
     `Settings: ${Object.entries(report.settings).filter(([key]) => key !== 'postgres').map(([key, value]) => `${key}=${value}`).join(', ')}.`,
     '',
-    '| fault | down s | port s | ready s | probe paged s | reporting fact s | recovery s |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| fault | down s | port s | ready s | probe paged s | reporting fact s | recovery s | load |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...report.faults.map((fault) =>
-      `| ${fault.name} | ${seconds(fault.downMs)} | ${seconds(fault.portMs)} | ${seconds(fault.readyMs)} | ${seconds(fault.probePagedMs)} | ${seconds(fault.factMs)} | ${seconds(fault.recoveryMs)} |`),
+      `| ${fault.name} | ${seconds(fault.downMs)} | ${seconds(fault.portMs)} | ${seconds(fault.readyMs)} | ${seconds(fault.probePagedMs)} | ${seconds(fault.factMs)} `
+      + `| ${seconds(fault.recoveryMs)} | ${fault.loadAverage.toFixed(1)} |`),
     '',
     '| incidents | stream | probes | cases opened | paged | lost | duplicate pages | escalated | offers burned | page latency p50 / p95 / max s |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -94,7 +99,8 @@ export function renderReport(report: ChaosReport): string {
       + `${seconds(totals.latencyMs.p50)} / ${seconds(totals.latencyMs.p95)} / ${seconds(totals.latencyMs.max)} |`,
     '',
     `Connections (idle): baseline ${JSON.stringify(report.connections.baseline.byApplication)}; end ${JSON.stringify(report.connections.end.byApplication)}.`,
-    `Unplanned exits (restarted): ${JSON.stringify(report.unplannedExits)}. Provider refusals by status: ${JSON.stringify(report.providerRefusals)}.`,
+    `Unplanned exits (restarted): ${JSON.stringify(report.unplannedExits)}. Provider refusals by status: ${JSON.stringify(report.providerRefusals)}. `
+      + `Sends left unconfirmed by a crash, settled: ${JSON.stringify(report.reconciledSends)}.`,
     '',
     '| criterion | result | detail |',
     '|---|---|---|',

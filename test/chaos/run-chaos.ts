@@ -6,7 +6,7 @@
 // prints a table, writes test/chaos/results/latest.{json,md}, exits 1 when a pass criterion fails.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { createScratchDatabase, ScratchDatabase } from '@harbor/persistence';
@@ -203,7 +203,7 @@ class ChaosRun {
     const since = (at: number | undefined) => (at === undefined ? undefined : Math.max(0, at - t0));
     const parts = [readyAt, pagedAt, ...(needsFact ? [factAt] : [])];
     const result: FaultResult = {
-      name, startedAt: t0, downMs: extra.downMs, portMs: since(portAt), readyMs: since(readyAt), probePagedMs: since(pagedAt), factMs: needsFact ? since(factAt) : undefined,
+      name, startedAt: t0, loadAverage: loadavg()[0], downMs: extra.downMs, portMs: since(portAt), readyMs: since(readyAt), probePagedMs: since(pagedAt), factMs: needsFact ? since(factAt) : undefined,
       recoveryMs: parts.every((at) => at !== undefined) ? Math.max(...parts.map((at) => at! - t0)) : undefined,
     };
     this.faults.push(result);
@@ -321,6 +321,14 @@ class ChaosRun {
     return settleLedger(this.stream.produced, cases, assignments, this.twilio.messages);
   }
 
+  /** Sends interrupted by a crash and settled afterwards: found at the provider (not sent again), or absent (sent). */
+  async reconciliations(): Promise<Record<string, number>> {
+    const { rows } = await this.db.query(
+      `SELECT "reconciled", count(*)::int AS "n" FROM "notification"."delivery_attempts" WHERE "reconciled" IS NOT NULL GROUP BY 1`,
+    );
+    return Object.fromEntries(rows.map((row) => [row.reconciled, row.n]));
+  }
+
   async tearDown(): Promise<void> {
     await this.stream?.disconnect().catch(() => undefined);
     await this.services?.stopAll().catch(() => undefined);
@@ -402,6 +410,7 @@ async function main(): Promise<void> {
       connections: { baseline, end, samples: run.connections.filter((sample) => sample.label.includes('termination')) },
       unplannedExits: Object.fromEntries(run.services.unplannedExits),
       providerRefusals: Object.fromEntries(run.twilio.refusedByStatus),
+      reconciledSends: await run.reconciliations(),
       criteria: [],
     };
     report.criteria = judge(report, settings.recoveryLimitMs);

@@ -93,11 +93,12 @@ export class NotificationEnv extends ServiceEnv {
   NOTIFY_BREAKER_VOLUME = 5;
 
   /**
-   * …and lets one trial send through after this long. Pages wait for that trial while the provider is down,
-   * so this is also how long after the provider's return its waiting pages may still wait.
+   * …and lets one trial send through after this long. Pages wait for that trial while the provider is down
+   * (and, at a quiet time, are themselves the trial, never further apart), so this is also how long after the
+   * provider's return its waiting pages may still wait: 5 s keeps recovery within 10 s (chaos tier).
    */
   @IntSetting(100, 600_000)
-  NOTIFY_BREAKER_RESET_MS = 10_000;
+  NOTIFY_BREAKER_RESET_MS = 5_000;
 
   /**
    * A staff page (coordinator escalation, follow-up reminder) is retried across its channels until it is

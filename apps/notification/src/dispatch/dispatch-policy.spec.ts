@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DispatchState, FailureClass, nextStep } from './dispatch-policy';
 
-const policy = { attemptsPerChannel: 3, baseDelayMs: 100, maxDelayMs: 1000 };
+const policy = { attemptsPerChannel: 3, baseDelayMs: 100, maxDelayMs: 1000, maxPassWaitMs: 1000 };
 const twoChannels: DispatchState = { channelKinds: ['sms', 'pager'], channelIndex: 0, attempt: 1, round: 0, refused: [] };
 const retryable = { class: 'retryable' as const };
 const refused = { class: 'refused' as const };
@@ -37,6 +37,16 @@ describe('nextStep', () => {
     // The backoff grows with each pass, up to the ceiling.
     expect(nextStep({ ...twoChannels, channelIndex: 1, attempt: 3, round: 3 }, retryable, policy, noWait, () => 1)).toMatchObject({ delayMs: 800, round: 4 });
     expect(nextStep({ ...twoChannels, channelIndex: 1, attempt: 3, round: 9 }, retryable, policy, noWait, () => 1)).toMatchObject({ delayMs: 1000 });
+  });
+
+  it('waits between passes no longer than the breaker would before its trial, so a provider back at a quiet time is found', () => {
+    const single: DispatchState = { channelKinds: ['sms'], channelIndex: 0, attempt: 3, round: 9, refused: [] };
+    const quiet = { ...policy, maxDelayMs: 30_000, maxPassWaitMs: 2000 };
+    // Late passes would wait up to 30 s; the pass wait stops at the breaker's reset (2 s).
+    expect(nextStep(single, retryable, quiet, noWait, () => 1)).toEqual({ action: 'wait', channelIndex: 0, delayMs: 2000, round: 10, refused: [] });
+    // Still at least until the breaker's trial, and at least a Retry-After the provider asked for.
+    expect(nextStep(single, { class: 'unavailable', retryAfterMs: 2500 }, quiet, () => 2500, () => 0)).toMatchObject({ delayMs: 2500 });
+    expect(nextStep(single, { ...retryable, retryAfterMs: 20_000 }, quiet, noWait, () => 0)).toMatchObject({ action: 'wait', delayMs: 20_000 });
   });
 
   it('an open breaker is a reason to wait, not a refusal: a single-channel page waits for the trial', () => {
@@ -106,6 +116,9 @@ describe('nextStep', () => {
             expect(step.round).toBe(round + 1);
             expect(step.delayMs).toBeGreaterThanOrEqual(providerWait(kinds[step.channelIndex]));
             expect(step.delayMs).toBeGreaterThan(0);
+            // Never longer than the pass cap, unless the provider's own wait or Retry-After asks for more.
+            const asked = Math.max(providerWait(kinds[step.channelIndex]), step.channelIndex === channelIndex ? retryAfterMs ?? 0 : 0);
+            expect(step.delayMs).toBeLessThanOrEqual(Math.max(policy.maxPassWaitMs, asked));
           }
         },
       ),

@@ -5,6 +5,12 @@ export interface DispatchPolicy {
   attemptsPerChannel: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Longest backoff between two passes (the breaker's reset). A page waiting out a provider outage is what
+   * tests the provider when no other traffic does: waiting longer than a breaker would before its trial
+   * leaves pages waiting after the provider is back. Unset: `maxDelayMs`.
+   */
+  maxPassWaitMs?: number;
 }
 
 /**
@@ -55,9 +61,9 @@ export type NextStep =
  * - A retryable failure is retried on the same channel with exponential backoff and equal jitter, never
  *   sooner than Retry-After, up to `attemptsPerChannel` sends (a Retry-After longer than `maxDelayMs` moves on).
  * - Otherwise the next channel in this pass that has not refused and whose provider can be tried now.
- * - When none is left, the pass ends: wait (growing backoff per pass, and at least until the chosen
- *   provider's breaker allows a trial, and Retry-After when it is the same channel), then start again at the
- *   channel whose provider is available soonest (the first such in preferred order).
+ * - When none is left, the pass ends: wait (growing backoff per pass, never longer than `maxPassWaitMs`; at
+ *   least until the chosen provider's breaker allows a trial, and Retry-After when it is the same channel),
+ *   then start again at the channel whose provider is available soonest (the first such in preferred order).
  */
 export function nextStep(
   state: DispatchState,
@@ -84,6 +90,7 @@ export function nextStep(
 
   const round = state.round + 1;
   const soonest = usable.reduce((best, index) => (waits.get(index)! < waits.get(best)! ? index : best));
-  const delayMs = Math.max(equalJitterDelayMs(round, policy, random), waits.get(soonest)!, soonest === state.channelIndex ? retryAfter : 0);
+  const backoff = Math.min(equalJitterDelayMs(round, policy, random), policy.maxPassWaitMs ?? policy.maxDelayMs);
+  const delayMs = Math.max(backoff, waits.get(soonest)!, soonest === state.channelIndex ? retryAfter : 0);
   return { action: 'wait', channelIndex: soonest, delayMs, round, refused };
 }

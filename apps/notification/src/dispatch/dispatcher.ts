@@ -407,7 +407,11 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     const step = nextStep(
       { channelKinds: row.channels.map((channel) => channel.kind), channelIndex: row.channel_index, attempt, round: row.round, refused: row.refused },
       { class: failureClass, retryAfterMs: error.retryAfterMs },
-      { attemptsPerChannel: this.env.NOTIFY_SEND_ATTEMPTS, baseDelayMs: this.env.NOTIFY_RETRY_BASE_MS, maxDelayMs: this.env.NOTIFY_RETRY_MAX_MS },
+      {
+        attemptsPerChannel: this.env.NOTIFY_SEND_ATTEMPTS, baseDelayMs: this.env.NOTIFY_RETRY_BASE_MS, maxDelayMs: this.env.NOTIFY_RETRY_MAX_MS,
+        // Waiting pages are what tests a provider at a quiet time: no longer apart than the breaker's trials.
+        maxPassWaitMs: this.env.NOTIFY_BREAKER_RESET_MS,
+      },
       (kind) => this.sender.unavailableForMs(kind as ChannelKind),
     );
     const providerTrouble = failureClass !== 'refused';

@@ -4,10 +4,14 @@ import tseslint from 'typescript-eslint';
 import boundaries from 'eslint-plugin-boundaries';
 
 // Dependencies point one way: apps never import each other, libraries never import apps, nothing imports the
-// benches. Shipped code (not specs) also never imports test code.
+// benches, and the contracts sit on the leaf libraries (input, crypto) only. Shipped code (not specs) also never imports test code.
 const layerRules = [
   { from: ['app'], disallow: [['app', { app: '!${from.app}' }], 'bench'] },
   { from: ['lib'], disallow: ['app', 'bench'] },
+  // The contracts (every event's one definition) stand on the leaves only: no Kafka, no database, no settings.
+  { from: [['lib', { lib: 'contracts' }]], disallow: [['lib', { lib: '!(contracts|input|crypto)' }]] },
+  // Leaves import no other library.
+  { from: [['lib', { lib: '(input|crypto)' }]], disallow: [['lib', { lib: '!${from.lib}' }]] },
   { from: ['test', 'test-support'], disallow: ['bench'] },
 ];
 const boundaryMessage = 'boundary: a ${file.type} must not import this ${dependency.type} (see "Boundaries" in the README)';

@@ -39,12 +39,17 @@ describe('dependency boundaries (lint)', () => {
     ['a library spec importing an app', 'libs/config/src/x.spec.ts', "import { IntakeEnv } from '../../../apps/intake/src/intake.env';\nexport const x = IntakeEnv;\n"],
     ['shipped code importing test code', 'apps/reporting/src/metrics/x.ts', "import { attack } from '@harbor/testing/disclosure-attacker';\nexport const x = attack;\n"],
     ['a path into another library\'s src', 'apps/intake/src/triggers/x.ts', "import { loadConfig } from '../../../../libs/config/src/load-config';\nexport const x = loadConfig;\n"],
+    ['the contracts importing the messaging library', 'libs/contracts/src/events/x.ts', "import { MessagingRuntime } from '@harbor/messaging';\nexport const x = MessagingRuntime;\n"],
+    ['the contracts importing the settings library', 'libs/contracts/src/events/x.ts', "import { loadConfig } from '@harbor/config';\nexport const x = loadConfig;\n"],
+    ['a leaf library importing another library', 'libs/input/src/x.ts', "import { loadConfig } from '@harbor/config';\nexport const x = loadConfig;\n"],
     ['an app importing a bench', 'apps/matching/src/cases/x.ts', "import * as bench from '../../../../bench/run-bench';\nexport const x = bench;\n"],
   ];
   const allowed: Array<[string, string, string]> = [
     ['an app importing a library by its package name', 'apps/intake/src/triggers/x.ts', "import { loadConfig } from '@harbor/config';\nexport const x = loadConfig;\n"],
     ['a file importing its own app', 'apps/intake/src/triggers/x.ts', "import { IntakeEnv } from '../intake.env';\nexport const x = IntakeEnv;\n"],
     ['a spec importing test-only code', 'apps/reporting/src/metrics/x.spec.ts', "import { attack } from '@harbor/testing/disclosure-attacker';\nexport const x = attack;\n"],
+    ['the contracts importing a leaf library', 'libs/contracts/src/events/x.ts', "import { findUnsafeText } from '@harbor/input';\nexport const x = findUnsafeText;\n"],
+    ['the messaging library importing the contracts', 'libs/messaging/src/x.ts', "import { defineEvent } from '@harbor/contracts';\nexport const x = defineEvent;\n"],
     ['an integration test importing an app', 'test/matching/x.test.ts', "import { MatchingEnv } from '../../apps/matching/src/matching.env';\nexport const x = MatchingEnv;\n"],
   ];
 

@@ -7,9 +7,7 @@ import { MatchingEnv } from '../../apps/matching/src/matching.env';
 import { NotificationEnv } from '../../apps/notification/src/notification.env';
 import { ReportingEnv } from '../../apps/reporting/src/reporting.env';
 import { ConfigValidationError, loadConfig } from '@harbor/config';
-import {
-  DEVELOPMENT_DATABASE_PASSWORDS, HttpsInProduction, NotDevelopmentDefaultInProduction, OffInProduction,
-} from '@harbor/config';
+import { DEVELOPMENT_DATABASE_PASSWORDS, HttpsInProduction, NotDevelopmentDefaultInProduction, OffInProduction } from '@harbor/config';
 import { ServiceEnv, toBoolean } from '@harbor/config';
 
 const REPOSITORY = join(__dirname, '..', '..');

@@ -5,10 +5,11 @@ import { IsString, IsUUID } from 'class-validator';
 import { Pool } from 'pg';
 import { Producer } from 'kafkajs';
 import { loadConfig, ServiceEnv } from '@harbor/config';
-import { defineEvent, envelopeToHeaders, InboundEvent, newEnvelope } from '@harbor/messaging';
+import { envelopeToHeaders, InboundEvent, newEnvelope } from '@harbor/messaging';
 import { createLogger } from '@harbor/observability';
 import { ConsumesEvent, createServiceApp, ServiceRuntimeModule } from '@harbor/service-runtime';
 import { createTestDatabase, kafkaClient, LogCapture, testInfrastructure, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
+import { defineEvent } from '@harbor/contracts';
 
 class ProbeV1 {
   @IsUUID()

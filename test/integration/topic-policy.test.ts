@@ -1,8 +1,9 @@
 import { ConfigResourceTypes } from 'kafkajs';
-import { createKafka, ensureTopics, topicConfigEntries } from '@harbor/messaging';
+import { createKafka, ensureTopics } from '@harbor/messaging';
 import { createLogger } from '@harbor/observability';
 import { HarborHarness } from '../support/harbor-harness';
 import { kafkaClient, LogCapture, testInfrastructure, uniqueTopicPrefix } from '../support/infrastructure';
+import { topicConfigEntries } from '@harbor/contracts';
 
 /** Topic policies declared on events reach the broker: on creation, and on a topic that already existed. */
 describe('topic policies on a real broker', () => {

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, Producer } from 'kafkajs';
 import { Role } from '@harbor/auth';
-import {
-  AssignmentClosed, AssignmentOffered, AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, CaseLifecycle, ContactReleased, StaffPageRequested,
-  SupportRequested, SupportRequestedV1,
-} from '@harbor/contracts';
-import { envelopeToHeaders, EventDefinition, HEADER, newEnvelope } from '@harbor/messaging';
+import { AssignmentClosed, AssignmentOffered, AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, CaseLifecycle, ContactReleased, EventDefinition, StaffPageRequested, SupportRequested, SupportRequestedV1 } from '@harbor/contracts';
+import { envelopeToHeaders, HEADER, newEnvelope } from '@harbor/messaging';
 import { HarborHarness } from '../support/harbor-harness';
 import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
 

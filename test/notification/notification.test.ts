@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import twilio from 'twilio';
-import {
-  AssignmentClosed, AssignmentOffered, AssignmentOfferedV1, AssignmentResponded, AssignmentUndeliverable, ContactReleased, sealReleasedContact,
-  StaffPageRequested,
-} from '@harbor/contracts';
+import { AssignmentClosed, AssignmentOffered, AssignmentOfferedV1, AssignmentResponded, AssignmentUndeliverable, ContactReleased, EventDefinition, sealReleasedContact, StaffPageRequested } from '@harbor/contracts';
 import { parseKeyRing } from '@harbor/crypto';
-import { EventDefinition } from '@harbor/messaging';
 import { signLink } from '../../apps/notification/src/offers/signed-link';
 import { FakePagerDuty } from '../support/fake-pagerduty';
 import { FakeSmtp } from '../support/fake-smtp';

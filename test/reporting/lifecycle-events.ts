@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Producer } from 'kafkajs';
-import { CaseLifecycle, CaseLifecycleV1, ReferralType } from '@harbor/contracts';
-import { HEADER, versionedType } from '@harbor/messaging';
+import { CaseLifecycle, CaseLifecycleV1, ReferralType, versionedType } from '@harbor/contracts';
+import { HEADER } from '@harbor/messaging';
 import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
 
 /** A case's lifecycle as matching would publish it, built from a few knobs. */

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@harbor/auth';
-import { MessagingRuntime, versionedType } from '@harbor/messaging';
+import { MessagingRuntime } from '@harbor/messaging';
 import { HarborHarness, ServiceName } from '../support/harbor-harness';
 import { KafkaMessage } from 'kafkajs';
 import { kafkaClient, waitFor } from '../support/infrastructure';
 import { concretePath, servedRoutes } from '../support/served-routes';
 import { ROUTE_ACCESS } from './route-access';
 import { EVENT_SEEDS, roleFor, ROUTE_SEEDS, RouteSeed } from './input-seeds';
+import { versionedType } from '@harbor/contracts';
 
 export const SERVICES: ServiceName[] = ['intake', 'matching', 'notification', 'reporting'];
 export const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];

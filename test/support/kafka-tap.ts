@@ -1,7 +1,8 @@
 import { Consumer, Producer } from 'kafkajs';
-import { envelopeToHeaders, EventDefinition, newEnvelope } from '@harbor/messaging';
+import { envelopeToHeaders, newEnvelope } from '@harbor/messaging';
 import { HarborHarness } from './harbor-harness';
 import { kafkaClient, uniqueSuffix, waitFor } from './infrastructure';
+import { EventDefinition } from '@harbor/contracts';
 
 export interface Tapped {
   topic: string;

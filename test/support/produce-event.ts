@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Producer } from 'kafkajs';
-import { envelopeToHeaders, EventDefinition, newEnvelope } from '@harbor/messaging';
+import { envelopeToHeaders, newEnvelope } from '@harbor/messaging';
+import { EventDefinition } from '@harbor/contracts';
 
 /**
  * Publishes one event the way a Harbor service's outbox would (CloudEvents headers, the definition's key) on

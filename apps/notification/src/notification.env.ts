@@ -1,9 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsOptional, IsString, IsUrl, Matches, MinLength, Validate } from 'class-validator';
-import {
-  ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, DiffersFrom, HttpsInProduction, NotDevelopmentDefaultInProduction, OffInProduction, ServiceEnv,
-  IntSetting, toBoolean,
-} from '@harbor/config';
+import { ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, DiffersFrom, HttpsInProduction, NotDevelopmentDefaultInProduction, OffInProduction, ServiceEnv, IntSetting, toBoolean } from '@harbor/config';
 import { PageTemplatesConstraint } from './offers/page-templates';
 
 const ABSOLUTE_URL = [{ require_tld: false, require_protocol: true }, { message: 'must be an absolute URL' }] as const;

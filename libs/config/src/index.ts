@@ -2,5 +2,4 @@ export * from './load-config';
 export * from './service-env';
 export * from './kafka-security';
 export * from './production-rules';
-export * from './field-problems';
 export * from './key-ring-setting';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
-import { describeFieldProblems } from './field-problems';
+import { describeFieldProblems } from '@harbor/input';
 
 /** Raised at start-up when the environment does not describe a valid configuration. */
 export class ConfigValidationError extends Error {

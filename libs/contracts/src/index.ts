@@ -1,3 +1,7 @@
+export * from './definition/event-definition';
+export * from './definition/contract-errors';
+export * from './definition/event-validation';
+export * from './definition/record-shape';
 export * from './vocabulary/triggers';
 export * from './vocabulary/channels';
 export * from './vocabulary/case-status';

@@ -1,3 +1,4 @@
 export * from './rfc3339';
 export * from './untrusted-json';
 export * from './safe-text';
+export * from './field-problems';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { deadLetterHeaders, deadLetterTopicPolicy, DLQ_HEADER, DeadLetterReason, inboundDeadLetter, keepShape } from './dead-letter';
-import { EventValidationError } from './errors';
+import { deadLetterHeaders, deadLetterTopicPolicy, DLQ_HEADER, DeadLetterReason, inboundDeadLetter } from './dead-letter';
+import { EventValidationError, keepShape } from '@harbor/contracts';
 
 const reason = (overrides: Partial<DeadLetterReason> = {}): DeadLetterReason => ({
   error: new EventValidationError('org.harbor.support.requested.v1', ['clinician.value: clinician.value should not be empty']),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IHeaders } from 'kafkajs';
 import { activeTraceparent, childTraceparent, currentContext, newCorrelationId } from '@harbor/observability';
-import { EventDefinition, versionedType } from './event-definition';
+import { EventDefinition, versionedType } from '@harbor/contracts';
 
 /** CloudEvents 1.0 attributes in Kafka's binary content mode (`ce_` prefix), plus tracing and correlation. */
 export const HEADER = {

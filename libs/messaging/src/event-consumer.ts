@@ -6,15 +6,14 @@ import { Logger } from 'pino';
 import { SpanKind } from '@opentelemetry/api';
 import { acceptedCorrelationId, harborTracer, HopSpan, inSpanFrom, runWithContext, ServiceMetrics } from '@harbor/observability';
 import { decodeUntrustedJson, DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_VALUES, UntrustedJsonError } from '@harbor/input';
-import { EventDefinition, versionedType } from './event-definition';
 import { HEADER, readHeaders, StringHeaders } from './envelope';
 import { MalformedMessageError, UnknownEventTypeError, UnstorableRecordError } from './errors';
 import { classifyDatabaseError } from '@harbor/persistence';
-import { validateEventPayload } from './event-validation';
 import { deadLetterHeaders, inboundDeadLetter } from './dead-letter';
 import { decideAfterFailure, RetryPolicy } from './retry-policy';
 import { TopicNames } from './topic-names';
 import { consumerTiming } from './kafka-connection';
+import { EventDefinition, validateEventPayload, versionedType } from '@harbor/contracts';
 
 /** A consumed event after its envelope and payload passed validation. */
 export interface InboundEvent<P> {

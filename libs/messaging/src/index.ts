@@ -1,6 +1,4 @@
-export * from './event-definition';
 export * from './errors';
-export * from './event-validation';
 export * from './envelope';
 export * from './topic-names';
 export * from './retry-policy';

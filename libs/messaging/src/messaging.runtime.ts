@@ -10,8 +10,8 @@ import { OutboxRelay } from './outbox-relay';
 import { registerOutboxGauges } from './outbox-gauges';
 import { OutboxWriter } from './outbox-writer';
 import { TopicNames } from './topic-names';
-import { EventDefinition, topicConfigEntries, TopicPolicy } from './event-definition';
 import { RetryPolicy } from './retry-policy';
+import { EventDefinition, TopicPolicy, topicConfigEntries } from '@harbor/contracts';
 
 export interface MessagingSettings {
   service: string;

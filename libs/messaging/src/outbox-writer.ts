@@ -1,10 +1,9 @@
 import { EntityManager } from 'typeorm';
-import { EventDefinition } from './event-definition';
 import { envelopeToHeaders, newEnvelope } from './envelope';
-import { validateEventPayload } from './event-validation';
 import { wakeOnCommit } from './after-commit';
 import { outboxChannel } from './messaging-tables.migration';
 import { TopicNames } from './topic-names';
+import { EventDefinition, validateEventPayload } from '@harbor/contracts';
 
 /** Set on a transaction's query runner when it wrote outbox rows, so its commit wakes the relay. */
 export const OUTBOX_WRITTEN = 'harborOutboxWritten';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { EventValidationError, MalformedMessageError, PermanentMessageError, UnknownEventTypeError } from './errors';
+import { MalformedMessageError, UnknownEventTypeError } from './errors';
 import { decideAfterFailure, equalJitterDelayMs, RetryPolicy } from './retry-policy';
+import { EventValidationError, PermanentMessageError } from '@harbor/contracts';
 
 const policy: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
 

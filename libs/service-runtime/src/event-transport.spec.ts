@@ -3,8 +3,9 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { IsString } from 'class-validator';
 import { EntityManager } from 'typeorm';
-import { defineEvent, InboundEvent, MessagingRuntime, Subscription } from '@harbor/messaging';
+import { InboundEvent, MessagingRuntime, Subscription } from '@harbor/messaging';
 import { consumedEvents, ConsumesEvent, EventContext, HarborEventTransport } from './event-transport';
+import { defineEvent } from '@harbor/contracts';
 
 class NoteV1 {
   @IsString()

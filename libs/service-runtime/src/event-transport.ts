@@ -3,7 +3,8 @@ import { MODULE_METADATA } from '@nestjs/common/constants';
 import { BaseRpcContext, CustomTransportStrategy, EventPattern, MessageHandler, Server } from '@nestjs/microservices';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
 import { EntityManager } from 'typeorm';
-import { EventDefinition, EventHandler, InboundEvent, MessagingRuntime, Subscription, versionedType } from '@harbor/messaging';
+import { EventHandler, InboundEvent, MessagingRuntime, Subscription } from '@harbor/messaging';
+import { EventDefinition, versionedType } from '@harbor/contracts';
 
 /** Per-subscription settings a handler may declare beside its event. */
 export interface ConsumeOptions {

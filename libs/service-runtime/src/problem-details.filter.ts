@@ -1,10 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Logger } from 'pino';
-import { FieldProblem } from '@harbor/config';
 import { classifyDatabaseError } from '@harbor/persistence';
+import { FieldProblem } from '@harbor/input';
 
-export type { FieldProblem } from '@harbor/config';
+export type { FieldProblem } from '@harbor/input';
 
 /** A 4xx with a title of its own; `detail` says what to change. */
 export class ProblemException extends HttpException {

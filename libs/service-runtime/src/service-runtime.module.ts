@@ -6,9 +6,7 @@ import { DataSource, MigrationInterface } from 'typeorm';
 import { Logger } from 'pino';
 import { AuthModule } from '@harbor/auth';
 import { ServiceEnv } from '@harbor/config';
-import {
-  deadLetterTopicPolicy, EventDefinition, messagingMigrations, MessagingRuntime, OutboxWriter,
-} from '@harbor/messaging';
+import { deadLetterTopicPolicy, messagingMigrations, MessagingRuntime, OutboxWriter } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema, requireMigratedSchema } from '@harbor/persistence';
 import { ApiDocument, ApiDocumentController, OpenApiMetadataLoader } from './api-document';
@@ -19,6 +17,7 @@ import { ServiceHealth } from './service-health';
 import { ProblemRenderer } from './problem-details.filter';
 import { JSON_VALUE_LIMITS, LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS, SERVICE_ENV } from './tokens';
 import { RouteLabels } from './http-telemetry';
+import { EventDefinition } from '@harbor/contracts';
 
 export interface ServiceRuntimeOptions {
   service: string;

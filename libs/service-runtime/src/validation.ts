@@ -1,6 +1,5 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
-import { fieldProblems } from '@harbor/config';
-import { dottedPath, findRefusedKey, findUnsafeText } from '@harbor/input';
+import { dottedPath, fieldProblems, findRefusedKey, findUnsafeText } from '@harbor/input';
 import { InvalidRequestException } from './problem-details.filter';
 
 /**

@@ -1,7 +1,6 @@
 import { Logger } from 'pino';
 import { loadConfig, ServiceEnv, settingNames } from '@harbor/config';
 import * as contracts from '@harbor/contracts';
-import { EventDefinition, TopicPolicy } from '@harbor/messaging';
 import { createLogger } from '@harbor/observability';
 import { consumedEvents, ServiceEntry, serviceDeclaration } from '@harbor/service-runtime';
 import { IntakeEnv } from '../../../apps/intake/src/intake.env';
@@ -12,6 +11,7 @@ import { NotificationEnv } from '../../../apps/notification/src/notification.env
 import { NotificationModule } from '../../../apps/notification/src/notification.module';
 import { ReportingEnv } from '../../../apps/reporting/src/reporting.env';
 import { ReportingModule } from '../../../apps/reporting/src/reporting.module';
+import { EventDefinition, TopicPolicy } from '@harbor/contracts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type HarborService = 'intake' | 'matching' | 'notification' | 'reporting';

@@ -1,6 +1,5 @@
 import { stringify } from 'yaml';
-import { SupportMetrics } from '@harbor/contracts';
-import { topicConfigEntries } from '@harbor/messaging';
+import { SupportMetrics, topicConfigEntries } from '@harbor/contracts';
 import { eventDefinitions, HarborService, kafkaUsage, SERVICES, topicPolicies } from './harbor-services';
 
 /** The Strimzi Kafka cluster the example deploys and the namespace its entity operator watches for Harbor. */

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { getMetadataStorage } from 'class-validator';
-import { IncidentReported, IncidentReportedV1, LawsuitNotified, LawsuitNotifiedV1 } from '@harbor/contracts';
-import { EventDefinition, validateEventPayload } from '@harbor/messaging';
+import { EventDefinition, IncidentReported, IncidentReportedV1, LawsuitNotified, LawsuitNotifiedV1, validateEventPayload } from '@harbor/contracts';
 import { HL7_ADVERSE_EVENT_EXAMPLES } from '../../../../test/intake/fixtures/hl7-adverse-events';
 import { loadConfig } from '@harbor/config';
 import { InboundIncident } from '../incidents/inbound-incident-record';

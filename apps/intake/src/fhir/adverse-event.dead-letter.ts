@@ -1,4 +1,4 @@
-import { keepShape, RecordShape } from '@harbor/messaging';
+import { RecordShape, keepShape } from '@harbor/contracts';
 
 /**
  * What the dead letter of a FHIR AdverseEvent keeps: the elements `mapAdverseEvent` reads, nothing else. Codes

@@ -1,5 +1,5 @@
-import { EventValidationError } from '@harbor/messaging';
 import { findUnsafeText as findUnsafe } from '@harbor/input';
+import { EventValidationError } from '@harbor/contracts';
 
 /**
  * The first string (or key) in a FHIR or native body that Postgres cannot store (@harbor/input's safe-text rule),

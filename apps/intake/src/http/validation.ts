@@ -1,5 +1,5 @@
-import { EventDefinition, EventValidationError, validateEventPayload } from '@harbor/messaging';
 import { InvalidRequestException } from '@harbor/service-runtime';
+import { EventDefinition, EventValidationError, validateEventPayload } from '@harbor/contracts';
 
 /** The Kafka contract's validation on an HTTP body: a 422 naming each field instead of a dead letter. */
 export function validateBody<P extends object>(definition: EventDefinition<P>, body: unknown): P {

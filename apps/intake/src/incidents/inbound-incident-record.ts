@@ -1,6 +1,5 @@
 import { Allow } from 'class-validator';
-import { IncidentReported } from '@harbor/contracts';
-import { defineEvent } from '@harbor/messaging';
+import { defineEvent, IncidentReported } from '@harbor/contracts';
 import { adverseEventDeadLetterView } from '../fhir/adverse-event.dead-letter';
 
 /**

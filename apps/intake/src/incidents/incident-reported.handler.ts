@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { IncidentReported } from '@harbor/contracts';
-import { EventValidationError, InboundEvent, validateEventPayload, versionedType } from '@harbor/messaging';
+import { EventValidationError, IncidentReported, validateEventPayload, versionedType } from '@harbor/contracts';
+import { InboundEvent } from '@harbor/messaging';
 import { rejectUnsafeText } from '../http/unsafe-text';
 import { ConsumesEvent, EventContext, SERVICE_ENV } from '@harbor/service-runtime';
 import { mapAdverseEvent } from '../fhir/adverse-event.mapper';

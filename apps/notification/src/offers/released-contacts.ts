@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
-import { openReleasedContact, ReleasedContactV1, sealReleasedContact } from '@harbor/contracts';
+import { openReleasedContact, PermanentMessageError, ReleasedContactV1, sealReleasedContact } from '@harbor/contracts';
 import { KeyRing, parseKeyRing, SealedBoxError } from '@harbor/crypto';
-import { PermanentMessageError } from '@harbor/messaging';
 import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
 import { NotificationEnv } from '../notification.env';
 

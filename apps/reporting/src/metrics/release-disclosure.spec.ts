@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { SupportMetrics } from '@harbor/contracts';
-import { validateEventPayload } from '@harbor/messaging';
+import { SupportMetrics, validateEventPayload } from '@harbor/contracts';
 import { Relation } from '../disclosure/linked-table';
 import { attack, linkReleases, Publication } from '@harbor/testing/disclosure-attacker';
 import { toMessage } from '../publication/publish-metrics.usecase';

@@ -1,6 +1,6 @@
 import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
 
 export const ASSIGNMENT_CLOSE_REASONS = ['expired', 'case-closed', 'cancelled', 'escalated'] as const;
 export type AssignmentCloseReason = (typeof ASSIGNMENT_CLOSE_REASONS)[number];

@@ -3,9 +3,9 @@ import {
   ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
 import { CHANNEL_KINDS, ChannelKind } from '../vocabulary/channels';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
 
 export class ChannelAddressV1 {
   @IsIn(CHANNEL_KINDS)

@@ -1,7 +1,7 @@
 import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
 import { CHANNEL_KINDS, ChannelKind } from '../vocabulary/channels';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
 
 /**
  * Notification handed an offer's page to a provider (the provider accepted it, or a lookup after a crash

@@ -1,7 +1,7 @@
 import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
 import { OFFER_RESPONSES, OfferResponse, RESPONSE_VIAS, ResponseVia } from '../vocabulary/channels';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
 
 /** Notification reports a supporter's answer to an offer. Delivery receipts never produce this event. */
 export class AssignmentRespondedV1 {

@@ -1,6 +1,6 @@
 import { ArrayMinSize, IsArray, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
 
 /** Notification could not reach the supporter on any channel: matching moves on (next supporter or escalation). */
 export class AssignmentUndeliverableV1 {

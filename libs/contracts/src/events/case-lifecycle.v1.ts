@@ -2,7 +2,6 @@ import { Type } from 'class-transformer';
 import {
   IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
 import {
   CASE_STATUSES, CaseStatus, ESCALATION_REASONS, EscalationReason, PROFESSION_GROUPS, ProfessionGroup, REFERRAL_TYPES, ReferralType,
 } from '../vocabulary/case-status';
@@ -28,6 +27,7 @@ export class CaseOutcomeV1 {
 }
 import { TriggerV1 } from './support-requested.v1';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
 
 /**
  * A case changed status. Reporting builds its pseudonymous facts from these; they carry no clinician

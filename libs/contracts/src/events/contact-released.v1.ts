@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
+import { defineEvent } from '../definition/event-definition';
 
 /** Name and how to reach the clinician (minimum necessary). Sealed inside ContactReleasedV2; in clear only in v1. */
 export class ReleasedContactV1 {

@@ -1,9 +1,10 @@
 import { plainToInstance } from 'class-transformer';
 import { IsNotEmpty, IsString, IsUUID, Matches, MaxLength, validateSync } from 'class-validator';
-import { describeFieldProblems } from '@harbor/config';
 import { KeyRing, open, seal, SEALED_VALUE } from '@harbor/crypto';
-import { defineEvent, EventValidationError, versionedType } from '@harbor/messaging';
 import { ReleasedContactV1 } from './contact-released.v1';
+import { describeFieldProblems } from '@harbor/input';
+import { defineEvent, versionedType } from '../definition/event-definition';
+import { EventValidationError } from '../definition/contract-errors';
 
 /**
  * Sent only after a supporter accepted: the clinician's name and how to reach them, for the accepted link

@@ -2,11 +2,12 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
 } from 'class-validator';
-import { defineEvent, keepShape, RecordShape } from '@harbor/messaging';
 import { PROFESSION_GROUPS, ProfessionGroup } from '../vocabulary/case-status';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory } from '../vocabulary/triggers';
 import { IdentifierV1 } from './common';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
+import { RecordShape, keepShape } from '../definition/record-shape';
 
 export class InvolvedClinicianV1 {
   // @ValidateNested alone lets a missing value or an array through; @IsObject makes the field required.

@@ -2,10 +2,11 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested,
 } from 'class-validator';
-import { defineEvent, keepShape, RecordShape } from '@harbor/messaging';
 import { LAWSUIT_KINDS } from '../vocabulary/triggers';
 import { CLINICIANS_SHAPE, InvolvedClinicianV1 } from './incident-reported.v1';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
+import { RecordShape, keepShape } from '../definition/record-shape';
 
 export type LawsuitKind = (typeof LAWSUIT_KINDS)[number];
 

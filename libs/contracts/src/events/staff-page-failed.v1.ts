@@ -1,7 +1,7 @@
 import { ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
 import { STAFF_PAGE_KINDS, StaffPageKind } from './staff-page-requested.v1';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
 
 /** Why a staff page was given up: every channel refused it, or its delivery deadline passed while providers were down. */
 export const STAFF_PAGE_FAILURES = ['refused', 'deadline'] as const;

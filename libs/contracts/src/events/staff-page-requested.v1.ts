@@ -3,9 +3,9 @@ import {
   ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
 import { ChannelAddressV1 } from './assignment-offered.v1';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
 
 export const STAFF_PAGE_KINDS = ['follow-up-reminder', 'coordinator-escalation'] as const;
 export type StaffPageKind = (typeof STAFF_PAGE_KINDS)[number];

@@ -3,8 +3,8 @@ import {
   ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
 
 /** A published number: `value` is null exactly when `suppressed` is true. */
 export class MetricsValueV1 {

@@ -1,9 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { defineEvent } from '@harbor/messaging';
 import { HARM_LEVELS, HarmLevel, TRIGGER_CATEGORIES, TRIGGER_KINDS, TriggerCategory, TriggerKind } from '../vocabulary/triggers';
 import { IdentifierV1, identifierKey } from './common';
 import { IsRfc3339 } from '@harbor/input';
+import { defineEvent } from '../definition/event-definition';
 
 export class TriggerV1 {
   @IsIn(TRIGGER_KINDS)

@@ -1,9 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { describeFieldProblems } from '@harbor/config';
-import { dottedPath, findUnsafeText } from '@harbor/input';
+import { describeFieldProblems, dottedPath, findUnsafeText } from '@harbor/input';
 import { EventDefinition, versionedType } from './event-definition';
-import { EventValidationError } from './errors';
+import { EventValidationError } from './contract-errors';
 
 /** Turns a plain object into the event's payload class, or throws naming every invalid field. */
 export function validateEventPayload<P extends object>(definition: EventDefinition<P>, plain: unknown): P {

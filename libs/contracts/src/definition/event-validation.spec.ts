@@ -4,8 +4,8 @@ import {
   SupportRequested, SupportRequestedV1,
 } from '@harbor/contracts';
 import { EventDefinition } from './event-definition';
-import { EventValidationError, PermanentMessageError } from './errors';
 import { validateEventPayload } from './event-validation';
+import { EventValidationError, PermanentMessageError } from './contract-errors';
 
 const CASE_ID = '3f2b8c1e-5d4a-4c3b-9a2e-1f0e9d8c7b6a';
 const ASSIGNMENT_ID = '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d';

@@ -127,6 +127,12 @@ describe('matching: directory import of a large CSV', () => {
     expect(rows).toEqual([{ display_name: 'Third', profession: 'physician', languages: [], opted_out: true }]);
   });
 
+  it('refuses a row holding a NUL character on its field instead of failing the whole import', async () => {
+    const csv = `${HEADER}\n"urn:nul:e|1",Before,nurse,,,,,,false\n"urn:nul:e|2",Bad\u0000Name,nurse,,,,,,false\n"urn:nul:e|3",After,nurse,,,,,,false\n`;
+    expect(await post(csv)).toEqual({ status: 200, body: { created: 2, updated: 0, failed: [{ row: 2, errors: [{ field: 'displayName', message: 'must not contain the NUL character' }] }] } });
+    expect(await countOf('nul')).toEqual({ clinicians: 2, identifiers: 2 });
+  });
+
   it('writes nothing from a file refused as a whole, naming the line where it breaks', async () => {
     // The break comes after two batches of 10,000 rows have been written: they are rolled back.
     const csv = directoryCsv('refused', 30_000, { 29_000: `"urn:refused:e|x",Unclosed "quote,nurse,,,,,,false` });

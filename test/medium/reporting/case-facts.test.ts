@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CaseLifecycleV1 } from '@harbor/contracts';
 import { ServiceMetrics } from '@harbor/observability';
 import { caseKey, supporterKey } from '../../../apps/reporting/src/facts/case-key';
+import { CaseFactStore } from '../../../apps/reporting/src/facts/case-fact-store';
 import { RecordCaseFact } from '../../../apps/reporting/src/facts/record-case-fact.usecase';
 import { REPORTING_MIGRATIONS } from '../../../apps/reporting/src/migrations';
 import { ReportingEnv } from '../../../apps/reporting/src/reporting.env';
@@ -59,7 +60,7 @@ describe('recording case facts from lifecycle events', () => {
 
   beforeAll(async () => {
     database = await openServiceDatabase(ReportingEnv, 'reporting', REPORTING_MIGRATIONS, { REPORTING_HASH_KEY: HASH_KEY });
-    record = new RecordCaseFact(database.env, new ServiceMetrics('reporting'));
+    record = new RecordCaseFact(database.env, new ServiceMetrics('reporting'), new CaseFactStore(database.dataSource));
   });
 
   afterAll(async () => {

@@ -5,11 +5,13 @@ import { ReleaseStore } from '../metrics/release-store';
 import { PublicationScheduler } from '../publication/publication.scheduler';
 import { PublishMetrics } from '../publication/publish-metrics.usecase';
 import { RecognitionController } from '../recognition/recognition.controller';
+import { RecogniseSupporters } from '../recognition/recognise-supporters.usecase';
+import { CaseFactStore } from './case-fact-store';
 import { CaseLifecycleHandler } from './case-lifecycle.handler';
 import { RecordCaseFact } from './record-case-fact.usecase';
 
 @Module({
   controllers: [MetricsController, RecognitionController, DashboardController, CaseLifecycleHandler],
-  providers: [RecordCaseFact, ReleaseStore, PublishMetrics, PublicationScheduler],
+  providers: [CaseFactStore, RecordCaseFact, ReleaseStore, PublishMetrics, PublicationScheduler, RecogniseSupporters],
 })
 export class FactsModule {}

@@ -5,6 +5,7 @@ import { ServiceMetrics } from '@harbor/observability';
 import { SERVICE_ENV } from '@harbor/service-runtime';
 import { ReportingEnv } from '../reporting.env';
 import { caseKey, supporterKey, truncateToHour } from './case-key';
+import { CaseFactStore, FactUpdate } from './case-fact-store';
 import { factsRecordedCounter } from './facts-metrics';
 
 const HOUR_COLUMN: Partial<Record<CaseLifecycleV1['status'], string>> = {
@@ -29,6 +30,7 @@ export class RecordCaseFact {
   constructor(
     @Inject(SERVICE_ENV) private readonly env: ReportingEnv,
     metrics: ServiceMetrics,
+    private readonly facts: CaseFactStore,
   ) {
     this.recorded = factsRecordedCounter(metrics);
   }
@@ -36,13 +38,10 @@ export class RecordCaseFact {
   async execute(manager: EntityManager, change: CaseLifecycleV1): Promise<void> {
     const key = caseKey(this.env.REPORTING_HASH_KEY, change.caseId);
     const hour = truncateToHour(change.at);
-    await manager.query(
-      `INSERT INTO "reporting"."case_facts" ("case_key", "trigger_kind", "category", "harm_level", "facility", "department", "profession_group", "status", "opened_hour")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT ("case_key") DO UPDATE SET "status" = $8, "profession_group" = COALESCE($7, "case_facts"."profession_group"),
-         "department" = COALESCE("case_facts"."department", $6)`,
-      [key, change.trigger.kind, change.trigger.category, change.trigger.harmLevel ?? null, change.facility, change.department ?? null, change.professionGroup ?? null, change.status, hour],
-    );
+    await this.facts.upsert(manager, key, {
+      triggerKind: change.trigger.kind, category: change.trigger.category, harmLevel: change.trigger.harmLevel ?? null, facility: change.facility,
+      department: change.department ?? null, professionGroup: change.professionGroup ?? null, status: change.status, openedHour: hour,
+    });
     const minutesSinceEvent = Math.max(0, Math.round((new Date(change.at).getTime() - new Date(change.trigger.occurredAt).getTime()) / 60_000));
     // The rest is one UPDATE after the upsert: every right-hand side reads the row as the upsert left it. No
     // expression reads a column that another assignment of the same event sets (minutes_offer_to_accept
@@ -100,7 +99,7 @@ export class RecordCaseFact {
         update.set('referrals', `ARRAY(SELECT DISTINCT unnest("referrals" || $1::text[]) ORDER BY 1)`, outcome.referrals);
       }
     }
-    await update.run(manager, key);
+    await this.facts.update(manager, key, update);
     this.recorded.inc();
   }
 }
@@ -108,40 +107,4 @@ export class RecordCaseFact {
 function markReached(update: FactUpdate, minutesSinceEvent: number): void {
   update.set('reached', `true`);
   update.set('minutes_to_contact', `COALESCE("minutes_to_contact", $1)`, minutesSinceEvent);
-}
-
-/**
- * The assignments of the single UPDATE that follows the upsert, keyed by column. Each expression numbers
- * its own placeholders from $1; they are renumbered after the case key ($1 of the statement). Setting a
- * column again to the same expression and values is a no-op (Postgres rejects a column assigned twice);
- * setting it to anything else is a bug in the caller.
- */
-export class FactUpdate {
-  private readonly assignments = new Map<string, { expression: string; values: unknown[] }>();
-
-  set(column: string, expression: string, ...values: unknown[]): void {
-    const existing = this.assignments.get(column);
-    if (existing) {
-      if (existing.expression === expression && JSON.stringify(existing.values) === JSON.stringify(values)) return;
-      throw new Error(`conflicting assignments to case_facts.${column} in one event`);
-    }
-    this.assignments.set(column, { expression, values });
-  }
-
-  /** The UPDATE statement and its parameters, or null when the event sets nothing beyond the upsert. */
-  statement(key: string): { sql: string; parameters: unknown[] } | null {
-    if (this.assignments.size === 0) return null;
-    const parameters: unknown[] = [key];
-    const sets = [...this.assignments].map(([column, { expression, values }]) => {
-      const offset = parameters.length;
-      parameters.push(...values);
-      return `"${column}" = ${expression.replace(/\$(\d+)/g, (_, n: string) => `$${offset + Number(n)}`)}`;
-    });
-    return { sql: `UPDATE "reporting"."case_facts" SET ${sets.join(', ')} WHERE "case_key" = $1`, parameters };
-  }
-
-  async run(manager: EntityManager, key: string): Promise<void> {
-    const statement = this.statement(key);
-    if (statement) await manager.query(statement.sql, statement.parameters);
-  }
 }

@@ -3,9 +3,9 @@ import { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { ServiceMetrics } from '@harbor/observability';
 import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
+import { CaseFactStore } from '../facts/case-fact-store';
 import { factsExcludedCounter, releaseFailuresCounter } from '../facts/facts-metrics';
 import { ReportingEnv } from '../reporting.env';
-import { loadFacts } from './fact-store';
 import { Granularity } from './periods';
 import { PlaceVocabulary } from './places';
 import { Release } from './release';
@@ -26,11 +26,15 @@ type StoredRelease = Omit<Release, 'period'> & { period: Omit<Release['period'],
 
 const fromStored = (body: StoredRelease): Release => ({ ...body, period: { ...body.period, start: new Date(body.period.start), end: new Date(body.period.end) } });
 
+/** The publication_state row of the metrics topic. */
+const PUBLICATION = 'support.metrics.v1';
+
 /** One lock for fixing releases, so two replicas never fix the same year two ways. */
 const FIX_LOCK = "hashtext('harbor.reporting.releases')";
 
 /**
- * The ledger of fixed releases in Postgres. Whoever first needs a due period (the API, the CSV, the
+ * The ledger of fixed releases in Postgres, and the one owner of the `releases`, `release_plans` and
+ * `publication_state` tables. Whoever first needs a due period (the API, the CSV, the
  * publisher) fixes it; afterwards it is only read. A period that fails to build, or a fact that cannot be
  * counted, is logged (period and reason only), counted on /metrics, and never stops the other periods.
  */
@@ -45,6 +49,7 @@ export class ReleaseStore {
     @Inject(SERVICE_ENV) env: ReportingEnv,
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: ServiceMetrics,
+    private readonly facts: CaseFactStore,
   ) {
     this.settings = scheduleSettings(env);
     this.excludedFacts = factsExcludedCounter(metrics);
@@ -68,7 +73,7 @@ export class ReleaseStore {
     const advances: YearAdvance[] = [];
     for (const year of years) {
       if (!ledger.hasWork(year, now)) continue;
-      const facts = await loadFacts(manager, year - 1, year);
+      const facts = await this.facts.loadYears(manager, year - 1, year);
       const advance = ledger.advance(year, { year: facts.filter((f) => f.openedHour.getUTCFullYear() === year), previous: facts.filter((f) => f.openedHour.getUTCFullYear() === year - 1) }, now);
       await this.save(manager, advance, now);
       advances.push(advance);
@@ -83,6 +88,33 @@ export class ReleaseStore {
     );
     const releases: { body: StoredRelease }[] = await manager.query(`SELECT "body" FROM "reporting"."releases" WHERE "year" BETWEEN $1 AND $2`, [fromYear, toYear]);
     return new ReleaseLedger(this.settings, plans.map((plan) => [plan.year, plan.granularity]), releases.map((row) => fromStored(row.body)));
+  }
+
+  /**
+   * Claims the right to publish (one replica at a time, at most once per interval): false when another
+   * replica holds it or published less than `minimumGapMs` ago.
+   */
+  async claimPublication(manager: EntityManager, now: Date, minimumGapMs: number): Promise<boolean> {
+    await manager.query(`INSERT INTO "reporting"."publication_state" ("id", "last_published_at") VALUES ($1, 'epoch') ON CONFLICT DO NOTHING`, [PUBLICATION]);
+    const [state] = await manager.query(`SELECT "last_published_at" FROM "reporting"."publication_state" WHERE "id" = $1 FOR UPDATE SKIP LOCKED`, [PUBLICATION]);
+    if (!state) return false; // another replica is publishing right now
+    return new Date(state.last_published_at).getTime() + minimumGapMs <= now.getTime();
+  }
+
+  /** Fixed releases of the years not yet written to the topic, oldest period first. */
+  async unpublished(manager: EntityManager, fromYear: number, toYear: number): Promise<{ period: string; releaseId: string; releasedAt: Date; release: Release }[]> {
+    const rows: { period: string; release_id: string; released_at: Date; body: StoredRelease }[] = await manager.query(
+      `SELECT "period", "release_id", "released_at", "body" FROM "reporting"."releases"
+        WHERE "year" BETWEEN $1 AND $2 AND "published_at" IS NULL ORDER BY "body"->'period'->>'start'`,
+      [fromYear, toYear],
+    );
+    return rows.map((row) => ({ period: row.period, releaseId: row.release_id, releasedAt: new Date(row.released_at), release: fromStored(row.body) }));
+  }
+
+  /** Marks the periods as written to the topic, and the publication as done at `now`. */
+  async markPublished(manager: EntityManager, periods: string[], now: Date): Promise<void> {
+    await manager.query(`UPDATE "reporting"."releases" SET "published_at" = $2 WHERE "period" = ANY($1)`, [periods, now]);
+    await manager.query(`UPDATE "reporting"."publication_state" SET "last_published_at" = $2 WHERE "id" = $1`, [PUBLICATION, now]);
   }
 
   private async save(manager: EntityManager, advance: YearAdvance, now: Date): Promise<void> {

@@ -10,8 +10,6 @@ import { isLabelled, Release } from '../metrics/release';
 import { ReleaseStore } from '../metrics/release-store';
 import { ReportingEnv } from '../reporting.env';
 
-const STATE_ID = 'support.metrics.v1';
-
 /**
  * Fixes the periods of the last REPORTING_PUBLISH_YEARS calendar years that have become due and writes each
  * fixed release to the outbox once (keyed by period on a compacted topic). A release is never published
@@ -34,22 +32,13 @@ export class PublishMetrics {
   /** Returns the number of releases written, 0 when another replica published within the interval. */
   async execute(now = new Date()): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`INSERT INTO "reporting"."publication_state" ("id", "last_published_at") VALUES ($1, 'epoch') ON CONFLICT DO NOTHING`, [STATE_ID]);
-      const [state] = await manager.query(`SELECT "last_published_at" FROM "reporting"."publication_state" WHERE "id" = $1 FOR UPDATE SKIP LOCKED`, [STATE_ID]);
-      if (!state) return 0; // another replica is publishing right now
-      const dueAt = new Date(state.last_published_at).getTime() + this.env.REPORTING_PUBLISH_INTERVAL_SECONDS * 1000 * 0.9;
-      if (dueAt > now.getTime()) return 0;
+      if (!(await this.store.claimPublication(manager, now, this.env.REPORTING_PUBLISH_INTERVAL_SECONDS * 1000 * 0.9))) return 0;
       const lastYear = now.getUTCFullYear();
       const firstYear = lastYear - this.env.REPORTING_PUBLISH_YEARS + 1;
       await this.store.fix(Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i), now, manager);
-      const rows: { period: string; release_id: string; released_at: Date; body: Release }[] = await manager.query(
-        `SELECT "period", "release_id", "released_at", "body" FROM "reporting"."releases"
-          WHERE "year" BETWEEN $1 AND $2 AND "published_at" IS NULL ORDER BY "body"->'period'->>'start'`,
-        [firstYear, lastYear],
-      );
-      for (const row of rows) await this.outbox.enqueue(manager, SupportMetrics, toMessage(row.body, row.release_id, new Date(row.released_at)));
-      await manager.query(`UPDATE "reporting"."releases" SET "published_at" = $2 WHERE "period" = ANY($1)`, [rows.map((row) => row.period), now]);
-      await manager.query(`UPDATE "reporting"."publication_state" SET "last_published_at" = $2 WHERE "id" = $1`, [STATE_ID, now]);
+      const rows = await this.store.unpublished(manager, firstYear, lastYear);
+      for (const row of rows) await this.outbox.enqueue(manager, SupportMetrics, toMessage(row.release, row.releaseId, row.releasedAt));
+      await this.store.markPublished(manager, rows.map((row) => row.period), now);
       this.published.inc(rows.length);
       return rows.length;
     });

@@ -1,10 +1,7 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { Role, Roles } from '@harbor/auth';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { supporterKey } from '../facts/case-key';
-import { ReportingEnv } from '../reporting.env';
+import { RecogniseSupporters } from './recognise-supporters.usecase';
 
 export class RecognitionRequest {
   /** Supporter ids from the roster (matching's `/v1/roster/supporters`). */
@@ -31,32 +28,12 @@ export class RecognitionRequest {
  */
 @Controller('v1/recognition')
 export class RecognitionController {
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SERVICE_ENV) private readonly env: ReportingEnv,
-  ) {}
+  constructor(private readonly recognise: RecogniseSupporters) {}
 
   @Post()
   @HttpCode(200)
   @Roles(Role.ProgramDirector)
-  async recognise(@Body() request: RecognitionRequest) {
-    const ids = [...new Set(request.supporterIds)];
-    const keys = ids.map((id) => supporterKey(this.env.REPORTING_HASH_KEY, id));
-    const rows: { supporter_key: string; reached: number; accepted: number }[] = await this.dataSource.query(
-      `SELECT "supporter_key", count(*) FILTER (WHERE "reached")::int AS "reached", count(*)::int AS "accepted"
-         FROM "reporting"."case_facts"
-        WHERE "supporter_key" = ANY($1) AND ($2::int IS NULL OR date_part('year', "opened_hour" AT TIME ZONE 'UTC') = $2)
-        GROUP BY "supporter_key"`,
-      [keys, request.year ?? null],
-    );
-    const byKey = new Map(rows.map((row) => [row.supporter_key, row]));
-    return {
-      year: request.year ?? null,
-      supporters: ids.map((supporterId, i) => ({
-        supporterId,
-        colleaguesReached: byKey.get(keys[i])?.reached ?? 0,
-        casesAccepted: byKey.get(keys[i])?.accepted ?? 0,
-      })),
-    };
+  async recognition(@Body() request: RecognitionRequest) {
+    return { year: request.year ?? null, supporters: await this.recognise.execute(request.supporterIds, request.year ?? null) };
   }
 }

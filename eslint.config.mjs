@@ -1,9 +1,19 @@
 // @ts-check
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from 'eslint-plugin-boundaries';
+
+// Dependencies point one way: apps never import each other, libraries never import apps, nothing imports the
+// benches. Shipped code (not specs) also never imports test code.
+const layerRules = [
+  { from: ['app'], disallow: [['app', { app: '!${from.app}' }], 'bench'] },
+  { from: ['lib'], disallow: ['app', 'bench'] },
+  { from: ['test', 'test-support'], disallow: ['bench'] },
+];
+const boundaryMessage = 'boundary: a ${file.type} must not import this ${dependency.type} (see "Boundaries" in the README)';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**', '.harbor/**', 'test-artifacts/**'] },
+  { ignores: ['apps/*/src/openapi-metadata.ts', 'dist/**', 'node_modules/**', 'coverage/**', '.cache/**', '.harbor/**', 'test-artifacts/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,6 +21,45 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-unsafe-function-type': 'off',
+    },
+  },
+  // A library is entered only through its package name (@harbor/<lib>), never by a path into its src/.
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: './tsconfig.json' } },
+      'boundaries/elements': [
+        { type: 'app', pattern: 'apps/*', capture: ['app'] },
+        { type: 'lib', pattern: 'libs/*', capture: ['lib'] },
+        { type: 'test-support', pattern: 'test/support' },
+        { type: 'test', pattern: 'test' },
+        { type: 'bench', pattern: 'bench' },
+      ],
+    },
+    rules: {
+      'boundaries/element-types': ['error', { default: 'allow', message: boundaryMessage, rules: layerRules }],
+      'boundaries/entry-point': ['error', {
+        default: 'allow',
+        rules: [
+          { target: ['lib'], disallow: ['**'] },
+          { target: ['lib'], allow: ['src/index.ts', 'src/tracing-bootstrap.ts'] },
+        ],
+      }],
+    },
+  },
+  // Test-only code (test/support) may be imported by unit specs beside the code, never by what ships.
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    plugins: { boundaries },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@harbor/testing/*'], message: 'test-only code: import it from specs only' }] }],
+      'boundaries/element-types': ['error', {
+        default: 'allow',
+        message: boundaryMessage,
+        rules: [...layerRules, { from: ['app', 'lib'], disallow: ['test', 'test-support'] }],
+      }],
     },
   },
   {

@@ -26,10 +26,7 @@ import { EscalateCase } from '../apps/matching/src/cases/escalate-case.usecase';
 import { OfferNextSupporter } from '../apps/matching/src/cases/offer-next-supporter.usecase';
 import { OpenCase } from '../apps/matching/src/cases/open-case.usecase';
 import { MatchingEnv } from '../apps/matching/src/matching.env';
-import { MatchingDirectoryAndCases1764000000200 } from '../apps/matching/src/migrations/1764000000200-matching-directory-and-cases';
-import { MatchingPolicyRosterDeadlines1764000000400 } from '../apps/matching/src/migrations/1764000000400-matching-policy-roster-deadlines';
-import { MatchingAbsorbedRequests1764000000700 } from '../apps/matching/src/migrations/1764000000700-matching-absorbed-requests';
-import { MatchingAckClockAtDelivery1764000050100 } from '../apps/matching/src/migrations/1764000050100-matching-ack-clock-at-delivery';
+import { MATCHING_MIGRATIONS } from '../apps/matching/src/migrations';
 import { decide } from '../apps/matching/src/policy/matching-decision';
 import { DepartmentRule } from '../apps/matching/src/policy/policy';
 import { ProgramPolicies } from '../apps/matching/src/policy/program-policies';
@@ -126,10 +123,7 @@ async function main(): Promise<void> {
   const db = createServiceDataSource({
     url: database.url,
     schema: 'matching',
-    migrations: [
-      ...messagingMigrations('matching'), MatchingDirectoryAndCases1764000000200, MatchingPolicyRosterDeadlines1764000000400, MatchingAbsorbedRequests1764000000700,
-      MatchingAckClockAtDelivery1764000050100,
-    ],
+    migrations: [...messagingMigrations('matching'), ...MATCHING_MIGRATIONS],
     poolSize: WORKERS + 2,
   });
   const result: Record<string, unknown> = {};

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { Controller, DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { IsString, IsUUID } from 'class-validator';
 import { Pool } from 'pg';
 import { Producer } from 'kafkajs';
 import { loadConfig, ServiceEnv } from '@harbor/config';
-import { defineEvent, envelopeToHeaders, EventHandler, InboundEvent, newEnvelope } from '@harbor/messaging';
+import { defineEvent, envelopeToHeaders, InboundEvent, newEnvelope } from '@harbor/messaging';
 import { createLogger } from '@harbor/observability';
-import { createServiceApp, ServiceRuntimeModule } from '@harbor/service-runtime';
+import { ConsumesEvent, createServiceApp, ServiceRuntimeModule } from '@harbor/service-runtime';
 import { createTestDatabase, kafkaClient, LogCapture, testInfrastructure, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
 
 class ProbeV1 {
@@ -20,8 +21,7 @@ class ProbeV1 {
 const Probe = defineEvent({ type: 'org.harbor.test.probe', version: 1, topic: 'probes.v1', payload: ProbeV1, key: (probe) => probe.id, subject: (probe) => probe.id });
 
 /** Holds each record until the test lets it go, so a shutdown can be caught while a record is in flight. */
-class GatedHandler implements EventHandler<ProbeV1> {
-  readonly definition = Probe;
+class GatedHandler {
   readonly started = new Set<string>();
   private release?: () => void;
   private readonly gate = new Promise<void>((resolve) => (this.release = resolve));
@@ -36,6 +36,16 @@ class GatedHandler implements EventHandler<ProbeV1> {
   }
 }
 
+@Controller()
+class ProbeEvents {
+  constructor(private readonly gate: GatedHandler) {}
+
+  @ConsumesEvent(Probe, { batchSize: 1 })
+  async probe(@Payload() event: InboundEvent<ProbeV1>): Promise<void> {
+    await this.gate.handle(event);
+  }
+}
+
 /** The smallest service: the shared runtime (database, messaging, probes) and one gated consumer. */
 @Module({})
 class ProbeServiceModule {
@@ -45,9 +55,9 @@ class ProbeServiceModule {
       imports: [
         ServiceRuntimeModule.forService({
           service: 'probe', schema: 'probe', env, migrations: [], producesTo: [Probe], logger,
-          consumes: [{ topic: Probe.topic, handlers: [GatedHandler], batchSize: 1 }],
         }),
       ],
+      controllers: [ProbeEvents],
       providers: [{ provide: GatedHandler, useValue: handler }],
     };
   }

@@ -5,11 +5,6 @@ import { HarborHarness } from '../support/harbor-harness';
 import { waitFor } from '../support/infrastructure';
 import { MatchingDriver } from './matching-driver';
 
-// Only matching runs here: keep the other services' modules (edited concurrently by others) out of this file's load.
-jest.mock('../../apps/intake/src/intake.module', () => ({ IntakeModule: {} }));
-jest.mock('../../apps/notification/src/notification.module', () => ({ NotificationModule: {} }));
-jest.mock('../../apps/reporting/src/reporting.module', () => ({ ReportingModule: {} }));
-
 const EMPLOYEE = 'urn:test:employee';
 const NPI = 'http://hl7.org/fhir/sid/us-npi';
 const BADGE = 'urn:test:badge';

@@ -4,10 +4,6 @@ import { HarborHarness } from '../support/harbor-harness';
 import { waitFor } from '../support/infrastructure';
 import { MatchingDriver } from './matching-driver';
 
-jest.mock('../../apps/intake/src/intake.module', () => ({ IntakeModule: {} }));
-jest.mock('../../apps/notification/src/notification.module', () => ({ NotificationModule: {} }));
-jest.mock('../../apps/reporting/src/reporting.module', () => ({ ReportingModule: {} }));
-
 const SUPPORTERS = 12;
 const CAPACITY = 2;
 const CASES = 40;

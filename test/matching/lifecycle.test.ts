@@ -6,11 +6,6 @@ import { HarborHarness } from '../support/harbor-harness';
 import { waitFor } from '../support/infrastructure';
 import { MatchingDriver } from './matching-driver';
 
-// Only matching runs here: keep the other services' modules (edited concurrently by others) out of this file's load.
-jest.mock('../../apps/intake/src/intake.module', () => ({ IntakeModule: {} }));
-jest.mock('../../apps/notification/src/notification.module', () => ({ NotificationModule: {} }));
-jest.mock('../../apps/reporting/src/reporting.module', () => ({ ReportingModule: {} }));
-
 /**
  * Matching alone through real Kafka and Postgres: offer → decline → re-offer → deadline → re-offer →
  * accept (contact released) → contact → follow-up reminders → closed; and escalations by overall

@@ -8,11 +8,6 @@ import { HarborHarness } from '../support/harbor-harness';
 import { uniqueSuffix, waitFor } from '../support/infrastructure';
 import { KafkaTap, metricValue } from '../support/kafka-tap';
 
-// Only notification runs here: keep the other services' modules (edited concurrently by others) out of this file's load.
-jest.mock('../../apps/intake/src/intake.module', () => ({ IntakeModule: {} }));
-jest.mock('../../apps/matching/src/matching.module', () => ({ MatchingModule: {} }));
-jest.mock('../../apps/reporting/src/reporting.module', () => ({ ReportingModule: {} }));
-
 const PROVIDER_TIMEOUT_MS = 500;
 /** How long a crashed worker's row stays leased (2 × provider timeout + 5 s), from the dispatcher's claim. */
 const LEASE_MS = PROVIDER_TIMEOUT_MS * 2 + 5000;

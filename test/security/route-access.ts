@@ -9,6 +9,7 @@ const STAFF = [ProgramAdmin, ProgramDirector];
 const HEALTH: Record<string, Access> = {
   'GET /health/live': { public: 'liveness probe, says nothing' },
   'GET /health/ready': { public: 'readiness probe, says nothing' },
+  'GET /openapi.json': { public: 'describes the API, holds no data' },
 };
 
 /**

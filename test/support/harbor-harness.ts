@@ -5,14 +5,6 @@ import { DevTokenIssuer, Role } from '@harbor/auth';
 import { loadConfig, ServiceEnv } from '@harbor/config';
 import { createLogger } from '@harbor/observability';
 import { createServiceApp, MetricsServer } from '@harbor/service-runtime';
-import { IntakeEnv } from '../../apps/intake/src/intake.env';
-import { IntakeModule } from '../../apps/intake/src/intake.module';
-import { MatchingEnv } from '../../apps/matching/src/matching.env';
-import { MatchingModule } from '../../apps/matching/src/matching.module';
-import { NotificationEnv } from '../../apps/notification/src/notification.env';
-import { NotificationModule } from '../../apps/notification/src/notification.module';
-import { ReportingEnv } from '../../apps/reporting/src/reporting.env';
-import { ReportingModule } from '../../apps/reporting/src/reporting.module';
 import { createTestDatabase, deleteTopicsWithPrefix, LogCapture, testInfrastructure, uniqueTopicPrefix } from './infrastructure';
 
 export type ServiceName = 'intake' | 'matching' | 'notification' | 'reporting';
@@ -22,11 +14,29 @@ interface ServiceDefinition {
   module: (env: never, logger: Logger) => DynamicModule;
 }
 
-const SERVICES: Record<ServiceName, ServiceDefinition> = {
-  intake: { env: IntakeEnv, module: (env: IntakeEnv, logger) => IntakeModule.forRoot(env, logger) },
-  matching: { env: MatchingEnv, module: (env: MatchingEnv, logger) => MatchingModule.forRoot(env, logger) },
-  notification: { env: NotificationEnv, module: (env: NotificationEnv, logger) => NotificationModule.forRoot(env, logger) },
-  reporting: { env: ReportingEnv, module: (env: ReportingEnv, logger) => ReportingModule.forRoot(env, logger) },
+/**
+ * Each service is loaded only when a test starts it: a file that runs matching alone never loads the other
+ * three apps (no jest.mock needed to keep them out).
+ */
+const SERVICES: Record<ServiceName, () => Promise<ServiceDefinition>> = {
+  intake: async () => {
+    const [{ IntakeEnv }, { IntakeModule }] = await Promise.all([import('../../apps/intake/src/intake.env'), import('../../apps/intake/src/intake.module')]);
+    return { env: IntakeEnv, module: (env: InstanceType<typeof IntakeEnv>, logger) => IntakeModule.forRoot(env, logger) };
+  },
+  matching: async () => {
+    const [{ MatchingEnv }, { MatchingModule }] = await Promise.all([import('../../apps/matching/src/matching.env'), import('../../apps/matching/src/matching.module')]);
+    return { env: MatchingEnv, module: (env: InstanceType<typeof MatchingEnv>, logger) => MatchingModule.forRoot(env, logger) };
+  },
+  notification: async () => {
+    const [{ NotificationEnv }, { NotificationModule }] = await Promise.all([
+      import('../../apps/notification/src/notification.env'), import('../../apps/notification/src/notification.module'),
+    ]);
+    return { env: NotificationEnv, module: (env: InstanceType<typeof NotificationEnv>, logger) => NotificationModule.forRoot(env, logger) };
+  },
+  reporting: async () => {
+    const [{ ReportingEnv }, { ReportingModule }] = await Promise.all([import('../../apps/reporting/src/reporting.env'), import('../../apps/reporting/src/reporting.module')]);
+    return { env: ReportingEnv, module: (env: InstanceType<typeof ReportingEnv>, logger) => ReportingModule.forRoot(env, logger) };
+  },
 };
 
 export interface HarnessOptions {
@@ -116,7 +126,7 @@ export class HarborHarness {
   }
 
   private async startService(service: ServiceName, options: HarnessOptions): Promise<INestApplication> {
-    const definition = SERVICES[service];
+    const definition = await SERVICES[service]();
     const env = loadConfig(definition.env, {
       DATABASE_URL: this.databaseUrl,
       KAFKA_BROKERS: testInfrastructure().brokers.join(','),

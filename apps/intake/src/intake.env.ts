@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ServiceEnv, toBoolean, toInt, toList } from '@harbor/config';
+import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ServiceEnv, toBoolean, IntSetting, toList } from '@harbor/config';
 import { IsSourceSystemRegistry, parseSourceSystems, SourceSystemSetting } from './source-auth/source-system.setting';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory, LAWSUIT_KINDS, LawsuitKind, PROFESSION_GROUPS, ProfessionGroup } from '@harbor/contracts';
 
@@ -43,10 +43,7 @@ export class IntakeEnv extends ServiceEnv {
    * A clinician who was sent a support request less than this many hours ago is not paged again: the new
    * trigger is recorded and absorbed by the open case. 0 turns absorption off. Self-referrals are never absorbed.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(24 * 365)
+  @IntSetting(0, 24 * 365)
   INTAKE_COOLDOWN_HOURS = 72;
 
   /** Identifier system given to a bare FHIR `Practitioner/<id>` reference, so the clinician directory can resolve it. */
@@ -82,9 +79,6 @@ export class IntakeEnv extends ServiceEnv {
   INTAKE_SOURCE_SYSTEMS: SourceSystemSetting[] = [];
 
   /** How far a signed request's X-Harbor-Timestamp may be from the server's clock; older requests are refused. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(30)
-  @Max(3600)
+  @IntSetting(30, 3600)
   INTAKE_SIGNATURE_TOLERANCE_SECONDS = 300;
 }

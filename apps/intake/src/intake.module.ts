@@ -1,14 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { IncidentReported, LawsuitNotified, SupportRequested } from '@harbor/contracts';
-import { versionedType } from '@harbor/messaging';
+import { SupportRequested } from '@harbor/contracts';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { FhirModule } from './fhir/fhir.module';
 import { fhirProblemRenderer } from './fhir/operation-outcome';
 import { IncidentsModule } from './incidents/incidents.module';
-import { IncidentReportedHandler } from './incidents/incident-reported.handler';
 import { IntakeEnv } from './intake.env';
-import { LawsuitNotifiedHandler } from './lawsuits/lawsuit-notified.handler';
 import { LawsuitsModule } from './lawsuits/lawsuits.module';
 import { IntakeTriggers1764000000100 } from './migrations/1764000000100-intake-triggers';
 import { IntakeTriageOptOuts1764000000500 } from './migrations/1764000000500-intake-triage-opt-outs';
@@ -25,6 +22,7 @@ export class IntakeModule {
       imports: [
         ServiceRuntimeModule.forService({
           service: 'intake',
+          openApiMetadata: () => import('./openapi-metadata'),
           schema: 'intake',
           env,
           logger,
@@ -43,11 +41,6 @@ export class IntakeModule {
             '/v1/triage/:id/assign': 'program-staff-request',
             '/v1/triage/:id/dismiss': 'program-staff-request',
           },
-          consumes: [
-            // Source systems publish plain JSON (native or FHIR AdverseEvent); a record without ce_type is read as an incident.
-            { topic: IncidentReported.topic, handlers: [IncidentReportedHandler], typeWhenAbsent: versionedType(IncidentReported) },
-            { topic: LawsuitNotified.topic, handlers: [LawsuitNotifiedHandler], typeWhenAbsent: versionedType(LawsuitNotified) },
-          ],
         }),
         IncidentsModule,
         FhirModule,

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, ServiceEnv, toInt } from '@harbor/config';
+import { ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, ServiceEnv, IntSetting } from '@harbor/config';
 import { DEPARTMENT_RULES, DepartmentRule, LANGUAGE_RULES, LanguageRule, MatchingPolicy, PROFESSION_RULES, ProfessionRule } from './policy/policy';
 
 const toIntList = ({ value }: { value: unknown }) =>
@@ -11,24 +11,15 @@ export class MatchingEnv extends ServiceEnv {
   override METRICS_PORT = 9102;
 
   /** Default for every program: how long a supporter has to accept or decline an offer. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1440)
+  @IntSetting(1, 1440)
   MATCHING_ACK_TIMEOUT_MINUTES = 15;
 
   /** Default: offers made for one case before it is escalated to the on-call coordinator. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(50)
+  @IntSetting(1, 50)
   MATCHING_MAX_OFFERS = 3;
 
   /** Default: minutes from a case's opening to escalation when nobody has accepted (RISE's 30-minute callback target). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10080)
+  @IntSetting(1, 10080)
   MATCHING_OVERALL_DEADLINE_MINUTES = 30;
 
   /** Default: follow-up reminders to the supporter, hours after the recorded contact (comma-separated). */
@@ -59,10 +50,7 @@ export class MatchingEnv extends ServiceEnv {
   MATCHING_FALLBACK_RESOURCE = 'physician-support-line';
 
   /** How often each replica looks for due deadlines (ms). Lower it in tests; deadlines are rows, so nothing is lost between ticks. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(50)
-  @Max(60_000)
+  @IntSetting(50, 60_000)
   MATCHING_SCHEDULER_TICK_MS = 1000;
 
   /**
@@ -70,10 +58,7 @@ export class MatchingEnv extends ServiceEnv {
    * unavailability (seconds). Roster changes refresh their supporter at once; the policy re-checks
    * availability at decision time, so a stale flag can only hide a supporter for up to this long.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @IntSetting(1, 3600)
   MATCHING_AVAILABILITY_REFRESH_SECONDS = 30;
 
   /**

@@ -1,8 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, Validate } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, IsUrl, Matches, MinLength, Validate } from 'class-validator';
 import {
   ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, DiffersFrom, HttpsInProduction, NotDevelopmentDefaultInProduction, OffInProduction, ServiceEnv,
-  toBoolean, toInt,
+  IntSetting, toBoolean,
 } from '@harbor/config';
 import { PageTemplatesConstraint } from './offers/page-templates';
 
@@ -46,17 +46,11 @@ export class NotificationEnv extends ServiceEnv {
    * An inbound SMS (YES, NO, STOP, START…) written longer ago than this, by Twilio's record of the message,
    * is refused: a captured webhook cannot be replayed later. Each message id is also applied only once.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(30)
-  @Max(86_400)
+  @IntSetting(30, 86_400)
   NOTIFY_SMS_REPLY_MAX_AGE_SECONDS = 600;
 
   /** Links stay valid this long after the offer's response deadline. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(1440)
+  @IntSetting(0, 1440)
   NOTIFY_LINK_GRACE_MINUTES = 60;
 
   /**
@@ -79,78 +73,48 @@ export class NotificationEnv extends ServiceEnv {
   NOTIFY_TEMPLATES?: string;
 
   /** Sends per channel (the first included) before the next channel is tried. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10)
+  @IntSetting(1, 10)
   NOTIFY_SEND_ATTEMPTS = 3;
 
   /** First retry delay; doubles per attempt with jitter, capped by NOTIFY_RETRY_MAX_MS. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(60_000)
+  @IntSetting(10, 60_000)
   NOTIFY_RETRY_BASE_MS = 500;
 
   /** Longest wait between two sends on one channel, Retry-After included (a longer Retry-After moves to the next channel). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   NOTIFY_RETRY_MAX_MS = 30_000;
 
   /** Circuit breaker per provider: opens when this percentage of recent sends failed… */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntSetting(1, 100)
   NOTIFY_BREAKER_ERROR_PERCENT = 50;
 
   /** …out of at least this many in the rolling window (10 s)… */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntSetting(1, 1000)
   NOTIFY_BREAKER_VOLUME = 5;
 
   /**
    * …and lets one trial send through after this long. Pages wait for that trial while the provider is down,
    * so this is also how long after the provider's return its waiting pages may still wait.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   NOTIFY_BREAKER_RESET_MS = 10_000;
 
   /**
    * A staff page (coordinator escalation, follow-up reminder) is retried across its channels until it is
    * delivered or this many minutes after it arrived; then it is reported failed (event, staff API, alert).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1440)
+  @IntSetting(1, 1440)
   NOTIFY_STAFF_PAGE_DEADLINE_MINUTES = 30;
 
   /** The dispatcher is woken by NOTIFY on commit; this poll only catches retries that came due and missed wake-ups. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(50)
-  @Max(60_000)
+  @IntSetting(50, 60_000)
   NOTIFY_DISPATCH_POLL_MS = 1000;
 
   /** A clinician's released contact details are deleted this long after they arrived, or when the offer closes. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(720)
+  @IntSetting(1, 720)
   NOTIFY_CONTACT_RETENTION_HOURS = 72;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
+  @IntSetting(100, 60_000)
   NOTIFY_PROVIDER_TIMEOUT_MS = 5000;
 
   /** Twilio-compatible REST API; point it at a local server in tests or an air-gapped relay. */

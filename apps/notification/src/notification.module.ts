@@ -1,9 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import {
-  AssignmentClosed, AssignmentOffered, AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, ContactReleased, LegacyContactReleasedV1,
-  StaffPageFailed, StaffPageRequested,
-} from '@harbor/contracts';
+import { AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, StaffPageFailed } from '@harbor/contracts';
 import { parseKeyRing } from '@harbor/crypto';
 import { ServiceRuntimeModule, standardProblem } from '@harbor/service-runtime';
 import { LINK_PAGE_HEADERS } from './acknowledgements/link-page-headers';
@@ -15,11 +12,7 @@ import { NotificationLinkViewers1764000030300 } from './migrations/1764000030300
 import { NotificationDeliveryIntents1764000050000 } from './migrations/1764000050000-notification-delivery-intents';
 import { NotificationDispatchTraceContext1764000080000 } from './migrations/1764000080000-notification-dispatch-trace-context';
 import { NotificationEnv } from './notification.env';
-import { AssignmentClosedHandler } from './offers/assignment-closed.handler';
-import { AssignmentOfferedHandler } from './offers/assignment-offered.handler';
-import { ContactReleasedHandler, LegacyContactReleasedHandler } from './offers/contact-released.handler';
 import { OffersModule } from './offers/offers.module';
-import { StaffPageRequestedHandler } from './staff-pages/staff-page-requested.handler';
 
 @Module({})
 export class NotificationModule {
@@ -29,6 +22,7 @@ export class NotificationModule {
       imports: [
         ServiceRuntimeModule.forService({
           service: 'notification',
+          openApiMetadata: () => import('./openapi-metadata'),
           schema: 'notification',
           env,
           logger,
@@ -37,13 +31,6 @@ export class NotificationModule {
             NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300, NotificationDeliveryIntents1764000050000, NotificationDispatchTraceContext1764000080000,
           ],
           producesTo: [AssignmentResponded, AssignmentUndeliverable, AssignmentPaged, StaffPageFailed],
-          consumes: [
-            { topic: AssignmentOffered.topic, handlers: [AssignmentOfferedHandler] },
-            { topic: AssignmentClosed.topic, handlers: [AssignmentClosedHandler] },
-            { topic: ContactReleased.topic, handlers: [ContactReleasedHandler] },
-            { topic: LegacyContactReleasedV1.topic, handlers: [LegacyContactReleasedHandler] },
-            { topic: StaffPageRequested.topic, handlers: [StaffPageRequestedHandler] },
-          ],
           // Errors on the link pages, even those raised before a route is chosen, carry the pages' headers.
           problemRenderers: [{ pathPrefix: '/a/', contentType: 'application/problem+json', render: standardProblem, headers: LINK_PAGE_HEADERS }],
         }),

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { NotDevelopmentDefaultInProduction, ServiceEnv, toInt, toList } from '@harbor/config';
+import { IsArray, IsIn, IsString, Matches, MinLength } from 'class-validator';
+import { NotDevelopmentDefaultInProduction, ServiceEnv, IntSetting, toList } from '@harbor/config';
 import { GRANULARITIES, Granularity } from './metrics/periods';
 import { PLACE_ID_PATTERN, PLACE_ID_RULE } from './metrics/places';
 
@@ -18,37 +18,25 @@ export class ReportingEnv extends ServiceEnv {
   REPORTING_HASH_KEY = 'harbor-development-reporting-key';
 
   /** Minimum cell size: no published count between 1 and k-1, no statistic from fewer than k cases. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(2)
-  @Max(100)
+  @IntSetting(2, 100)
   REPORTING_MIN_CELL_SIZE = 11;
 
   /**
    * How often (seconds) the protected period releases are published to support.metrics.v1; 0 turns
    * publication off. With several replicas one publishes per interval (a row lock decides).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(604800)
+  @IntSetting(0, 604800)
   REPORTING_PUBLISH_INTERVAL_SECONDS = 3600;
 
   /** Calendar years published each time: the current year and the ones before it (1 = current only). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10)
+  @IntSetting(1, 10)
   REPORTING_PUBLISH_YEARS = 2;
 
   /**
    * Days after a period ends before its release is fixed (late lifecycle events are counted until then).
    * A fixed release never changes, so nobody can subtract one release of a period from a later one.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(366)
+  @IntSetting(0, 366)
   REPORTING_RELEASE_DELAY_DAYS = 14;
 
   /** `auto` chooses each year's granularity from the volumes (see docs/reporting.md); or one fixed granularity. */

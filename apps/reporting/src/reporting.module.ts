@@ -1,13 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { CaseLifecycle, SupportMetrics } from '@harbor/contracts';
+import { SupportMetrics } from '@harbor/contracts';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
-import { CaseLifecycleHandler } from './facts/case-lifecycle.handler';
 import { FactsModule } from './facts/facts.module';
-import { ReportingCaseFacts1764000000400 } from './migrations/1764000000400-reporting-case-facts';
-import { ReportingCaseOutcomes1764000000600 } from './migrations/1764000000600-reporting-case-outcomes';
-import { ReportingReleases1764000010000 } from './migrations/1764000010000-reporting-releases';
 import { ReportingEnv } from './reporting.env';
+import { REPORTING_MIGRATIONS } from './migrations';
 
 @Module({})
 export class ReportingModule {
@@ -17,12 +14,12 @@ export class ReportingModule {
       imports: [
         ServiceRuntimeModule.forService({
           service: 'reporting',
+          openApiMetadata: () => import('./openapi-metadata'),
           schema: 'reporting',
           env,
           logger,
-          migrations: [ReportingCaseFacts1764000000400, ReportingCaseOutcomes1764000000600, ReportingReleases1764000010000],
+          migrations: REPORTING_MIGRATIONS,
           producesTo: [SupportMetrics],
-          consumes: [{ topic: CaseLifecycle.topic, handlers: [CaseLifecycleHandler] }],
         }),
         FactsModule,
       ],

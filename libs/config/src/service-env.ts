@@ -10,6 +10,12 @@ import { parseRoleMap, RoleClaimSettings } from '@harbor/auth';
 /** Decimal integers only: `Number()` alone would turn ' ' into 0 and accept '0x10' or '1e3'; anything else is NaN and fails @IsInt. */
 export const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (/^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN) : value;
+/** An integer setting within [min, max]: decimal text converted by `toInt`, then checked (one decorator, not four). */
+export function IntSetting(min: number, max: number): PropertyDecorator {
+  return (target, property) => {
+    for (const decorate of [Transform(toInt), IsInt(), Min(min), Max(max)]) decorate(target, property as string);
+  };
+}
 /** A comma-separated list, items trimmed, empty items dropped. */
 export const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value;
@@ -134,56 +140,38 @@ export class ServiceEnv {
   @Matches(/^[A-Za-z0-9._-]*$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
   KAFKA_TOPIC_PREFIX = '';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(20)
+  @IntSetting(1, 20)
   KAFKA_RETRY_ATTEMPTS = 5;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(60_000)
+  @IntSetting(10, 60_000)
   KAFKA_RETRY_BASE_MS = 200;
 
   /**
    * How long a consumer that stops heartbeating keeps its partitions. It bounds recovery after a crash: a
    * restarted replica joins only once the dead member's session expired. 6 s is the broker's default minimum.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(6_000)
-  @Max(300_000)
+  @IntSetting(6_000, 300_000)
   KAFKA_SESSION_TIMEOUT_MS = 6_000;
 
   /**
    * Records a consumer applies in one database transaction (one commit instead of one per record).
    * Consumers whose handlers call outside systems declare 1 themselves.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IntSetting(1, 500)
   KAFKA_CONSUMER_BATCH_SIZE = 50;
 
   /**
    * How long the dead-letter topics keep a record (every `<topic>.dlq` this service creates). Long enough to act
    * on an alert over a weekend, short because an inbound dead letter still names clinicians (docs/security.md).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(336)
+  @IntSetting(1, 336)
   KAFKA_DEAD_LETTER_RETENTION_HOURS = 72;
 
   @IsString()
   HTTP_HOST = '127.0.0.1';
 
   /** Each service sets its own default; 0 picks any free port (used by tests). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   HTTP_PORT = 0;
 
   /** The default is the development token issuer (`npm start`, tests), which signs tokens for any role. */
@@ -197,10 +185,7 @@ export class ServiceEnv {
   METRICS_HOST?: string;
 
   /** Each service sets its own default; 0 picks any free port (used by tests). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   @NotTheApiPort()
   METRICS_PORT = 0;
 

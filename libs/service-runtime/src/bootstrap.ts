@@ -3,9 +3,12 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
-import { acceptedCorrelationId, PinoNestLogger, runWithContext, ServiceMetrics } from '@harbor/observability';
+import { acceptedCorrelationId, PinoNestLogger, readBuildInfo, runWithContext, ServiceMetrics } from '@harbor/observability';
+import { ApiDocument } from './api-document';
+import { HarborEventTransport } from './event-transport';
 import { accessLog, httpMetrics, requestSpan, RouteLabels } from './http-telemetry';
 import { ProblemDetailsFilter, ProblemException, ProblemRenderer } from './problem-details.filter';
+import { serviceDeclaration } from './service-runtime.module';
 import { createValidationPipe } from './validation';
 import { byteSize, JSON_MEDIA_TYPES, readJsonBody } from './json-body';
 import { JSON_VALUE_LIMITS, LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS } from './tokens';
@@ -49,6 +52,12 @@ export async function createServiceApp(rootModule: DynamicModule, http: HttpSett
   app.useGlobalFilters(new ProblemDetailsFilter(logger, app.get<ProblemRenderer[]>(PROBLEM_RENDERERS)));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  // Hybrid app: HTTP plus Harbor's event transport, which starts the consumers of every @ConsumesEvent handler.
+  app.connectMicroservice({ strategy: app.get(HarborEventTransport) });
+  const declared = serviceDeclaration(rootModule);
+  await app.get(ApiDocument).build(app, declared.service, readBuildInfo().version, declared.openApiMetadata);
+  await app.init();
+  await app.startAllMicroservices();
   return app;
 }
 

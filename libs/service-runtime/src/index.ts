@@ -7,4 +7,6 @@ export * from './run-service';
 export * from './service-health';
 export * from './metrics-server';
 export * from './http-telemetry';
+export * from './api-document';
+export * from './event-transport';
 export * from './json-body';

@@ -1,17 +1,18 @@
 import {
   BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown,
-  Provider, Type,
+  Provider,
 } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { Logger } from 'pino';
 import { AuthModule } from '@harbor/auth';
 import { ServiceEnv } from '@harbor/config';
 import {
-  deadLetterTopicPolicy, EventDefinition, EventHandler, messagingMigrations, MessagingRuntime, OutboxWriter, Subscription,
+  deadLetterTopicPolicy, EventDefinition, messagingMigrations, MessagingRuntime, OutboxWriter,
 } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema, requireMigratedSchema } from '@harbor/persistence';
+import { ApiDocument, ApiDocumentController, OpenApiMetadataLoader } from './api-document';
+import { HarborEventTransport } from './event-transport';
 import { MetricsServer } from './metrics-server';
 import { OperationsController } from './operations.controller';
 import { ServiceHealth } from './service-health';
@@ -19,21 +20,13 @@ import { ProblemRenderer } from './problem-details.filter';
 import { JSON_VALUE_LIMITS, LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS, SERVICE_ENV } from './tokens';
 import { RouteLabels } from './http-telemetry';
 
-export interface ConsumerDeclaration {
-  topic: string;
-  handlers: Type<EventHandler<any>>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-  typeWhenAbsent?: string;
-  /** Overrides KAFKA_CONSUMER_BATCH_SIZE; 1 for handlers with effects outside the database. */
-  batchSize?: number;
-}
-
 export interface ServiceRuntimeOptions {
   service: string;
   schema: string;
   env: ServiceEnv;
   migrations: (new () => MigrationInterface)[];
+  /** Events the service writes to its outbox. What it consumes is declared on its event controllers (@ConsumesEvent). */
   producesTo: Pick<EventDefinition, 'topic' | 'topicPolicy'>[];
-  consumes?: ConsumerDeclaration[];
   logger: Logger;
   /** Error formats of the service's own paths, e.g. OperationOutcome under /fhir/. */
   problemRenderers?: ProblemRenderer[];
@@ -42,6 +35,8 @@ export interface ServiceRuntimeOptions {
    * tell one kind of clinical event from another (intake's trigger submissions) share one label.
    */
   routeLabels?: RouteLabels;
+  /** The service's generated OpenAPI plugin metadata (`() => import('./openapi-metadata')`), served at /openapi.json. */
+  openApiMetadata?: OpenApiMetadataLoader;
   /**
    * Paths (exact, no parameters) that take bulk JSON documents, with the most values one may hold; every other
    * path keeps DEFAULT_MAX_JSON_VALUES. The route must then validate its items one at a time, not the document.
@@ -80,8 +75,8 @@ export function serviceDataSource(options: Pick<ServiceRuntimeOptions, 'env' | '
 }
 
 /**
- * Starts messaging once every module is ready and stops it before the database closes. Start-up waits for
- * the topics, the producer and the relay, not for the consumer group: the HTTP server (and notification's
+ * Stops messaging before the database closes. Messaging starts with the event transport once the app is
+ * initialised (createServiceApp); start-up waits for the topics, the producer and the relay, not for the consumer group: the HTTP server (and notification's
  * dispatcher) start while the group is still joining, and readiness says when it has joined.
  */
 @Injectable()
@@ -90,22 +85,14 @@ class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(OPTIONS) private readonly options: ServiceRuntimeOptions,
     private readonly messaging: MessagingRuntime,
     private readonly dataSource: DataSource,
-    private readonly moduleRef: ModuleRef,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Handlers are resolved here, when every provider of the app has been created. */
-  async onApplicationBootstrap(): Promise<void> {
-    const subscriptions: Subscription[] = (this.options.consumes ?? []).map((declaration) => ({
-      topic: declaration.topic,
-      typeWhenAbsent: declaration.typeWhenAbsent,
-      batchSize: declaration.batchSize ?? this.options.env.KAFKA_CONSUMER_BATCH_SIZE,
-      handlers: declaration.handlers.map((handler) => this.moduleRef.get(handler, { strict: false })),
-    }));
+  /** Consumers start with the event transport (HarborEventTransport.listen); this only warns about the set-up. */
+  onApplicationBootstrap(): void {
     if (this.options.env.HARBOR_ENV === 'production' && !this.options.env.KAFKA_SSL) {
       this.logger.warn('KAFKA_SSL is off: events, released contact details included, travel to Kafka unencrypted');
     }
-    await this.messaging.start(subscriptions);
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
@@ -135,6 +122,7 @@ export class ServiceRuntimeModule {
       { provide: LOGGER, useValue: logger },
       { provide: PROBLEM_RENDERERS, useValue: options.problemRenderers ?? [] },
       { provide: ROUTE_LABELS, useValue: options.routeLabels ?? {} },
+      ApiDocument,
       { provide: JSON_VALUE_LIMITS, useValue: options.jsonValueLimits ?? {} },
       { provide: ServiceMetrics, useValue: metrics },
       {
@@ -174,6 +162,11 @@ export class ServiceRuntimeModule {
           ),
       },
       { provide: OutboxWriter, inject: [MessagingRuntime], useFactory: (runtime: MessagingRuntime) => runtime.outbox },
+      {
+        provide: HarborEventTransport,
+        inject: [MessagingRuntime],
+        useFactory: (runtime: MessagingRuntime) => new HarborEventTransport(runtime, options.env.KAFKA_CONSUMER_BATCH_SIZE),
+      },
       ServiceHealth,
       MetricsServer,
       ServiceLifecycle,
@@ -184,9 +177,12 @@ export class ServiceRuntimeModule {
       imports: [
         AuthModule.forRoot({ issuer: options.env.AUTH_ISSUER, audience: options.env.AUTH_AUDIENCE, jwksUrl: options.env.jwksUrl, roleClaims: options.env.roleClaims }),
       ],
-      controllers: [OperationsController],
+      controllers: [OperationsController, ApiDocumentController],
       providers,
-      exports: [SERVICE_ENV, LOGGER, ROUTE_LABELS, JSON_VALUE_LIMITS, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth],
+      exports: [
+        SERVICE_ENV, LOGGER, ROUTE_LABELS, JSON_VALUE_LIMITS, ServiceMetrics, MetricsServer, DataSource, MessagingRuntime, OutboxWriter, ServiceHealth,
+        ApiDocument, HarborEventTransport,
+      ],
     };
     declarations.set(module, options);
     return module;

@@ -3,7 +3,7 @@ import { loadConfig, ServiceEnv, settingNames } from '@harbor/config';
 import * as contracts from '@harbor/contracts';
 import { EventDefinition, TopicPolicy } from '@harbor/messaging';
 import { createLogger } from '@harbor/observability';
-import { ServiceEntry, serviceDeclaration } from '@harbor/service-runtime';
+import { consumedEvents, ServiceEntry, serviceDeclaration } from '@harbor/service-runtime';
 import { IntakeEnv } from '../../../apps/intake/src/intake.env';
 import { IntakeModule } from '../../../apps/intake/src/intake.module';
 import { MatchingEnv } from '../../../apps/matching/src/matching.env';
@@ -34,9 +34,10 @@ export function declaredSettings(service: HarborService): Set<string> {
 /** Topics a service reads and writes, as its module declares them to the runtime (before any prefix). */
 export function kafkaUsage(service: HarborService): { consumes: string[]; produces: string[] } {
   const entry = SERVICE_ENTRIES[service];
-  const declaration = serviceDeclaration(entry.module(loadConfig(entry.env, {}), createLogger(service, 'silent')));
+  const root = entry.module(loadConfig(entry.env, {}), createLogger(service, 'silent'));
+  const declaration = serviceDeclaration(root);
   return {
-    consumes: [...new Set((declaration.consumes ?? []).map((consumer) => consumer.topic))].sort(),
+    consumes: [...new Set(consumedEvents(root).map((definition) => definition.topic))].sort(),
     produces: [...new Set(declaration.producesTo.map((definition) => definition.topic))].sort(),
   };
 }

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { IncidentReported } from '@harbor/contracts';
-import { EventHandler, EventValidationError, InboundEvent, validateEventPayload, versionedType } from '@harbor/messaging';
+import { EventValidationError, InboundEvent, validateEventPayload, versionedType } from '@harbor/messaging';
 import { rejectUnsafeText } from '../http/unsafe-text';
-import { SERVICE_ENV } from '@harbor/service-runtime';
+import { ConsumesEvent, EventContext, SERVICE_ENV } from '@harbor/service-runtime';
 import { mapAdverseEvent } from '../fhir/adverse-event.mapper';
 import { FhirValidationError } from '../fhir/fhir-values';
 import { IntakeEnv } from '../intake.env';
@@ -16,19 +16,19 @@ import { InboundIncident, InboundIncidentRecord } from './inbound-incident-recor
 /**
  * `incidents.reported.v1` → the same use case the HTTP routes call. A record with a `resourceType` is read as
  * a FHIR AdverseEvent, any other as the native incident. A record that is neither dead-letters at once with
- * the fields named (EventValidationError is permanent), and the partition moves on.
+ * the fields named (EventValidationError is permanent), and the partition moves on. Source systems publish plain
+ * JSON: a record without CloudEvents headers is read as this event.
  */
-@Injectable()
-export class IncidentReportedHandler implements EventHandler<InboundIncidentRecord> {
-  readonly definition = InboundIncident;
-
+@Controller()
+export class IncidentReportedHandler {
   constructor(
     private readonly recordTrigger: RecordTrigger,
     @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
   ) {}
 
-  async handle(event: InboundEvent<InboundIncidentRecord>, manager: EntityManager): Promise<void> {
-    await this.recordTrigger.execute(manager, normalizeIncidentRecord(event.payload, this.env));
+  @ConsumesEvent(InboundIncident, { readsPlainRecords: true })
+  async incidentReported(@Payload() event: InboundEvent<InboundIncidentRecord>, @Ctx() context: EventContext): Promise<void> {
+    await this.recordTrigger.execute(context.manager, normalizeIncidentRecord(event.payload, this.env));
   }
 }
 

@@ -6,7 +6,6 @@ import { IncidentReportedHandler } from './incident-reported.handler';
 
 @Module({
   imports: [TriggersModule, SourceAuthModule],
-  controllers: [IncidentsController],
-  providers: [IncidentReportedHandler],
+  controllers: [IncidentsController, IncidentReportedHandler],
 })
 export class IncidentsModule {}

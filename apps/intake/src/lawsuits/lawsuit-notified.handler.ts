@@ -1,20 +1,20 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { LawsuitNotified, LawsuitNotifiedV1 } from '@harbor/contracts';
-import { EventHandler, InboundEvent } from '@harbor/messaging';
+import { InboundEvent } from '@harbor/messaging';
+import { ConsumesEvent, EventContext } from '@harbor/service-runtime';
 import { rejectUnsafeText } from '../http/unsafe-text';
 import { fromLawsuitNotice } from '../triggers/native-mappers';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
 
-/** `lawsuits.notified.v1` → the same use case as POST /v1/lawsuits. */
-@Injectable()
-export class LawsuitNotifiedHandler implements EventHandler<LawsuitNotifiedV1> {
-  readonly definition = LawsuitNotified;
-
+/** `lawsuits.notified.v1` → the same use case as POST /v1/lawsuits (plain JSON records read as this event too). */
+@Controller()
+export class LawsuitNotifiedHandler {
   constructor(private readonly recordTrigger: RecordTrigger) {}
 
-  async handle(event: InboundEvent<LawsuitNotifiedV1>, manager: EntityManager): Promise<void> {
+  @ConsumesEvent(LawsuitNotified, { readsPlainRecords: true })
+  async lawsuitNotified(@Payload() event: InboundEvent<LawsuitNotifiedV1>, @Ctx() context: EventContext): Promise<void> {
     rejectUnsafeText(event.type, event.payload);
-    await this.recordTrigger.execute(manager, fromLawsuitNotice(event.payload));
+    await this.recordTrigger.execute(context.manager, fromLawsuitNotice(event.payload));
   }
 }

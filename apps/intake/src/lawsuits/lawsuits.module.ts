@@ -6,7 +6,6 @@ import { LawsuitsController } from './lawsuits.controller';
 
 @Module({
   imports: [TriggersModule, SourceAuthModule],
-  controllers: [LawsuitsController],
-  providers: [LawsuitNotifiedHandler],
+  controllers: [LawsuitsController, LawsuitNotifiedHandler],
 })
 export class LawsuitsModule {}

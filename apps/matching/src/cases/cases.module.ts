@@ -5,7 +5,7 @@ import { CaseGauges } from './case-gauges';
 import { CasesController } from './cases.controller';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { EscalateCase } from './escalate-case.usecase';
-import { AssignmentPagedHandler, AssignmentRespondedHandler, AssignmentUndeliverableHandler, SupportRequestedHandler } from './event-handlers';
+import { CaseEventsController } from './case-events.controller';
 import { ExplainCase } from './explain-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 import { OpenCase } from './open-case.usecase';
@@ -14,10 +14,9 @@ import { RecordResponse } from './record-response.usecase';
 
 @Module({
   imports: [PolicyModule],
-  controllers: [CasesController],
+  controllers: [CasesController, CaseEventsController],
   providers: [
     OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler, CaseGauges,
-    SupportRequestedHandler, AssignmentRespondedHandler, AssignmentUndeliverableHandler, AssignmentPagedHandler,
   ],
 })
 export class CasesModule {}

@@ -11,19 +11,16 @@ import { DispatchQueue } from '../dispatch/dispatch-queue';
 import { Dispatcher } from '../dispatch/dispatcher';
 import { StaffPageRequestedHandler } from '../staff-pages/staff-page-requested.handler';
 import { StaffPagesController } from '../staff-pages/staff-pages.controller';
-import { AssignmentClosedHandler } from './assignment-closed.handler';
-import { AssignmentOfferedHandler } from './assignment-offered.handler';
-import { ContactReleasedHandler, LegacyContactReleasedHandler } from './contact-released.handler';
+import { OfferEventsController } from './offer-events.controller';
 import { OfferLinks } from './offer-links';
 import { PageSupporter } from './page-supporter.usecase';
 import { ReleasedContacts } from './released-contacts';
 
 @Module({
-  controllers: [AcknowledgementsController, TwilioWebhooksController, StaffPagesController],
+  controllers: [AcknowledgementsController, TwilioWebhooksController, StaffPagesController, OfferEventsController, StaffPageRequestedHandler],
   providers: [
     ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, OfferLinks, ReleasedContacts,
-    TwilioMessageLookup, AssignmentOfferedHandler, AssignmentClosedHandler, ContactReleasedHandler, LegacyContactReleasedHandler,
-    StaffPageRequestedHandler,
+    TwilioMessageLookup,
   ],
 })
 export class OffersModule implements NestModule {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { buildCrossTable, CrossRecord, DimensionNode } from './cross-table';
 import { determinedEntries, hiddenSumGivesAway, LinkedTable, protectTable, Relation } from './linked-table';
-import { attack } from './recovery-attack';
+import { attack } from '@harbor/testing/disclosure-attacker';
 
 /** Rows r0..r{n-1}, columns c0..c{m-1}, then row totals, column totals and the grand total. */
 function twoWay(cells: number[][]): LinkedTable & { at: (r: number, c: number) => number } {

@@ -1,15 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { CaseLifecycle, CaseLifecycleV1 } from '@harbor/contracts';
-import { EventHandler, InboundEvent } from '@harbor/messaging';
+import { InboundEvent } from '@harbor/messaging';
+import { ConsumesEvent, EventContext } from '@harbor/service-runtime';
 import { RecordCaseFact } from './record-case-fact.usecase';
 
-@Injectable()
-export class CaseLifecycleHandler implements EventHandler<CaseLifecycleV1> {
-  readonly definition = CaseLifecycle;
+/** Every lifecycle change of a case folds into its pseudonymous fact row. */
+@Controller()
+export class CaseLifecycleHandler {
   constructor(private readonly recordCaseFact: RecordCaseFact) {}
 
-  async handle(event: InboundEvent<CaseLifecycleV1>, manager: EntityManager): Promise<void> {
-    await this.recordCaseFact.execute(manager, event.payload);
+  @ConsumesEvent(CaseLifecycle)
+  async caseChanged(@Payload() event: InboundEvent<CaseLifecycleV1>, @Ctx() context: EventContext): Promise<void> {
+    await this.recordCaseFact.execute(context.manager, event.payload);
   }
 }

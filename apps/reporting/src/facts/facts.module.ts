@@ -9,7 +9,7 @@ import { CaseLifecycleHandler } from './case-lifecycle.handler';
 import { RecordCaseFact } from './record-case-fact.usecase';
 
 @Module({
-  controllers: [MetricsController, RecognitionController, DashboardController],
-  providers: [RecordCaseFact, CaseLifecycleHandler, ReleaseStore, PublishMetrics, PublicationScheduler],
+  controllers: [MetricsController, RecognitionController, DashboardController, CaseLifecycleHandler],
+  providers: [RecordCaseFact, ReleaseStore, PublishMetrics, PublicationScheduler],
 })
 export class FactsModule {}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { SupportMetrics } from '@harbor/contracts';
 import { validateEventPayload } from '@harbor/messaging';
 import { Relation } from '../disclosure/linked-table';
-import { attack, linkReleases, Publication } from '../disclosure/recovery-attack';
+import { attack, linkReleases, Publication } from '@harbor/testing/disclosure-attacker';
 import { toMessage } from '../publication/publish-metrics.usecase';
 import { CaseFact } from './case-fact';
 import { caseFactArbitrary, caseFacts, HOSTILE_DEPARTMENTS, HOSTILE_FACILITIES, thresholdFactsArbitrary } from './case-fact.fixtures';

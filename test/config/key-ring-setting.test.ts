@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MatchingEnv } from '../../../apps/matching/src/matching.env';
-import { NotificationEnv } from '../../../apps/notification/src/notification.env';
-import { DEVELOPMENT_CONTACT_ENCRYPTION_KEYS } from './key-ring-setting';
-import { ConfigValidationError, loadConfig } from './load-config';
+import { MatchingEnv } from '../../apps/matching/src/matching.env';
+import { NotificationEnv } from '../../apps/notification/src/notification.env';
+import { DEVELOPMENT_CONTACT_ENCRYPTION_KEYS } from '@harbor/config';
+import { ConfigValidationError, loadConfig } from '@harbor/config';
 
 const ring = (id = 'k1') => `${id}:${randomBytes(32).toString('base64')}`;
 /** Every other secret a production notification needs, so only the setting under test can fail. */

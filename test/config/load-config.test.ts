@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-import { IntakeEnv } from '../../../apps/intake/src/intake.env';
-import { MatchingEnv } from '../../../apps/matching/src/matching.env';
-import { NotificationEnv } from '../../../apps/notification/src/notification.env';
-import { ReportingEnv } from '../../../apps/reporting/src/reporting.env';
-import { ConfigValidationError, loadConfig, resolveSecretFiles, settingNames } from './load-config';
-import { ServiceEnv, toInt } from './service-env';
+import { IntakeEnv } from '../../apps/intake/src/intake.env';
+import { MatchingEnv } from '../../apps/matching/src/matching.env';
+import { NotificationEnv } from '../../apps/notification/src/notification.env';
+import { ReportingEnv } from '../../apps/reporting/src/reporting.env';
+import { ConfigValidationError, loadConfig, resolveSecretFiles, settingNames } from '@harbor/config';
+import { ServiceEnv, toInt } from '@harbor/config';
 
 class SmallEnv {
   @IsString()

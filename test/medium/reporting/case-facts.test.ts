@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { CaseLifecycleV1 } from '@harbor/contracts';
 import { ServiceMetrics } from '@harbor/observability';
-import { createServiceDataSource, migrateServiceSchema, ScratchDatabase } from '@harbor/persistence';
-import { caseKey, supporterKey } from '../../apps/reporting/src/facts/case-key';
-import { RecordCaseFact } from '../../apps/reporting/src/facts/record-case-fact.usecase';
-import { ReportingCaseFacts1764000000400 } from '../../apps/reporting/src/migrations/1764000000400-reporting-case-facts';
-import { ReportingCaseOutcomes1764000000600 } from '../../apps/reporting/src/migrations/1764000000600-reporting-case-outcomes';
-import { ReportingEnv } from '../../apps/reporting/src/reporting.env';
-import { createTestDatabase } from '../support/infrastructure';
+import { caseKey, supporterKey } from '../../../apps/reporting/src/facts/case-key';
+import { RecordCaseFact } from '../../../apps/reporting/src/facts/record-case-fact.usecase';
+import { REPORTING_MIGRATIONS } from '../../../apps/reporting/src/migrations';
+import { ReportingEnv } from '../../../apps/reporting/src/reporting.env';
+import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
 
 const HASH_KEY = 'case-facts-test-hash-key';
 /** The adverse event; every lifecycle time below is minutes after it. */
@@ -57,20 +54,16 @@ function freshRow(first: Shape): Record<string, unknown> {
  * and the statements each event costs (the upsert, then at most one UPDATE).
  */
 describe('recording case facts from lifecycle events', () => {
-  let database: ScratchDatabase;
-  let dataSource: DataSource;
+  let database: ServiceDatabase<ReportingEnv>;
   let record: RecordCaseFact;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = createServiceDataSource({ url: database.url, schema: 'reporting', migrations: [ReportingCaseFacts1764000000400, ReportingCaseOutcomes1764000000600] });
-    await migrateServiceSchema(dataSource, 'reporting');
-    record = new RecordCaseFact(Object.assign(new ReportingEnv(), { REPORTING_HASH_KEY: HASH_KEY }), new ServiceMetrics('reporting'));
+    database = await openServiceDatabase(ReportingEnv, 'reporting', REPORTING_MIGRATIONS, { REPORTING_HASH_KEY: HASH_KEY });
+    record = new RecordCaseFact(database.env, new ServiceMetrics('reporting'));
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
+    await database?.close();
   });
 
   /** Records the events of one new case in order; returns its row and the statements each event ran. */
@@ -87,13 +80,13 @@ describe('recording case facts from lifecycle events', () => {
         at: at(minutes),
         ...shape,
       };
-      await dataSource.transaction(async (manager) => {
+      await database.dataSource.transaction(async (manager) => {
         const query = jest.spyOn(manager, 'query');
         await record.execute(manager, change);
         statements.push(query.mock.calls.length);
       });
     }
-    const [row] = await dataSource.query(`SELECT * FROM "reporting"."case_facts" WHERE "case_key" = $1`, [caseKey(HASH_KEY, caseId)]);
+    const [row] = await database.dataSource.query(`SELECT * FROM "reporting"."case_facts" WHERE "case_key" = $1`, [caseKey(HASH_KEY, caseId)]);
     delete row.case_key;
     return { row, statements };
   }

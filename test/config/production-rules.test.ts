@@ -2,17 +2,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString } from 'class-validator';
-import { IntakeEnv } from '../../../apps/intake/src/intake.env';
-import { MatchingEnv } from '../../../apps/matching/src/matching.env';
-import { NotificationEnv } from '../../../apps/notification/src/notification.env';
-import { ReportingEnv } from '../../../apps/reporting/src/reporting.env';
-import { ConfigValidationError, loadConfig } from './load-config';
+import { IntakeEnv } from '../../apps/intake/src/intake.env';
+import { MatchingEnv } from '../../apps/matching/src/matching.env';
+import { NotificationEnv } from '../../apps/notification/src/notification.env';
+import { ReportingEnv } from '../../apps/reporting/src/reporting.env';
+import { ConfigValidationError, loadConfig } from '@harbor/config';
 import {
   DEVELOPMENT_DATABASE_PASSWORDS, HttpsInProduction, NotDevelopmentDefaultInProduction, OffInProduction,
-} from './production-rules';
-import { ServiceEnv, toBoolean } from './service-env';
+} from '@harbor/config';
+import { ServiceEnv, toBoolean } from '@harbor/config';
 
-const REPOSITORY = join(__dirname, '..', '..', '..');
+const REPOSITORY = join(__dirname, '..', '..');
 
 /** The problems loadConfig reports; fails the test if it throws nothing or something else. */
 function problemsOf(load: () => unknown): string[] {

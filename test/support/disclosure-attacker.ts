@@ -1,4 +1,4 @@
-import { Relation } from './linked-table';
+import type { Relation } from '../../apps/reporting/src/disclosure/linked-table';
 
 /**
  * An attacker, written independently of the suppression code, for the property tests: given what was

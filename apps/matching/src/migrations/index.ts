@@ -1,0 +1,12 @@
+import { MatchingDirectoryAndCases1764000000200 } from './1764000000200-matching-directory-and-cases';
+import { MatchingPolicyRosterDeadlines1764000000400 } from './1764000000400-matching-policy-roster-deadlines';
+import { MatchingAbsorbedRequests1764000000700 } from './1764000000700-matching-absorbed-requests';
+import { MatchingAckClockAtDelivery1764000050100 } from './1764000050100-matching-ack-clock-at-delivery';
+
+/** The matching schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
+export const MATCHING_MIGRATIONS = [
+  MatchingDirectoryAndCases1764000000200,
+  MatchingPolicyRosterDeadlines1764000000400,
+  MatchingAbsorbedRequests1764000000700,
+  MatchingAckClockAtDelivery1764000050100,
+];

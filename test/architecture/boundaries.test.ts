@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * The boundary rules in eslint.config.mjs fail CI (npm run lint) when a dependency points the wrong way. These
+ * cases lint source text as if it lived at a given path, so a rule that silently stops matching (a renamed
+ * folder, a plugin upgrade) fails here rather than letting violations in.
+ */
+const REPOSITORY = join(__dirname, '..', '..');
+
+// ESLint loads its flat config with a dynamic import, which jest's module system cannot do: lint in a child
+// node process, all cases in one run.
+const LINT_CASES = `
+const { ESLint } = require('eslint');
+const { join } = require('node:path');
+(async () => {
+  const eslint = new ESLint({ cwd: process.cwd() });
+  const cases = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));
+  const problems = [];
+  for (const { path, source } of cases) {
+    const [result] = await eslint.lintText(source, { filePath: join(process.cwd(), path) });
+    problems.push(result.messages.filter((m) => /boundaries\\/|no-restricted-imports/.test(m.ruleId || '')).map((m) => m.ruleId + ': ' + m.message));
+  }
+  process.stdout.write(JSON.stringify(problems));
+})();
+`;
+
+function boundaryProblems(cases: Array<{ path: string; source: string }>): string[][] {
+  const output = execFileSync(process.execPath, ['-e', LINT_CASES], { cwd: REPOSITORY, input: JSON.stringify(cases), encoding: 'utf8' });
+  return JSON.parse(output) as string[][];
+}
+
+describe('dependency boundaries (lint)', () => {
+  jest.setTimeout(120_000);
+
+  const refused: Array<[string, string, string]> = [
+    ['an app importing another app', 'apps/intake/src/triggers/x.ts', "import { MatchingEnv } from '../../../matching/src/matching.env';\nexport const x = MatchingEnv;\n"],
+    ['a library importing an app', 'libs/messaging/src/x.ts', "import { IntakeEnv } from '../../../apps/intake/src/intake.env';\nexport const x = IntakeEnv;\n"],
+    ['a library spec importing an app', 'libs/config/src/x.spec.ts', "import { IntakeEnv } from '../../../apps/intake/src/intake.env';\nexport const x = IntakeEnv;\n"],
+    ['shipped code importing test code', 'apps/reporting/src/metrics/x.ts', "import { attack } from '@harbor/testing/disclosure-attacker';\nexport const x = attack;\n"],
+    ['a path into another library\'s src', 'apps/intake/src/triggers/x.ts', "import { loadConfig } from '../../../../libs/config/src/load-config';\nexport const x = loadConfig;\n"],
+    ['an app importing a bench', 'apps/matching/src/cases/x.ts', "import * as bench from '../../../../bench/run-bench';\nexport const x = bench;\n"],
+  ];
+  const allowed: Array<[string, string, string]> = [
+    ['an app importing a library by its package name', 'apps/intake/src/triggers/x.ts', "import { loadConfig } from '@harbor/config';\nexport const x = loadConfig;\n"],
+    ['a file importing its own app', 'apps/intake/src/triggers/x.ts', "import { IntakeEnv } from '../intake.env';\nexport const x = IntakeEnv;\n"],
+    ['a spec importing test-only code', 'apps/reporting/src/metrics/x.spec.ts', "import { attack } from '@harbor/testing/disclosure-attacker';\nexport const x = attack;\n"],
+    ['an integration test importing an app', 'test/matching/x.test.ts', "import { MatchingEnv } from '../../apps/matching/src/matching.env';\nexport const x = MatchingEnv;\n"],
+  ];
+
+  it('refuses every crossing and allows the directions the architecture permits', () => {
+    const all = [...refused, ...allowed];
+    const problems = boundaryProblems(all.map(([, path, source]) => ({ path, source })));
+    const verdicts = all.map(([name], index) => [name, problems[index].length > 0 ? 'refused' : 'allowed']);
+    expect(verdicts).toEqual([
+      ...refused.map(([name]) => [name, 'refused']),
+      ...allowed.map(([name]) => [name, 'allowed']),
+    ]);
+  });
+});

@@ -36,7 +36,10 @@ export function parseRfc3339(text: unknown): Date | undefined {
     if (Math.abs(offsetMinutes) > MAX_OFFSET_MINUTES) return undefined;
   }
   const millis = time[7] ? Math.floor(Number(`0.${time[7]}`) * 1000) : 0;
-  return new Date(utc(year, month, day, hour, minute, second, millis).getTime() - offsetMinutes * 60_000);
+  const instant = new Date(utc(year, month, day, hour, minute, second, millis).getTime() - offsetMinutes * 60_000);
+  // The instant too, not only the local date: 9999-12-31T23:00:00-14:00 is in year 10000, which Date prints as +010000.
+  const utcYear = instant.getUTCFullYear();
+  return utcYear >= FIRST_YEAR && utcYear <= LAST_YEAR ? instant : undefined;
 }
 
 /** Whether a value is a strict RFC 3339 date or date-time (see parseRfc3339). */

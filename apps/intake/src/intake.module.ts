@@ -7,9 +7,7 @@ import { fhirProblemRenderer } from './fhir/operation-outcome';
 import { IncidentsModule } from './incidents/incidents.module';
 import { IntakeEnv } from './intake.env';
 import { LawsuitsModule } from './lawsuits/lawsuits.module';
-import { IntakeTriggers1764000000100 } from './migrations/1764000000100-intake-triggers';
-import { IntakeTriageOptOuts1764000000500 } from './migrations/1764000000500-intake-triage-opt-outs';
-import { IntakeSeenSignatures1764000000800 } from './migrations/1764000000800-intake-seen-signatures';
+import { INTAKE_MIGRATIONS } from './migrations';
 import { OptOutsModule } from './opt-outs/opt-outs.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { TriageModule } from './triage/triage.module';
@@ -26,7 +24,7 @@ export class IntakeModule {
           schema: 'intake',
           env,
           logger,
-          migrations: [IntakeTriggers1764000000100, IntakeTriageOptOuts1764000000500, IntakeSeenSignatures1764000000800],
+          migrations: INTAKE_MIGRATIONS,
           producesTo: [SupportRequested],
           problemRenderers: [fhirProblemRenderer],
           // Counted and logged under shared labels: a live count per route would tell lawsuits from incidents and

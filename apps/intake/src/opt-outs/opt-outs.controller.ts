@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Body, Controller, Delete, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { PROGRAM_STAFF, Roles } from '@harbor/auth';
 import { InvalidRequestException } from '@harbor/service-runtime';
 import { ClinicianIdentifierDto } from '../http/identifier.dto';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
+import { OptOutStore } from './opt-out-store';
 
 /**
  * The opt-out registry: a clinician on it gets no proactive outreach (incidents, claim notices, colleague
@@ -13,17 +13,14 @@ import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
  */
 @Controller('v1/opt-outs')
 export class OptOutsController {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(private readonly optOuts: OptOutStore) {}
 
   @Post()
   @HttpCode(204)
   @Roles(...PROGRAM_STAFF)
   @UseGuards(BodyLimitGuard, JsonBodyGuard)
   async optOut(@Body() body: ClinicianIdentifierDto): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO "intake"."opt_outs" ("identifier_system", "identifier_value") VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [body.identifier.system, body.identifier.value],
-    );
+    await this.optOuts.add(body.identifier);
   }
 
   /** `DELETE /v1/opt-outs?system=…&value=…` (identifier systems are URIs, awkward in a path). */
@@ -31,12 +28,12 @@ export class OptOutsController {
   @HttpCode(204)
   @Roles(...PROGRAM_STAFF)
   async optIn(@Query('system') system?: string, @Query('value') value?: string): Promise<void> {
-    const usable = (text: unknown, max: number) => typeof text === 'string' && text.length > 0 && text.length <= max && !text.includes('\u0000');
+    const usable = (text: unknown, max: number): text is string => typeof text === 'string' && text.length > 0 && text.length <= max && !text.includes('\u0000');
     const problems = [
       ...(usable(system, 200) ? [] : [{ field: 'system', message: 'is required (at most 200 characters)' }]),
       ...(usable(value, 100) ? [] : [{ field: 'value', message: 'is required (at most 100 characters)' }]),
     ];
-    if (problems.length > 0) throw new InvalidRequestException(problems);
-    await this.dataSource.query(`DELETE FROM "intake"."opt_outs" WHERE "identifier_system" = $1 AND "identifier_value" = $2`, [system, value]);
+    if (!usable(system, 200) || !usable(value, 100)) throw new InvalidRequestException(problems);
+    await this.optOuts.remove({ system, value });
   }
 }

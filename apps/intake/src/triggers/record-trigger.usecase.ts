@@ -1,13 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { HarmLevel, IdentifierV1, identifierKey, ProfessionGroup, SupportRequested, TriggerCategory, TriggerKind } from '@harbor/contracts';
+import { IdentifierV1, ProfessionGroup, SupportRequested } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { SERVICE_ENV } from '@harbor/service-runtime';
 import { IntakeEnv } from '../intake.env';
 import { triggerPolicyFrom } from './intake-policy';
 import { NormalizedTrigger } from './normalized-trigger';
+import { OptOutStore } from '../opt-outs/opt-out-store';
+import { TriageStore } from '../triage/triage-store';
 import { ClinicianDecision, decideClinicianOutreach, decideTriggerOutreach, TriggerDecision, TriggerPolicy } from './outreach-policy';
+import { StoredTrigger, TriggerStore } from './trigger-store';
+
+export type { StoredTrigger } from './trigger-store';
 
 /** Decisions about the trigger as a whole, which a later update of the same trigger may reverse. */
 const TRIGGER_LEVEL = new Set<ClinicianDecision>(['below-harm-threshold', 'category-excluded', 'kind-excluded', 'withdrawn']);
@@ -23,18 +28,6 @@ export interface RecordTriggerResult {
   clinicians: { identifier: IdentifierV1; decision: ClinicianDecision }[];
 }
 
-/** A trigger's stored facts, enough to request support for a clinician assigned later from triage. */
-export interface StoredTrigger {
-  id: string;
-  kind: TriggerKind;
-  category: TriggerCategory;
-  harmLevel: HarmLevel | null;
-  withdrawn: boolean;
-  facility: string;
-  department: string | null;
-  occurredAt: string;
-}
-
 /**
  * Records any trigger once per (kind, source, source event id) and turns it into support requests.
  * A re-sent or updated trigger adds only the clinicians not seen before, so the same report never pages
@@ -48,6 +41,9 @@ export class RecordTrigger {
     private readonly outbox: OutboxWriter,
     @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
     @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly triggers: TriggerStore,
+    private readonly triage: TriageStore,
+    private readonly optOuts: OptOutStore,
   ) {
     this.policy = triggerPolicyFrom(env);
   }
@@ -58,7 +54,7 @@ export class RecordTrigger {
   }
 
   async execute(manager: EntityManager, trigger: NormalizedTrigger, options: { selfReferral?: boolean } = {}): Promise<RecordTriggerResult> {
-    const stored = await this.upsertTrigger(manager, trigger);
+    const stored = await this.triggers.upsert(manager, trigger);
     const decision = decideTriggerOutreach(stored, this.policy);
     const result: RecordTriggerResult = { triggerId: stored.id, decision, requestIds: [], triageIds: [], clinicians: [] };
     for (const clinician of trigger.clinicians) {
@@ -71,19 +67,10 @@ export class RecordTrigger {
       for (const person of trigger.unidentified) {
         const id = randomUUID();
         const dedupeKey = createHash('sha256').update(`${stored.id}|${person.reason}|${person.hint ?? ''}`).digest('hex');
-        const inserted: unknown[] = await manager.query(
-          `INSERT INTO "intake"."triage_items" ("id", "trigger_id", "reason", "dedupe_key", "display_text")
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1`,
-          [id, stored.id, person.reason, dedupeKey, person.hint ?? null],
-        );
-        if (inserted.length > 0) result.triageIds.push(id);
+        if (await this.triage.open(manager, { id, triggerId: stored.id, reason: person.reason, dedupeKey, displayText: person.hint ?? null })) result.triageIds.push(id);
       }
     } else if (decision === 'withdrawn') {
-      await manager.query(
-        `UPDATE "intake"."triage_items" SET "status" = 'dismissed', "display_text" = NULL, "resolved_at" = now()
-         WHERE "trigger_id" = $1 AND "status" = 'open'`,
-        [stored.id],
-      );
+      await this.triage.dismissOpenOf(manager, stored.id);
     }
     return result;
   }
@@ -100,27 +87,17 @@ export class RecordTrigger {
     selfReferral: boolean,
   ): Promise<{ decision: ClinicianDecision; requestId: string | null } | undefined> {
     const { identifier } = clinician;
-    // One clinician's triggers are decided one at a time, so two at once cannot both escape the cooldown.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`intake:clinician:${identifierKey(identifier)}`]);
-    const [known]: { decision: ClinicianDecision; request_id: string | null }[] = await manager.query(
-      `SELECT "decision", "request_id" FROM "intake"."trigger_clinicians"
-       WHERE "trigger_id" = $1 AND "identifier_system" = $2 AND "identifier_value" = $3`,
-      [trigger.id, identifier.system, identifier.value],
-    );
+    await this.triggers.lockClinician(manager, identifier);
+    const known = await this.triggers.findClinician(manager, trigger.id, identifier);
     // Already recorded: nothing more, unless an update turned a trigger that did not call for outreach (a near
     // miss that turned out to harm, a category now in scope) into one that does. Never a second request.
-    if (known && !(triggerDecision === 'outreach' && known.request_id === null && TRIGGER_LEVEL.has(known.decision))) return undefined;
+    if (known && !(triggerDecision === 'outreach' && known.requestId === null && TRIGGER_LEVEL.has(known.decision))) return undefined;
     const decision =
       triggerDecision === 'outreach'
         ? decideClinicianOutreach(triggerDecision, { profession: clinician.profession, selfReferral, ...(await this.clinicianFacts(manager, identifier)) }, this.policy)
         : triggerDecision;
     const requestId = decision === 'outreach' ? randomUUID() : null;
-    await manager.query(
-      `INSERT INTO "intake"."trigger_clinicians" ("trigger_id", "identifier_system", "identifier_value", "decision", "request_id")
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT ("trigger_id", "identifier_system", "identifier_value") DO UPDATE SET "decision" = EXCLUDED."decision", "request_id" = EXCLUDED."request_id", "created_at" = now()`,
-      [trigger.id, identifier.system, identifier.value, decision, requestId],
-    );
+    await this.triggers.saveClinician(manager, trigger.id, identifier, { decision, requestId });
     if (requestId) {
       await this.outbox.enqueue(manager, SupportRequested, {
         requestId,
@@ -137,31 +114,9 @@ export class RecordTrigger {
   }
 
   private async clinicianFacts(manager: EntityManager, identifier: IdentifierV1) {
-    const [row] = await manager.query(
-      `SELECT
-         EXISTS (SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_system" = $1 AND "identifier_value" = $2) AS "optedOut",
-         EXISTS (SELECT 1 FROM "intake"."trigger_clinicians"
-                 WHERE "identifier_system" = $1 AND "identifier_value" = $2 AND "request_id" IS NOT NULL
-                   AND "created_at" > now() - make_interval(hours => $3::int)) AS "recentlyRequested"`,
-      [identifier.system, identifier.value, this.env.INTAKE_COOLDOWN_HOURS],
-    );
-    return { optedOut: row.optedOut as boolean, recentlyRequested: row.recentlyRequested as boolean };
-  }
-
-  private async upsertTrigger(manager: EntityManager, trigger: NormalizedTrigger): Promise<StoredTrigger> {
-    // A re-sent event updates what it says about itself (an update may raise the harm or withdraw it);
-    // its clinicians are added, never removed.
-    const [row] = await manager.query(
-      `INSERT INTO "intake"."triggers"
-         ("id", "kind", "source", "source_event_id", "category", "harm_level", "withdrawn", "facility", "department", "occurred_at", "reported_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT ("kind", "source", "source_event_id") DO UPDATE SET
-         "category" = EXCLUDED."category", "harm_level" = EXCLUDED."harm_level", "withdrawn" = EXCLUDED."withdrawn",
-         "facility" = EXCLUDED."facility", "department" = EXCLUDED."department", "reported_at" = EXCLUDED."reported_at"
-       RETURNING "id", "kind", "category", "harm_level" AS "harmLevel", "withdrawn", "facility", "department", "occurred_at" AS "occurredAt"`,
-      [randomUUID(), trigger.kind, trigger.source, trigger.sourceEventId, trigger.category, trigger.harmLevel ?? null, trigger.withdrawn ?? false,
-        trigger.facility, trigger.department ?? null, trigger.occurredAt, trigger.reportedAt],
-    );
-    return { ...row, occurredAt: new Date(row.occurredAt).toISOString() };
+    return {
+      optedOut: await this.optOuts.isOptedOut(manager, identifier),
+      recentlyRequested: await this.triggers.requestedWithin(manager, identifier, this.env.INTAKE_COOLDOWN_HOURS),
+    };
   }
 }

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { OptOutsModule } from '../opt-outs/opt-outs.module';
+import { TriageStore } from '../triage/triage-store';
 import { RecordTrigger } from './record-trigger.usecase';
+import { TriggerStore } from './trigger-store';
 
 /** The one place a trigger of any kind is recorded and turned into support requests. */
 @Module({
-  providers: [RecordTrigger],
-  exports: [RecordTrigger],
+  imports: [OptOutsModule],
+  providers: [RecordTrigger, TriggerStore, TriageStore],
+  exports: [RecordTrigger, TriageStore],
 })
 export class TriggersModule {}

@@ -1,0 +1,6 @@
+import { IntakeTriggers1764000000100 } from './1764000000100-intake-triggers';
+import { IntakeTriageOptOuts1764000000500 } from './1764000000500-intake-triage-opt-outs';
+import { IntakeSeenSignatures1764000000800 } from './1764000000800-intake-seen-signatures';
+
+/** The intake schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
+export const INTAKE_MIGRATIONS = [IntakeTriggers1764000000100, IntakeTriageOptOuts1764000000500, IntakeSeenSignatures1764000000800];

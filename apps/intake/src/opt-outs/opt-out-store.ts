@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { IdentifierV1 } from '@harbor/contracts';
+
+/** The one owner of `"intake"."opt_outs"`: an identifier and when it was added, nothing else. */
+@Injectable()
+export class OptOutStore {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async add(identifier: IdentifierV1): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO "intake"."opt_outs" ("identifier_system", "identifier_value") VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [identifier.system, identifier.value],
+    );
+  }
+
+  async remove(identifier: IdentifierV1): Promise<void> {
+    await this.dataSource.query(`DELETE FROM "intake"."opt_outs" WHERE "identifier_system" = $1 AND "identifier_value" = $2`, [identifier.system, identifier.value]);
+  }
+
+  async isOptedOut(manager: EntityManager, identifier: IdentifierV1): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_system" = $1 AND "identifier_value" = $2`,
+      [identifier.system, identifier.value],
+    );
+    return rows.length > 0;
+  }
+}

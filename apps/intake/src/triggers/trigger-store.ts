@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { HarmLevel, IdentifierV1, identifierKey, TriggerCategory, TriggerKind } from '@harbor/contracts';
+import { NormalizedTrigger } from './normalized-trigger';
+import { ClinicianDecision } from './outreach-policy';
+
+/** A trigger's stored facts, enough to request support for a clinician assigned later from triage. */
+export interface StoredTrigger {
+  id: string;
+  kind: TriggerKind;
+  category: TriggerCategory;
+  harmLevel: HarmLevel | null;
+  withdrawn: boolean;
+  facility: string;
+  department: string | null;
+  occurredAt: string;
+}
+
+/** What was decided for one clinician of one trigger. */
+export interface ClinicianRecord {
+  decision: ClinicianDecision;
+  requestId: string | null;
+}
+
+/**
+ * The one owner of `"intake"."triggers"` and `"intake"."trigger_clinicians"`: each source event once, and each
+ * clinician it names with the decision made for them. Statements run in the caller's transaction.
+ */
+@Injectable()
+export class TriggerStore {
+  /**
+   * Records the trigger once per (kind, source, source event id). A re-sent event updates what it says about
+   * itself (an update may raise the harm or withdraw it); its clinicians are added elsewhere, never removed.
+   */
+  async upsert(manager: EntityManager, trigger: NormalizedTrigger): Promise<StoredTrigger> {
+    const [row] = await manager.query(
+      `INSERT INTO "intake"."triggers"
+         ("id", "kind", "source", "source_event_id", "category", "harm_level", "withdrawn", "facility", "department", "occurred_at", "reported_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT ("kind", "source", "source_event_id") DO UPDATE SET
+         "category" = EXCLUDED."category", "harm_level" = EXCLUDED."harm_level", "withdrawn" = EXCLUDED."withdrawn",
+         "facility" = EXCLUDED."facility", "department" = EXCLUDED."department", "reported_at" = EXCLUDED."reported_at"
+       RETURNING "id", "kind", "category", "harm_level" AS "harmLevel", "withdrawn", "facility", "department", "occurred_at" AS "occurredAt"`,
+      [randomUUID(), trigger.kind, trigger.source, trigger.sourceEventId, trigger.category, trigger.harmLevel ?? null, trigger.withdrawn ?? false,
+        trigger.facility, trigger.department ?? null, trigger.occurredAt, trigger.reportedAt],
+    );
+    return { ...row, occurredAt: new Date(row.occurredAt).toISOString() };
+  }
+
+  /** One clinician's triggers are decided one at a time (until the transaction ends), so two at once cannot both escape the cooldown. */
+  async lockClinician(manager: EntityManager, identifier: IdentifierV1): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`intake:clinician:${identifierKey(identifier)}`]);
+  }
+
+  async findClinician(manager: EntityManager, triggerId: string, identifier: IdentifierV1): Promise<ClinicianRecord | undefined> {
+    const [row]: { decision: ClinicianDecision; request_id: string | null }[] = await manager.query(
+      `SELECT "decision", "request_id" FROM "intake"."trigger_clinicians"
+       WHERE "trigger_id" = $1 AND "identifier_system" = $2 AND "identifier_value" = $3`,
+      [triggerId, identifier.system, identifier.value],
+    );
+    return row ? { decision: row.decision, requestId: row.request_id } : undefined;
+  }
+
+  async saveClinician(manager: EntityManager, triggerId: string, identifier: IdentifierV1, record: ClinicianRecord): Promise<void> {
+    await manager.query(
+      `INSERT INTO "intake"."trigger_clinicians" ("trigger_id", "identifier_system", "identifier_value", "decision", "request_id")
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ("trigger_id", "identifier_system", "identifier_value") DO UPDATE SET "decision" = EXCLUDED."decision", "request_id" = EXCLUDED."request_id", "created_at" = now()`,
+      [triggerId, identifier.system, identifier.value, record.decision, record.requestId],
+    );
+  }
+
+  /** Whether support was requested for the clinician, by any trigger, within the last `hours`. */
+  async requestedWithin(manager: EntityManager, identifier: IdentifierV1, hours: number): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM "intake"."trigger_clinicians"
+        WHERE "identifier_system" = $1 AND "identifier_value" = $2 AND "request_id" IS NOT NULL
+          AND "created_at" > now() - make_interval(hours => $3::int)
+        LIMIT 1`,
+      [identifier.system, identifier.value, hours],
+    );
+    return rows.length > 0;
+  }
+}

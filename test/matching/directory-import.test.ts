@@ -129,7 +129,7 @@ describe('matching: directory import of a large CSV', () => {
 
   it('refuses a row holding a NUL character on its field instead of failing the whole import', async () => {
     const csv = `${HEADER}\n"urn:nul:e|1",Before,nurse,,,,,,false\n"urn:nul:e|2",Bad\u0000Name,nurse,,,,,,false\n"urn:nul:e|3",After,nurse,,,,,,false\n`;
-    expect(await post(csv)).toEqual({ status: 200, body: { created: 2, updated: 0, failed: [{ row: 2, errors: [{ field: 'displayName', message: 'must not contain the NUL character' }] }] } });
+    expect(await post(csv)).toEqual({ status: 200, body: { created: 2, updated: 0, failed: [{ row: 2, errors: [{ field: 'displayName', message: 'must not contain NUL characters' }] }] } });
     expect(await countOf('nul')).toEqual({ clinicians: 2, identifiers: 2 });
   });
 

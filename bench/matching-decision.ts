@@ -23,6 +23,7 @@ import { AbsorptionReport } from '../apps/matching/src/cases/absorption-report';
 import { CANDIDATE_TIERS, candidatePageSql, firstPagesSql, loadCandidates } from '../apps/matching/src/cases/candidate-pool';
 import { loadCaseForUpdate } from '../apps/matching/src/cases/case-records';
 import { EscalateCase } from '../apps/matching/src/cases/escalate-case.usecase';
+import { ProgramStaffStore } from '../apps/matching/src/roster/program-staff-store';
 import { OfferNextSupporter } from '../apps/matching/src/cases/offer-next-supporter.usecase';
 import { OpenCase } from '../apps/matching/src/cases/open-case.usecase';
 import { MatchingEnv } from '../apps/matching/src/matching.env';
@@ -136,8 +137,8 @@ async function main(): Promise<void> {
 
     const logger = createLogger('matching-bench', 'silent');
     const outbox = new OutboxWriter('matching', 'harbor/matching', new TopicNames(''));
-    const policies = new ProgramPolicies(env);
-    const escalate = new EscalateCase(outbox, policies, logger);
+    const policies = new ProgramPolicies(env, db);
+    const escalate = new EscalateCase(outbox, policies, logger, new ProgramStaffStore(db));
     const offer = new OfferNextSupporter(outbox, policies, escalate);
     const openCase = new OpenCase(outbox, policies, offer, escalate, new AbsorptionReport(logger));
 

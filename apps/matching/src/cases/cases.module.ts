@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { PolicyModule } from '../policy/policy.module';
+import { RosterModule } from '../roster/roster.module';
 import { AbsorptionReport } from './absorption-report';
 import { CaseGauges } from './case-gauges';
 import { CasesController } from './cases.controller';
+import { CaseViews } from './case-views';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { EscalateCase } from './escalate-case.usecase';
 import { CaseEventsController } from './case-events.controller';
@@ -13,10 +15,10 @@ import { RecordOutcome } from './record-outcome.usecase';
 import { RecordResponse } from './record-response.usecase';
 
 @Module({
-  imports: [PolicyModule],
+  imports: [PolicyModule, RosterModule],
   controllers: [CasesController, CaseEventsController],
   providers: [
-    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler, CaseGauges,
+    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler, CaseGauges, CaseViews,
   ],
 })
 export class CasesModule {}

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Logger } from 'pino';
-import { ChannelAddressV1, EscalationReason, StaffPageRequested } from '@harbor/contracts';
+import { EscalationReason, StaffPageRequested } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { LOGGER } from '@harbor/service-runtime';
 import { ProgramPolicies } from '../policy/program-policies';
 import { cancelDeadlines, CaseRow, changeCaseStatus, closeAssignment } from './case-records';
+import { ProgramStaffStore } from '../roster/program-staff-store';
 
 /** Who is paged when a case escalates, in order: the first role with anyone active in it. */
 const ESCALATION_ROLES = ['on-call-coordinator', 'director', 'administrator'] as const;
@@ -23,6 +24,7 @@ export class EscalateCase {
     private readonly outbox: OutboxWriter,
     private readonly policies: ProgramPolicies,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly programStaff: ProgramStaffStore,
   ) {}
 
   async execute(manager: EntityManager, kase: CaseRow, reason: EscalationReason): Promise<void> {
@@ -45,10 +47,7 @@ export class EscalateCase {
 
   /** Pages the program's on-call coordinators (or, failing them, its director or administrator); returns how many. */
   async pageCoordinators(manager: EntityManager, kase: Pick<CaseRow, 'id' | 'program'>): Promise<number> {
-    const staff: { id: string; role: string; channels: ChannelAddressV1[] }[] = await manager.query(
-      `SELECT "id", "role", "channels" FROM "matching"."program_staff" WHERE "program" = $1 AND "active" AND "role" = ANY($2) ORDER BY "id"`,
-      [kase.program, ESCALATION_ROLES],
-    );
+    const staff = await this.programStaff.activeInRoles(manager, kase.program, ESCALATION_ROLES);
     const role = ESCALATION_ROLES.find((candidate) => staff.some((member) => member.role === candidate));
     const recipients = staff.filter((member) => member.role === role);
     if (recipients.length === 0) this.logger.error({ caseId: kase.id, program: kase.program }, 'no program staff to page for an escalation');

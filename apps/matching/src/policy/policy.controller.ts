@@ -1,5 +1,4 @@
-import { Body, Controller, Get, Inject, Put, Req } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Body, Controller, Get, Put, Req } from '@nestjs/common';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { MatchingPolicy } from './policy';
 import { PutPolicyDto } from './policy.dto';
@@ -12,37 +11,18 @@ const POLICY_FIELDS = [
 /** Each program's matching policy: environment defaults overridden field by field. */
 @Controller('v1/policy')
 export class PolicyController {
-  constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    private readonly policies: ProgramPolicies,
-  ) {}
+  constructor(private readonly policies: ProgramPolicies) {}
 
   @Get()
   @Roles(Role.ProgramAdmin, Role.ProgramDirector)
   async list() {
-    const rows: { program: string; facilities: string[]; policy: Partial<MatchingPolicy> | null; updated_at: Date; updated_by: string }[] = await this.dataSource.query(
-      `SELECT "program", "facilities", "policy", "updated_at", "updated_by" FROM "matching"."program_policies" ORDER BY "program"`,
-    );
-    const programs = rows.map((row) => ({
-      program: row.program,
-      facilities: row.facilities,
-      policy: this.policies.withOverrides(row.policy),
-      updatedAt: row.updated_at,
-      updatedBy: row.updated_by,
-    }));
-    return { defaults: this.policies.defaults(), programs };
+    return { defaults: this.policies.defaults(), programs: await this.policies.listPrograms() };
   }
 
   @Put()
   @Roles(Role.ProgramAdmin, Role.ProgramDirector)
   async put(@Body() dto: PutPolicyDto, @Req() request: AuthenticatedRequest) {
-    const overrides = Object.fromEntries(POLICY_FIELDS.filter((field) => dto[field] !== undefined).map((field) => [field, dto[field]]));
-    await this.dataSource.query(
-      `INSERT INTO "matching"."program_policies" ("program", "facilities", "policy", "updated_by") VALUES ($1, $2, $3, $4)
-       ON CONFLICT ("program") DO UPDATE SET "facilities" = COALESCE($5, "program_policies"."facilities"),
-         "policy" = "program_policies"."policy" || $3, "updated_at" = now(), "updated_by" = $4`,
-      [dto.program, dto.facilities ?? [], JSON.stringify(overrides), request.principal!.subject, dto.facilities ?? null],
-    );
-    return { program: dto.program, policy: await this.policies.policyOf(this.dataSource.manager, dto.program) };
+    const overrides: Partial<MatchingPolicy> = Object.fromEntries(POLICY_FIELDS.filter((field) => dto[field] !== undefined).map((field) => [field, dto[field]]));
+    return { program: dto.program, policy: await this.policies.saveProgram(dto.program, dto.facilities, overrides, request.principal!.subject) };
   }
 }

@@ -1,18 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { SERVICE_ENV } from '@harbor/service-runtime';
 import { defaultPolicy, MatchingEnv } from '../matching.env';
 import { MatchingPolicy } from './policy';
 
 export const DEFAULT_PROGRAM = 'default';
 
-/** Programs' policies: environment defaults, overridden field by field by what staff stored with PUT /v1/policy. */
+/**
+ * Programs' policies: environment defaults, overridden field by field by what staff stored with PUT /v1/policy.
+ * The one owner of `"matching"."program_policies"`.
+ */
 @Injectable()
 export class ProgramPolicies {
   /** The environment does not change while the service runs: its defaults are built once. */
   private readonly environmentDefaults: MatchingPolicy;
 
-  constructor(@Inject(SERVICE_ENV) env: MatchingEnv) {
+  constructor(
+    @Inject(SERVICE_ENV) env: MatchingEnv,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {
     this.environmentDefaults = defaultPolicy(env);
   }
 
@@ -32,6 +38,25 @@ export class ProgramPolicies {
   async policyOf(manager: EntityManager, program: string): Promise<MatchingPolicy> {
     const [row] = await manager.query(`SELECT "policy" FROM "matching"."program_policies" WHERE "program" = $1`, [program]);
     return this.withOverrides(row?.policy);
+  }
+
+  /** Every program's stored settings, in program order. */
+  async listPrograms(): Promise<{ program: string; facilities: string[]; policy: MatchingPolicy; updatedAt: Date; updatedBy: string }[]> {
+    const rows: { program: string; facilities: string[]; policy: Partial<MatchingPolicy> | null; updated_at: Date; updated_by: string }[] = await this.dataSource.query(
+      `SELECT "program", "facilities", "policy", "updated_at", "updated_by" FROM "matching"."program_policies" ORDER BY "program"`,
+    );
+    return rows.map((row) => ({ program: row.program, facilities: row.facilities, policy: this.withOverrides(row.policy), updatedAt: row.updated_at, updatedBy: row.updated_by }));
+  }
+
+  /** Sets the program's facilities (when given) and merges its policy overrides field by field. */
+  async saveProgram(program: string, facilities: string[] | undefined, overrides: Partial<MatchingPolicy>, updatedBy: string): Promise<MatchingPolicy> {
+    await this.dataSource.query(
+      `INSERT INTO "matching"."program_policies" ("program", "facilities", "policy", "updated_by") VALUES ($1, $2, $3, $4)
+       ON CONFLICT ("program") DO UPDATE SET "facilities" = COALESCE($5, "program_policies"."facilities"),
+         "policy" = "program_policies"."policy" || $3, "updated_at" = now(), "updated_by" = $4`,
+      [program, facilities ?? [], JSON.stringify(overrides), updatedBy, facilities ?? null],
+    );
+    return this.policyOf(this.dataSource.manager, program);
   }
 
   /** The defaults with a program's stored overrides applied field by field. */

@@ -1,10 +1,10 @@
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { Body, Controller, Get, Inject, Param, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Role, Roles } from '@harbor/auth';
 import { ChannelAddressV1 } from '@harbor/contracts';
+import { ProgramStaffStore } from './program-staff-store';
 import { SupporterIdPipe } from './roster.controller';
 
 export const PROGRAM_ROLES = ['director', 'administrator', 'on-call-coordinator'] as const;
@@ -39,17 +39,12 @@ export class PutProgramStaffDto {
 /** The program's people: director, administrator and on-call coordinators (who receive escalation pages). */
 @Controller('v1/program-staff')
 export class ProgramStaffController {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(private readonly staff: ProgramStaffStore) {}
 
   @Put(':id')
   @Roles(Role.ProgramAdmin, Role.ProgramDirector)
   async put(@Param('id', SupporterIdPipe) id: string, @Body() dto: PutProgramStaffDto, @Res({ passthrough: true }) response: Response) {
-    const [{ inserted }] = await this.dataSource.query(
-      `INSERT INTO "matching"."program_staff" ("id", "program", "role", "display_name", "channels", "active") VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT ("id") DO UPDATE SET "program" = $2, "role" = $3, "display_name" = $4, "channels" = $5, "active" = $6, "updated_at" = now()
-       RETURNING (xmax = 0) AS inserted`,
-      [id, dto.program, dto.role, dto.displayName, JSON.stringify(dto.channels), dto.active],
-    );
+    const inserted = await this.staff.save({ id, program: dto.program, role: dto.role, displayName: dto.displayName, channels: dto.channels, active: dto.active });
     response.status(inserted ? 201 : 200);
     return { id, program: dto.program, role: dto.role, active: dto.active };
   }
@@ -57,11 +52,6 @@ export class ProgramStaffController {
   @Get()
   @Roles(Role.ProgramAdmin, Role.ProgramDirector)
   async list(@Query('program') program?: string) {
-    const staff = await this.dataSource.query(
-      `SELECT "id", "program", "role", "display_name" AS "displayName", "channels", "active" FROM "matching"."program_staff"
-       WHERE ($1::text IS NULL OR "program" = $1) ORDER BY "program", "role", "id"`,
-      [program ?? null],
-    );
-    return { staff };
+    return { staff: await this.staff.list(program) };
   }
 }

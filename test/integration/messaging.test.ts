@@ -289,6 +289,31 @@ describe('messaging library against real Kafka and Postgres', () => {
     }
   });
 
+  it('keeps its group membership while a failed batch is applied one by one, however long that takes', async () => {
+    // The chaos tier terminated every database connection: matching's batch failed, its records were applied one
+    // by one on new connections, and with no heartbeat between them the member was expelled after its 6 s session.
+    const slowPrefix = uniqueTopicPrefix();
+    const slowHandler = new PingHandler();
+    const slow = new MessagingRuntime({ ...settings(), service: 'msgslow', topicPrefix: slowPrefix }, dataSource, logger, new ServiceMetrics('msgslow'));
+    await slow.start([{ topic: Ping.topic, handlers: [slowHandler], batchSize: 20 }]);
+    try {
+      await waitFor(async () => logs.containing('harbor-msgslow').some((line) => line.includes('consumer joined its group')), 'the group to be joined');
+      // The first record fails once, so the batch is applied one by one; six records of 1.5 s each then take 9 s.
+      const pings = [{ id: randomUUID(), label: 'transient-1' }, ...Array.from({ length: 6 }, () => ({ id: randomUUID(), label: 'slow' }))];
+      await producer.send({
+        topic: `${slowPrefix}${Ping.topic}`,
+        messages: pings.map((ping) => ({ key: 'same', value: JSON.stringify(ping), headers: { [HEADER.id]: randomUUID(), [HEADER.type]: versionedType(Ping) } })),
+      });
+      await waitFor(async () => (await Promise.all(pings.map((ping) => effects(ping.id)))).every((rows) => rows.length === 1), 'the slow batch', 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const joins = logs.containing('harbor-msgslow').filter((line) => line.includes('consumer joined its group'));
+      expect(joins).toHaveLength(1);
+      expect(logs.containing('not aware of this member').filter((line) => line.includes('msgslow'))).toEqual([]);
+    } finally {
+      await slow.stop();
+    }
+  }, 60_000);
+
   it('finishes in-flight work and commits its offset on shutdown, so a restart does not redeliver it', async () => {
     const slow = { id: randomUUID(), label: 'slow' };
     await publish(slow);

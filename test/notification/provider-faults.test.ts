@@ -247,7 +247,7 @@ describe('notification: provider outages, refusals, staff pages and interrupted 
     expect(twilio.countTo(phone)).toBe(1);
     const sid = twilio.messages.find((message) => message.to === phone)!.sid;
 
-    // When the lease ends the page is claimed again: it is found in Twilio's Messages list and recorded, not re-sent.
+    // The failed worker released the page (or its lease ended): claimed again, it is found in Twilio's Messages list and recorded, not re-sent.
     const lookupsBefore = twilio.listRequests;
     const sent = await waitFor(async () => {
       const { rows } = await harbor.db.query(

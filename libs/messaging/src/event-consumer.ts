@@ -218,6 +218,9 @@ export class EventConsumer {
           if (!isRunning() || isStale()) return;
           await this.applyAlone({ topic: batch.topic, partition: batch.partition, message, heartbeat });
           resolveOffset(message.offset);
+          // One transaction per record can outlast the session (the chaos tier's lost connections): stay a member.
+          // kafkajs sends a heartbeat only when its interval has passed.
+          await heartbeat();
         }
       }
       await commitOffsetsIfNecessary();

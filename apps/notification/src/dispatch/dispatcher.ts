@@ -66,6 +66,8 @@ type Reconciled = { found: true; attempt: UnsettledAttempt; providerRef: string;
 const BATCH = 10;
 /** Expired released contacts are deleted at most this often (retention is counted in hours). */
 const PURGE_INTERVAL_MS = 60_000;
+/** A page whose work failed unexpectedly (a database error) is tried again this much later; not at once, so a bug cannot spin. */
+const RETRY_AFTER_UNEXPECTED_MS = 1000;
 /** Failures kept per dispatch (a long outage would otherwise grow the list without bound); the newest are kept. */
 const MAX_FAILURES_KEPT = 20;
 
@@ -245,9 +247,24 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       });
       await this.dataSource.transaction((manager) => this.settle(manager, row, address, attemptId, result));
     } catch (error) {
-      // The lease runs out and the row is claimed again; an intent left unsettled is reconciled first.
       this.logger.error({ dispatchId: row.id, err: (error as Error).message }, 'dispatch failed unexpectedly');
+      await this.release(row);
     }
+  }
+
+  /**
+   * This worker has let go of the row: end its lease so the page is tried again shortly, instead of after the
+   * whole lease (found by the chaos tier: a lost database connection held pages 15 s). An intent left unsettled
+   * is reconciled first, as after a crash. When the database is still unreachable the lease simply runs out.
+   */
+  private async release(row: DispatchRow): Promise<void> {
+    await this.dataSource
+      .query(
+        `UPDATE "notification"."dispatches" SET "lease_until" = NULL, "due_at" = GREATEST("due_at", now() + make_interval(secs => $2::float8 / 1000))
+         WHERE "id" = $1 AND "status" = 'pending'`,
+        [row.id, RETRY_AFTER_UNEXPECTED_MS],
+      )
+      .catch(() => undefined);
   }
 
   private idempotencyKey(row: DispatchRow, address: ChannelAddressV1): string {

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, GoneException, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { PublicRoute } from '@harbor/auth';
 import { InvalidRequestException, LOGGER, ProblemException } from '@harbor/service-runtime';
 import { OfferLinks } from '../offers/offer-links';
 import { ReleasedContacts } from '../offers/released-contacts';
 import { acceptedPageHtml, answeredPageHtml, claimPageHtml, offerPageHtml, shownElsewhereHtml } from './offer-page.html';
 import { RespondOutcome, RespondToOffer } from './respond-to-offer.usecase';
+import { LinkViewers, OfferViewer } from './link-viewers';
 import { isBoundViewer, newViewerCookie } from './viewer-binding';
 
 const DECISIONS = ['accept', 'decline', 'claim'] as const;
@@ -30,12 +30,6 @@ const REFUSALS: Record<Refusal, { status: number; title: string; detail: string 
   'not-accepted': { status: 409, title: 'This request has not been accepted.', detail: 'Contact details are shown only after the request was accepted.' },
 };
 
-interface OfferView {
-  status: string;
-  viewer_hash: string | null;
-  claim_nonce: string | null;
-}
-
 /**
  * The link in every page. The signed token is a bearer credential for one offer; once the offer is accepted,
  * the clinician's contact is shown only to the browser holding that offer's viewer cookie (docs/notification.md,
@@ -47,7 +41,7 @@ export class AcknowledgementsController {
     private readonly respondToOffer: RespondToOffer,
     private readonly links: OfferLinks,
     private readonly contacts: ReleasedContacts,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly viewers: LinkViewers,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -69,7 +63,7 @@ export class AcknowledgementsController {
       return response.status(200).send(offerPageHtml(action));
     }
     if (offer.status === 'accepted') {
-      if (isBoundViewer(request.headers.cookie, link.assignmentId, offer.viewer_hash)) {
+      if (isBoundViewer(request.headers.cookie, link.assignmentId, offer.viewerHash)) {
         return response.status(200).send(acceptedPageHtml(await this.contacts.openFor(link.assignmentId)));
       }
       if (this.claimable(offer, link.claimNonce)) return response.status(200).send(claimPageHtml(action));
@@ -110,15 +104,7 @@ export class AcknowledgementsController {
 
   /** Binds this browser to an accepted offer that no browser holds yet, if this link may do so (once). */
   private async claim(assignmentId: string, claimNonce: string | undefined, viewerHash: string): Promise<DecisionOutcome> {
-    const bound: unknown[] = await this.dataSource.query(
-      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]).
-      `WITH bound AS (
-         UPDATE "notification"."offers" SET "viewer_hash" = $2, "claim_nonce" = NULL
-         WHERE "assignment_id" = $1 AND "status" = 'accepted' AND "viewer_hash" IS NULL AND "claim_nonce" = $3 RETURNING 1
-       ) SELECT * FROM bound`,
-      [assignmentId, viewerHash, claimNonce ?? ''],
-    );
-    if (bound.length > 0) {
+    if (await this.viewers.bind(assignmentId, viewerHash, claimNonce ?? '')) {
       this.logger.info({ assignmentId }, 'released contact bound to a browser through a claim link');
       return { ok: true };
     }
@@ -129,16 +115,12 @@ export class AcknowledgementsController {
   }
 
   /** The page link claims only offers accepted before browsers were bound (empty nonce); a claim link, its own nonce. */
-  private claimable(offer: OfferView, claimNonce: string | undefined): boolean {
-    return offer.viewer_hash === null && offer.claim_nonce !== null && offer.claim_nonce === (claimNonce ?? '');
+  private claimable(offer: OfferViewer, claimNonce: string | undefined): boolean {
+    return offer.viewerHash === null && offer.claimNonce !== null && offer.claimNonce === (claimNonce ?? '');
   }
 
-  private async offer(assignmentId: string): Promise<OfferView | undefined> {
-    const [offer] = await this.dataSource.query(
-      `SELECT "status", "viewer_hash", "claim_nonce" FROM "notification"."offers" WHERE "assignment_id" = $1`,
-      [assignmentId],
-    );
-    return offer;
+  private async offer(assignmentId: string): Promise<OfferViewer | undefined> {
+    return this.viewers.of(assignmentId);
   }
 
   private checked(token: string): { assignmentId: string; expiresAt: Date; claimNonce?: string } {

@@ -2,13 +2,13 @@ import { Controller, ForbiddenException, HttpCode, Inject, Post, Req, Res } from
 import type { Request, Response } from 'express';
 import { Logger } from 'pino';
 import twilio from 'twilio';
-import { DataSource } from 'typeorm';
 import { PublicRoute } from '@harbor/auth';
 import { InvalidRequestException, LOGGER, ProblemException, SERVICE_ENV } from '@harbor/service-runtime';
 import { NotificationEnv } from '../notification.env';
 import { HandleSmsReply } from './handle-sms-reply.usecase';
 import { checkInboundSms } from './inbound-sms-check';
 import { TwilioMessageLookup } from './twilio-message-lookup';
+import { DeliveryReceipts } from '../dispatch/delivery-receipts';
 
 const RECEIPT_STATUSES = new Set(['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read', 'accepted', 'scheduled', 'canceled']);
 const MESSAGE_SID = /^[A-Za-z]{2}[A-Za-z0-9]{1,62}$/;
@@ -34,7 +34,7 @@ export class TwilioWebhooksController {
   constructor(
     private readonly handleSmsReply: HandleSmsReply,
     private readonly messages: TwilioMessageLookup,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly receipts: DeliveryReceipts,
     @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -74,11 +74,7 @@ export class TwilioWebhooksController {
     if (!sid || !/^[A-Za-z0-9]{1,64}$/.test(sid)) throw new InvalidRequestException([{ field: 'MessageSid', message: 'MessageSid is required' }]);
     if (!status || !RECEIPT_STATUSES.has(status)) throw new InvalidRequestException([{ field: 'MessageStatus', message: 'MessageStatus is not a Twilio message status' }]);
     const errorCode = form.ErrorCode && /^\d{1,6}$/.test(form.ErrorCode) ? form.ErrorCode : null;
-    await this.dataSource.query(
-      `INSERT INTO "notification"."delivery_receipts" ("provider_ref", "channel", "status", "error_code")
-       SELECT $1, 'sms', $2, $3 WHERE EXISTS (SELECT 1 FROM "notification"."delivery_attempts" WHERE "provider_ref" = $1)`,
-      [sid, status, errorCode],
-    );
+    await this.receipts.record(sid, 'sms', status, errorCode);
   }
 
   private twiml(response: Response, reply: string | undefined) {

@@ -5,8 +5,7 @@ import {
 } from '@harbor/contracts';
 import { InboundEvent } from '@harbor/messaging';
 import { ConsumesEvent, EventContext } from '@harbor/service-runtime';
-import { DispatchQueue } from '../dispatch/dispatch-queue';
-import { finishDispatch } from '../dispatch/finish-dispatch';
+import { CloseOffer } from './close-offer.usecase';
 import { PageSupporter } from './page-supporter.usecase';
 import { ReleasedContacts } from './released-contacts';
 
@@ -16,7 +15,7 @@ export class OfferEventsController {
   constructor(
     private readonly pageSupporter: PageSupporter,
     private readonly contacts: ReleasedContacts,
-    private readonly dispatches: DispatchQueue,
+    private readonly closeOffer: CloseOffer,
   ) {}
 
   @ConsumesEvent(AssignmentOffered)
@@ -37,18 +36,9 @@ export class OfferEventsController {
     await this.contacts.store(context.manager, assignmentId, this.contacts.seal(assignmentId, clinician));
   }
 
-  /**
-   * Matching closed an assignment (deadline passed, case closed, escalated): answers to it are no longer
-   * accepted (an accepted offer's link then shows "closed"), a page not yet sent is cancelled, released contact
-   * details are deleted, and a PagerDuty incident opened for it is resolved.
-   */
+  /** Matching closed the assignment: see CloseOffer. */
   @ConsumesEvent(AssignmentClosed)
   async closed(@Payload() event: InboundEvent<AssignmentClosedV1>, @Ctx() context: EventContext): Promise<void> {
-    const { assignmentId } = event.payload;
-    const manager = context.manager;
-    await manager.query(`UPDATE "notification"."offers" SET "status" = 'closed' WHERE "assignment_id" = $1 AND "status" IN ('open', 'accepted')`, [assignmentId]);
-    await finishDispatch(manager, { pendingOfferPageFor: assignmentId }, 'cancelled');
-    await manager.query(`DELETE FROM "notification"."released_contacts" WHERE "assignment_id" = $1`, [assignmentId]);
-    await this.dispatches.followUpPagerDuty(manager, assignmentId, 'resolve');
+    await this.closeOffer.execute(context.manager, event.payload.assignmentId);
   }
 }

@@ -41,6 +41,11 @@ export class ReleasedContacts {
     return stored.length > 0;
   }
 
+  /** Deletes the contact when its assignment closes. */
+  async forget(manager: EntityManager, assignmentId: string): Promise<void> {
+    await manager.query(`DELETE FROM "notification"."released_contacts" WHERE "assignment_id" = $1`, [assignmentId]);
+  }
+
   /** Seals a contact that arrived in clear (contacts.released.v1, from before the upgrade). */
   seal(assignmentId: string, contact: ReleasedContactV1): string {
     return sealReleasedContact(this.keys, assignmentId, contact);

@@ -1,10 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Controller, Get, Query } from '@nestjs/common';
 import { Role, Roles } from '@harbor/auth';
 import { toInt } from '@harbor/config';
 import { STAFF_PAGE_KINDS, StaffPageKind } from '@harbor/contracts';
+import { StaffPageViews } from './staff-page-views';
 
 const DISPATCH_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
 
@@ -34,22 +34,12 @@ export class ListStaffPagesQuery {
  */
 @Controller('v1/staff-pages')
 export class StaffPagesController {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(private readonly views: StaffPageViews) {}
 
   @Get()
   @Roles(Role.ProgramAdmin, Role.ProgramDirector, Role.Ops)
   async list(@Query() query: ListStaffPagesQuery) {
-    const pages = await this.dataSource.query(
-      `SELECT d."ref_id" AS "pageId", d."page_kind" AS "kind", d."case_id" AS "caseId", d."recipient_id" AS "recipientId", d."status",
-              d."gave_up_because" AS "failedBecause", d."failures", d."created_at" AS "requestedAt", d."deliver_by" AS "deliverBy",
-              d."waiting_since" AS "waitingSince", d."finished_at" AS "finishedAt",
-              (SELECT jsonb_agg(c ->> 'kind') FROM jsonb_array_elements(d."channels") c) AS "channels",
-              (SELECT count(*)::int FROM "notification"."delivery_attempts" a WHERE a."dispatch_id" = d."id") AS "sends"
-       FROM "notification"."dispatches" d
-       WHERE d."kind" = 'staff-page' AND ($1::text IS NULL OR d."status" = $1) AND ($2::text IS NULL OR d."page_kind" = $2)
-       ORDER BY d."created_at" DESC LIMIT $3`,
-      [query.status ?? null, query.kind ?? null, query.limit],
-    );
+    const pages = await this.views.list({ status: query.status, kind: query.kind, limit: query.limit });
     return { pages };
   }
 }

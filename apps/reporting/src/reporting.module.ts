@@ -4,6 +4,7 @@ import { SupportMetrics } from '@harbor/contracts';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { FactsModule } from './facts/facts.module';
 import { ReportingEnv } from './reporting.env';
+import { ReportingSettingsModule } from './reporting.settings';
 import { REPORTING_MIGRATIONS } from './migrations';
 
 @Module({})
@@ -21,6 +22,7 @@ export class ReportingModule {
           migrations: REPORTING_MIGRATIONS,
           producesTo: [SupportMetrics],
         }),
+        ReportingSettingsModule.forRoot(env),
         FactsModule,
       ],
     };

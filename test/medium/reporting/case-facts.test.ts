@@ -6,6 +6,7 @@ import { CaseFactStore } from '../../../apps/reporting/src/facts/case-fact-store
 import { RecordCaseFact } from '../../../apps/reporting/src/facts/record-case-fact.usecase';
 import { REPORTING_MIGRATIONS } from '../../../apps/reporting/src/migrations';
 import { ReportingEnv } from '../../../apps/reporting/src/reporting.env';
+import { PseudonymKey } from '../../../apps/reporting/src/reporting.settings';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
 
 const HASH_KEY = 'case-facts-test-hash-key';
@@ -60,7 +61,7 @@ describe('recording case facts from lifecycle events', () => {
 
   beforeAll(async () => {
     database = await openServiceDatabase(ReportingEnv, 'reporting', REPORTING_MIGRATIONS, { REPORTING_HASH_KEY: HASH_KEY });
-    record = new RecordCaseFact(database.env, new ServiceMetrics('reporting'), new CaseFactStore(database.dataSource));
+    record = new RecordCaseFact(new PseudonymKey(HASH_KEY), new ServiceMetrics('reporting'), new CaseFactStore(database.dataSource));
   });
 
   afterAll(async () => {

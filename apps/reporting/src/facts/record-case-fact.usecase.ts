@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CaseLifecycleV1 } from '@harbor/contracts';
 import { ServiceMetrics } from '@harbor/observability';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { ReportingEnv } from '../reporting.env';
+import { PseudonymKey } from '../reporting.settings';
 import { caseKey, supporterKey, truncateToHour } from './case-key';
 import { CaseFactStore, FactUpdate } from './case-fact-store';
 import { factsRecordedCounter } from './facts-metrics';
@@ -28,7 +27,7 @@ export class RecordCaseFact {
   private readonly recorded;
 
   constructor(
-    @Inject(SERVICE_ENV) private readonly env: ReportingEnv,
+    private readonly key: PseudonymKey,
     metrics: ServiceMetrics,
     private readonly facts: CaseFactStore,
   ) {
@@ -36,7 +35,7 @@ export class RecordCaseFact {
   }
 
   async execute(manager: EntityManager, change: CaseLifecycleV1): Promise<void> {
-    const key = caseKey(this.env.REPORTING_HASH_KEY, change.caseId);
+    const key = caseKey(this.key.secret, change.caseId);
     const hour = truncateToHour(change.at);
     await this.facts.upsert(manager, key, {
       triggerKind: change.trigger.kind, category: change.trigger.category, harmLevel: change.trigger.harmLevel ?? null, facility: change.facility,
@@ -85,7 +84,7 @@ export class RecordCaseFact {
         break;
     }
     if (change.supporterId && CARRYING_STATUSES.has(change.status)) {
-      const supporter = supporterKey(this.env.REPORTING_HASH_KEY, change.supporterId);
+      const supporter = supporterKey(this.key.secret, change.supporterId);
       // The accepting supporter carries the case; later statuses only fill it in when acceptance was missed.
       update.set('supporter_key', change.status === 'accepted' ? `$1` : `COALESCE("supporter_key", $1)`, supporter);
     }

@@ -1,8 +1,8 @@
-import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Header, Query } from '@nestjs/common';
 import { Role, Roles } from '@harbor/auth';
-import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
+import { InvalidRequestException } from '@harbor/service-runtime';
 import { Published, sumPublished, SUPPRESSED } from '../disclosure/statistics';
-import { ReportingEnv } from '../reporting.env';
+import { ReleaseSchedule } from '../reporting.settings';
 import { parseMonth } from './periods';
 import { buildReport, Report } from './report';
 import { ReportQueryDto, SummaryQueryDto } from './report.dto';
@@ -16,7 +16,7 @@ const MAX_YEARS = 10;
 export class MetricsController {
   constructor(
     private readonly store: ReleaseStore,
-    @Inject(SERVICE_ENV) private readonly env: ReportingEnv,
+    private readonly schedule: ReleaseSchedule,
   ) {}
 
   @Get('report')
@@ -45,13 +45,13 @@ export class MetricsController {
     const report = buildReport(
       shelf,
       { from: new Date(Date.UTC(fromYear, 0, 1)), to: new Date(Date.UTC(toYear + 1, 0, 1)), granularity: 'year', place: 'all', grouping: 'outreach' },
-      this.env.REPORTING_MIN_CELL_SIZE,
+      this.schedule.minCellSize,
     );
     // A period without a row or cell counts 0; any suppressed period suppresses the total.
     const total = (column: string): Published => sumPublished(report.periods.map((period) => period.rows[0]?.cells[column]));
     const single = report.periods.length === 1 && !report.periods[0].derived ? report.periods[0].rows[0]?.statistics : null;
     return {
-      minCellSize: this.env.REPORTING_MIN_CELL_SIZE,
+      minCellSize: this.schedule.minCellSize,
       // The time the totals cover: released periods only (each is released REPORTING_RELEASE_DELAY_DAYS after it
       // ends), so `to` stops where the first unreleased period starts.
       period: { from: `${fromYear}-01-01T00:00:00.000Z`, to: report.unreleasedFrom ?? `${toYear + 1}-01-01T00:00:00.000Z` },
@@ -93,7 +93,7 @@ export class MetricsController {
         grouping,
         category: query.category,
       },
-      this.env.REPORTING_MIN_CELL_SIZE,
+      this.schedule.minCellSize,
     );
   }
 

@@ -2,24 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { ServiceMetrics } from '@harbor/observability';
-import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
+import { LOGGER } from '@harbor/service-runtime';
 import { CaseFactStore } from '../facts/case-fact-store';
 import { factsExcludedCounter, releaseFailuresCounter } from '../facts/facts-metrics';
-import { ReportingEnv } from '../reporting.env';
+import { ReleaseSchedule } from '../reporting.settings';
 import { Granularity } from './periods';
-import { PlaceVocabulary } from './places';
 import { Release } from './release';
 import { ReleaseLedger, ScheduleSettings, YearAdvance } from './release-ledger';
-
-/** The schedule settings of a running reporting service. */
-export function scheduleSettings(env: ReportingEnv): ScheduleSettings {
-  return {
-    minCellSize: env.REPORTING_MIN_CELL_SIZE,
-    vocabulary: new PlaceVocabulary(env.REPORTING_FACILITIES, env.REPORTING_DEPARTMENTS),
-    delayDays: env.REPORTING_RELEASE_DELAY_DAYS,
-    granularity: env.REPORTING_RELEASE_GRANULARITY,
-  };
-}
 
 /** Serialised in `reporting.releases.body`: a Release with its period's dates as ISO strings. */
 type StoredRelease = Omit<Release, 'period'> & { period: Omit<Release['period'], 'start' | 'end'> & { start: string; end: string } };
@@ -46,12 +35,12 @@ export class ReleaseStore {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SERVICE_ENV) env: ReportingEnv,
+    schedule: ReleaseSchedule,
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: ServiceMetrics,
     private readonly facts: CaseFactStore,
   ) {
-    this.settings = scheduleSettings(env);
+    this.settings = schedule;
     this.excludedFacts = factsExcludedCounter(metrics);
     this.failures = releaseFailuresCounter(metrics);
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { Logger } from 'pino';
-import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
-import { ReportingEnv } from '../reporting.env';
+import { LOGGER } from '@harbor/service-runtime';
+import { PublicationSchedule } from '../reporting.settings';
 import { PublishMetrics } from './publish-metrics.usecase';
 
 /** Runs the publication every REPORTING_PUBLISH_INTERVAL_SECONDS (first run shortly after start). */
@@ -13,12 +13,12 @@ export class PublicationScheduler implements OnApplicationBootstrap, BeforeAppli
 
   constructor(
     private readonly publish: PublishMetrics,
-    @Inject(SERVICE_ENV) private readonly env: ReportingEnv,
+    private readonly schedule: PublicationSchedule,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    const seconds = this.env.REPORTING_PUBLISH_INTERVAL_SECONDS;
+    const seconds = this.schedule.intervalSeconds;
     if (seconds === 0) return;
     const tick = () => {
       if (this.running) return;

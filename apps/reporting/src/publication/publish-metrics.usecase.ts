@@ -3,12 +3,11 @@ import { DataSource } from 'typeorm';
 import { SupportMetrics, SupportMetricsV1 } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
-import { SERVICE_ENV } from '@harbor/service-runtime';
 import { publicationsCounter } from '../facts/facts-metrics';
 import { placeLabel } from '../metrics/places';
 import { isLabelled, Release } from '../metrics/release';
 import { ReleaseStore } from '../metrics/release-store';
-import { ReportingEnv } from '../reporting.env';
+import { PublicationSchedule } from '../reporting.settings';
 
 /**
  * Fixes the periods of the last REPORTING_PUBLISH_YEARS calendar years that have become due and writes each
@@ -23,7 +22,7 @@ export class PublishMetrics {
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
     private readonly store: ReleaseStore,
-    @Inject(SERVICE_ENV) private readonly env: ReportingEnv,
+    private readonly schedule: PublicationSchedule,
     metrics: ServiceMetrics,
   ) {
     this.published = publicationsCounter(metrics);
@@ -32,9 +31,9 @@ export class PublishMetrics {
   /** Returns the number of releases written, 0 when another replica published within the interval. */
   async execute(now = new Date()): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      if (!(await this.store.claimPublication(manager, now, this.env.REPORTING_PUBLISH_INTERVAL_SECONDS * 1000 * 0.9))) return 0;
+      if (!(await this.store.claimPublication(manager, now, this.schedule.intervalSeconds * 1000 * 0.9))) return 0;
       const lastYear = now.getUTCFullYear();
-      const firstYear = lastYear - this.env.REPORTING_PUBLISH_YEARS + 1;
+      const firstYear = lastYear - this.schedule.years + 1;
       await this.store.fix(Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i), now, manager);
       const rows = await this.store.unpublished(manager, firstYear, lastYear);
       for (const row of rows) await this.outbox.enqueue(manager, SupportMetrics, toMessage(row.release, row.releaseId, row.releasedAt));

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { SERVICE_ENV } from '@harbor/service-runtime';
+import { Injectable } from '@nestjs/common';
 import { CaseFactStore } from '../facts/case-fact-store';
 import { supporterKey } from '../facts/case-key';
-import { ReportingEnv } from '../reporting.env';
+import { PseudonymKey } from '../reporting.settings';
 
 export interface SupporterRecognition {
   supporterId: string;
@@ -18,12 +17,12 @@ export interface SupporterRecognition {
 export class RecogniseSupporters {
   constructor(
     private readonly facts: CaseFactStore,
-    @Inject(SERVICE_ENV) private readonly env: ReportingEnv,
+    private readonly key: PseudonymKey,
   ) {}
 
   async execute(supporterIds: string[], year: number | null): Promise<SupporterRecognition[]> {
     const ids = [...new Set(supporterIds)];
-    const keys = ids.map((id) => supporterKey(this.env.REPORTING_HASH_KEY, id));
+    const keys = ids.map((id) => supporterKey(this.key.secret, id));
     const counts = await this.facts.countsBySupporter(keys, year);
     return ids.map((supporterId, i) => ({
       supporterId,

@@ -6,6 +6,7 @@ import { FhirModule } from './fhir/fhir.module';
 import { fhirProblemRenderer } from './fhir/operation-outcome';
 import { IncidentsModule } from './incidents/incidents.module';
 import { IntakeEnv } from './intake.env';
+import { IntakeSettingsModule } from './intake.settings';
 import { LawsuitsModule } from './lawsuits/lawsuits.module';
 import { INTAKE_MIGRATIONS } from './migrations';
 import { OptOutsModule } from './opt-outs/opt-outs.module';
@@ -40,6 +41,7 @@ export class IntakeModule {
             '/v1/triage/:id/dismiss': 'program-staff-request',
           },
         }),
+        IntakeSettingsModule.forRoot(env),
         IncidentsModule,
         FhirModule,
         LawsuitsModule,

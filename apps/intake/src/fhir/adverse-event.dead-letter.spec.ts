@@ -5,7 +5,7 @@ import { HL7_ADVERSE_EVENT_EXAMPLES } from '../../../../test/intake/fixtures/hl7
 import { loadConfig } from '@harbor/config';
 import { InboundIncident } from '../incidents/inbound-incident-record';
 import { IntakeEnv } from '../intake.env';
-import { adverseEventOptionsFrom } from '../triggers/intake-policy';
+import { adverseEventOptionsFrom } from '../intake.settings';
 import { AdverseEventOptions, mapAdverseEvent } from './adverse-event.mapper';
 import { adverseEventDeadLetterView } from './adverse-event.dead-letter';
 

@@ -1,12 +1,11 @@
-import { Body, Controller, Header, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
-import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
+import { InvalidRequestException } from '@harbor/service-runtime';
 import { BodyLimitGuard, FHIR_XML_TYPES, FhirBodyGuard, isMediaType } from '../http/request-guards';
-import { IntakeEnv } from '../intake.env';
+import { FhirMapping } from '../intake.settings';
 import { RegisteredSourceGuard } from '../source-auth/registered-source.guard';
 import { SourceRegistry } from '../source-auth/source-registry';
 import { SubmitTrigger } from '../source-auth/submit-trigger.usecase';
-import { adverseEventOptionsFrom } from '../triggers/intake-policy';
 import { FhirVersion, mapAdverseEvent } from './adverse-event.mapper';
 import { FhirValidationError } from './fhir-values';
 import { fhirXmlToJson } from './fhir-xml';
@@ -24,7 +23,7 @@ import { ACCEPTED_OUTCOME } from './operation-outcome';
 export class FhirController {
   constructor(
     private readonly submitTrigger: SubmitTrigger,
-    @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
+    private readonly fhir: FhirMapping,
     private readonly sources: SourceRegistry,
   ) {}
 
@@ -49,7 +48,7 @@ export class FhirController {
 
   /** With registered source systems, a resource without meta.source is the caller's own. */
   private mappingOptionsFor(request: AuthenticatedRequest) {
-    const options = adverseEventOptionsFrom(this.env);
+    const options = this.fhir.options;
     const caller = request.principal?.subject;
     return caller ? { ...options, defaultSource: this.sources.defaultSourceFor(caller, options.defaultSource) } : options;
   }

@@ -1,15 +1,8 @@
-import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { InvalidRequestException, SERVICE_ENV } from '@harbor/service-runtime';
-import { IntakeEnv } from '../intake.env';
+import { InvalidRequestException } from '@harbor/service-runtime';
+import { IntakeLimits } from '../intake.settings';
 import { findUnsafeText, withoutRoot } from './unsafe-text';
-
-export function parseByteSize(size: string): number {
-  const match = /^(\d+)(b|kb|mb)$/i.exec(size);
-  if (!match) throw new Error(`not a size: ${size}`);
-  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[match[2].toLowerCase() as 'b' | 'kb' | 'mb'];
-  return Number(match[1]) * unit;
-}
 
 /**
  * INTAKE_BODY_LIMIT on intake's own routes, and no NUL characters or unpaired surrogates anywhere in the body
@@ -21,8 +14,8 @@ export function parseByteSize(size: string): number {
 export class BodyLimitGuard implements CanActivate {
   private readonly limit: number;
 
-  constructor(@Inject(SERVICE_ENV) env: IntakeEnv) {
-    this.limit = parseByteSize(env.INTAKE_BODY_LIMIT);
+  constructor(limits: IntakeLimits) {
+    this.limit = limits.bodyBytes;
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -1,13 +1,13 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { EventValidationError, IncidentReported, validateEventPayload, versionedType } from '@harbor/contracts';
 import { InboundEvent } from '@harbor/messaging';
 import { rejectUnsafeText } from '../http/unsafe-text';
-import { ConsumesEvent, EventContext, SERVICE_ENV } from '@harbor/service-runtime';
+import { ConsumesEvent, EventContext } from '@harbor/service-runtime';
 import { mapAdverseEvent } from '../fhir/adverse-event.mapper';
 import { FhirValidationError } from '../fhir/fhir-values';
-import { IntakeEnv } from '../intake.env';
-import { adverseEventOptionsFrom } from '../triggers/intake-policy';
+import { AdverseEventOptions } from '../fhir/adverse-event.mapper';
+import { FhirMapping } from '../intake.settings';
 import { fromNativeIncident } from '../triggers/native-mappers';
 import { NormalizedTrigger } from '../triggers/normalized-trigger';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
@@ -23,20 +23,20 @@ import { InboundIncident, InboundIncidentRecord } from './inbound-incident-recor
 export class IncidentReportedHandler {
   constructor(
     private readonly recordTrigger: RecordTrigger,
-    @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
+    private readonly fhir: FhirMapping,
   ) {}
 
   @ConsumesEvent(InboundIncident, { readsPlainRecords: true })
   async incidentReported(@Payload() event: InboundEvent<InboundIncidentRecord>, @Ctx() context: EventContext): Promise<void> {
-    await this.recordTrigger.execute(context.manager, normalizeIncidentRecord(event.payload, this.env));
+    await this.recordTrigger.execute(context.manager, normalizeIncidentRecord(event.payload, this.fhir.options));
   }
 }
 
-export function normalizeIncidentRecord(record: InboundIncidentRecord, env: IntakeEnv): NormalizedTrigger {
+export function normalizeIncidentRecord(record: InboundIncidentRecord, fhirOptions: AdverseEventOptions): NormalizedTrigger {
   rejectUnsafeText(versionedType(IncidentReported), record);
   if (record.resourceType === undefined) return fromNativeIncident(validateEventPayload(IncidentReported, record));
   try {
-    return mapAdverseEvent(record, adverseEventOptionsFrom(env));
+    return mapAdverseEvent(record, fhirOptions);
   } catch (error) {
     if (error instanceof FhirValidationError) {
       throw new EventValidationError('AdverseEvent', error.problems.map((problem) => `${problem.field}: ${problem.message}`));

@@ -1,8 +1,7 @@
-import { Inject, Injectable, NestMiddleware, UnauthorizedException } from '@nestjs/common';
+import { Injectable, NestMiddleware, UnauthorizedException } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import { AuthenticatedRequest, Role } from '@harbor/auth';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { IntakeEnv } from '../intake.env';
+import { SignedRequestSettings } from '../intake.settings';
 import { checkSignature, SIGNATURE_HEADERS, signingInput } from './request-signature';
 import { SeenSignatures } from './seen-signatures';
 import { SourceRegistry } from './source-registry';
@@ -19,7 +18,7 @@ export class SignedRequestMiddleware implements NestMiddleware {
   constructor(
     private readonly registry: SourceRegistry,
     private readonly seen: SeenSignatures,
-    @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
+    private readonly settings: SignedRequestSettings,
   ) {}
 
   async use(request: SignedRequest, _response: Response, next: NextFunction): Promise<void> {
@@ -32,7 +31,7 @@ export class SignedRequestMiddleware implements NestMiddleware {
     if (!system || system.hmacSecrets.length === 0) throw new UnauthorizedException(`X-Harbor-Source '${sourceId}' has no signing secret registered.`);
 
     const parts = { timestamp: headerOf(request, SIGNATURE_HEADERS.timestamp) ?? '', method: request.method, url: request.originalUrl, body: request.rawBody ?? Buffer.alloc(0) };
-    const tolerance = this.env.INTAKE_SIGNATURE_TOLERANCE_SECONDS;
+    const tolerance = this.settings.toleranceSeconds;
     const check = checkSignature({ ...parts, signature, secrets: system.hmacSecrets, nowSeconds: Math.floor(Date.now() / 1000), toleranceSeconds: tolerance });
     if (!check.valid) throw new UnauthorizedException(`${check.problem}.`);
     if (!(await this.seen.firstTime(system.id, signingInput(parts), 2 * tolerance + 60))) {

@@ -1,10 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { IntakeEnv } from '../intake.env';
 import { RegisteredSourceGuard } from './registered-source.guard';
 import { SeenSignatures } from './seen-signatures';
 import { SignedRequestMiddleware } from './signed-request.middleware';
-import { SourceRegistry } from './source-registry';
 import { SubmitTrigger } from './submit-trigger.usecase';
 import { TriggersModule } from '../triggers/triggers.module';
 
@@ -13,12 +10,11 @@ import { TriggersModule } from '../triggers/triggers.module';
   imports: [TriggersModule],
   providers: [
     SubmitTrigger,
-    { provide: SourceRegistry, inject: [SERVICE_ENV], useFactory: (env: IntakeEnv) => new SourceRegistry(env.INTAKE_SOURCE_SYSTEMS) },
     SeenSignatures,
     SignedRequestMiddleware,
     RegisteredSourceGuard,
   ],
-  exports: [SourceRegistry, RegisteredSourceGuard, SubmitTrigger],
+  exports: [RegisteredSourceGuard, SubmitTrigger],
 })
 export class SourceAuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -1,9 +1,7 @@
 import { Inject, Injectable, NotFoundException, ConflictException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdentifierV1, ProfessionGroup } from '@harbor/contracts';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { IntakeEnv } from '../intake.env';
-import { triggerPolicyFrom } from '../triggers/intake-policy';
+import { OutreachSettings } from '../intake.settings';
 import { ClinicianDecision, decideTriggerOutreach } from '../triggers/outreach-policy';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
 import { StoredTrigger } from '../triggers/trigger-store';
@@ -17,7 +15,7 @@ export class TriageQueue {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly recordTrigger: RecordTrigger,
-    @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
+    private readonly outreach: OutreachSettings,
     private readonly items: TriageStore,
   ) {}
 
@@ -32,7 +30,7 @@ export class TriageQueue {
   async assign(id: string, identifier: IdentifierV1, profession?: ProfessionGroup): Promise<{ decision: ClinicianDecision | 'already-named'; supportRequested: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const trigger = await this.lockOpenItem(manager, id);
-      const decision = decideTriggerOutreach(trigger, triggerPolicyFrom(this.env));
+      const decision = decideTriggerOutreach(trigger, this.outreach.policy);
       const outcome = await this.recordTrigger.recordClinician(manager, trigger, decision, { identifier, profession }, false);
       await this.items.resolve(manager, id, 'assigned');
       return outcome ? { decision: outcome.decision, supportRequested: outcome.requestId !== null } : { decision: 'already-named', supportRequested: false };

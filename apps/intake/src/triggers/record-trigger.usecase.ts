@@ -3,9 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdentifierV1, ProfessionGroup, SupportRequested } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { IntakeEnv } from '../intake.env';
-import { triggerPolicyFrom } from './intake-policy';
+import { OutreachSettings } from '../intake.settings';
 import { NormalizedTrigger } from './normalized-trigger';
 import { OptOutStore } from '../opt-outs/opt-out-store';
 import { TriageStore } from '../triage/triage-store';
@@ -39,13 +37,13 @@ export class RecordTrigger {
 
   constructor(
     private readonly outbox: OutboxWriter,
-    @Inject(SERVICE_ENV) private readonly env: IntakeEnv,
+    private readonly outreach: OutreachSettings,
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly triggers: TriggerStore,
     private readonly triage: TriageStore,
     private readonly optOuts: OptOutStore,
   ) {
-    this.policy = triggerPolicyFrom(env);
+    this.policy = outreach.policy;
   }
 
   /** For HTTP routes: the same recording as a consumed event, in a transaction of its own. */
@@ -116,7 +114,7 @@ export class RecordTrigger {
   private async clinicianFacts(manager: EntityManager, identifier: IdentifierV1) {
     return {
       optedOut: await this.optOuts.isOptedOut(manager, identifier),
-      recentlyRequested: await this.triggers.requestedWithin(manager, identifier, this.env.INTAKE_COOLDOWN_HOURS),
+      recentlyRequested: await this.triggers.requestedWithin(manager, identifier, this.outreach.cooldownHours),
     };
   }
 }

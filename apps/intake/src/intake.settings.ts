@@ -1,0 +1,66 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { byteSize } from '@harbor/service-runtime';
+import { AdverseEventOptions } from './fhir/adverse-event.mapper';
+import { IntakeEnv } from './intake.env';
+import { SourceRegistry } from './source-auth/source-registry';
+import { TriggerPolicy } from './triggers/outreach-policy';
+
+export function triggerPolicyFrom(env: IntakeEnv): TriggerPolicy {
+  return {
+    minHarmLevel: env.INTAKE_MIN_HARM_LEVEL,
+    outreachCategories: env.INTAKE_OUTREACH_CATEGORIES,
+    lawsuitKinds: env.INTAKE_LAWSUIT_KINDS,
+    servedProfessions: env.INTAKE_SERVED_PROFESSIONS,
+  };
+}
+
+export function adverseEventOptionsFrom(env: IntakeEnv): AdverseEventOptions {
+  return {
+    referenceSystem: env.INTAKE_FHIR_REFERENCE_SYSTEM,
+    includeRecorders: env.INTAKE_INCLUDE_RECORDERS,
+    defaultSource: env.INTAKE_FHIR_DEFAULT_SOURCE,
+    defaultFacility: env.INTAKE_FHIR_DEFAULT_FACILITY,
+    defaultHarmLevel: env.INTAKE_FHIR_DEFAULT_HARM_LEVEL,
+  };
+}
+
+/** Who is offered support for which triggers, and how long a clinician is not asked again. */
+export class OutreachSettings {
+  constructor(
+    readonly policy: TriggerPolicy,
+    readonly cooldownHours: number,
+  ) {}
+}
+
+/** How a FHIR AdverseEvent becomes a trigger (reference system, defaults for what a source leaves out). */
+export class FhirMapping {
+  constructor(readonly options: AdverseEventOptions) {}
+}
+
+/** The largest body intake's own routes take. */
+export class IntakeLimits {
+  constructor(readonly bodyBytes: number) {}
+}
+
+/** How far a signed request's timestamp may be from the server's clock. */
+export class SignedRequestSettings {
+  constructor(readonly toleranceSeconds: number) {}
+}
+
+/**
+ * Turns intake's settings into one typed object per feature, so a feature holds only what it uses and no
+ * feature reads INTAKE_* names.
+ */
+@Module({})
+export class IntakeSettingsModule {
+  static forRoot(env: IntakeEnv): DynamicModule {
+    const providers = [
+      { provide: OutreachSettings, useValue: new OutreachSettings(triggerPolicyFrom(env), env.INTAKE_COOLDOWN_HOURS) },
+      { provide: FhirMapping, useValue: new FhirMapping(adverseEventOptionsFrom(env)) },
+      { provide: IntakeLimits, useValue: new IntakeLimits(byteSize(env.INTAKE_BODY_LIMIT)) },
+      { provide: SignedRequestSettings, useValue: new SignedRequestSettings(env.INTAKE_SIGNATURE_TOLERANCE_SECONDS) },
+      { provide: SourceRegistry, useValue: new SourceRegistry(env.INTAKE_SOURCE_SYSTEMS) },
+    ];
+    return { module: IntakeSettingsModule, global: true, providers, exports: providers.map((provider) => provider.provide) };
+  }
+}

@@ -33,6 +33,7 @@ import { DepartmentRule } from '../apps/matching/src/policy/policy';
 import { ProgramPolicies } from '../apps/matching/src/policy/program-policies';
 import { refreshAvailability } from '../apps/matching/src/roster/availability-refresh';
 import { summarize } from './latency-stats';
+import { defaultPolicy, PolicyDefaults } from '../apps/matching/src/matching.settings';
 
 const SUPPORTERS = Number(process.env.MATCHING_BENCH_SUPPORTERS ?? 5000);
 const CLINICIANS = Number(process.env.MATCHING_BENCH_CLINICIANS ?? 50000);
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
 
     const logger = createLogger('matching-bench', 'silent');
     const outbox = new OutboxWriter('matching', 'harbor/matching', new TopicNames(''));
-    const policies = new ProgramPolicies(env, db);
+    const policies = new ProgramPolicies(new PolicyDefaults(defaultPolicy(env)), db);
     const escalate = new EscalateCase(outbox, policies, logger, new ProgramStaffStore(db));
     const offer = new OfferNextSupporter(outbox, policies, escalate);
     const openCase = new OpenCase(outbox, policies, offer, escalate, new AbsorptionReport(logger));

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ContactEncryptionKeys, DEVELOPMENT_CONTACT_ENCRYPTION_KEYS, ServiceEnv, IntSetting } from '@harbor/config';
-import { DEPARTMENT_RULES, DepartmentRule, LANGUAGE_RULES, LanguageRule, MatchingPolicy, PROFESSION_RULES, ProfessionRule } from './policy/policy';
+import { DEPARTMENT_RULES, DepartmentRule, LANGUAGE_RULES, LanguageRule, PROFESSION_RULES, ProfessionRule } from './policy/policy';
 
 const toIntList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(',').map((item) => (/^\s*\d+\s*$/.test(item) ? Number(item) : Number.NaN)) : value;
@@ -67,18 +67,4 @@ export class MatchingEnv extends ServiceEnv {
    */
   @ContactEncryptionKeys()
   CONTACT_ENCRYPTION_KEYS = DEVELOPMENT_CONTACT_ENCRYPTION_KEYS;
-}
-
-/** The policy every program starts from; PUT /v1/policy overrides it per program. */
-export function defaultPolicy(env: MatchingEnv): MatchingPolicy {
-  return {
-    departmentRule: env.MATCHING_DEPARTMENT_RULE,
-    professionRule: env.MATCHING_PROFESSION_RULE,
-    languageRule: env.MATCHING_LANGUAGE_RULE,
-    ackTimeoutSeconds: env.MATCHING_ACK_TIMEOUT_MINUTES * 60,
-    overallDeadlineSeconds: env.MATCHING_OVERALL_DEADLINE_MINUTES * 60,
-    maxOffers: env.MATCHING_MAX_OFFERS,
-    followUpSeconds: env.MATCHING_FOLLOW_UP_HOURS.map((hours) => hours * 3600),
-    fallbackResource: env.MATCHING_FALLBACK_RESOURCE,
-  };
 }

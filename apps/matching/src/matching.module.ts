@@ -5,6 +5,7 @@ import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { CasesModule } from './cases/cases.module';
 import { DirectoryModule } from './directory/directory.module';
 import { MatchingEnv } from './matching.env';
+import { MatchingSettingsModule } from './matching.settings';
 import { RosterModule } from './roster/roster.module';
 import { MATCHING_MIGRATIONS } from './migrations';
 
@@ -25,6 +26,7 @@ export class MatchingModule {
           // A FHIR Bundle of clinicians holds about 25 values per clinician; the import validates them row by row.
           jsonValueLimits: { '/v1/directory/clinicians/import': 30_000 },
         }),
+        MatchingSettingsModule.forRoot(env),
         DirectoryModule,
         RosterModule,
         CasesModule,

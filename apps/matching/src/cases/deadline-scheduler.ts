@@ -4,8 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Logger } from 'pino';
 import { StaffPageRequested } from '@harbor/contracts';
 import { DrainLoop, OutboxWriter } from '@harbor/messaging';
-import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
-import { MatchingEnv } from '../matching.env';
+import { LOGGER } from '@harbor/service-runtime';
+import { SchedulerSettings } from '../matching.settings';
 import { refreshAvailability } from '../roster/availability-refresh';
 import { CaseRow, closeAssignment, DeadlineKind, loadCaseForUpdate, SEARCHING } from './case-records';
 import { EscalateCase } from './escalate-case.usecase';
@@ -38,7 +38,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SERVICE_ENV) private readonly env: MatchingEnv,
+    private readonly settings: SchedulerSettings,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly outbox: OutboxWriter,
     private readonly offerNextSupporter: OfferNextSupporter,
@@ -47,8 +47,8 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     this.loop = new DrainLoop(
       {
         name: 'matching-deadlines',
-        databaseUrl: env.DATABASE_URL,
-        fallbackPollMs: env.MATCHING_SCHEDULER_TICK_MS,
+        databaseUrl: settings.databaseUrl,
+        fallbackPollMs: settings.tickMs,
         work: () => this.settleDue().catch((error) => this.logger.error({ err: (error as Error).message }, 'deadline tick failed; retrying next tick')),
       },
       logger,
@@ -66,7 +66,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
   /** One replica at a time recomputes who is on call now (see refreshAvailability), every MATCHING_AVAILABILITY_REFRESH_SECONDS. */
   private async refreshAvailabilityIfDue(): Promise<void> {
     if (Date.now() < this.nextAvailabilityRefresh) return;
-    this.nextAvailabilityRefresh = Date.now() + this.env.MATCHING_AVAILABILITY_REFRESH_SECONDS * 1000;
+    this.nextAvailabilityRefresh = Date.now() + this.settings.availabilityRefreshSeconds * 1000;
     await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('harbor-matching-availability')) AS locked`);
       if (locked) await refreshAvailability(manager);

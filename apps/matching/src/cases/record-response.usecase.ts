@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AssignmentPagedV1, AssignmentRespondedV1, AssignmentUndeliverableV1, ContactReleased, sealReleasedContact } from '@harbor/contracts';
-import { KeyRing, parseKeyRing } from '@harbor/crypto';
+import { KeyRing } from '@harbor/crypto';
 import { OutboxWriter } from '@harbor/messaging';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { MatchingEnv } from '../matching.env';
+import { ContactKeys } from '../matching.settings';
 import { cancelDeadlines, CaseRow, changeCaseStatus, loadCaseForUpdate, releaseCapacity, scheduleDeadline, SEARCHING } from './case-records';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 
@@ -26,9 +25,9 @@ export class RecordResponse {
   constructor(
     private readonly outbox: OutboxWriter,
     private readonly offerNextSupporter: OfferNextSupporter,
-    @Inject(SERVICE_ENV) env: MatchingEnv,
+    keys: ContactKeys,
   ) {
-    this.contactKeys = parseKeyRing(env.CONTACT_ENCRYPTION_KEYS);
+    this.contactKeys = keys.ring;
   }
 
   async execute(manager: EntityManager, response: AssignmentRespondedV1): Promise<void> {

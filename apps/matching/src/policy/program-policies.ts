@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { defaultPolicy, MatchingEnv } from '../matching.env';
+import { PolicyDefaults } from '../matching.settings';
 import { MatchingPolicy } from './policy';
 
 export const DEFAULT_PROGRAM = 'default';
@@ -16,10 +15,10 @@ export class ProgramPolicies {
   private readonly environmentDefaults: MatchingPolicy;
 
   constructor(
-    @Inject(SERVICE_ENV) env: MatchingEnv,
+    defaults: PolicyDefaults,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {
-    this.environmentDefaults = defaultPolicy(env);
+    this.environmentDefaults = defaults.policy;
   }
 
   defaults(): MatchingPolicy {

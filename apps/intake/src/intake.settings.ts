@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { byteSize } from '@harbor/service-runtime';
+import { byteSize, settingsModule } from '@harbor/service-runtime';
 import { AdverseEventOptions } from './fhir/adverse-event.mapper';
 import { IntakeEnv } from './intake.env';
 import { SourceRegistry } from './source-auth/source-registry';
@@ -54,13 +54,12 @@ export class SignedRequestSettings {
 @Module({})
 export class IntakeSettingsModule {
   static forRoot(env: IntakeEnv): DynamicModule {
-    const providers = [
-      { provide: OutreachSettings, useValue: new OutreachSettings(triggerPolicyFrom(env), env.INTAKE_COOLDOWN_HOURS) },
-      { provide: FhirMapping, useValue: new FhirMapping(adverseEventOptionsFrom(env)) },
-      { provide: IntakeLimits, useValue: new IntakeLimits(byteSize(env.INTAKE_BODY_LIMIT)) },
-      { provide: SignedRequestSettings, useValue: new SignedRequestSettings(env.INTAKE_SIGNATURE_TOLERANCE_SECONDS) },
-      { provide: SourceRegistry, useValue: new SourceRegistry(env.INTAKE_SOURCE_SYSTEMS) },
-    ];
-    return { module: IntakeSettingsModule, global: true, providers, exports: providers.map((provider) => provider.provide) };
+    return settingsModule(IntakeSettingsModule, [
+      new OutreachSettings(triggerPolicyFrom(env), env.INTAKE_COOLDOWN_HOURS),
+      new FhirMapping(adverseEventOptionsFrom(env)),
+      new IntakeLimits(byteSize(env.INTAKE_BODY_LIMIT)),
+      new SignedRequestSettings(env.INTAKE_SIGNATURE_TOLERANCE_SECONDS),
+      new SourceRegistry(env.INTAKE_SOURCE_SYSTEMS),
+    ]);
   }
 }

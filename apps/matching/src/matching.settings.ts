@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { KeyRing, parseKeyRing } from '@harbor/crypto';
+import { settingsModule } from '@harbor/service-runtime';
 import { MatchingEnv } from './matching.env';
 import { MatchingPolicy } from './policy/policy';
 
@@ -43,11 +44,10 @@ export class SchedulerSettings {
 @Module({})
 export class MatchingSettingsModule {
   static forRoot(env: MatchingEnv): DynamicModule {
-    const providers = [
-      { provide: PolicyDefaults, useValue: new PolicyDefaults(defaultPolicy(env)) },
-      { provide: ContactKeys, useValue: new ContactKeys(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)) },
-      { provide: SchedulerSettings, useValue: new SchedulerSettings(env.DATABASE_URL, env.MATCHING_SCHEDULER_TICK_MS, env.MATCHING_AVAILABILITY_REFRESH_SECONDS) },
-    ];
-    return { module: MatchingSettingsModule, global: true, providers, exports: providers.map((provider) => provider.provide) };
+    return settingsModule(MatchingSettingsModule, [
+      new PolicyDefaults(defaultPolicy(env)),
+      new ContactKeys(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)),
+      new SchedulerSettings(env.DATABASE_URL, env.MATCHING_SCHEDULER_TICK_MS, env.MATCHING_AVAILABILITY_REFRESH_SECONDS),
+    ]);
   }
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { settingsModule } from '@harbor/service-runtime';
 import { Granularity } from './metrics/periods';
 import { PlaceVocabulary } from './metrics/places';
 import { ScheduleSettings } from './metrics/release-ledger';
@@ -34,17 +35,13 @@ export class PublicationSchedule {
 @Module({})
 export class ReportingSettingsModule {
   static forRoot(env: ReportingEnv): DynamicModule {
-    const providers = [
-      { provide: PseudonymKey, useValue: new PseudonymKey(env.REPORTING_HASH_KEY) },
-      {
-        provide: ReleaseSchedule,
-        useValue: new ReleaseSchedule(
-          env.REPORTING_MIN_CELL_SIZE, new PlaceVocabulary(env.REPORTING_FACILITIES, env.REPORTING_DEPARTMENTS),
-          env.REPORTING_RELEASE_DELAY_DAYS, env.REPORTING_RELEASE_GRANULARITY,
-        ),
-      },
-      { provide: PublicationSchedule, useValue: new PublicationSchedule(env.REPORTING_PUBLISH_INTERVAL_SECONDS, env.REPORTING_PUBLISH_YEARS) },
-    ];
-    return { module: ReportingSettingsModule, global: true, providers, exports: providers.map((provider) => provider.provide) };
+    return settingsModule(ReportingSettingsModule, [
+      new PseudonymKey(env.REPORTING_HASH_KEY),
+      new ReleaseSchedule(
+        env.REPORTING_MIN_CELL_SIZE, new PlaceVocabulary(env.REPORTING_FACILITIES, env.REPORTING_DEPARTMENTS),
+        env.REPORTING_RELEASE_DELAY_DAYS, env.REPORTING_RELEASE_GRANULARITY,
+      ),
+      new PublicationSchedule(env.REPORTING_PUBLISH_INTERVAL_SECONDS, env.REPORTING_PUBLISH_YEARS),
+    ]);
   }
 }

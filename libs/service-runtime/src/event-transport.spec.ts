@@ -13,6 +13,7 @@ class NoteV1 {
 }
 const NoteWritten = defineEvent({ type: 'org.harbor.test.note-written', version: 1, topic: 'notes.v1', payload: NoteV1, key: (note) => note.id, subject: (note) => note.id });
 const NoteErased = defineEvent({ type: 'org.harbor.test.note-erased', version: 1, topic: 'notes.v1', payload: NoteV1, key: (note) => note.id, subject: (note) => note.id });
+const Archived = defineEvent({ type: 'org.harbor.test.archived', version: 1, topic: 'archive.v1', payload: NoteV1, key: (note) => note.id, subject: (note) => note.id });
 const Imported = defineEvent({ type: 'org.harbor.test.imported', version: 2, topic: 'imports.v2', payload: NoteV1, key: (note) => note.id, subject: (note) => note.id });
 
 class PermanentProblem extends Error {}
@@ -33,6 +34,9 @@ class NoteEvents {
 
   @ConsumesEvent(Imported, { readsPlainRecords: true, batchSize: 1 })
   async imported(): Promise<void> {}
+
+  @ConsumesEvent(Archived, { batchSize: 200 })
+  async archived(): Promise<void> {}
 }
 
 @Module({ controllers: [NoteEvents] })
@@ -63,6 +67,7 @@ describe('HarborEventTransport', () => {
       }))
       .sort((a, b) => a.topic.localeCompare(b.topic));
     expect(summary).toEqual([
+      { topic: 'archive.v1', types: ['org.harbor.test.archived.v1'], typeWhenAbsent: undefined, batchSize: 200 },
       { topic: 'imports.v2', types: ['org.harbor.test.imported.v2'], typeWhenAbsent: 'org.harbor.test.imported.v2', batchSize: 1 },
       { topic: 'notes.v1', types: ['org.harbor.test.note-erased.v1', 'org.harbor.test.note-written.v1'], typeWhenAbsent: undefined, batchSize: 50 },
     ]);
@@ -83,7 +88,7 @@ describe('HarborEventTransport', () => {
 
   it('finds the consumed events in a module tree without starting it (deployment checks, ACLs)', () => {
     expect(consumedEvents({ module: class Root {}, imports: [NotesModule] }).map((definition) => definition.type).sort()).toEqual([
-      'org.harbor.test.imported', 'org.harbor.test.note-erased', 'org.harbor.test.note-written',
+      'org.harbor.test.archived', 'org.harbor.test.imported', 'org.harbor.test.note-erased', 'org.harbor.test.note-written',
     ]);
   });
 });

@@ -99,14 +99,15 @@ export class HarborEventTransport extends Server implements CustomTransportStrat
       for (let handler: MessageHandler | undefined = head; handler; handler = handler.next) {
         const extras = handler.extras as HandlerExtras;
         const { definition } = extras;
-        const subscription = byTopic.get(definition.topic) ?? { topic: definition.topic, handlers: [], batchSize: this.defaultBatchSize };
+        const subscription = byTopic.get(definition.topic) ?? { topic: definition.topic, handlers: [] };
         if (extras.readsPlainRecords) subscription.typeWhenAbsent = versionedType(definition);
+        // A handler's own batch size overrides KAFKA_CONSUMER_BATCH_SIZE; handlers sharing a topic get the smallest.
         if (extras.batchSize !== undefined) subscription.batchSize = Math.min(subscription.batchSize ?? extras.batchSize, extras.batchSize);
         subscription.handlers.push(this.adapt(definition, handler));
         byTopic.set(definition.topic, subscription);
       }
     }
-    return [...byTopic.values()];
+    return [...byTopic.values()].map((subscription) => ({ ...subscription, batchSize: subscription.batchSize ?? this.defaultBatchSize }));
   }
 
   private adapt(definition: EventDefinition, handler: MessageHandler): EventHandler<object> {

@@ -10,3 +10,4 @@ export * from './http-telemetry';
 export * from './api-document';
 export * from './event-transport';
 export * from './json-body';
+export * from './settings-module';

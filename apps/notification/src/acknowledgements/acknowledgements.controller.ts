@@ -55,7 +55,7 @@ export class AcknowledgementsController {
     if (!check.valid && check.reason === 'expired') return response.status(410).send(answeredPageHtml('This link has expired.'));
     if (!check.valid) return response.status(404).send(answeredPageHtml('This link is not valid.'));
     const link = check;
-    const offer = await this.offer(link.assignmentId);
+    const offer = await this.viewers.of(link.assignmentId);
     if (!offer) return response.status(404).send(answeredPageHtml('This request does not exist.'));
     const action = `/a/${encodeURIComponent(token)}`;
     if (offer.status === 'open') {
@@ -108,7 +108,7 @@ export class AcknowledgementsController {
       this.logger.info({ assignmentId }, 'released contact bound to a browser through a claim link');
       return { ok: true };
     }
-    const offer = await this.offer(assignmentId);
+    const offer = await this.viewers.of(assignmentId);
     if (!offer) return { ok: false, reason: 'unknown-offer' };
     if (offer.status === 'accepted') return { ok: false, reason: 'shown-elsewhere' };
     return { ok: false, reason: offer.status === 'open' ? 'not-accepted' : 'closed' };
@@ -117,10 +117,6 @@ export class AcknowledgementsController {
   /** The page link claims only offers accepted before browsers were bound (empty nonce); a claim link, its own nonce. */
   private claimable(offer: OfferViewer, claimNonce: string | undefined): boolean {
     return offer.viewerHash === null && offer.claimNonce !== null && offer.claimNonce === (claimNonce ?? '');
-  }
-
-  private async offer(assignmentId: string): Promise<OfferViewer | undefined> {
-    return this.viewers.of(assignmentId);
   }
 
   private checked(token: string): { assignmentId: string; expiresAt: Date; claimNonce?: string } {

@@ -3,16 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CaseFact } from '../metrics/case-fact';
 
 /** The columns a case's first event sets; every later event goes through a {@link FactUpdate}. */
-export interface NewFact {
-  triggerKind: string;
-  category: string;
-  harmLevel: string | null;
-  facility: string;
-  department: string | null;
-  professionGroup: string | null;
+export type NewFact = Pick<CaseFact, 'triggerKind' | 'category' | 'harmLevel' | 'facility' | 'department' | 'professionGroup' | 'openedHour'> & {
   status: string;
-  openedHour: Date;
-}
+};
 
 /**
  * The one owner of `"reporting"."case_facts"`: every statement on the table is here, and rows become

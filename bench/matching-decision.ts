@@ -20,8 +20,11 @@ import { messagingMigrations, OutboxWriter, TopicNames } from '@harbor/messaging
 import { createLogger } from '@harbor/observability';
 import { createScratchDatabase, createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { AbsorptionReport } from '../apps/matching/src/cases/absorption-report';
-import { CANDIDATE_TIERS, candidatePageSql, firstPagesSql, loadCandidates } from '../apps/matching/src/cases/candidate-pool';
-import { loadCaseForUpdate } from '../apps/matching/src/cases/case-records';
+import { AssignmentStore } from '../apps/matching/src/cases/assignment-store';
+import { loadCandidates } from '../apps/matching/src/cases/candidate-pool';
+import { CaseRecords } from '../apps/matching/src/cases/case-records';
+import { CaseStore } from '../apps/matching/src/cases/case-store';
+import { DeadlineStore } from '../apps/matching/src/cases/deadline-store';
 import { EscalateCase } from '../apps/matching/src/cases/escalate-case.usecase';
 import { ProgramStaffStore } from '../apps/matching/src/roster/program-staff-store';
 import { OfferNextSupporter } from '../apps/matching/src/cases/offer-next-supporter.usecase';
@@ -31,7 +34,7 @@ import { MATCHING_MIGRATIONS } from '../apps/matching/src/migrations';
 import { decide } from '../apps/matching/src/policy/matching-decision';
 import { DepartmentRule } from '../apps/matching/src/policy/policy';
 import { ProgramPolicies } from '../apps/matching/src/policy/program-policies';
-import { refreshAvailability } from '../apps/matching/src/roster/availability-refresh';
+import { candidateFirstPagesSql, candidatePageSql, SupporterStore } from '../apps/matching/src/roster/supporter-store';
 import { summarize } from './latency-stats';
 import { defaultPolicy, PolicyDefaults } from '../apps/matching/src/matching.settings';
 
@@ -83,7 +86,7 @@ async function seed(db: DataSource): Promise<void> {
      SELECT md5('u' || i)::uuid, 'sup-' || i, now() - interval '1 day', now() + interval '7 days' FROM generate_series(1, $1) AS i WHERE i % 50 = 7`,
     [SUPPORTERS],
   );
-  await db.transaction((manager) => refreshAvailability(manager));
+  await db.transaction((manager) => new SupporterStore(db).refreshAvailability(manager));
   await db.query(`ANALYZE`);
 }
 
@@ -139,9 +142,14 @@ async function main(): Promise<void> {
     const logger = createLogger('matching-bench', 'silent');
     const outbox = new OutboxWriter('matching', 'harbor/matching', new TopicNames(''));
     const policies = new ProgramPolicies(new PolicyDefaults(defaultPolicy(env)), db);
-    const escalate = new EscalateCase(outbox, policies, logger, new ProgramStaffStore(db));
-    const offer = new OfferNextSupporter(outbox, policies, escalate);
-    const openCase = new OpenCase(outbox, policies, offer, escalate, new AbsorptionReport(logger));
+    const cases = new CaseStore();
+    const assignments = new AssignmentStore();
+    const deadlines = new DeadlineStore(db);
+    const supporters = new SupporterStore(db);
+    const records = new CaseRecords(outbox, cases, assignments, supporters);
+    const escalate = new EscalateCase(outbox, policies, logger, new ProgramStaffStore(db), records, cases, assignments, deadlines);
+    const offer = new OfferNextSupporter(outbox, policies, escalate, records, cases, assignments, supporters);
+    const openCase = new OpenCase(policies, offer, escalate, new AbsorptionReport(logger), records, cases, deadlines);
 
     /** Opens one case in its own transaction: the whole decision as the Kafka handler runs it. Returns ms. */
     const handle = async (index: number) => {
@@ -169,11 +177,11 @@ async function main(): Promise<void> {
         const { caseId } = await handle(CASES * 3 + phases.length * CASES + index);
         const begin = process.hrtime.bigint();
         await db.transaction(async (manager: EntityManager) => {
-          const kase = (await loadCaseForUpdate(manager, caseId!))!;
-          const context = { clinicianId: kase.clinician_id, profession: kase.clinician_profession, department: kase.clinician_department,
-            languages: kase.clinician_languages ?? [], involvedClinicianIds: [], alreadyOffered: [] };
+          const kase = (await cases.loadForUpdate(manager, caseId!))!;
+          const context = { clinicianId: kase.clinicianId, profession: kase.clinicianProfession, department: kase.clinicianDepartment,
+            languages: kase.clinicianLanguages ?? [], involvedClinicianIds: [], alreadyOffered: [] };
           const now = new Date();
-          decide(await loadCandidates(manager, 'default', context, policy, now), context, policy, now);
+          decide(await loadCandidates(supporters, manager, 'default', context, policy, now), context, policy, now);
         });
         phase.decisionMs.push(ms(begin));
       }
@@ -260,12 +268,9 @@ interface PlanCheck {
 /** EXPLAIN ANALYZE of each statement a decision runs per case; any Seq Scan on a table is reported. */
 async function checkPlans(db: DataSource): Promise<PlanCheck[]> {
   const [kase] = await db.query(`SELECT "id", "event_key", "clinician_id" FROM "matching"."cases" ORDER BY "created_at" DESC LIMIT 1`);
-  const allTiers = [
-    { clause: CANDIDATE_TIERS.departmentAndProfession, params: ['dept-3', 'nurse'] },
-    { clause: CANDIDATE_TIERS.department, params: ['dept-3'] },
-    { clause: CANDIDATE_TIERS.profession, params: ['nurse'] },
-    { clause: CANDIDATE_TIERS.anyone, params: [] },
-  ];
+  const allTiers = [{ department: 'dept-3', profession: 'nurse' }, { department: 'dept-3' }, { profession: 'nurse' }, {}];
+  const firstPages = candidateFirstPagesSql('default', allTiers);
+  const nextPage = (tier: (typeof allTiers)[number]) => candidatePageSql('default', tier, 16);
   const statements: [string, string, unknown[]][] = [
     ['directory lookup', `SELECT i."clinician_id", c."opted_out" FROM "matching"."clinician_identifiers" i
        JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = $1 AND i."value" = $2`, ['urn:bench:employee', 'C-4242']],
@@ -281,11 +286,11 @@ async function checkPlans(db: DataSource): Promise<PlanCheck[]> {
        WHERE c."id" = $1 FOR UPDATE OF c`, [kase.id]],
     ['previous offers', `SELECT "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1`, [kase.id]],
     ['involved in event', `SELECT DISTINCT "clinician_id" FROM "matching"."cases" WHERE "event_key" = $1 AND "clinician_id" IS NOT NULL AND "id" <> $2`, [kase.event_key, kase.id]],
-    ['candidates: first pages of all tiers', firstPagesSql(allTiers, 'default').sql, firstPagesSql(allTiers, 'default').params],
-    ['candidates: next page, anyone', candidatePageSql(CANDIDATE_TIERS.anyone), ['default', 16]],
-    ['candidates: next page, profession', candidatePageSql(CANDIDATE_TIERS.profession), ['default', 16, 'nurse']],
-    ['candidates: next page, department', candidatePageSql(CANDIDATE_TIERS.department), ['default', 16, 'dept-3']],
-    ['candidates: next page, department + profession', candidatePageSql(CANDIDATE_TIERS.departmentAndProfession), ['default', 16, 'dept-3', 'nurse']],
+    ['candidates: first pages of all tiers', firstPages.sql, firstPages.params],
+    ['candidates: next page, anyone', nextPage({}).sql, nextPage({}).params],
+    ['candidates: next page, profession', nextPage({ profession: 'nurse' }).sql, nextPage({ profession: 'nurse' }).params],
+    ['candidates: next page, department', nextPage({ department: 'dept-3' }).sql, nextPage({ department: 'dept-3' }).params],
+    ['candidates: next page, department + profession', nextPage(allTiers[0]).sql, nextPage(allTiers[0]).params],
     ['reserve capacity', `SELECT "id" FROM "matching"."supporters" WHERE "id" = $1 AND "open_cases" < "max_open_cases" AND "status" = 'active'
        AND NOT "opted_out" FOR UPDATE SKIP LOCKED`, ['sup-17']],
     ['due deadlines', `SELECT "id", "case_id" FROM "matching"."deadlines" WHERE "status" = 'pending' AND "due_at" <= now() ORDER BY "due_at" LIMIT 100`, []],

@@ -1,5 +1,5 @@
 import { CaseStatus, IdentifierV1, identifierKey, TriggerCategory, TriggerKind } from '@harbor/contracts';
-import { FINAL } from './case-records';
+import { FINAL } from './case-store';
 
 /** What the absorption rule needs to know about an incoming request's trigger. */
 export interface RequestedTrigger {

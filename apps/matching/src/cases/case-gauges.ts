@@ -1,13 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { ServiceMetrics } from '@harbor/observability';
-
-interface CaseClock {
-  overdue: number;
-  oldest_overdue_seconds: number | null;
-  oldest_unanswered_escalation_seconds: number | null;
-}
+import { CaseClock, CaseViews } from './case-views';
 
 /**
  * Whether matching's clocks move, read at each scrape. Overdue deadlines (due and not fired) should be none
@@ -20,14 +14,14 @@ interface CaseClock {
 export class CaseGauges {
   private cached?: { at: number; clock: Promise<CaseClock | undefined> };
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource, metrics: ServiceMetrics) {
+  constructor(private readonly views: CaseViews, metrics: ServiceMetrics) {
     const read = () => this.read();
     const gauges: [string, string, (clock: CaseClock) => number | null][] = [
       ['harbor_matching_deadlines_overdue', 'Deadlines (acknowledgement, overall, follow-up) due and not fired yet.', (clock) => clock.overdue],
-      ['harbor_matching_oldest_overdue_deadline_seconds', 'How long the most overdue deadline has been due (0 when none is).', (clock) => clock.oldest_overdue_seconds ?? 0],
+      ['harbor_matching_oldest_overdue_deadline_seconds', 'How long the most overdue deadline has been due (0 when none is).', (clock) => clock.oldestOverdueSeconds ?? 0],
       ['harbor_matching_oldest_unanswered_escalation_seconds',
         'Age of the oldest case escalated to (or unresolved and waiting for) program staff that staff have not acted on yet; absent when none waits.',
-        (clock) => clock.oldest_unanswered_escalation_seconds],
+        (clock) => clock.oldestUnansweredEscalationSeconds],
     ];
     for (const [name, help, value] of gauges) {
       new Gauge({
@@ -46,19 +40,13 @@ export class CaseGauges {
 
   /** One query per scrape serves all three gauges; nothing while the database does not answer. */
   private read(): Promise<CaseClock | undefined> {
-    if (!this.cached || Date.now() - this.cached.at > 1000) this.cached = { at: Date.now(), clock: this.query() };
+    if (!this.cached || Date.now() - this.cached.at > 1000) this.cached = { at: Date.now(), clock: this.fetch() };
     return this.cached.clock;
   }
 
-  private async query(): Promise<CaseClock | undefined> {
+  private async fetch(): Promise<CaseClock | undefined> {
     try {
-      const [clock] = await this.dataSource.query(
-        `SELECT
-           (SELECT count(*)::int FROM "matching"."deadlines" WHERE "status" = 'pending' AND "due_at" <= now()) AS "overdue",
-           (SELECT EXTRACT(EPOCH FROM now() - min("due_at"))::float8 FROM "matching"."deadlines" WHERE "status" = 'pending' AND "due_at" <= now()) AS "oldest_overdue_seconds",
-           (SELECT EXTRACT(EPOCH FROM now() - min("updated_at"))::float8 FROM "matching"."cases" WHERE "status" IN ('escalated', 'unresolved')) AS "oldest_unanswered_escalation_seconds"`,
-      );
-      return clock as CaseClock;
+      return await this.views.clock();
     } catch {
       return undefined;
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { absorbedTriggersOf } from './absorbed-requests';
+import { CaseStore } from './case-store';
 
 export interface CaseListFilter {
   status?: string;
@@ -13,13 +13,26 @@ export interface CaseListFilter {
   limit: number;
 }
 
+/** Whether matching's clocks move (see CaseGauges). */
+export interface CaseClock {
+  overdue: number;
+  oldestOverdueSeconds: number | null;
+  oldestUnansweredEscalationSeconds: number | null;
+}
+
 /**
- * What program staff read about cases: the list and one case with its offers, deadlines and absorbed triggers.
- * Read-only routes call this directly; everything that changes a case goes through a use case.
+ * What program staff and the metrics read about cases: the list, one case with its offers, deadlines and absorbed
+ * triggers, and the clocks. Read-only routes call this directly; everything that changes a case goes through a
+ * use case. The one reader besides the owners: it joins `"matching"."cases"` (CaseStore), `"matching"."assignments"`
+ * (AssignmentStore), `"matching"."deadlines"` (DeadlineStore) and `"matching"."absorbed_requests"` (CaseStore), and
+ * never writes.
  */
 @Injectable()
 export class CaseViews {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly cases: CaseStore,
+  ) {}
 
   async list(filter: CaseListFilter): Promise<Array<Record<string, unknown> & { id: string; createdAt: Date }>> {
     return this.dataSource.query(
@@ -63,7 +76,21 @@ export class CaseViews {
       [id],
     );
     // Later triggers for the same clinician that this case took in instead of paging again (no identifiers).
-    const absorbed = await absorbedTriggersOf(this.dataSource.manager, id);
+    const absorbed = await this.cases.absorbedTriggersOf(this.dataSource.manager, id);
     return { ...kase, offers, deadlines, absorbed };
+  }
+
+  /**
+   * Overdue deadlines (due and not fired) and the age of the most overdue one; the age of the oldest case
+   * escalated to (or unresolved and waiting for) program staff. One statement.
+   */
+  async clock(): Promise<CaseClock> {
+    const [clock] = await this.dataSource.query(
+      `SELECT
+         (SELECT count(*)::int FROM "matching"."deadlines" WHERE "status" = 'pending' AND "due_at" <= now()) AS "overdue",
+         (SELECT EXTRACT(EPOCH FROM now() - min("due_at"))::float8 FROM "matching"."deadlines" WHERE "status" = 'pending' AND "due_at" <= now()) AS "oldestOverdueSeconds",
+         (SELECT EXTRACT(EPOCH FROM now() - min("updated_at"))::float8 FROM "matching"."cases" WHERE "status" IN ('escalated', 'unresolved')) AS "oldestUnansweredEscalationSeconds"`,
+    );
+    return clock;
   }
 }

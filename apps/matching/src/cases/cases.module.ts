@@ -2,10 +2,14 @@ import { Module } from '@nestjs/common';
 import { PolicyModule } from '../policy/policy.module';
 import { RosterModule } from '../roster/roster.module';
 import { AbsorptionReport } from './absorption-report';
+import { AssignmentStore } from './assignment-store';
+import { CaseRecords } from './case-records';
+import { CaseStore } from './case-store';
 import { CaseGauges } from './case-gauges';
 import { CasesController } from './cases.controller';
 import { CaseViews } from './case-views';
 import { DeadlineScheduler } from './deadline-scheduler';
+import { DeadlineStore } from './deadline-store';
 import { EscalateCase } from './escalate-case.usecase';
 import { CaseEventsController } from './case-events.controller';
 import { ExplainCase } from './explain-case.usecase';
@@ -19,6 +23,8 @@ import { RecordResponse } from './record-response.usecase';
   controllers: [CasesController, CaseEventsController],
   providers: [
     OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler, CaseGauges, CaseViews,
+    // One owner per table: cases and absorbed requests, assignments, deadlines (the roster's SupporterStore comes from RosterModule).
+    CaseStore, AssignmentStore, DeadlineStore, CaseRecords,
   ],
 })
 export class CasesModule {}

@@ -6,18 +6,13 @@ import { StaffPageRequested } from '@harbor/contracts';
 import { DrainLoop, OutboxWriter } from '@harbor/messaging';
 import { LOGGER } from '@harbor/service-runtime';
 import { SchedulerSettings } from '../matching.settings';
-import { refreshAvailability } from '../roster/availability-refresh';
-import { CaseRow, closeAssignment, DeadlineKind, loadCaseForUpdate, SEARCHING } from './case-records';
+import { SupporterStore } from '../roster/supporter-store';
+import { AssignmentStore } from './assignment-store';
+import { CaseRecords, SEARCHING } from './case-records';
+import { CaseStore, MatchingCase } from './case-store';
+import { Deadline, DeadlineStore } from './deadline-store';
 import { EscalateCase } from './escalate-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
-
-interface DeadlineRow {
-  id: string;
-  kind: DeadlineKind;
-  case_id: string;
-  assignment_id: string | null;
-  sequence: number | null;
-}
 
 /** Deadlines settled per tick and replica at most, so one tick never runs for long. */
 const PER_TICK = 100;
@@ -43,6 +38,11 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     private readonly outbox: OutboxWriter,
     private readonly offerNextSupporter: OfferNextSupporter,
     private readonly escalateCase: EscalateCase,
+    private readonly records: CaseRecords,
+    private readonly cases: CaseStore,
+    private readonly assignments: AssignmentStore,
+    private readonly deadlines: DeadlineStore,
+    private readonly supporters: SupporterStore,
   ) {
     this.loop = new DrainLoop(
       {
@@ -68,17 +68,14 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     if (Date.now() < this.nextAvailabilityRefresh) return;
     this.nextAvailabilityRefresh = Date.now() + this.settings.availabilityRefreshSeconds * 1000;
     await this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('harbor-matching-availability')) AS locked`);
-      if (locked) await refreshAvailability(manager);
+      if (await this.supporters.tryLockAvailabilityRefresh(manager)) await this.supporters.refreshAvailability(manager);
     });
   }
 
   private async settleDue(): Promise<void> {
     await this.refreshAvailabilityIfDue();
-    const due: { id: string; case_id: string }[] = await this.dataSource.query(
-      `SELECT "id", "case_id" FROM "matching"."deadlines" WHERE "status" = 'pending' AND "due_at" <= now() ORDER BY "due_at" LIMIT ${PER_TICK}`,
-    );
-    for (const { id, case_id: caseId } of due) {
+    const due = await this.deadlines.due(PER_TICK);
+    for (const { id, caseId } of due) {
       if (this.loop.isStopped) break;
       try {
         await this.dataSource.transaction((manager) => this.settle(manager, id, caseId));
@@ -89,15 +86,10 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async settle(manager: EntityManager, deadlineId: string, caseId: string): Promise<boolean> {
-    const kase = await loadCaseForUpdate(manager, caseId, true);
+    const kase = await this.cases.loadForUpdate(manager, caseId, true);
     if (!kase) return false;
-    const [deadline]: DeadlineRow[] = await manager.query(
-      `SELECT "id", "kind", "case_id", "assignment_id", "sequence" FROM "matching"."deadlines"
-       WHERE "id" = $1 AND "status" = 'pending' FOR UPDATE SKIP LOCKED`,
-      [deadlineId],
-    );
+    const deadline = await this.deadlines.claim(manager, deadlineId);
     if (!deadline) return false;
-    await manager.query(`UPDATE "matching"."deadlines" SET "status" = 'fired', "settled_at" = now() WHERE "id" = $1`, [deadlineId]);
     if (deadline.kind === 'ack') await this.expireOffer(manager, kase, deadline);
     else if (deadline.kind === 'overall') {
       if (SEARCHING.includes(kase.status)) await this.escalateCase.execute(manager, kase, 'overall-deadline');
@@ -106,30 +98,24 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** The supporter did not answer in time: the offer closes (notification stops taking answers) and the next one is asked. */
-  private async expireOffer(manager: EntityManager, kase: CaseRow, deadline: DeadlineRow): Promise<void> {
-    const [assignment] = await manager.query(
-      `SELECT "id", "supporter_id" FROM "matching"."assignments" WHERE "id" = $1 AND "status" = 'offered' FOR UPDATE`,
-      [deadline.assignment_id],
-    );
+  private async expireOffer(manager: EntityManager, kase: MatchingCase, deadline: Deadline): Promise<void> {
+    const assignment = await this.assignments.lockIfOffered(manager, deadline.assignmentId);
     if (!assignment || !SEARCHING.includes(kase.status)) return;
-    await closeAssignment(manager, this.outbox, { id: assignment.id, supporterId: assignment.supporter_id, caseId: kase.id }, 'expired', 'expired');
+    await this.records.closeAssignment(manager, { ...assignment, caseId: kase.id }, 'expired', 'expired');
     await this.offerNextSupporter.execute(manager, kase);
   }
 
-  private async remindSupporter(manager: EntityManager, kase: CaseRow, deadline: DeadlineRow): Promise<void> {
+  private async remindSupporter(manager: EntityManager, kase: MatchingCase, deadline: Deadline): Promise<void> {
     if (kase.status !== 'contacted' && kase.status !== 'follow-up') return;
-    const [supporter] = await manager.query(
-      `SELECT s."id", s."channels" FROM "matching"."assignments" a JOIN "matching"."supporters" s ON s."id" = a."supporter_id"
-       WHERE a."case_id" = $1 AND a."status" = 'accepted'`,
-      [kase.id],
-    );
-    if (!supporter) return;
+    const accepted = await this.assignments.accepted(manager, kase.id);
+    const channels = accepted && (await this.supporters.channelsOf(manager, accepted.supporterId));
+    if (!accepted || !channels) return;
     await this.outbox.enqueue(manager, StaffPageRequested, {
       pageId: randomUUID(),
       kind: 'follow-up-reminder',
       caseId: kase.id,
-      recipientId: supporter.id,
-      channels: supporter.channels,
+      recipientId: accepted.supporterId,
+      channels,
       sequence: deadline.sequence ?? undefined,
       requestedAt: new Date().toISOString(),
     });

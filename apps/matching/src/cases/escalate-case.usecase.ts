@@ -6,8 +6,11 @@ import { EscalationReason, StaffPageRequested } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { LOGGER } from '@harbor/service-runtime';
 import { ProgramPolicies } from '../policy/program-policies';
-import { cancelDeadlines, CaseRow, changeCaseStatus, closeAssignment } from './case-records';
 import { ProgramStaffStore } from '../roster/program-staff-store';
+import { AssignmentStore } from './assignment-store';
+import { CaseRecords } from './case-records';
+import { CaseStore, MatchingCase } from './case-store';
+import { DeadlineStore } from './deadline-store';
 
 /** Who is paged when a case escalates, in order: the first role with anyone active in it. */
 const ESCALATION_ROLES = ['on-call-coordinator', 'director', 'administrator'] as const;
@@ -25,28 +28,26 @@ export class EscalateCase {
     private readonly policies: ProgramPolicies,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly programStaff: ProgramStaffStore,
+    private readonly records: CaseRecords,
+    private readonly cases: CaseStore,
+    private readonly assignments: AssignmentStore,
+    private readonly deadlines: DeadlineStore,
   ) {}
 
-  async execute(manager: EntityManager, kase: CaseRow, reason: EscalationReason): Promise<void> {
+  async execute(manager: EntityManager, kase: MatchingCase, reason: EscalationReason): Promise<void> {
     const policy = await this.policies.policyOf(manager, kase.program);
-    const open: { id: string; supporter_id: string }[] = await manager.query(
-      `SELECT "id", "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'offered' FOR UPDATE`,
-      [kase.id],
-    );
-    for (const assignment of open) {
-      await closeAssignment(manager, this.outbox, { id: assignment.id, supporterId: assignment.supporter_id, caseId: kase.id }, 'closed', 'escalated');
+    for (const assignment of await this.assignments.lockOffered(manager, kase.id)) {
+      await this.records.closeAssignment(manager, { ...assignment, caseId: kase.id }, 'closed', 'escalated');
     }
-    await cancelDeadlines(manager, kase.id, ['ack', 'overall']);
-    await manager.query(`UPDATE "matching"."cases" SET "escalation_reason" = $2, "fallback_resource" = $3 WHERE "id" = $1`, [
-      kase.id, reason, policy.fallbackResource,
-    ]);
+    await this.deadlines.cancel(manager, kase.id, ['ack', 'overall']);
+    await this.cases.recordEscalation(manager, kase.id, reason, policy.fallbackResource);
     const paged = await this.pageCoordinators(manager, kase);
     this.logger.warn({ caseId: kase.id, reason, paged }, 'case escalated to the on-call coordinator');
-    await changeCaseStatus(manager, this.outbox, kase, 'escalated', { escalationReason: reason, fallbackResource: policy.fallbackResource });
+    await this.records.changeStatus(manager, kase, 'escalated', { escalationReason: reason, fallbackResource: policy.fallbackResource });
   }
 
   /** Pages the program's on-call coordinators (or, failing them, its director or administrator); returns how many. */
-  async pageCoordinators(manager: EntityManager, kase: Pick<CaseRow, 'id' | 'program'>): Promise<number> {
+  async pageCoordinators(manager: EntityManager, kase: Pick<MatchingCase, 'id' | 'program'>): Promise<number> {
     const staff = await this.programStaff.activeInRoles(manager, kase.program, ESCALATION_ROLES);
     const role = ESCALATION_ROLES.find((candidate) => staff.some((member) => member.role === candidate));
     const recipients = staff.filter((member) => member.role === role);

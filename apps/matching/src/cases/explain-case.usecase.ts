@@ -2,8 +2,10 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decide, exclusionsOf } from '../policy/matching-decision';
 import { ProgramPolicies } from '../policy/program-policies';
-import { loadPool } from './candidate-pool';
-import { caseContext, CaseRow } from './case-records';
+import { SupporterStore } from '../roster/supporter-store';
+import { AssignmentStore } from './assignment-store';
+import { CaseRecords } from './case-records';
+import { CaseStore } from './case-store';
 
 /** Staff's "why": the program's policy applied now to the case and every supporter of its program. */
 @Injectable()
@@ -11,20 +13,20 @@ export class ExplainCase {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly policies: ProgramPolicies,
+    private readonly records: CaseRecords,
+    private readonly cases: CaseStore,
+    private readonly assignments: AssignmentStore,
+    private readonly supporters: SupporterStore,
   ) {}
 
   async execute(caseId: string, supporterId?: string) {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const [kase]: CaseRow[] = await manager.query(
-        `SELECT c.*, cl."profession" AS clinician_profession, cl."department" AS clinician_department, cl."languages" AS clinician_languages
-         FROM "matching"."cases" c LEFT JOIN "matching"."clinicians" cl ON cl."id" = c."clinician_id" WHERE c."id" = $1`,
-        [caseId],
-      );
+      const kase = await this.cases.load(manager, caseId);
       if (!kase) throw new NotFoundException(`No case ${caseId}.`);
-      const offered: { supporter_id: string }[] = await manager.query(`SELECT "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1`, [caseId]);
-      const context = await caseContext(manager, kase, offered.map((row) => row.supporter_id));
+      const offered = await this.assignments.supportersOffered(manager, caseId);
+      const context = await this.records.context(manager, kase, offered);
       const policy = await this.policies.policyOf(manager, kase.program);
-      const pool = await loadPool(manager, kase.program);
+      const pool = await this.supporters.pool(manager, kase.program);
       const now = new Date();
       const decision = decide(pool, context, policy, now);
       const supporter = supporterId ? pool.find((candidate) => candidate.id === supporterId) : undefined;

@@ -1,8 +1,10 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { OutboxWriter } from '@harbor/messaging';
 import { ProgramPolicies } from '../policy/program-policies';
-import { cancelDeadlines, changeCaseStatus, closeAssignment, loadCaseForUpdate, scheduleDeadline } from './case-records';
+import { AssignmentStore } from './assignment-store';
+import { CaseRecords } from './case-records';
+import { CaseStore } from './case-store';
+import { DeadlineStore } from './deadline-store';
 import { OutcomeActor, OutcomeConflict, OutcomeReport, outcomeTransition } from './outcome-transition';
 
 export interface OutcomeCaller {
@@ -15,34 +17,32 @@ export interface OutcomeCaller {
 export class RecordOutcome {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    private readonly outbox: OutboxWriter,
     private readonly policies: ProgramPolicies,
+    private readonly records: CaseRecords,
+    private readonly cases: CaseStore,
+    private readonly assignments: AssignmentStore,
+    private readonly deadlines: DeadlineStore,
   ) {}
 
   async execute(caseId: string, report: OutcomeReport, caller: OutcomeCaller) {
     return this.dataSource.transaction(async (manager) => {
-      const kase = await loadCaseForUpdate(manager, caseId);
+      const kase = await this.cases.loadForUpdate(manager, caseId);
       if (!kase) throw new NotFoundException(`No case ${caseId}.`);
-      const [accepted] = await manager.query(
-        `SELECT "id", "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'accepted'`,
-        [caseId],
-      );
+      const accepted = await this.assignments.accepted(manager, caseId);
       // A supporter sees only the cases they accepted; another supporter learns nothing, not even that the case exists.
-      if (caller.actor === 'supporter' && accepted?.supporter_id !== caller.subject) throw new NotFoundException(`No case ${caseId}.`);
+      if (caller.actor === 'supporter' && accepted?.supporterId !== caller.subject) throw new NotFoundException(`No case ${caseId}.`);
       let transition;
       try {
-        transition = outcomeTransition(kase.status, kase.outcome, kase.follow_ups_done, report, caller.actor);
+        transition = outcomeTransition(kase.status, kase.outcome, kase.followUpsDone, report, caller.actor);
       } catch (error) {
         if (error instanceof OutcomeConflict) throw new ConflictException(error.message);
         throw error;
       }
-      await manager.query(`UPDATE "matching"."cases" SET "outcome" = $2, "follow_ups_done" = $3 WHERE "id" = $1`, [
-        caseId, JSON.stringify(transition.outcome), transition.followUpsDone,
-      ]);
+      await this.cases.recordOutcome(manager, caseId, transition.outcome, transition.followUpsDone);
       kase.outcome = transition.outcome;
       for (const status of transition.statuses) {
-        await changeCaseStatus(manager, this.outbox, kase, status, {
-          supporterId: accepted?.supporter_id,
+        await this.records.changeStatus(manager, kase, status, {
+          supporterId: accepted?.supporterId,
           outcome: accepted ? transition.outcome : undefined,
           followUpSequence: status === 'follow-up' ? transition.followUpsDone : undefined,
         });
@@ -50,13 +50,13 @@ export class RecordOutcome {
       if (transition.scheduleFollowUps) {
         const policy = await this.policies.policyOf(manager, kase.program);
         for (const [index, seconds] of policy.followUpSeconds.entries()) {
-          await scheduleDeadline(manager, { kind: 'follow-up', caseId, sequence: index + 1, dueAt: new Date(Date.now() + seconds * 1000) });
+          await this.deadlines.schedule(manager, { kind: 'follow-up', caseId, sequence: index + 1, dueAt: new Date(Date.now() + seconds * 1000) });
         }
       }
-      if (transition.cancelFollowUps) await cancelDeadlines(manager, caseId);
+      if (transition.cancelFollowUps) await this.deadlines.cancel(manager, caseId);
       if (transition.releaseSupporter && accepted) {
         // Notification deletes the released contact details and stops answering for this offer.
-        await closeAssignment(manager, this.outbox, { id: accepted.id, supporterId: accepted.supporter_id, caseId }, 'completed', 'case-closed');
+        await this.records.closeAssignment(manager, { id: accepted.id, supporterId: accepted.supporterId, caseId }, 'completed', 'case-closed');
       }
       return { id: caseId, status: kase.status, outcome: transition.outcome, followUpsDone: transition.followUpsDone };
     });
@@ -65,16 +65,12 @@ export class RecordOutcome {
   /** Cancels the pending follow-up reminders (e.g. the clinician asked for no further contact). */
   async cancelFollowUps(caseId: string, caller: OutcomeCaller): Promise<{ cancelled: number }> {
     return this.dataSource.transaction(async (manager) => {
-      const kase = await loadCaseForUpdate(manager, caseId);
+      const kase = await this.cases.loadForUpdate(manager, caseId);
       if (!kase) throw new NotFoundException(`No case ${caseId}.`);
       if (caller.actor === 'supporter') {
-        const [accepted] = await manager.query(
-          `SELECT 1 FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'accepted' AND "supporter_id" = $2`,
-          [caseId, caller.subject],
-        );
-        if (!accepted) throw new NotFoundException(`No case ${caseId}.`);
+        if (!(await this.assignments.isAcceptedBy(manager, caseId, caller.subject))) throw new NotFoundException(`No case ${caseId}.`);
       }
-      return { cancelled: await cancelDeadlines(manager, caseId, ['follow-up']) };
+      return { cancelled: await this.deadlines.cancel(manager, caseId, ['follow-up']) };
     });
   }
 }

@@ -1,5 +1,22 @@
 import { EntityManager } from 'typeorm';
+import { IdentifierV1 } from '@harbor/contracts';
 import { ImportPlan } from './import/import-plan';
+
+// The one owner of the directory: `"matching"."clinicians"` and `"matching"."clinician_identifiers"`. Cases read
+// a clinician's attributes by joining `clinicians` (CaseStore) and the roster resolves a supporter's own
+// identifier (SupporterStore), both read only; every write and every other read is here.
+
+/** A clinician as the directory records them (single upserts and imports write every field). */
+export interface ClinicianEntry {
+  displayName: string;
+  profession: string;
+  department?: string;
+  facility?: string;
+  phone?: string;
+  email?: string;
+  optedOut?: boolean;
+  languages?: string[];
+}
 
 /**
  * Rows per statement of a bulk write. Each statement passes one array per column (unnest), so the number of
@@ -20,6 +37,52 @@ const LOOKUP_CHUNK = 50_000;
  */
 export async function lockDirectoryForWriting(manager: EntityManager): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('harbor-matching-directory', 0))`);
+}
+
+/** The clinician an identifier names, and whether they opted out; undefined when the directory does not know it. */
+export async function resolveIdentifier(manager: EntityManager, identifier: IdentifierV1): Promise<{ clinicianId: string; optedOut: boolean } | undefined> {
+  const [row] = await manager.query(
+    `SELECT i."clinician_id", c."opted_out" FROM "matching"."clinician_identifiers" i
+     JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = $1 AND i."value" = $2`,
+    [identifier.system, identifier.value],
+  );
+  return row && { clinicianId: row.clinician_id, optedOut: row.opted_out };
+}
+
+/** The clinician's name and how to reach them (what a supporter who accepted receives); undefined when unknown. */
+export async function contactOf(manager: EntityManager, clinicianId: string): Promise<{ displayName: string; phone?: string; email?: string } | undefined> {
+  const [row] = await manager.query(`SELECT "display_name", "phone", "email" FROM "matching"."clinicians" WHERE "id" = $1`, [clinicianId]);
+  return row && { displayName: row.display_name, phone: row.phone ?? undefined, email: row.email ?? undefined };
+}
+
+/** The distinct clinicians that own any of the identifiers. */
+export async function ownersOf(manager: EntityManager, identifiers: IdentifierV1[]): Promise<string[]> {
+  const rows: { clinician_id: string }[] = await manager.query(
+    `SELECT DISTINCT "clinician_id" FROM "matching"."clinician_identifiers"
+     WHERE ("system", "value") IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [identifiers.map((identifier) => identifier.system), identifiers.map((identifier) => identifier.value)],
+  );
+  return rows.map((row) => row.clinician_id);
+}
+
+/** Creates or replaces the clinician (every field) and adds the identifiers it does not have yet; true when it was created. */
+export async function saveClinician(manager: EntityManager, id: string, clinician: ClinicianEntry, identifiers: IdentifierV1[]): Promise<boolean> {
+  const [{ inserted }] = await manager.query(
+    `INSERT INTO "matching"."clinicians" ("id", "display_name", "profession", "department", "facility", "phone", "email", "opted_out", "languages")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT ("id") DO UPDATE SET "display_name" = $2, "profession" = $3, "department" = $4, "facility" = $5,
+       "phone" = $6, "email" = $7, "opted_out" = $8, "languages" = $9, "updated_at" = now()
+     RETURNING (xmax = 0) AS inserted`,
+    [id, clinician.displayName, clinician.profession, clinician.department ?? null, clinician.facility ?? null, clinician.phone ?? null,
+      clinician.email ?? null, clinician.optedOut ?? false, clinician.languages ?? []],
+  );
+  for (const identifier of identifiers) {
+    await manager.query(
+      `INSERT INTO "matching"."clinician_identifiers" ("system", "value", "clinician_id") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [identifier.system, identifier.value, id],
+    );
+  }
+  return inserted;
 }
 
 const chunks = <T>(items: T[], size = BULK_CHUNK_ROWS) => Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));

@@ -3,11 +3,13 @@ import { ProgramStaffController } from './program-staff.controller';
 import { ProgramStaffStore } from './program-staff-store';
 import { RosterController } from './roster.controller';
 import { SupporterAvailability } from './supporter-availability.usecase';
+import { SupporterStore } from './supporter-store';
 import { UpsertSupporter } from './upsert-supporter.usecase';
 
+/** The roster owns the supporters' tables; cases reserve capacity and read candidates through the exported SupporterStore. */
 @Module({
   controllers: [RosterController, ProgramStaffController],
-  providers: [UpsertSupporter, SupporterAvailability, ProgramStaffStore],
-  exports: [ProgramStaffStore],
+  providers: [UpsertSupporter, SupporterAvailability, ProgramStaffStore, SupporterStore],
+  exports: [ProgramStaffStore, SupporterStore],
 })
 export class RosterModule {}

@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { ClinicianLockBusyError, lockClinician } from './clinician-lock';
+import { CaseStore, ClinicianLockBusyError } from './case-store';
+
+const lockClinician = (manager: EntityManager, key: string) => new CaseStore().lockClinician(manager, key);
 
 /** A transaction's manager that records the lock statements and answers try-locks as told. */
 function fakeTransaction(tryLockAnswers: boolean[] = []) {
@@ -15,7 +17,7 @@ function fakeTransaction(tryLockAnswers: boolean[] = []) {
   return { manager, kinds };
 }
 
-describe('lockClinician', () => {
+describe('CaseStore.lockClinician', () => {
   it('waits for the first clinician lock of a transaction', async () => {
     const { manager, kinds } = fakeTransaction();
     await lockClinician(manager, 'matching:clinician:a');

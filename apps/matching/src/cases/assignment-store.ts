@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AssignmentCloseReason } from '@harbor/contracts';
+import { DecisionRecord } from '../policy/matching-decision';
+
+/** An offer of a case to a supporter, as the use cases read it under lock. */
+export interface LockedAssignment {
+  id: string;
+  status: string;
+  attempt: number;
+  supporterId: string;
+  pagedAt: Date | null;
+}
+
+/** An offer about to be made: the decision that chose the supporter is kept with it. */
+export interface NewOffer {
+  id: string;
+  caseId: string;
+  supporterId: string;
+  attempt: number;
+  record: DecisionRecord;
+  /** The earliest the offer can expire; the acknowledgement clock itself starts when the page is delivered. */
+  respondBy: Date;
+  ackSeconds: number;
+}
+
+/**
+ * The one owner of `"matching"."assignments"`: offers of a case to supporters and what became of each. Every
+ * method takes the caller's EntityManager, so it runs in the transaction that holds the case's lock.
+ * CaseViews (case-views.ts) reads the table for staff's read-only routes; nothing else names it.
+ */
+@Injectable()
+export class AssignmentStore {
+  /** Every supporter the case was offered to so far, whatever became of the offer (one per attempt). */
+  async supportersOffered(manager: EntityManager, caseId: string): Promise<string[]> {
+    const rows: { supporter_id: string }[] = await manager.query(`SELECT "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1`, [caseId]);
+    return rows.map((row) => row.supporter_id);
+  }
+
+  async insertOffer(manager: EntityManager, offer: NewOffer): Promise<void> {
+    await manager.query(
+      `INSERT INTO "matching"."assignments" ("id", "case_id", "supporter_id", "attempt", "status", "reasons", "considered", "excluded", "respond_by", "ack_seconds")
+       VALUES ($1, $2, $3, $4, 'offered', $5, $6, $7, $8, $9)`,
+      [offer.id, offer.caseId, offer.supporterId, offer.attempt, JSON.stringify(offer.record.reasons), offer.record.considered,
+        JSON.stringify(offer.record.excluded), offer.respondBy, offer.ackSeconds],
+    );
+  }
+
+  /** Locks the case's assignment for the transaction; undefined when the case has no such assignment. */
+  async lock(manager: EntityManager, assignmentId: string, caseId: string): Promise<LockedAssignment | undefined> {
+    const [row] = await manager.query(
+      `SELECT "id", "status", "attempt", "supporter_id", "paged_at" FROM "matching"."assignments" WHERE "id" = $1 AND "case_id" = $2 FOR UPDATE`,
+      [assignmentId, caseId],
+    );
+    return row && { id: row.id, status: row.status, attempt: Number(row.attempt), supporterId: row.supporter_id, pagedAt: row.paged_at };
+  }
+
+  /** Locks the assignment if it is still an open offer; undefined otherwise. */
+  async lockIfOffered(manager: EntityManager, assignmentId: string | null): Promise<{ id: string; supporterId: string } | undefined> {
+    const [row] = await manager.query(
+      `SELECT "id", "supporter_id" FROM "matching"."assignments" WHERE "id" = $1 AND "status" = 'offered' FOR UPDATE`,
+      [assignmentId],
+    );
+    return row && { id: row.id, supporterId: row.supporter_id };
+  }
+
+  /** Locks the case's open offers (normally one). */
+  async lockOffered(manager: EntityManager, caseId: string): Promise<{ id: string; supporterId: string }[]> {
+    const rows: { id: string; supporter_id: string }[] = await manager.query(
+      `SELECT "id", "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'offered' FOR UPDATE`,
+      [caseId],
+    );
+    return rows.map((row) => ({ id: row.id, supporterId: row.supporter_id }));
+  }
+
+  /** The offer the case's supporter accepted, if any. */
+  async accepted(manager: EntityManager, caseId: string): Promise<{ id: string; supporterId: string } | undefined> {
+    const [row] = await manager.query(
+      `SELECT "id", "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'accepted'`,
+      [caseId],
+    );
+    return row && { id: row.id, supporterId: row.supporter_id };
+  }
+
+  /** Whether this supporter accepted the case. */
+  async isAcceptedBy(manager: EntityManager, caseId: string, supporterId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'accepted' AND "supporter_id" = $2`,
+      [caseId, supporterId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Records the page's delivery (`pagedAt`, never later than now nor earlier than the offer) and, with
+   * `startClock`, starts the acknowledgement clock from it; returns when the offer now expires.
+   */
+  async recordPaged(manager: EntityManager, assignmentId: string, pagedAt: string, channel: string, startClock: boolean): Promise<Date> {
+    const [row]: { respond_by: Date }[] = await manager.query(
+      `WITH "paged" AS (
+         UPDATE "matching"."assignments" SET "paged_at" = GREATEST(LEAST($2::timestamptz, now()), "offered_at"), "paged_via" = $3,
+           "respond_by" = CASE WHEN $4 THEN GREATEST(LEAST($2::timestamptz, now()), "offered_at") + make_interval(secs => "ack_seconds") ELSE "respond_by" END
+         WHERE "id" = $1 RETURNING "respond_by"
+       ) SELECT * FROM "paged"`,
+      [assignmentId, pagedAt, channel, startClock],
+    );
+    return row.respond_by;
+  }
+
+  /** The supporter's answer (accepted, declined) or the offer's undeliverability, at the time it happened. */
+  async recordAnswer(manager: EntityManager, assignmentId: string, status: 'accepted' | 'declined' | 'undeliverable', at: string): Promise<void> {
+    await manager.query(`UPDATE "matching"."assignments" SET "status" = $2, "responded_at" = $3 WHERE "id" = $1`, [assignmentId, status, at]);
+  }
+
+  async close(manager: EntityManager, assignmentId: string, status: 'closed' | 'expired' | 'completed', reason: AssignmentCloseReason): Promise<void> {
+    await manager.query(`UPDATE "matching"."assignments" SET "status" = $2, "closed_reason" = $3 WHERE "id" = $1`, [assignmentId, status, reason]);
+  }
+}

@@ -1,0 +1,295 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import {
+  CaseOutcomeV1, CaseStatus, EscalationReason, HarmLevel, IdentifierV1, SupportRequestedV1, TriggerCategory, TriggerKind,
+} from '@harbor/contracts';
+import { MatchingDecision } from '../policy/matching-decision';
+
+/** A case as matching's use cases see it, with the directory's attributes of its clinician. */
+export interface MatchingCase {
+  id: string;
+  requestId: string;
+  program: string;
+  /** Requests naming the same event share it (see eventKeyOf). */
+  eventKey: string | null;
+  /** Null while the directory does not know the clinician (an unresolved case). */
+  clinicianId: string | null;
+  triggerKind: TriggerKind;
+  category: TriggerCategory;
+  harmLevel: HarmLevel | null;
+  eventOccurredAt: Date;
+  facility: string;
+  department: string | null;
+  status: CaseStatus;
+  outcome: CaseOutcomeV1 | null;
+  followUpsDone: number;
+  clinicianProfession: string | null;
+  clinicianDepartment: string | null;
+  clinicianLanguages: string[] | null;
+}
+
+/** A case as a support request opens it (status `requested`). */
+export interface NewCase {
+  id: string;
+  requestId: string;
+  clinicianId: string | null;
+  identifier: IdentifierV1;
+  triggerKind: TriggerKind;
+  category: TriggerCategory;
+  harmLevel: HarmLevel | null;
+  eventOccurredAt: string;
+  facility: string;
+  department: string | null;
+  program: string;
+  eventKey: string;
+}
+
+export interface OpenCaseStatus {
+  id: string;
+  status: CaseStatus;
+}
+
+export interface AbsorbedTriggerView {
+  kind: TriggerKind;
+  category: TriggerCategory;
+  harmLevel: HarmLevel | null;
+  occurredAt: Date;
+  absorbedAt: Date;
+}
+
+/** Statuses in which matching is still looking for a supporter. */
+export const SEARCHING: CaseStatus[] = ['requested', 'offered'];
+/** Statuses after which nothing further happens automatically. */
+export const FINAL: CaseStatus[] = ['closed', 'declined-by-clinician'];
+
+/**
+ * "The case is open", written out so the planner can use the partial indexes `cases_open_by_clinician`
+ * and `cases_open_by_identifier` (a parameter would hide the statuses from it). Same statuses as FINAL.
+ */
+const CASE_IS_OPEN = `c."status" NOT IN (${FINAL.map((status) => `'${status}'`).join(', ')})`;
+
+/** The case's columns and its clinician's directory attributes (c = the case, cl = the clinician). */
+const CASE_COLUMNS = `c."id", c."request_id", c."program", c."event_key", c."clinician_id", c."trigger_kind", c."category", c."harm_level",
+       c."event_occurred_at", c."facility", c."department", c."status", c."outcome", c."follow_ups_done",
+       cl."profession" AS "clinician_profession", cl."department" AS "clinician_department", cl."languages" AS "clinician_languages"`;
+
+interface CaseRow {
+  id: string;
+  request_id: string;
+  program: string;
+  event_key: string | null;
+  clinician_id: string | null;
+  trigger_kind: TriggerKind;
+  category: TriggerCategory;
+  harm_level: HarmLevel | null;
+  event_occurred_at: Date;
+  facility: string;
+  department: string | null;
+  status: CaseStatus;
+  outcome: CaseOutcomeV1 | null;
+  follow_ups_done: number;
+  clinician_profession: string | null;
+  clinician_department: string | null;
+  clinician_languages: string[] | null;
+}
+
+/** The row as the use cases read it: camelCase, the event's time a Date. */
+export function toMatchingCase(row: CaseRow): MatchingCase {
+  return {
+    id: row.id,
+    requestId: row.request_id,
+    program: row.program,
+    eventKey: row.event_key,
+    clinicianId: row.clinician_id,
+    triggerKind: row.trigger_kind,
+    category: row.category,
+    harmLevel: row.harm_level,
+    eventOccurredAt: new Date(row.event_occurred_at),
+    facility: row.facility,
+    department: row.department,
+    status: row.status,
+    outcome: row.outcome,
+    followUpsDone: Number(row.follow_ups_done),
+    clinicianProfession: row.clinician_profession,
+    clinicianDepartment: row.clinician_department,
+    clinicianLanguages: row.clinician_languages,
+  };
+}
+
+/** Marks a transaction's query runner once it holds a clinician lock (see lockClinician). */
+const HOLDS_CLINICIAN_LOCK = 'matchingHoldsClinicianLock';
+
+/**
+ * A transaction that already holds one clinician's lock found another clinician's lock taken. Thrown
+ * instead of waiting, so two batches can never wait on each other; the consumer rolls the batch back
+ * and applies its records one per transaction, where each waits for its single lock.
+ */
+export class ClinicianLockBusyError extends Error {
+  constructor() {
+    super('another transaction is deciding a clinician of this batch; applying its records one by one');
+    this.name = 'ClinicianLockBusyError';
+  }
+}
+
+/**
+ * The one owner of `"matching"."cases"` and of the requests a case absorbed, `"matching"."absorbed_requests"`.
+ * Every method takes the caller's EntityManager, so reads and writes join its transaction (the case lock
+ * above all). Reads join the directory's `"matching"."clinicians"` (read only: the directory is
+ * directory-store.ts's). CaseViews (case-views.ts) reads these tables for staff's read-only routes and
+ * metrics; nothing else names them.
+ */
+@Injectable()
+export class CaseStore {
+  /**
+   * Locks the case row for the caller's transaction. With `skipLocked`, a case another transaction holds
+   * returns undefined instead of waiting (the scheduler tries it again on its next tick).
+   */
+  async loadForUpdate(manager: EntityManager, caseId: string, skipLocked = false): Promise<MatchingCase | undefined> {
+    const [row] = await manager.query(
+      `SELECT ${CASE_COLUMNS}
+       FROM "matching"."cases" c LEFT JOIN "matching"."clinicians" cl ON cl."id" = c."clinician_id"
+       WHERE c."id" = $1 FOR UPDATE OF c${skipLocked ? ' SKIP LOCKED' : ''}`,
+      [caseId],
+    );
+    return row && toMatchingCase(row);
+  }
+
+  /** The case without a lock (for a read in the caller's snapshot); undefined when unknown. */
+  async load(manager: EntityManager, caseId: string): Promise<MatchingCase | undefined> {
+    const [row] = await manager.query(
+      `SELECT ${CASE_COLUMNS} FROM "matching"."cases" c LEFT JOIN "matching"."clinicians" cl ON cl."id" = c."clinician_id" WHERE c."id" = $1`,
+      [caseId],
+    );
+    return row && toMatchingCase(row);
+  }
+
+  /** Inserts the case as `requested`; false when a case for this request id exists already. */
+  async insert(manager: EntityManager, kase: NewCase): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO "matching"."cases" ("id", "request_id", "clinician_id", "identifier_system", "identifier_value",
+         "trigger_kind", "category", "harm_level", "event_occurred_at", "facility", "department", "status", "program", "event_key")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', $12, $13)
+       ON CONFLICT ("request_id") DO NOTHING RETURNING "id"`,
+      [kase.id, kase.requestId, kase.clinicianId, kase.identifier.system, kase.identifier.value, kase.triggerKind, kase.category, kase.harmLevel,
+        kase.eventOccurredAt, kase.facility, kase.department, kase.program, kase.eventKey],
+    );
+    return inserted.length > 0;
+  }
+
+  /** Sets the status and stamps the moment it was accepted, contacted or closed. */
+  async setStatus(manager: EntityManager, caseId: string, status: CaseStatus): Promise<void> {
+    await manager.query(
+      `UPDATE "matching"."cases" SET "status" = $2, "updated_at" = now(),
+         "accepted_at" = CASE WHEN $2 = 'accepted' THEN now() ELSE "accepted_at" END,
+         "contacted_at" = CASE WHEN $2 = 'contacted' THEN now() ELSE "contacted_at" END,
+         "closed_at" = CASE WHEN $2 IN ('closed', 'declined-by-clinician') THEN now() ELSE "closed_at" END
+       WHERE "id" = $1`,
+      [caseId, status],
+    );
+  }
+
+  async recordOutcome(manager: EntityManager, caseId: string, outcome: CaseOutcomeV1, followUpsDone: number): Promise<void> {
+    await manager.query(`UPDATE "matching"."cases" SET "outcome" = $2, "follow_ups_done" = $3 WHERE "id" = $1`, [
+      caseId, JSON.stringify(outcome), followUpsDone,
+    ]);
+  }
+
+  async recordEscalation(manager: EntityManager, caseId: string, reason: EscalationReason, fallbackResource: string): Promise<void> {
+    await manager.query(`UPDATE "matching"."cases" SET "escalation_reason" = $2, "fallback_resource" = $3 WHERE "id" = $1`, [
+      caseId, reason, fallbackResource,
+    ]);
+  }
+
+  /** Which rules excluded how many of the program's supporters when nobody was eligible, for staff to see. */
+  async recordCensus(manager: EntityManager, caseId: string, census: { at: string } & Pick<MatchingDecision, 'considered' | 'excluded'>): Promise<void> {
+    await manager.query(`UPDATE "matching"."cases" SET "census" = $2 WHERE "id" = $1`, [caseId, JSON.stringify(census)]);
+  }
+
+  /** The clinicians of the event's other cases (never matched as each other's supporters). */
+  async otherCliniciansOfEvent(manager: EntityManager, eventKey: string, caseId: string): Promise<string[]> {
+    const rows: { clinician_id: string }[] = await manager.query(
+      `SELECT DISTINCT "clinician_id" FROM "matching"."cases" WHERE "event_key" = $1 AND "clinician_id" IS NOT NULL AND "id" <> $2`,
+      [eventKey, caseId],
+    );
+    return rows.map((row) => row.clinician_id);
+  }
+
+  /** Whether this request id already opened a case or was already absorbed (a redelivery). */
+  async requestAlreadyHandled(manager: EntityManager, requestId: string): Promise<boolean> {
+    const [row] = await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM "matching"."cases" WHERE "request_id" = $1)
+           OR EXISTS (SELECT 1 FROM "matching"."absorbed_requests" WHERE "request_id" = $1) AS "handled"`,
+      [requestId],
+    );
+    return row.handled;
+  }
+
+  /**
+   * The clinician's most recently opened case that is still open: by directory id when the directory knows the
+   * clinician, else an unresolved case opened for the same identifier. Most recent, because with a self-referral
+   * beside an earlier case that is the one the clinician is engaged in now.
+   */
+  async findOpen(manager: EntityManager, clinicianId: string | null, identifier: IdentifierV1): Promise<OpenCaseStatus | undefined> {
+    const [row] = clinicianId
+      ? await manager.query(
+          `SELECT c."id", c."status" FROM "matching"."cases" c
+           WHERE c."clinician_id" = $1 AND ${CASE_IS_OPEN} ORDER BY c."created_at" DESC, c."id" DESC LIMIT 1`,
+          [clinicianId],
+        )
+      : await manager.query(
+          `SELECT c."id", c."status" FROM "matching"."cases" c
+           WHERE c."clinician_id" IS NULL AND c."identifier_system" = $1 AND c."identifier_value" = $2 AND ${CASE_IS_OPEN}
+           ORDER BY c."created_at" DESC, c."id" DESC LIMIT 1`,
+          [identifier.system, identifier.value],
+        );
+    return row;
+  }
+
+  /**
+   * Records a request the open case absorbed: the trigger's coarse attributes only (no free text, and no
+   * identifier: the case holds the clinician's). Returns false when this request id was recorded before.
+   */
+  async recordAbsorbed(manager: EntityManager, caseId: string, request: SupportRequestedV1): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO "matching"."absorbed_requests" ("request_id", "case_id", "trigger_kind", "category", "harm_level",
+         "event_occurred_at", "facility", "department")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT ("request_id") DO NOTHING RETURNING 1`,
+      [request.requestId, caseId, request.trigger.kind, request.trigger.category, request.trigger.harmLevel ?? null,
+        request.trigger.occurredAt, request.facility, request.department ?? null],
+    );
+    return inserted.length > 0;
+  }
+
+  /** What program staff see of the triggers a case absorbed, oldest first. */
+  async absorbedTriggersOf(manager: EntityManager, caseId: string): Promise<{ count: number; triggers: AbsorbedTriggerView[] }> {
+    const triggers: AbsorbedTriggerView[] = await manager.query(
+      `SELECT "trigger_kind" AS "kind", "category", "harm_level" AS "harmLevel", "event_occurred_at" AS "occurredAt", "absorbed_at" AS "absorbedAt"
+       FROM "matching"."absorbed_requests" WHERE "case_id" = $1 ORDER BY "absorbed_at", "request_id"`,
+      [caseId],
+    );
+    return { count: triggers.length, triggers };
+  }
+
+  /**
+   * Serializes every request for one clinician until the caller's transaction ends (transaction-scoped
+   * advisory lock), so two requests consumed at once (different identifiers on different partitions, or two
+   * replicas) cannot both find no open case and both open one.
+   *
+   * Deadlock-free by "no hold and wait": the consumer applies a batch of records in one transaction, in
+   * partition order, so a transaction could otherwise hold clinician A and wait for B while another holds B
+   * and waits for A. Only the first clinician lock of a transaction waits (the transaction holds no other
+   * lock then); later ones are only tried.
+   */
+  async lockClinician(manager: EntityManager, key: string): Promise<void> {
+    const runner = manager.queryRunner;
+    if (!runner?.data?.[HOLDS_CLINICIAN_LOCK]) {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
+      if (runner) runner.data = { ...runner.data, [HOLDS_CLINICIAN_LOCK]: true };
+      return;
+    }
+    // Re-entrant: a batch holding this very clinician's lock gets it again.
+    const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`, [key]);
+    if (!locked) throw new ClinicianLockBusyError();
+  }
+}

@@ -1,0 +1,340 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ChannelAddressV1, IdentifierV1 } from '@harbor/contracts';
+import { WeeklyWindow } from '../policy/availability';
+import { SupporterCandidate } from '../policy/matching-decision';
+
+/** What the roster records about a supporter when staff create or replace one. */
+export interface SupporterProfile {
+  id: string;
+  /** The supporter's own directory identifier, resolved to a clinician here. */
+  clinicianIdentifier?: IdentifierV1;
+  displayName: string;
+  profession: string;
+  department?: string;
+  facility?: string;
+  status: 'active' | 'paused';
+  trainingExpiresOn?: string;
+  maxOpenCases: number;
+  channels: ChannelAddressV1[];
+  program: string;
+  languages: string[];
+  timeZone: string;
+  optedOut: boolean;
+}
+
+/** What staff read about one supporter (GET /v1/roster/supporters/:id). */
+export interface SupporterView {
+  id: string;
+  program: string;
+  profession: string;
+  department: string | null;
+  facility: string | null;
+  languages: string[];
+  status: string;
+  optedOut: boolean;
+  trainingExpiresOn: string | null;
+  openCases: number;
+  maxOpenCases: number;
+  lastAssignedAt: Date | null;
+  timeZone: string;
+  schedule: WeeklyWindow[];
+  unavailability: { id: string; from: Date; until: Date }[];
+  training: { id: string; course: string; completedOn: string; expiresOn: string }[];
+}
+
+/** One class of the candidate ranking: supporters of this department and/or profession (lower case); neither for anyone. */
+export interface CandidateTier {
+  department?: string;
+  profession?: string;
+}
+
+/**
+ * The rules that depend on the supporter row alone, filtered in SQL while the pool index is read: training
+ * current on `trainedOn` (YYYY-MM-DD), under capacity (always), one of `languages` when given, not
+ * `avoidDepartment` (lower case) when given.
+ */
+export interface CandidateFilter {
+  trainedOn: string;
+  languages?: string[];
+  avoidDepartment?: string;
+}
+
+/** Supporters read per page of one tier. */
+export const CANDIDATE_PAGE = 16;
+
+const CANDIDATE_COLUMNS = `s."id", s."clinician_id", s."profession", s."department", s."languages", s."status", s."opted_out",
+            to_char(s."training_expires_on", 'YYYY-MM-DD') AS training, s."open_cases", s."max_open_cases",
+            s."last_assigned_at", s."time_zone", s."schedule", s."unavailable"`;
+/** The pool indexes' predicate: active, not opted out, and on call at the last availability refresh. */
+const POOL = `FROM "matching"."supporters" s WHERE s."program" = $1 AND s."status" = 'active' AND NOT s."opted_out" AND s."available_now"`;
+const ORDER = `ORDER BY s."program", s."open_cases", s."last_assigned_at" NULLS FIRST, s."id"`;
+
+/** The conditions of a tier and of the filter, numbering their parameters after those already in `params`. */
+function candidateConditions(tier: CandidateTier, filter: CandidateFilter | undefined, params: unknown[]): string {
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const conditions: string[] = [];
+  if (tier.department !== undefined) conditions.push(`lower(s."department") = ${param(tier.department)}`);
+  if (tier.profession !== undefined) conditions.push(`lower(s."profession") = ${param(tier.profession)}`);
+  if (filter) {
+    conditions.push(`s."open_cases" < s."max_open_cases"`, `s."training_expires_on" >= ${param(filter.trainedOn)}::date`);
+    if (filter.languages) conditions.push(`s."languages" && ${param(filter.languages)}::text[]`);
+    if (filter.avoidDepartment !== undefined) conditions.push(`lower(s."department") IS DISTINCT FROM ${param(filter.avoidDepartment)}`);
+  }
+  return conditions.map((condition) => `AND ${condition}`).join(' ');
+}
+
+/** The first page of each tier as one UNION ALL; each branch keeps its own index order and limit (exported for the bench's plans). */
+export function candidateFirstPagesSql(program: string, tiers: CandidateTier[], filter?: CandidateFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [program];
+  const branches = tiers.map(
+    (tier, index) => `(SELECT ${index} AS tier, ${CANDIDATE_COLUMNS} ${POOL} ${candidateConditions(tier, filter, params)} ${ORDER} LIMIT ${CANDIDATE_PAGE})`,
+  );
+  return { sql: branches.join('\nUNION ALL\n'), params };
+}
+
+/** A further page of one tier, in the ranking's order (exported for the bench's plans). */
+export function candidatePageSql(program: string, tier: CandidateTier, offset: number, filter?: CandidateFilter): { sql: string; params: unknown[] } {
+  const params: unknown[] = [program, offset];
+  return { sql: `SELECT ${CANDIDATE_COLUMNS} ${POOL} ${candidateConditions(tier, filter, params)} ${ORDER} LIMIT ${CANDIDATE_PAGE} OFFSET $2`, params };
+}
+
+/** A supporter row as the policy reads it. */
+export function toCandidate(row: Record<string, unknown>): SupporterCandidate {
+  return {
+    id: row.id as string,
+    clinicianId: row.clinician_id as string | null,
+    profession: row.profession as string,
+    department: row.department as string | null,
+    languages: row.languages as string[],
+    status: row.status as string,
+    optedOut: row.opted_out as boolean,
+    trainingExpiresOn: row.training as string | null,
+    openCases: Number(row.open_cases),
+    maxOpenCases: Number(row.max_open_cases),
+    lastAssignedAt: row.last_assigned_at ? new Date(row.last_assigned_at as string) : null,
+    availability: {
+      timeZone: row.time_zone as string,
+      windows: toWindows(row.schedule as number[][]),
+      unavailable: (row.unavailable as string[][]).map(([startsAt, endsAt]) => ({ startsAt: new Date(startsAt), endsAt: new Date(endsAt) })),
+    },
+  };
+}
+
+/** The schedule column holds `[isoDay, startMinute, endMinute]` triples. */
+const toWindows = (schedule: number[][]): WeeklyWindow[] => schedule.map(([day, startMinute, endMinute]) => ({ day, startMinute, endMinute }));
+
+/**
+ * Availability at `now()` in SQL, the same rule as policy/availability.ts: not inside an ad-hoc period, and
+ * inside a weekly window in the supporter's time zone when they keep a schedule.
+ */
+const AVAILABLE_NOW = `(NOT EXISTS (SELECT 1 FROM jsonb_array_elements(s."unavailable") p
+                         WHERE (p->>0)::timestamptz <= now() AND (p->>1)::timestamptz > now())
+   AND (s."schedule" = '[]'::jsonb OR EXISTS (
+         SELECT 1 FROM jsonb_array_elements(s."schedule") w, (SELECT now() AT TIME ZONE s."time_zone" AS t) l
+         WHERE (w->>0)::int = extract(isodow FROM l.t)
+           AND (w->>1)::int <= extract(hour FROM l.t) * 60 + extract(minute FROM l.t)
+           AND (w->>2)::int > extract(hour FROM l.t) * 60 + extract(minute FROM l.t))))`;
+
+/**
+ * The one owner of the roster: `"matching"."supporters"`, `"matching"."supporter_unavailability"` and
+ * `"matching"."training_records"`. Cases reserve and release a supporter's capacity through it and read
+ * candidates from it; the roster's use cases change profiles, schedules, periods and training. Its upsert reads
+ * the directory's `"matching"."clinician_identifiers"` (read only: the directory is directory-store.ts's).
+ * Writes take the caller's EntityManager, so they join its transaction.
+ */
+@Injectable()
+export class SupporterStore {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** Creates or replaces the supporter's profile (never lowering capacity below its open cases); true when it was created. */
+  async save(manager: EntityManager, profile: SupporterProfile): Promise<boolean> {
+    const [{ inserted }] = await manager.query(
+      `INSERT INTO "matching"."supporters"
+         ("id", "clinician_id", "display_name", "profession", "department", "facility", "status", "training_expires_on",
+          "max_open_cases", "channels", "program", "languages", "time_zone", "opted_out")
+       VALUES ($1, (SELECT "clinician_id" FROM "matching"."clinician_identifiers" WHERE "system" = $2 AND "value" = $3),
+               $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT ("id") DO UPDATE SET "clinician_id" = EXCLUDED."clinician_id", "display_name" = $4, "profession" = $5,
+         "department" = $6, "facility" = $7, "status" = $8,
+         "training_expires_on" = COALESCE(GREATEST($9::date, "supporters"."training_expires_on"), "supporters"."training_expires_on"),
+         "max_open_cases" = GREATEST($10, "supporters"."open_cases"), "channels" = $11, "program" = $12, "languages" = $13,
+         "time_zone" = $14, "opted_out" = $15, "updated_at" = now()
+       RETURNING (xmax = 0) AS inserted`,
+      [profile.id, profile.clinicianIdentifier?.system ?? null, profile.clinicianIdentifier?.value ?? null, profile.displayName, profile.profession,
+        profile.department ?? null, profile.facility ?? null, profile.status, profile.trainingExpiresOn ?? null, profile.maxOpenCases,
+        JSON.stringify(profile.channels), profile.program, profile.languages, profile.timeZone, profile.optedOut],
+    );
+    return inserted;
+  }
+
+  /** Locks the supporter's row for the transaction; false when there is no such supporter. */
+  async lock(manager: EntityManager, supporterId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM "matching"."supporters" WHERE "id" = $1 FOR UPDATE`, [supporterId]);
+    return rows.length > 0;
+  }
+
+  async setSchedule(manager: EntityManager, supporterId: string, timeZone: string, windows: WeeklyWindow[]): Promise<void> {
+    await manager.query(`UPDATE "matching"."supporters" SET "time_zone" = $2, "schedule" = $3, "updated_at" = now() WHERE "id" = $1`, [
+      supporterId, timeZone, JSON.stringify(windows.map((window) => [window.day, window.startMinute, window.endMinute])),
+    ]);
+  }
+
+  async addUnavailability(manager: EntityManager, period: { id: string; supporterId: string; from: string; until: string }): Promise<void> {
+    await manager.query(
+      `INSERT INTO "matching"."supporter_unavailability" ("id", "supporter_id", "starts_at", "ends_at") VALUES ($1, $2, $3, $4)`,
+      [period.id, period.supporterId, period.from, period.until],
+    );
+  }
+
+  /** False when the supporter has no such period. */
+  async removeUnavailability(manager: EntityManager, supporterId: string, id: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `WITH gone AS (DELETE FROM "matching"."supporter_unavailability" WHERE "id" = $1 AND "supporter_id" = $2 RETURNING 1) SELECT * FROM gone`,
+      [id, supporterId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Copies the current and future periods onto the supporter row, where a matching decision reads them. */
+  async copyUnavailability(manager: EntityManager, supporterId: string): Promise<void> {
+    await manager.query(
+      `UPDATE "matching"."supporters" SET "updated_at" = now(), "unavailable" = (
+         SELECT coalesce(jsonb_agg(jsonb_build_array("starts_at", "ends_at") ORDER BY "starts_at"), '[]'::jsonb)
+         FROM "matching"."supporter_unavailability" WHERE "supporter_id" = $1 AND "ends_at" > now()
+       ) WHERE "id" = $1`,
+      [supporterId],
+    );
+  }
+
+  /** Records a completed training; returns the supporter's training expiry (the latest on record), YYYY-MM-DD. */
+  async addTraining(
+    manager: EntityManager,
+    training: { id: string; supporterId: string; course: string; completedOn: string; expiresOn: string },
+  ): Promise<string> {
+    await manager.query(
+      `INSERT INTO "matching"."training_records" ("id", "supporter_id", "course", "completed_on", "expires_on") VALUES ($1, $2, $3, $4, $5)`,
+      [training.id, training.supporterId, training.course, training.completedOn, training.expiresOn],
+    );
+    const [row] = await manager.query(
+      `WITH updated AS (
+         UPDATE "matching"."supporters" SET "training_expires_on" = GREATEST("training_expires_on", $2::date), "updated_at" = now()
+         WHERE "id" = $1 RETURNING to_char("training_expires_on", 'YYYY-MM-DD') AS "trainingExpiresOn"
+       ) SELECT * FROM updated`,
+      [training.supporterId, training.expiresOn],
+    );
+    return row.trainingExpiresOn as string;
+  }
+
+  /** Pauses or activates the supporter; false when there is no such supporter. */
+  async setStatus(supporterId: string, status: 'active' | 'paused'): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH changed AS (UPDATE "matching"."supporters" SET "status" = $2, "updated_at" = now() WHERE "id" = $1 RETURNING 1) SELECT * FROM changed`,
+      [supporterId, status],
+    );
+    return rows.length > 0;
+  }
+
+  /** The supporter with their schedule, current and future unavailability, and training records; undefined when unknown. */
+  async describe(supporterId: string): Promise<SupporterView | undefined> {
+    const [supporter] = await this.dataSource.query(
+      `SELECT "id", "program", "profession", "department", "facility", "languages", "status", "opted_out" AS "optedOut",
+              to_char("training_expires_on", 'YYYY-MM-DD') AS "trainingExpiresOn", "open_cases" AS "openCases",
+              "max_open_cases" AS "maxOpenCases", "last_assigned_at" AS "lastAssignedAt", "time_zone" AS "timeZone", "schedule"
+       FROM "matching"."supporters" WHERE "id" = $1`,
+      [supporterId],
+    );
+    if (!supporter) return undefined;
+    const unavailability = await this.dataSource.query(
+      `SELECT "id", "starts_at" AS "from", "ends_at" AS "until" FROM "matching"."supporter_unavailability"
+       WHERE "supporter_id" = $1 AND "ends_at" > now() ORDER BY "starts_at"`,
+      [supporterId],
+    );
+    const training = await this.dataSource.query(
+      `SELECT "id", "course", to_char("completed_on", 'YYYY-MM-DD') AS "completedOn", to_char("expires_on", 'YYYY-MM-DD') AS "expiresOn"
+       FROM "matching"."training_records" WHERE "supporter_id" = $1 ORDER BY "completed_on" DESC`,
+      [supporterId],
+    );
+    return { ...supporter, schedule: toWindows(supporter.schedule), unavailability, training };
+  }
+
+  /**
+   * Recomputes the cached `available_now` flag that keeps off-call supporters out of the pool indexes: for one
+   * supporter after a roster change, or for everyone on the scheduler's refresh (only rows whose value changed
+   * are written). Returns how many rows changed.
+   */
+  async refreshAvailability(manager: EntityManager, supporterId?: string): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `WITH changed AS (
+         UPDATE "matching"."supporters" s SET "available_now" = ${AVAILABLE_NOW}
+         WHERE ($1::text IS NULL OR s."id" = $1) AND s."available_now" IS DISTINCT FROM ${AVAILABLE_NOW}
+         RETURNING 1
+       ) SELECT * FROM changed`,
+      [supporterId ?? null],
+    );
+    return rows.length;
+  }
+
+  /** Whether this transaction may run the roster-wide availability refresh: one replica at a time, the others skip it. */
+  async tryLockAvailabilityRefresh(manager: EntityManager): Promise<boolean> {
+    const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext('harbor-matching-availability')) AS locked`);
+    return locked;
+  }
+
+  /**
+   * Takes one unit of the supporter's capacity atomically; returns the supporter's channels, or undefined when
+   * the supporter is full, inactive, opted out or (without `wait`) held by another transaction. A row another
+   * decision holds right now is skipped (SKIP LOCKED) rather than waited for, so concurrent cases spread over
+   * the roster instead of queueing behind the top-ranked supporter; the capacity check is re-done under the
+   * lock. With `wait`, the lock is waited for.
+   */
+  async reserve(manager: EntityManager, supporterId: string, wait = false): Promise<ChannelAddressV1[] | undefined> {
+    const [row] = await manager.query(
+      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]).
+      `WITH candidate AS (
+         SELECT "id" FROM "matching"."supporters"
+         WHERE "id" = $1 AND "open_cases" < "max_open_cases" AND "status" = 'active' AND NOT "opted_out"
+         FOR UPDATE${wait ? '' : ' SKIP LOCKED'}
+       ), reserved AS (
+         UPDATE "matching"."supporters" s SET "open_cases" = s."open_cases" + 1, "last_assigned_at" = now()
+         FROM candidate WHERE s."id" = candidate."id" RETURNING s."channels"
+       ) SELECT * FROM reserved`,
+      [supporterId],
+    );
+    return row?.channels;
+  }
+
+  /** Gives back the unit of capacity an offer reserved. */
+  async releaseCapacity(manager: EntityManager, supporterId: string): Promise<void> {
+    await manager.query(`UPDATE "matching"."supporters" SET "open_cases" = GREATEST("open_cases" - 1, 0) WHERE "id" = $1`, [supporterId]);
+  }
+
+  /** How to page the supporter, in preferred order; undefined when unknown. */
+  async channelsOf(manager: EntityManager, supporterId: string): Promise<ChannelAddressV1[] | undefined> {
+    const [row] = await manager.query(`SELECT "channels" FROM "matching"."supporters" WHERE "id" = $1`, [supporterId]);
+    return row?.channels;
+  }
+
+  /** The first page of each tier, in the ranking's order (one round trip), as candidates per tier. */
+  async candidateFirstPages(manager: EntityManager, program: string, tiers: CandidateTier[], filter: CandidateFilter): Promise<SupporterCandidate[][]> {
+    const { sql, params } = candidateFirstPagesSql(program, tiers, filter);
+    const rows: (Record<string, unknown> & { tier: number })[] = await manager.query(sql, params);
+    return tiers.map((_tier, index) => rows.filter((row) => Number(row.tier) === index).map(toCandidate));
+  }
+
+  /** The tier's page after the first `offset` supporters. */
+  async candidatePage(manager: EntityManager, program: string, tier: CandidateTier, filter: CandidateFilter, offset: number): Promise<SupporterCandidate[]> {
+    const { sql, params } = candidatePageSql(program, tier, offset, filter);
+    const rows: Record<string, unknown>[] = await manager.query(sql, params);
+    return rows.map(toCandidate);
+  }
+
+  /**
+   * Every supporter of the program, for the census an escalation records when nobody was eligible (which
+   * rules excluded how many) and for staff's explanation of a case. Rare, so reading the whole roster is acceptable.
+   */
+  async pool(manager: EntityManager, program: string): Promise<SupporterCandidate[]> {
+    const rows: Record<string, unknown>[] = await manager.query(`SELECT ${CANDIDATE_COLUMNS} FROM "matching"."supporters" s WHERE s."program" = $1`, [program]);
+    return rows.map(toCandidate);
+  }
+}

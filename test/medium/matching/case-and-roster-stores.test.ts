@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AssignmentStore } from '../../../apps/matching/src/cases/assignment-store';
+import { CaseStore, NewCase } from '../../../apps/matching/src/cases/case-store';
+import { DeadlineStore } from '../../../apps/matching/src/cases/deadline-store';
+import { saveClinician } from '../../../apps/matching/src/directory/directory-store';
+import { MatchingEnv } from '../../../apps/matching/src/matching.env';
+import { MATCHING_MIGRATIONS } from '../../../apps/matching/src/migrations';
+import { SupporterProfile, SupporterStore } from '../../../apps/matching/src/roster/supporter-store';
+import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
+
+const EMPLOYEE = 'urn:test:employee';
+
+/** A promise and the function that settles it, to hold one transaction open while another runs. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/**
+ * Matching's stores on a real schema without Kafka: capacity is never over-reserved by concurrent decisions,
+ * a case another transaction holds is skipped, and rows reach the use cases as camelCase domain types.
+ */
+describe('matching stores (Postgres only)', () => {
+  let database: ServiceDatabase<MatchingEnv>;
+  let supporters: SupporterStore;
+  let deadlines: DeadlineStore;
+  const cases = new CaseStore();
+  const assignments = new AssignmentStore();
+
+  beforeAll(async () => {
+    database = await openServiceDatabase(MatchingEnv, 'matching', MATCHING_MIGRATIONS);
+    supporters = new SupporterStore(database.dataSource);
+    deadlines = new DeadlineStore(database.dataSource);
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  const transaction = <T>(work: (manager: EntityManager) => Promise<T>) => database.dataSource.transaction(work);
+
+  const profile = (id: string, changes: Partial<SupporterProfile> = {}): SupporterProfile => ({
+    id, displayName: `Supporter ${id}`, profession: 'Nurse', department: 'ICU', facility: 'north', status: 'active', trainingExpiresOn: '2099-12-31',
+    maxOpenCases: 1, channels: [{ kind: 'sms', address: '+15550000001' }], program: 'default', languages: ['en'], timeZone: 'UTC', optedOut: false,
+    ...changes,
+  });
+
+  const newCase = (changes: Partial<NewCase> = {}): NewCase => ({
+    id: randomUUID(), requestId: randomUUID(), clinicianId: null, identifier: { system: EMPLOYEE, value: `E-${randomUUID()}` },
+    triggerKind: 'incident', category: 'medication-error', harmLevel: 'severe', eventOccurredAt: '2026-11-20T08:00:00Z', facility: 'north',
+    department: 'icu', program: 'default', eventKey: `event-${randomUUID()}`, ...changes,
+  });
+
+  async function openCount(supporterId: string): Promise<number> {
+    const [row] = await database.dataSource.query(`SELECT "open_cases" FROM "matching"."supporters" WHERE "id" = $1`, [supporterId]);
+    return row.open_cases;
+  }
+
+  it('never reserves a supporter over capacity, however two transactions interleave', async () => {
+    await transaction((manager) => supporters.save(manager, profile('cap-1', { maxOpenCases: 1 })));
+    const first = gate();
+    const second = gate();
+    const results: Array<unknown> = [];
+    // A reserves the last unit and keeps its transaction open; B tries meanwhile: skipped while A holds the row,
+    // then, waiting for the lock, it sees A's committed reservation and finds the supporter full.
+    const a = transaction(async (manager) => {
+      results.push(await supporters.reserve(manager, 'cap-1'));
+      first.open();
+      await second.opened;
+    });
+    const b = (async () => {
+      await first.opened;
+      results.push(await transaction((manager) => supporters.reserve(manager, 'cap-1')));
+      const waiting = transaction((manager) => supporters.reserve(manager, 'cap-1', true));
+      await new Promise((resolve) => setTimeout(resolve, 200)); // B is now queued behind A's row lock
+      second.open();
+      results.push(await waiting);
+    })();
+    await Promise.all([a, b]);
+    expect(results).toEqual([[{ kind: 'sms', address: '+15550000001' }], undefined, undefined]);
+    expect(await openCount('cap-1')).toBe(1);
+
+    // Released, the unit can be taken again, and release never goes below zero.
+    await transaction((manager) => supporters.releaseCapacity(manager, 'cap-1'));
+    await transaction((manager) => supporters.releaseCapacity(manager, 'cap-1'));
+    expect(await openCount('cap-1')).toBe(0);
+    const both = await Promise.all([1, 2].map(() => transaction((manager) => supporters.reserve(manager, 'cap-1', true))));
+    expect(both.filter(Boolean)).toHaveLength(1);
+    expect(await openCount('cap-1')).toBe(1);
+  });
+
+  it('reserves a paused, opted-out or full supporter never', async () => {
+    await transaction(async (manager) => {
+      await supporters.save(manager, profile('paused-1', { status: 'paused' }));
+      await supporters.save(manager, profile('gone-1', { optedOut: true }));
+    });
+    expect(await transaction((manager) => supporters.reserve(manager, 'paused-1', true))).toBeUndefined();
+    expect(await transaction((manager) => supporters.reserve(manager, 'gone-1', true))).toBeUndefined();
+    expect(await openCount('paused-1')).toBe(0);
+  });
+
+  it('loads a case for update, and skips it (undefined) while another transaction holds it', async () => {
+    const kase = newCase();
+    expect(await transaction((manager) => cases.insert(manager, kase))).toBe(true);
+    expect(await transaction((manager) => cases.insert(manager, { ...kase, id: randomUUID() }))).toBe(false); // same request id
+    const held = gate();
+    const done = gate();
+    const holder = transaction(async (manager) => {
+      expect((await cases.loadForUpdate(manager, kase.id))?.id).toBe(kase.id);
+      held.open();
+      await done.opened;
+    });
+    await held.opened;
+    const whileHeld = await transaction((manager) => cases.loadForUpdate(manager, kase.id, true));
+    done.open();
+    await holder;
+    expect(whileHeld).toBeUndefined();
+    expect((await transaction((manager) => cases.loadForUpdate(manager, kase.id, true)))?.id).toBe(kase.id);
+  });
+
+  it('maps a case row, with its clinician from the directory, to a camelCase MatchingCase', async () => {
+    const clinicianId = randomUUID();
+    const identifier = { system: EMPLOYEE, value: 'E-mapped' };
+    await transaction((manager) => saveClinician(manager, clinicianId, { displayName: 'Dr Mapped', profession: 'physician', department: 'ED', languages: ['es'] }, [identifier]));
+    const kase = newCase({ clinicianId, identifier, harmLevel: null, department: null });
+    await transaction((manager) => cases.insert(manager, kase));
+    await transaction((manager) => cases.setStatus(manager, kase.id, 'offered'));
+    await transaction((manager) => cases.recordOutcome(manager, kase.id, { contactMade: true }, 1));
+
+    const loaded = await transaction((manager) => cases.load(manager, kase.id));
+    expect(loaded).toEqual({
+      id: kase.id,
+      requestId: kase.requestId,
+      program: 'default',
+      eventKey: kase.eventKey,
+      clinicianId,
+      triggerKind: 'incident',
+      category: 'medication-error',
+      harmLevel: null,
+      eventOccurredAt: new Date('2026-11-20T08:00:00Z'),
+      facility: 'north',
+      department: null,
+      status: 'offered',
+      outcome: { contactMade: true },
+      followUpsDone: 1,
+      clinicianProfession: 'physician',
+      clinicianDepartment: 'ED',
+      clinicianLanguages: ['es'],
+    });
+    expect(await transaction((manager) => cases.findOpen(manager, clinicianId, identifier))).toEqual({ id: kase.id, status: 'offered' });
+    expect(await transaction((manager) => cases.requestAlreadyHandled(manager, kase.requestId))).toBe(true);
+  });
+
+  it('maps assignments, deadlines and supporters to camelCase at the store edge', async () => {
+    await transaction((manager) => supporters.save(manager, profile('map-1', { maxOpenCases: 3, languages: ['en', 'fr'] })));
+    await transaction((manager) => supporters.refreshAvailability(manager, 'map-1'));
+    const kase = newCase();
+    await transaction((manager) => cases.insert(manager, kase));
+    const offerId = randomUUID();
+    const record = { reasons: [], considered: 1, excluded: {} };
+    await transaction((manager) => assignments.insertOffer(manager, {
+      id: offerId, caseId: kase.id, supporterId: 'map-1', attempt: 1, record, respondBy: new Date(Date.now() + 60_000), ackSeconds: 60,
+    }));
+    expect(await transaction((manager) => assignments.supportersOffered(manager, kase.id))).toEqual(['map-1']);
+    expect(await transaction((manager) => assignments.lock(manager, offerId, kase.id))).toEqual({
+      id: offerId, status: 'offered', attempt: 1, supporterId: 'map-1', pagedAt: null,
+    });
+    expect(await transaction((manager) => assignments.lockOffered(manager, kase.id))).toEqual([{ id: offerId, supporterId: 'map-1' }]);
+    await transaction((manager) => assignments.recordAnswer(manager, offerId, 'accepted', new Date().toISOString()));
+    expect(await transaction((manager) => assignments.accepted(manager, kase.id))).toEqual({ id: offerId, supporterId: 'map-1' });
+    expect(await transaction((manager) => assignments.isAcceptedBy(manager, kase.id, 'someone-else'))).toBe(false);
+
+    await transaction((manager) => deadlines.schedule(manager, { kind: 'follow-up', caseId: kase.id, sequence: 2, dueAt: new Date(Date.now() - 1000) }));
+    const [due] = (await deadlines.due(100)).filter((deadline) => deadline.caseId === kase.id);
+    const claimed = await transaction((manager) => deadlines.claim(manager, due.id));
+    expect(claimed).toEqual({ id: due.id, kind: 'follow-up', caseId: kase.id, assignmentId: null, sequence: 2 });
+    expect(await transaction((manager) => deadlines.claim(manager, due.id))).toBeUndefined(); // fires once
+
+    const [candidate] = (await transaction((manager) => supporters.pool(manager, 'default'))).filter((supporter) => supporter.id === 'map-1');
+    expect(candidate).toEqual({
+      id: 'map-1', clinicianId: null, profession: 'Nurse', department: 'ICU', languages: ['en', 'fr'], status: 'active', optedOut: false,
+      trainingExpiresOn: '2099-12-31', openCases: 0, maxOpenCases: 3, lastAssignedAt: null,
+      availability: { timeZone: 'UTC', windows: [], unavailable: [] },
+    });
+    const [firstPage] = await transaction((manager) => supporters.candidateFirstPages(manager, 'default', [{ department: 'icu', profession: 'nurse' }], {
+      trainedOn: '2026-11-26', languages: ['fr'],
+    }));
+    expect(firstPage.map((supporter) => supporter.id)).toEqual(['map-1']);
+    expect(await supporters.describe('map-1')).toMatchObject({
+      id: 'map-1', optedOut: false, trainingExpiresOn: '2099-12-31', openCases: 0, maxOpenCases: 3, timeZone: 'UTC', schedule: [], unavailability: [], training: [],
+    });
+    expect(await transaction((manager) => supporters.channelsOf(manager, 'map-1'))).toEqual([{ kind: 'sms', address: '+15550000001' }]);
+  });
+});

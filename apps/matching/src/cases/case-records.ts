@@ -8,8 +8,6 @@ import { AssignmentStore } from './assignment-store';
 import { CaseStore, MatchingCase } from './case-store';
 import { professionGroupOf } from './profession-group';
 
-export { FINAL, SEARCHING } from './case-store';
-
 export type LifecycleDetails = Pick<CaseLifecycleV1, 'attempt' | 'supporterId' | 'outcome' | 'followUpSequence' | 'escalationReason' | 'fallbackResource'>;
 
 /**

@@ -7,8 +7,8 @@ import { contactOf } from '../directory/directory-store';
 import { ContactKeys } from '../matching.settings';
 import { SupporterStore } from '../roster/supporter-store';
 import { AssignmentStore, LockedAssignment } from './assignment-store';
-import { CaseRecords, SEARCHING } from './case-records';
-import { CaseStore, MatchingCase } from './case-store';
+import { CaseRecords } from './case-records';
+import { CaseStore, MatchingCase, SEARCHING } from './case-store';
 import { DeadlineStore } from './deadline-store';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 

@@ -21,6 +21,7 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const localKafka = require(join(ROOT, 'scripts', 'stack', 'local-kafka.js'));
 
+const ALL_FAULTS = ['kills', 'broker', 'database', 'provider', 'quiet'];
 const settings = {
   incidents: Number(process.env.CHAOS_INCIDENTS ?? 1000),
   ratePerSecond: Number(process.env.CHAOS_RATE ?? 3),
@@ -35,6 +36,8 @@ const settings = {
   kafkaPort: Number(process.env.CHAOS_KAFKA_PORT ?? 19092),
   postgres: process.env.CHAOS_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   keep: process.env.CHAOS_KEEP === '1',
+  /** Which fault groups run (comma-separated): kills, broker, database, provider, quiet. A subset is for investigating one fault. */
+  faults: new Set((process.env.CHAOS_FAULTS ?? ALL_FAULTS.join(',')).split(',').map((fault) => fault.trim())),
 };
 /** How long a fault may take to recover before the runner stops waiting (and records it as not recovered). */
 const GIVE_UP_MS = 120_000;
@@ -375,25 +378,31 @@ async function main(): Promise<void> {
     await run.waitUntil(async () => run.twilio.messages.length >= 20, 'the first pages', 120_000);
 
     say('faults:');
-    for (let round = 1; round <= settings.killsPerService; round++) {
+    for (let round = 1; settings.faults.has('kills') && round <= settings.killsPerService; round++) {
       for (const service of CHAOS_SERVICES) {
         if (service === 'notification' && round === 2) await run.killNotificationWhileSending();
         else if (service === 'notification' && round === 3) await run.killNotificationRightAfterRestart();
         else await run.killService(service);
       }
     }
-    await run.restartBroker('SIGTERM');
-    await run.restartBroker('SIGKILL');
-    await run.terminateConnections(1);
-    await run.terminateConnections(2);
-    await run.providerFaults();
+    if (settings.faults.has('broker')) {
+      await run.restartBroker('SIGTERM');
+      await run.restartBroker('SIGKILL');
+    }
+    if (settings.faults.has('database')) {
+      await run.terminateConnections(1);
+      await run.terminateConnections(2);
+    }
+    if (settings.faults.has('provider')) await run.providerFaults();
 
     say(`faults done; the stream runs until ${settings.incidents} incidents (${run.stream.streamedCount} so far)…`);
     await run.stream.stopAfter(settings.incidents);
     await run.drain();
-    say('provider outage at a quiet time:');
-    await run.quietProviderOutage();
-    await run.drain();
+    if (settings.faults.has('quiet')) {
+      say('provider outage at a quiet time:');
+      await run.quietProviderOutage();
+      await run.drain();
+    }
     // Late duplicates (a lease ending, a reconciliation) would arrive within a lease: wait longer than one.
     await sleep(20_000);
     const ledger = await run.settle();
@@ -415,11 +424,13 @@ async function main(): Promise<void> {
     };
     report.criteria = judge(report, settings.recoveryLimitMs);
     const markdown = renderReport(report);
-    const out = join(ROOT, 'test', 'chaos', 'results');
+    // Only a run of every fault is the tier's result; a subset's report stays with its logs.
+    const everyFault = ALL_FAULTS.every((fault) => settings.faults.has(fault));
+    const out = everyFault ? join(ROOT, 'test', 'chaos', 'results') : run.runDir;
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'latest.json'), JSON.stringify({ ...report, outcomes: ledger.outcomes.filter((outcome) => outcome.pagedAt === undefined || outcome.duplicatePages > 0 || outcome.escalated) }, null, 2));
     writeFileSync(join(out, 'latest.md'), markdown);
-    process.stdout.write(`\n${markdown}\nWritten to test/chaos/results/latest.{json,md}; service logs in ${run.runDir}/logs.\n`);
+    process.stdout.write(`\n${markdown}\nWritten to ${out}/latest.{json,md}; service logs in ${run.runDir}/logs.\n`);
     exitCode = report.criteria.every((criterion) => criterion.pass) ? 0 : 1;
   } catch (error) {
     process.stderr.write(`chaos run failed: ${(error as Error).stack ?? error}\nservice logs in ${run.runDir}/logs\n`);

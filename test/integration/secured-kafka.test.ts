@@ -207,7 +207,6 @@ describe('a service on a secured Kafka', () => {
     const { url } = await startIntake(env(kafka.saslEnv(USERS.intake)));
     await waitReady(url);
     await kafka.stopBroker('SIGKILL');
-    await waitFor(async () => (await readiness(url)).status === 503, 'intake to notice the broker is gone');
     // HTTP intake goes on without Kafka: the support request waits in the outbox, its relay retrying meanwhile.
     const duringOutage = `during-outage-${Date.now()}`;
     const accepted = await fetch(`${url}/v1/incidents`, {
@@ -221,16 +220,16 @@ describe('a service on a secured Kafka', () => {
     await kafka.startBroker();
 
     await supportRequestSent(duringOutage, 15_000);
-    // The group rejoins once the restarted coordinator expired the consumer's previous member: one session
-    // (6 s) after it loaded the group. With kafkajs's 30 s session this alone took longer than the bound.
+    // The consumer rides out the outage on its retries (KAFKA_CONSUMER_RETRY, about a minute) and keeps its group
+    // membership; when kafkajs does restart it (one broker gone leaves it none to fetch from), it does so within
+    // 2 s, and the group takes it back once the coordinator expired the old member: one 6 s session.
     const afterRestart = `after-restart-${Date.now()}`;
     await producer.connect();
     await publishIncident(afterRestart);
-    await supportRequestSent(afterRestart, 25_000);
+    await supportRequestSent(afterRestart, 15_000);
     await waitReady(url, 15_000);
-    // Through the outage the consumer kept trying every couple of seconds, never after a long backoff.
     const restarts = harbor.logs.containing('consumer crashed; kafkajs restarts it').map((line) => JSON.parse(line).restartInMs as number | undefined);
-    expect(restarts.length).toBeGreaterThan(0);
-    expect(Math.max(...restarts.map((delay) => delay ?? 0))).toBeLessThanOrEqual(2_000);
+    expect(restarts.every((delay) => (delay ?? 0) <= 2_000)).toBe(true);
+    expect(harbor.logs.containing('consumer crashed and will not restart')).toHaveLength(0);
   }, 120_000);
 });

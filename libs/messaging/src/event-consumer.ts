@@ -74,6 +74,7 @@ export type ConsumerState = 'starting' | 'joined' | 'rejoining' | 'crashed' | 's
 
 /** How long stop() lets a group join in progress finish before disconnecting anyway. */
 const STOP_WAITS_FOR_JOIN_MS = 10_000;
+const STOP_WAITS_FOR_DISCONNECT_MS = 10_000;
 
 type Outcome = 'processed' | 'duplicate';
 
@@ -182,7 +183,7 @@ export class EventConsumer {
     const reason = this.options.explain?.(error) ?? error.message;
     if (restart) {
       this.current = 'rejoining';
-      // kafkajs restarts after the last retry's wait, which KAFKA_RETRY bounds (it reached 30 s by default).
+      // kafkajs restarts after the last retry's wait, which KAFKA_CONSUMER_RETRY bounds (it reached 30 s by default).
       this.logger.warn({ groupId, err: reason, restartInMs: (error as { retryTime?: number }).retryTime }, 'consumer crashed; kafkajs restarts it');
       return;
     }
@@ -195,7 +196,10 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.starting) await Promise.race([this.starting.catch(() => undefined), sleep(STOP_WAITS_FOR_JOIN_MS, undefined, { ref: false })]);
-    await this.consumer?.disconnect();
+    // During a broker outage kafkajs would retry leaving the group for as long as its retries last (a minute):
+    // stop waiting after a bound. Nothing is lost: uncommitted offsets are delivered again and absorbed.
+    const disconnected = this.consumer?.disconnect().catch((error) => this.logger.warn({ err: (error as Error).message }, 'consumer disconnect failed'));
+    await Promise.race([disconnected, sleep(STOP_WAITS_FOR_DISCONNECT_MS, undefined, { ref: false })]);
     this.consumer = undefined;
     this.current = 'stopped';
   }

@@ -18,6 +18,16 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 export const KAFKA_RETRY: RetryOptions = { initialRetryTime: 200, maxRetryTime: 2_000, retries: 10 };
 
 /**
+ * Retries of the consumers' client: the same waits, for about a minute. A consumer whose retries run out crashes
+ * and kafkajs restarts it as a new group member; after a broker restart that keeps its metadata (SIGTERM) the
+ * group then waits for the old member's session to expire, which cost 6–7 s of recovery in the chaos tier.
+ * Riding out a broker restart (10–25 s here) keeps the member, and the consumer fetches again within about a
+ * second of the broker answering. Producers keep KAFKA_RETRY: a send is retried by the relay, and a long wait
+ * there would only hold up shutdown.
+ */
+export const KAFKA_CONSUMER_RETRY: RetryOptions = { ...KAFKA_RETRY, retries: 30 };
+
+/**
  * kafkajs logs through the service's JSON logger; its chatty info lines are kept at debug. TLS and SASL as
  * the connection settings say (KAFKA_SSL*, KAFKA_SASL_*).
  */

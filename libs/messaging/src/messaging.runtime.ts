@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { KafkaConnectionOptions } from '@harbor/config';
 import { ServiceMetrics } from '@harbor/observability';
-import { createKafka, createProducer, ensureTopics, TopicSpec, verifyTopicsExist } from './kafka-connection';
+import { createKafka, createProducer, ensureTopics, KAFKA_CONSUMER_RETRY, TopicSpec, verifyTopicsExist } from './kafka-connection';
 import { explainKafkaError, retryKafkaStartup } from './kafka-problems';
 import { ConsumerState, EventConsumer, Subscription } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
@@ -115,7 +115,7 @@ export class MessagingRuntime {
       const { schema, retry, sessionTimeoutMs } = this.settings;
       const groupId = this.topics.consumerGroup(service);
       this.consumer = new EventConsumer(
-        this.kafka,
+        createKafka(`harbor-${service}`, connection, this.logger, KAFKA_CONSUMER_RETRY),
         this.dataSource,
         this.producer,
         {

@@ -104,14 +104,9 @@ export class AcknowledgementsController {
 
   /** Binds this browser to an accepted offer that no browser holds yet, if this link may do so (once). */
   private async claim(assignmentId: string, claimNonce: string | undefined, viewerHash: string): Promise<DecisionOutcome> {
-    if (await this.offers.bindViewer(assignmentId, viewerHash, claimNonce ?? '')) {
-      this.logger.info({ assignmentId }, 'released contact bound to a browser through a claim link');
-      return { ok: true };
-    }
-    const offer = await this.offers.viewerOf(assignmentId);
-    if (!offer) return { ok: false, reason: 'unknown-offer' };
-    if (offer.status === 'accepted') return { ok: false, reason: 'shown-elsewhere' };
-    return { ok: false, reason: offer.status === 'open' ? 'not-accepted' : 'closed' };
+    const outcome = await this.respondToOffer.claim(assignmentId, claimNonce ?? '', viewerHash);
+    if (outcome.ok) this.logger.info({ assignmentId }, 'released contact bound to a browser through a claim link');
+    return outcome;
   }
 
   /** The page link claims only offers accepted before browsers were bound (empty nonce); a claim link, its own nonce. */

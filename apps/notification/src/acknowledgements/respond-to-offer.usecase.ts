@@ -10,6 +10,9 @@ export type RespondOutcome =
   | { ok: true; response: OfferResponse; claim?: { nonce: string; respondBy: Date } }
   | { ok: false; reason: 'unknown-offer' | 'already-answered' | 'closed' };
 
+/** Binding a browser to an accepted offer through a claim link (or the page link of an offer accepted before binding). */
+export type ClaimOutcome = { ok: true } | { ok: false; reason: 'unknown-offer' | 'shown-elsewhere' | 'not-accepted' | 'closed' };
+
 export interface RespondOptions {
   /** Accepting in a browser: the digest of the secret in that browser's cookie, the only one shown the contact. */
   viewerHash?: string;
@@ -55,5 +58,14 @@ export class RespondToOffer {
     });
     await this.dispatches.followUpPagerDuty(manager, assignmentId, accepted ? 'acknowledge' : 'resolve');
     return claimNonce ? { ok: true, response, claim: { nonce: claimNonce, respondBy: offer.respondBy } } : { ok: true, response };
+  }
+
+  /** Binds this browser to an accepted offer that no browser holds yet, if the nonce is the offer's (once); otherwise why not. */
+  async claim(assignmentId: string, claimNonce: string, viewerHash: string): Promise<ClaimOutcome> {
+    if (await this.offers.bindViewer(assignmentId, viewerHash, claimNonce)) return { ok: true };
+    const offer = await this.offers.viewerOf(assignmentId);
+    if (!offer) return { ok: false, reason: 'unknown-offer' };
+    if (offer.status === 'accepted') return { ok: false, reason: 'shown-elsewhere' };
+    return { ok: false, reason: offer.status === 'open' ? 'not-accepted' : 'closed' };
   }
 }

@@ -150,8 +150,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       while (!this.loop.isStopped) {
         const rows = await this.claim();
         if (rows.length === 0) break;
-        const offerStatuses = await this.offers.statuses(rows.filter((row) => row.kind === 'offer-page').map((row) => row.refId));
-        await Promise.all(rows.map((row) => this.work(row, offerStatuses.get(row.refId))));
+        await Promise.all(rows.map((row) => this.work(row)));
         if (rows.length < BATCH) break;
       }
       await this.purgeReleasedContacts();
@@ -165,10 +164,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     return this.store.claim(this.settings.providerTimeoutMs * 2 + 5000, BATCH);
   }
 
-  /** `offerStatus`: for an offer page, its offer's status read after the claim (undefined when there is no offer). */
-  private async work(row: ClaimedDispatch, offerStatus: string | undefined): Promise<void> {
+  private async work(row: ClaimedDispatch): Promise<void> {
     try {
-      if (row.kind === 'offer-page' && offerStatus !== 'open') {
+      // An offer answered, closed or unknown is not paged. Read here, in the row's own try: a failed read releases the row.
+      if (row.kind === 'offer-page' && (await this.offers.statusOf(row.refId)) !== 'open') {
         await this.store.finish(this.dataSource, { id: row.id }, 'cancelled');
         return;
       }

@@ -114,14 +114,13 @@ export class OfferStore {
     return closed.length > 0;
   }
 
-  /** The status of each of these offers that exists (for the dispatcher: a page whose offer is no longer open is not sent). */
-  async statuses(assignmentIds: string[]): Promise<Map<string, OfferStatus>> {
-    if (assignmentIds.length === 0) return new Map();
-    const rows: { assignment_id: string; status: OfferStatus }[] = await this.dataSource.query(
-      `SELECT "assignment_id", "status" FROM "notification"."offers" WHERE "assignment_id" = ANY($1)`,
-      [assignmentIds],
+  /** The offer's status, or undefined when there is no such offer (the dispatcher sends a page only for an open offer). */
+  async statusOf(assignmentId: string): Promise<OfferStatus | undefined> {
+    const [row]: { status: OfferStatus }[] = await this.dataSource.query(
+      `SELECT "status" FROM "notification"."offers" WHERE "assignment_id" = $1`,
+      [assignmentId],
     );
-    return new Map(rows.map((row) => [row.assignment_id, row.status]));
+    return row?.status;
   }
 
   /** Whether the offer was accepted here (only then is its released contact kept). */

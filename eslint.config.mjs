@@ -4,12 +4,16 @@ import tseslint from 'typescript-eslint';
 import boundaries from 'eslint-plugin-boundaries';
 
 // Dependencies point one way: apps never import each other, libraries never import apps, nothing imports the
-// benches, and the contracts sit on the leaf libraries (input, crypto) only. Shipped code (not specs) also never imports test code.
+// benches, the contracts sit on the leaf libraries (input, crypto) only, and messaging never imports the settings
+// library. Shipped code (not specs) also never imports test code.
 const layerRules = [
   { from: ['app'], disallow: [['app', { app: '!${from.app}' }], 'bench'] },
   { from: ['lib'], disallow: ['app', 'bench'] },
   // The contracts (every event's one definition) stand on the leaves only: no Kafka, no database, no settings.
   { from: [['lib', { lib: 'contracts' }]], disallow: [['lib', { lib: '!(contracts|input|crypto)' }]] },
+  // The messaging library stands on the contracts and the libraries below it, never on the settings (or what uses
+  // them): it owns the types it is given, such as KafkaConnectionOptions, and @harbor/config builds them.
+  { from: [['lib', { lib: 'messaging' }]], disallow: [['lib', { lib: '!(messaging|contracts|input|crypto|observability|persistence)' }]] },
   // Leaves import no other library.
   { from: [['lib', { lib: '(input|crypto)' }]], disallow: [['lib', { lib: '!${from.lib}' }]] },
   { from: ['test', 'test-support'], disallow: ['bench'] },

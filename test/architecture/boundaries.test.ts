@@ -41,6 +41,8 @@ describe('dependency boundaries (lint)', () => {
     ['a path into another library\'s src', 'apps/intake/src/triggers/x.ts', "import { loadConfig } from '../../../../libs/config/src/load-config';\nexport const x = loadConfig;\n"],
     ['the contracts importing the messaging library', 'libs/contracts/src/events/x.ts', "import { MessagingRuntime } from '@harbor/messaging';\nexport const x = MessagingRuntime;\n"],
     ['the contracts importing the settings library', 'libs/contracts/src/events/x.ts', "import { loadConfig } from '@harbor/config';\nexport const x = loadConfig;\n"],
+    ['the messaging library importing the settings library', 'libs/messaging/src/x.ts', "import { loadConfig } from '@harbor/config';\nexport const x = loadConfig;\n"],
+    ['the messaging library importing the service runtime', 'libs/messaging/src/x.ts', "import { SERVICE_ENV } from '@harbor/service-runtime';\nexport const x = SERVICE_ENV;\n"],
     ['a leaf library importing another library', 'libs/input/src/x.ts', "import { loadConfig } from '@harbor/config';\nexport const x = loadConfig;\n"],
     ['an app importing a bench', 'apps/matching/src/cases/x.ts', "import * as bench from '../../../../bench/run-bench';\nexport const x = bench;\n"],
   ];
@@ -50,6 +52,7 @@ describe('dependency boundaries (lint)', () => {
     ['a spec importing test-only code', 'apps/reporting/src/metrics/x.spec.ts', "import { attack } from '@harbor/testing/disclosure-attacker';\nexport const x = attack;\n"],
     ['the contracts importing a leaf library', 'libs/contracts/src/events/x.ts', "import { findUnsafeText } from '@harbor/input';\nexport const x = findUnsafeText;\n"],
     ['the messaging library importing the contracts', 'libs/messaging/src/x.ts', "import { defineEvent } from '@harbor/contracts';\nexport const x = defineEvent;\n"],
+    ['the settings library building the messaging library\'s connection type', 'libs/config/src/x.ts', "import type { KafkaConnectionOptions } from '@harbor/messaging';\nexport const x: KafkaConnectionOptions = { brokers: [] };\n"],
     ['an integration test importing an app', 'test/matching/x.test.ts', "import { MatchingEnv } from '../../apps/matching/src/matching.env';\nexport const x = MatchingEnv;\n"],
   ];
 

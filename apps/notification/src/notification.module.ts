@@ -4,14 +4,9 @@ import { AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, StaffPag
 import { parseKeyRing } from '@harbor/crypto';
 import { ServiceRuntimeModule, standardProblem } from '@harbor/service-runtime';
 import { LINK_PAGE_HEADERS } from './acknowledgements/link-page-headers';
-import { NotificationOffers1764000000300 } from './migrations/1764000000300-notification-offers';
-import { NotificationDispatch1764000000310 } from './migrations/1764000000310-notification-dispatch';
-import { notificationSealedContactsMigration } from './migrations/1764000030100-notification-sealed-contacts';
-import { NotificationSmsReplies1764000030200 } from './migrations/1764000030200-notification-sms-replies';
-import { NotificationLinkViewers1764000030300 } from './migrations/1764000030300-notification-link-viewers';
-import { NotificationDeliveryIntents1764000050000 } from './migrations/1764000050000-notification-delivery-intents';
-import { NotificationDispatchTraceContext1764000080000 } from './migrations/1764000080000-notification-dispatch-trace-context';
+import { notificationMigrations } from './migrations';
 import { NotificationEnv } from './notification.env';
+import { NotificationSettingsModule } from './notification.settings';
 import { OffersModule } from './offers/offers.module';
 
 @Module({})
@@ -26,14 +21,12 @@ export class NotificationModule {
           schema: 'notification',
           env,
           logger,
-          migrations: [
-            NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)),
-            NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300, NotificationDeliveryIntents1764000050000, NotificationDispatchTraceContext1764000080000,
-          ],
+          migrations: notificationMigrations(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)),
           producesTo: [AssignmentResponded, AssignmentUndeliverable, AssignmentPaged, StaffPageFailed],
           // Errors on the link pages, even those raised before a route is chosen, carry the pages' headers.
           problemRenderers: [{ pathPrefix: '/a/', contentType: 'application/problem+json', render: standardProblem, headers: LINK_PAGE_HEADERS }],
         }),
+        NotificationSettingsModule.forRoot(env),
         OffersModule,
       ],
     };

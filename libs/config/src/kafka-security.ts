@@ -1,16 +1,11 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { registerDecorator, ValidationArguments } from 'class-validator';
+import type { KafkaConnectionOptions, KafkaSaslMechanism } from '@harbor/messaging';
 
-export const KAFKA_SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
-export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
-
-/** How a Kafka client reaches the cluster: where, with TLS or not, and as whom. Free of any client library. */
-export interface KafkaConnectionOptions {
-  brokers: string[];
-  /** Present when the listener speaks TLS. No `ca`: the system's trusted CAs. `cert` and `key`: mutual TLS. */
-  ssl?: { ca?: string; cert?: string; key?: string };
-  sasl?: { mechanism: KafkaSaslMechanism; username: string; password: string };
-}
+/** Every mechanism the messaging library's clients accept (a record, so a mechanism added there must be named here). */
+const SASL_MECHANISMS: Record<KafkaSaslMechanism, true> = { 'scram-sha-512': true, 'scram-sha-256': true, plain: true };
+/** For validating KAFKA_SASL_MECHANISM. */
+export const KAFKA_SASL_MECHANISMS = Object.keys(SASL_MECHANISMS) as KafkaSaslMechanism[];
 
 /** The Kafka security settings as they stand in the env class, for the rules that tie them together. */
 export interface KafkaSecuritySettings {
@@ -116,7 +111,7 @@ export const KafkaSaslCredentialRule = (name: 'KAFKA_SASL_USERNAME' | 'KAFKA_SAS
     return undefined;
   });
 
-/** The client options the settings describe. */
+/** The client options the settings describe, in the shape the messaging library takes (a type only: no runtime import). */
 export function kafkaConnectionOptions(brokers: string[], settings: KafkaSecuritySettings): KafkaConnectionOptions {
   const options: KafkaConnectionOptions = { brokers };
   if (settings.KAFKA_SSL) {

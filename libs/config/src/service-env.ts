@@ -1,8 +1,8 @@
 import { Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, registerDecorator, ValidationArguments } from 'class-validator';
+import type { KafkaConnectionOptions, KafkaSaslMechanism } from '@harbor/messaging';
 import {
-  KafkaConnectionOptions, kafkaConnectionOptions, KafkaSaslCredentialRule, KafkaSaslMechanism, KafkaSaslMechanismRule, KafkaSslCaRule,
-  KafkaSslCertRule, KafkaSslKeyRule,
+  kafkaConnectionOptions, KafkaSaslCredentialRule, KafkaSaslMechanismRule, KafkaSslCaRule, KafkaSslCertRule, KafkaSslKeyRule,
 } from './kafka-security';
 import { HttpsInProduction, NoDevelopmentPasswordInProduction } from './production-rules';
 import { parseRoleMap, RoleClaimSettings } from '@harbor/auth';

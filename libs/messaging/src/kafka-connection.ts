@@ -1,7 +1,20 @@
 import { Admin, ConfigResourceTypes, Kafka, logLevel, LogEntry, Partitioners, Producer, RetryOptions, SASLOptions } from 'kafkajs';
 import { Logger } from 'pino';
-import { KafkaConnectionOptions } from '@harbor/config';
 import { MissingTopicsError } from './kafka-problems';
+
+/** The SASL mechanisms a Harbor Kafka client may use (kafkajs accepts each). */
+export type KafkaSaslMechanism = 'scram-sha-512' | 'scram-sha-256' | 'plain';
+
+/**
+ * How a Kafka client reaches the cluster: where, with TLS or not, and as whom. Messaging owns this shape (it is
+ * what its clients need); `@harbor/config` builds it from KAFKA_* settings, so this library never reads settings.
+ */
+export interface KafkaConnectionOptions {
+  brokers: string[];
+  /** Present when the listener speaks TLS. No `ca`: the system's trusted CAs. `cert` and `key`: mutual TLS. */
+  ssl?: { ca?: string; cert?: string; key?: string };
+  sasl?: { mechanism: KafkaSaslMechanism; username: string; password: string };
+}
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',

@@ -1,6 +1,6 @@
 import * as kafkajs from 'kafkajs';
 import pino from 'pino';
-import { KafkaConnectionOptions } from '@harbor/config';
+import { KafkaConnectionOptions } from './kafka-connection';
 import { classifyKafkaError, explainKafkaError, KafkaStartupError, MissingTopicsError, retryKafkaStartup } from './kafka-problems';
 
 // The classes kafkajs really throws; its type declarations omit some of them and their options.

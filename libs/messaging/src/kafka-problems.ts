@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from 'pino';
-import { KafkaConnectionOptions } from '@harbor/config';
+import type { KafkaConnectionOptions } from './kafka-connection';
 
 /** What a failed Kafka call says about the setup, so start-up can stop with the variable to fix. */
 export type KafkaProblemKind = 'authentication' | 'authorization' | 'tls' | 'closed' | 'missing-topics' | 'transient';

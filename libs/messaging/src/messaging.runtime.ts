@@ -1,7 +1,7 @@
 import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
-import { KafkaConnectionOptions } from '@harbor/config';
+import type { KafkaConnectionOptions } from './kafka-connection';
 import { ServiceMetrics } from '@harbor/observability';
 import { createKafka, createProducer, ensureTopics, KAFKA_CONSUMER_RETRY, TopicSpec, verifyTopicsExist } from './kafka-connection';
 import { explainKafkaError, retryKafkaStartup } from './kafka-problems';

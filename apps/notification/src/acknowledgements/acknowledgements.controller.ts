@@ -4,10 +4,10 @@ import { Logger } from 'pino';
 import { PublicRoute } from '@harbor/auth';
 import { InvalidRequestException, LOGGER, ProblemException } from '@harbor/service-runtime';
 import { OfferLinks } from '../offers/offer-links';
+import { OfferStore, OfferViewer } from '../offers/offer-store';
 import { ReleasedContacts } from '../offers/released-contacts';
 import { acceptedPageHtml, answeredPageHtml, claimPageHtml, offerPageHtml, shownElsewhereHtml } from './offer-page.html';
 import { RespondOutcome, RespondToOffer } from './respond-to-offer.usecase';
-import { LinkViewers, OfferViewer } from './link-viewers';
 import { isBoundViewer, newViewerCookie } from './viewer-binding';
 
 const DECISIONS = ['accept', 'decline', 'claim'] as const;
@@ -41,7 +41,7 @@ export class AcknowledgementsController {
     private readonly respondToOffer: RespondToOffer,
     private readonly links: OfferLinks,
     private readonly contacts: ReleasedContacts,
-    private readonly viewers: LinkViewers,
+    private readonly offers: OfferStore,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -55,7 +55,7 @@ export class AcknowledgementsController {
     if (!check.valid && check.reason === 'expired') return response.status(410).send(answeredPageHtml('This link has expired.'));
     if (!check.valid) return response.status(404).send(answeredPageHtml('This link is not valid.'));
     const link = check;
-    const offer = await this.viewers.of(link.assignmentId);
+    const offer = await this.offers.viewerOf(link.assignmentId);
     if (!offer) return response.status(404).send(answeredPageHtml('This request does not exist.'));
     const action = `/a/${encodeURIComponent(token)}`;
     if (offer.status === 'open') {
@@ -104,14 +104,9 @@ export class AcknowledgementsController {
 
   /** Binds this browser to an accepted offer that no browser holds yet, if this link may do so (once). */
   private async claim(assignmentId: string, claimNonce: string | undefined, viewerHash: string): Promise<DecisionOutcome> {
-    if (await this.viewers.bind(assignmentId, viewerHash, claimNonce ?? '')) {
-      this.logger.info({ assignmentId }, 'released contact bound to a browser through a claim link');
-      return { ok: true };
-    }
-    const offer = await this.viewers.of(assignmentId);
-    if (!offer) return { ok: false, reason: 'unknown-offer' };
-    if (offer.status === 'accepted') return { ok: false, reason: 'shown-elsewhere' };
-    return { ok: false, reason: offer.status === 'open' ? 'not-accepted' : 'closed' };
+    const outcome = await this.respondToOffer.claim(assignmentId, claimNonce ?? '', viewerHash);
+    if (outcome.ok) this.logger.info({ assignmentId }, 'released contact bound to a browser through a claim link');
+    return outcome;
   }
 
   /** The page link claims only offers accepted before browsers were bound (empty nonce); a claim link, its own nonce. */

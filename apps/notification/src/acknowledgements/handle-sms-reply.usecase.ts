@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { SERVICE_ENV } from '@harbor/service-runtime';
 import { SmsAddressHashes, smsAddressHashes } from '../dispatch/address-hash';
+import { DispatchStore } from '../dispatch/dispatch-store';
 import { recordSmsConsent } from '../dispatch/sms-opt-outs';
-import { NotificationEnv } from '../notification.env';
+import { InboundSmsSettings, SmsHashKeys } from '../notification.settings';
 import { OfferLinks } from '../offers/offer-links';
+import { OfferOpenToSms, OfferStore } from '../offers/offer-store';
+import { InboundSmsMessages } from './inbound-sms-messages';
 import { RespondToOffer } from './respond-to-offer.usecase';
 import { parseSmsReply, SmsReply } from './sms-reply';
 
@@ -38,20 +40,20 @@ export class HandleSmsReply {
   constructor(
     private readonly respondToOffer: RespondToOffer,
     private readonly links: OfferLinks,
+    private readonly offers: OfferStore,
+    private readonly dispatches: DispatchStore,
+    private readonly messages: InboundSmsMessages,
+    private readonly smsHashKeys: SmsHashKeys,
+    private readonly settings: InboundSmsSettings,
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
   ) {}
 
   async execute(message: InboundSms): Promise<SmsReplyOutcome> {
     await this.forgetOldMessages();
-    const hashes = smsAddressHashes(this.env, message.from);
+    const hashes = smsAddressHashes(this.smsHashKeys, message.from);
     const reply = parseSmsReply(message.body);
     return this.dataSource.transaction(async (manager) => {
-      const first: unknown[] = await manager.query(
-        `INSERT INTO "notification"."inbound_sms_messages" ("message_sid", "written_at") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
-        [message.messageSid, message.writtenAt],
-      );
-      if (first.length === 0) return { replayed: true };
+      if (!(await this.messages.firstSight(manager, message.messageSid, message.writtenAt))) return { replayed: true };
       return { replayed: false, reply: await this.apply(manager, reply, hashes, message.writtenAt) };
     });
   }
@@ -69,42 +71,38 @@ export class HandleSmsReply {
       case 'unknown':
         return `Harbor: sorry, we did not understand. ${SMS_HELP_TEXT}`;
     }
-    const open: { assignment_id: string; reply_code: string }[] = await manager.query(
-      `SELECT o."assignment_id", o."reply_code" FROM "notification"."offers" o
-       WHERE (o."sms_address_hash" = $1 OR (o."sms_hash_legacy" AND o."sms_address_hash" = $2)) AND o."status" = 'open'
-         AND EXISTS (SELECT 1 FROM "notification"."dispatches" d
-                     WHERE d."kind" = 'offer-page' AND d."ref_id" = o."assignment_id" AND d."status" = 'sent'
-                       AND date_trunc('second', d."finished_at") <= $3)
-       ORDER BY o."created_at"`,
-      [hashes.current, hashes.legacy, writtenAt],
-    );
-    let offer: { assignment_id: string } | undefined;
+    const open = await this.openOffersPagedBefore(manager, hashes, writtenAt);
+    let offer: OfferOpenToSms | undefined;
     if (reply.code) {
-      offer = open.find((candidate) => candidate.reply_code === reply.code);
+      offer = open.find((candidate) => candidate.replyCode === reply.code);
       if (!offer) return 'Harbor: that code does not match an open request. It may have been answered or closed.';
     } else if (open.length === 1) {
       offer = open[0];
     } else if (open.length === 0) {
       return 'Harbor: there is no open request for you right now.';
     } else {
-      return `Harbor: you have ${open.length} open requests. Reply YES or NO followed by the code from the page (${open.map((row) => row.reply_code).join(', ')}).`;
+      return `Harbor: you have ${open.length} open requests. Reply YES or NO followed by the code from the page (${open.map((row) => row.replyCode).join(', ')}).`;
     }
-    const outcome = await this.respondToOffer.executeIn(manager, offer.assignment_id, reply.command === 'yes' ? 'accepted' : 'declined', 'sms');
+    const outcome = await this.respondToOffer.executeIn(manager, offer.assignmentId, reply.command === 'yes' ? 'accepted' : 'declined', 'sms');
     if (!outcome.ok) return 'Harbor: that request has already been answered or closed.';
     if (outcome.claim) {
-      const link = this.links.claimLink(offer.assignment_id, outcome.claim.respondBy, outcome.claim.nonce);
+      const link = this.links.claimLink(offer.assignmentId, outcome.claim.respondBy, outcome.claim.nonce);
       return `Harbor: thank you for accepting. Open this link to see how to reach your colleague; it works on one device only: ${link}`;
     }
     return 'Harbor: thank you. We will ask someone else.';
+  }
+
+  /** The number's open offers whose page had been sent when the message was written, oldest first. */
+  private async openOffersPagedBefore(manager: EntityManager, hashes: SmsAddressHashes, writtenAt: Date): Promise<OfferOpenToSms[]> {
+    const open = await this.offers.openForSms(manager, hashes);
+    const paged = await this.dispatches.offerPagesSentBy(manager, open.map((offer) => offer.assignmentId), writtenAt);
+    return open.filter((offer) => paged.has(offer.assignmentId));
   }
 
   /** A message older than the reply window is refused on its age, so its id need not be remembered after that. */
   private async forgetOldMessages(): Promise<void> {
     if (Date.now() - this.lastPurge < PURGE_INTERVAL_MS) return;
     this.lastPurge = Date.now();
-    await this.dataSource.query(
-      `DELETE FROM "notification"."inbound_sms_messages" WHERE "received_at" < now() - make_interval(secs => $1)`,
-      [this.env.NOTIFY_SMS_REPLY_MAX_AGE_SECONDS + SEEN_MARGIN_SECONDS],
-    );
+    await this.messages.forgetOlderThan(this.settings.maxAgeSeconds + SEEN_MARGIN_SECONDS);
   }
 }

@@ -4,10 +4,14 @@ import { AssignmentResponded, OfferResponse, ResponseVia } from '@harbor/contrac
 import { OutboxWriter } from '@harbor/messaging';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
 import { newClaimNonce } from '../offers/offer-links';
+import { OfferStore } from '../offers/offer-store';
 
 export type RespondOutcome =
   | { ok: true; response: OfferResponse; claim?: { nonce: string; respondBy: Date } }
   | { ok: false; reason: 'unknown-offer' | 'already-answered' | 'closed' };
+
+/** Binding a browser to an accepted offer through a claim link (or the page link of an offer accepted before binding). */
+export type ClaimOutcome = { ok: true } | { ok: false; reason: 'unknown-offer' | 'shown-elsewhere' | 'not-accepted' | 'closed' };
 
 export interface RespondOptions {
   /** Accepting in a browser: the digest of the secret in that browser's cookie, the only one shown the contact. */
@@ -24,6 +28,7 @@ export class RespondToOffer {
   constructor(
     private readonly outbox: OutboxWriter,
     private readonly dispatches: DispatchQueue,
+    private readonly offers: OfferStore,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
@@ -33,31 +38,34 @@ export class RespondToOffer {
 
   /** The same, inside the caller's transaction (an SMS reply records its message id with the answer). */
   async executeIn(manager: EntityManager, assignmentId: string, response: OfferResponse, via: ResponseVia, options: RespondOptions = {}): Promise<RespondOutcome> {
-    const [offer] = await manager.query(
-      `SELECT "assignment_id", "case_id", "supporter_id", "status", "respond_by" FROM "notification"."offers"
-       WHERE "assignment_id" = $1 FOR UPDATE`,
-      [assignmentId],
-    );
+    const offer = await this.offers.lockForAnswer(manager, assignmentId);
     if (!offer) return { ok: false, reason: 'unknown-offer' };
     if (offer.status === 'accepted' || offer.status === 'declined') return { ok: false, reason: 'already-answered' };
     if (offer.status !== 'open') return { ok: false, reason: 'closed' };
     const respondedAt = new Date();
     const accepted = response === 'accepted';
     const claimNonce = accepted && !options.viewerHash ? newClaimNonce() : null;
-    await manager.query(
-      `UPDATE "notification"."offers" SET "status" = $2, "responded_at" = $3, "responded_via" = $4, "viewer_hash" = $5, "claim_nonce" = $6
-       WHERE "assignment_id" = $1`,
-      [assignmentId, response, respondedAt, via, accepted ? options.viewerHash ?? null : null, claimNonce],
-    );
+    await this.offers.recordAnswer(manager, assignmentId, {
+      response, respondedAt, via, viewerHash: accepted ? options.viewerHash ?? null : null, claimNonce,
+    });
     await this.outbox.enqueue(manager, AssignmentResponded, {
       assignmentId,
-      caseId: offer.case_id,
-      supporterId: offer.supporter_id,
+      caseId: offer.caseId,
+      supporterId: offer.supporterId,
       response,
       via,
       respondedAt: respondedAt.toISOString(),
     });
     await this.dispatches.followUpPagerDuty(manager, assignmentId, accepted ? 'acknowledge' : 'resolve');
-    return claimNonce ? { ok: true, response, claim: { nonce: claimNonce, respondBy: offer.respond_by } } : { ok: true, response };
+    return claimNonce ? { ok: true, response, claim: { nonce: claimNonce, respondBy: offer.respondBy } } : { ok: true, response };
+  }
+
+  /** Binds this browser to an accepted offer that no browser holds yet, if the nonce is the offer's (once); otherwise why not. */
+  async claim(assignmentId: string, claimNonce: string, viewerHash: string): Promise<ClaimOutcome> {
+    if (await this.offers.bindViewer(assignmentId, viewerHash, claimNonce)) return { ok: true };
+    const offer = await this.offers.viewerOf(assignmentId);
+    if (!offer) return { ok: false, reason: 'unknown-offer' };
+    if (offer.status === 'accepted') return { ok: false, reason: 'shown-elsewhere' };
+    return { ok: false, reason: offer.status === 'open' ? 'not-accepted' : 'closed' };
   }
 }

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { NotificationEnv } from '../notification.env';
+import { TwilioAccount } from '../notification.settings';
 
 /** What Twilio recorded about a message: who sent it, to which account, and when it was received. */
 export interface TwilioMessageRecord {
@@ -23,10 +22,10 @@ const TWILIO_ORIGIN = 'https://api.twilio.com';
 export class TwilioMessageLookup {
   private readonly client?: twilio.Twilio;
 
-  constructor(@Inject(SERVICE_ENV) env: NotificationEnv) {
-    if (!env.TWILIO_ACCOUNT_SID || !env.TWILIO_AUTH_TOKEN) return;
-    const base = env.TWILIO_BASE_URL.replace(/\/$/, '');
-    const timeout = env.NOTIFY_PROVIDER_TIMEOUT_MS;
+  constructor(account: TwilioAccount) {
+    if (!account.accountSid || !account.authToken) return;
+    const base = account.baseUrl.replace(/\/$/, '');
+    const timeout = account.timeoutMs;
     class RebasedRequestClient extends twilio.RequestClient {
       override request<TData>(opts: RequestClient.RequestOptions<TData>) {
         const uri = opts.uri.startsWith(TWILIO_ORIGIN) ? `${base}${opts.uri.slice(TWILIO_ORIGIN.length)}` : opts.uri;
@@ -34,7 +33,7 @@ export class TwilioMessageLookup {
       }
     }
     const httpClient = new RebasedRequestClient({ timeout });
-    this.client = twilio(env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, { httpClient, accountSid: env.TWILIO_ACCOUNT_SID });
+    this.client = twilio(account.accountSid, account.authToken, { httpClient, accountSid: account.accountSid });
   }
 
   /** Inbound SMS can be checked only with the account's credentials (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN). */

@@ -3,8 +3,8 @@ import type { Request, Response } from 'express';
 import { Logger } from 'pino';
 import twilio from 'twilio';
 import { PublicRoute } from '@harbor/auth';
-import { InvalidRequestException, LOGGER, ProblemException, SERVICE_ENV } from '@harbor/service-runtime';
-import { NotificationEnv } from '../notification.env';
+import { InvalidRequestException, LOGGER, ProblemException } from '@harbor/service-runtime';
+import { InboundSmsSettings } from '../notification.settings';
 import { HandleSmsReply } from './handle-sms-reply.usecase';
 import { checkInboundSms } from './inbound-sms-check';
 import { TwilioMessageLookup } from './twilio-message-lookup';
@@ -35,7 +35,7 @@ export class TwilioWebhooksController {
     private readonly handleSmsReply: HandleSmsReply,
     private readonly messages: TwilioMessageLookup,
     private readonly receipts: DeliveryReceipts,
-    @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
+    private readonly settings: InboundSmsSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -56,7 +56,7 @@ export class TwilioWebhooksController {
       this.logger.warn({ err: (error as Error).name }, 'inbound SMS could not be checked with Twilio');
       return this.twiml(response, 'Harbor: we could not read your reply just now. Please send it again in a minute.');
     }
-    const check = checkInboundSms({ from, accountSid: text(form.AccountSid) }, record, new Date(), this.env.NOTIFY_SMS_REPLY_MAX_AGE_SECONDS);
+    const check = checkInboundSms({ from, accountSid: text(form.AccountSid) }, record, new Date(), this.settings.maxAgeSeconds);
     if (!check.ok) throw new InvalidRequestException([{ field: 'MessageSid', message: INBOUND_REFUSALS[check.reason] }], 422, 'The message cannot be used');
     const outcome = await this.handleSmsReply.execute({ messageSid, from, body: text(form.Body) ?? '', writtenAt: check.writtenAt });
     if (outcome.replayed) throw new ProblemException(409, 'This message was already processed', 'Each inbound message (MessageSid) is applied once; nothing was changed.');
@@ -86,8 +86,8 @@ export class TwilioWebhooksController {
   private verified(request: Request): Record<string, string> {
     const signature = request.headers['x-twilio-signature'];
     const form = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, string>;
-    const url = `${this.env.publicBaseUrl}${request.originalUrl}`;
-    const token = this.env.TWILIO_AUTH_TOKEN;
+    const url = `${this.settings.publicBaseUrl}${request.originalUrl}`;
+    const token = this.settings.authToken;
     if (!token || typeof signature !== 'string' || !twilio.validateRequest(token, signature, url, form)) {
       throw new ForbiddenException('X-Twilio-Signature is missing or does not match');
     }

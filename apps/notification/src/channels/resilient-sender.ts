@@ -1,10 +1,9 @@
 import CircuitBreaker from 'opossum';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { ChannelKind } from '@harbor/contracts';
 import { ServiceMetrics } from '@harbor/observability';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { NotificationEnv } from '../notification.env';
+import { ProviderBreakerSettings } from '../notification.settings';
 import { ChannelFailedError, PageReceipt, ProviderUnavailableError } from './page-channel';
 
 export interface BreakerSettings {
@@ -102,13 +101,8 @@ export class ProviderBreakers {
 
 @Injectable()
 export class ResilientSender extends ProviderBreakers {
-  constructor(@Inject(SERVICE_ENV) env: NotificationEnv, metrics: ServiceMetrics) {
-    super({
-      errorThresholdPercentage: env.NOTIFY_BREAKER_ERROR_PERCENT,
-      volumeThreshold: env.NOTIFY_BREAKER_VOLUME,
-      resetTimeout: env.NOTIFY_BREAKER_RESET_MS,
-      trialWaitMs: env.NOTIFY_PROVIDER_TIMEOUT_MS,
-    });
+  constructor(settings: ProviderBreakerSettings, metrics: ServiceMetrics) {
+    super(settings.breakers);
     const states = () => this.circuitStates();
     new Gauge({
       name: 'harbor_notification_provider_circuit_open',

@@ -16,6 +16,6 @@ export interface SmsAddressHashes {
   legacy: string;
 }
 
-export function smsAddressHashes(keys: { NOTIFY_SMS_HASH_KEY: string; NOTIFY_LINK_SECRET: string }, phone: string): SmsAddressHashes {
-  return { current: smsAddressHash(keys.NOTIFY_SMS_HASH_KEY, phone), legacy: smsAddressHash(keys.NOTIFY_LINK_SECRET, phone) };
+export function smsAddressHashes(keys: { key: string; legacyKey: string }, phone: string): SmsAddressHashes {
+  return { current: smsAddressHash(keys.key, phone), legacy: smsAddressHash(keys.legacyKey, phone) };
 }

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** The one owner of `"notification"."delivery_receipts"`: a provider's reports on messages Harbor sent. */
+/**
+ * The one owner of `"notification"."delivery_receipts"`: a provider's reports on messages Harbor sent. It reads
+ * `"notification"."delivery_attempts"` (DispatchStore's) only to check that a receipt names one of Harbor's sends.
+ */
 @Injectable()
 export class DeliveryReceipts {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

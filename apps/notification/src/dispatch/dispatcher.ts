@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
@@ -9,54 +8,18 @@ import {
 import { DrainLoop, onCommitRequesting, OutboxWriter } from '@harbor/messaging';
 import { SpanKind } from '@opentelemetry/api';
 import { harborTracer, inSpanFrom, markFailed, ServiceMetrics } from '@harbor/observability';
-import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
+import { LOGGER } from '@harbor/service-runtime';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { ChannelFailedError, PageReceipt, PageRequest, ProviderUnavailableError } from '../channels/page-channel';
 import { ResilientSender } from '../channels/resilient-sender';
-import { NotificationEnv } from '../notification.env';
+import { DispatchSettings, SmsHashKeys } from '../notification.settings';
+import { OfferStore } from '../offers/offer-store';
+import { ReleasedContacts } from '../offers/released-contacts';
 import { smsAddressHashes } from './address-hash';
 import { FailureClass, nextStep } from './dispatch-policy';
-import { DISPATCH_CHANNEL, DISPATCH_QUEUED, DispatchKind, requestDispatch } from './dispatch-queue';
-import { finishDispatch } from './finish-dispatch';
+import { DISPATCH_CHANNEL, DISPATCH_QUEUED, requestDispatch } from './dispatch-queue';
+import { ClaimedDispatch, DispatchStore, PendingPages, UnsettledAttempt } from './dispatch-store';
 import { smsOptedOut } from './sms-opt-outs';
-
-interface DispatchRow {
-  id: string;
-  kind: DispatchKind;
-  ref_id: string;
-  case_id: string;
-  recipient_id: string;
-  channels: ChannelAddressV1[];
-  text: string | null;
-  channel_index: number;
-  attempt: number;
-  round: number;
-  refused: number[];
-  failures: string[];
-  deliver_by: Date | null;
-  page_kind: StaffPageKind | null;
-  created_at: Date;
-  /** The trace context of the record that queued the page (null with tracing off). */
-  traceparent: string | null;
-  /** The offer's status for an offer page, read when the row was claimed; null for other kinds (or no offer). */
-  offer_status: string | null;
-  /** Whether an earlier send of this page was never confirmed (crash, timeout): it is reconciled first. */
-  unsettled: boolean;
-}
-
-/** A send recorded as an intent whose outcome was never learned: a crash, or an ambiguous failure (timeout). */
-interface UnsettledAttempt {
-  id: string;
-  channel_index: number | null;
-  attempted_at: Date;
-}
-
-interface PendingPages {
-  kind: string;
-  oldest_seconds: number;
-  waiting: number;
-  pending: number;
-}
 
 type SendResult = { ok: true; receipt: PageReceipt } | { ok: false; error: ChannelFailedError };
 
@@ -72,7 +35,7 @@ const RETRY_AFTER_UNEXPECTED_MS = 1000;
 const MAX_FAILURES_KEPT = 20;
 
 /**
- * Works the dispatches table outside any consumer transaction: claims due rows with a lease (SKIP LOCKED, so
+ * Works the dispatches (DispatchStore) outside any consumer transaction: claims due rows with a lease (SKIP LOCKED, so
  * replicas share the work and a crashed worker's rows come back when the lease ends), records the intent,
  * calls the provider through its circuit breaker, then records the outcome and decides: done, retry later,
  * next channel, wait for the provider, or give up (only when every channel refused: an offer becomes
@@ -93,15 +56,19 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly store: DispatchStore,
+    private readonly offers: OfferStore,
+    private readonly contacts: ReleasedContacts,
     private readonly channels: ChannelRegistry,
     private readonly sender: ResilientSender,
     private readonly outbox: OutboxWriter,
-    @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
+    private readonly settings: DispatchSettings,
+    private readonly smsHashKeys: SmsHashKeys,
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: ServiceMetrics,
   ) {
     this.loop = new DrainLoop(
-      { name: 'notification-dispatcher', databaseUrl: env.DATABASE_URL, channel: DISPATCH_CHANNEL, fallbackPollMs: env.NOTIFY_DISPATCH_POLL_MS, work: () => this.drain() },
+      { name: 'notification-dispatcher', databaseUrl: settings.databaseUrl, channel: DISPATCH_CHANNEL, fallbackPollMs: settings.pollMs, work: () => this.drain() },
       logger,
     );
     // Pages sent carry no channel label: staff pages (escalations) and offers would be told apart by channel.
@@ -138,7 +105,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     };
     const gauges: [string, string, (row: PendingPages) => number][] = [
       ['harbor_notification_oldest_pending_page_seconds', 'Age of the oldest page not yet delivered, by dispatch kind: alert when staff pages wait for minutes.',
-        (row) => row.oldest_seconds],
+        (row) => row.oldestSeconds],
       ['harbor_notification_pages_waiting_on_provider', 'Pages not yet delivered because their providers failed or are unavailable (circuit open), by dispatch kind.',
         (row) => row.waiting],
     ];
@@ -192,37 +159,26 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  private async claim(): Promise<DispatchRow[]> {
-    const leaseMs = this.env.NOTIFY_PROVIDER_TIMEOUT_MS * 2 + 5000;
-    return this.dataSource.query(
-      `WITH "claimed" AS (
-         UPDATE "notification"."dispatches" SET "lease_until" = now() + make_interval(secs => $1::float8 / 1000), "attempt" = "attempt" + 1
-         WHERE "id" IN (SELECT "id" FROM "notification"."dispatches"
-                        WHERE "status" = 'pending' AND "due_at" <= now() AND ("lease_until" IS NULL OR "lease_until" < now())
-                        ORDER BY "due_at" LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING *)
-       SELECT "claimed".*, "offer"."status" AS "offer_status",
-              EXISTS (SELECT 1 FROM "notification"."delivery_attempts" "a" WHERE "a"."dispatch_id" = "claimed"."id" AND "a"."status" IN ('sending', 'unknown')) AS "unsettled"
-       FROM "claimed"
-       LEFT JOIN "notification"."offers" "offer" ON "claimed"."kind" = 'offer-page' AND "offer"."assignment_id" = "claimed"."ref_id"`,
-      [leaseMs, BATCH],
-    );
+  /** A lease outlasts a provider call and the record of its outcome; a crashed worker's rows come back when it ends. */
+  private async claim(): Promise<ClaimedDispatch[]> {
+    return this.store.claim(this.settings.providerTimeoutMs * 2 + 5000, BATCH);
   }
 
-  private async work(row: DispatchRow): Promise<void> {
+  private async work(row: ClaimedDispatch): Promise<void> {
     try {
-      if (row.kind === 'offer-page' && row.offer_status !== 'open') {
-        await finishDispatch(this.dataSource, { id: row.id }, 'cancelled');
+      // An offer answered, closed or unknown is not paged. Read here, in the row's own try: a failed read releases the row.
+      if (row.kind === 'offer-page' && (await this.offers.statusOf(row.refId)) !== 'open') {
+        await this.store.finish(this.dataSource, { id: row.id }, 'cancelled');
         return;
       }
-      const address = row.channels[row.channel_index];
+      const address = row.channels[row.channelIndex];
       // Before anything else: a send never confirmed may have been delivered (then the deadline does not matter).
       const reconciled: Reconciled = row.unsettled ? await this.reconcile(row) : { found: false };
       if (reconciled.found) {
         await this.dataSource.transaction((manager) => this.recordFound(manager, row, reconciled));
         return;
       }
-      if (row.deliver_by && new Date(row.deliver_by).getTime() <= Date.now()) {
+      if (row.deliverBy && new Date(row.deliverBy).getTime() <= Date.now()) {
         await this.dataSource.transaction((manager) => this.giveUp(manager, row, row.failures, 'deadline'));
         return;
       }
@@ -257,45 +213,35 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
    * whole lease (found by the chaos tier: a lost database connection held pages 15 s). An intent left unsettled
    * is reconciled first, as after a crash. When the database is still unreachable the lease simply runs out.
    */
-  private async release(row: DispatchRow): Promise<void> {
-    await this.dataSource
-      .query(
-        `UPDATE "notification"."dispatches" SET "lease_until" = NULL, "due_at" = GREATEST("due_at", now() + make_interval(secs => $2::float8 / 1000))
-         WHERE "id" = $1 AND "status" = 'pending'`,
-        [row.id, RETRY_AFTER_UNEXPECTED_MS],
-      )
-      .catch(() => undefined);
+  private async release(row: ClaimedDispatch): Promise<void> {
+    await this.store.release(row.id, RETRY_AFTER_UNEXPECTED_MS).catch(() => undefined);
   }
 
-  private idempotencyKey(row: DispatchRow, address: ChannelAddressV1): string {
-    return `${row.ref_id}:${row.kind === 'offer-page' || row.kind === 'staff-page' ? address.kind : row.kind}`;
+  private idempotencyKey(row: ClaimedDispatch, address: ChannelAddressV1): string {
+    return `${row.refId}:${row.kind === 'offer-page' || row.kind === 'staff-page' ? address.kind : row.kind}`;
   }
 
-  private pageRequest(row: DispatchRow, address: ChannelAddressV1): PageRequest {
-    return { address: address.address, text: row.text ?? '', idempotencyKey: this.idempotencyKey(row, address), refId: row.ref_id };
+  private pageRequest(row: ClaimedDispatch, address: ChannelAddressV1): PageRequest {
+    return { address: address.address, text: row.text ?? '', idempotencyKey: this.idempotencyKey(row, address), refId: row.refId };
   }
 
   /**
    * The intent, committed before the provider is called: if this process dies between the call and its
    * record, the next worker finds the attempt still `sending` and looks the page up before resending.
    */
-  private async recordIntent(row: DispatchRow, address: ChannelAddressV1): Promise<string> {
-    const id = randomUUID();
-    await this.dataSource.query(
-      `INSERT INTO "notification"."delivery_attempts" ("id", "dispatch_id", "channel", "channel_index", "attempt", "idempotency_key", "status")
-       VALUES ($1, $2, $3, $4, $5, $6, 'sending')`,
-      [id, row.id, address.kind, row.channel_index, row.attempt, this.idempotencyKey(row, address)],
-    );
-    return id;
+  private async recordIntent(row: ClaimedDispatch, address: ChannelAddressV1): Promise<string> {
+    return this.store.recordIntent({
+      dispatchId: row.id, channel: address.kind, channelIndex: row.channelIndex, attempt: row.attempt, idempotencyKey: this.idempotencyKey(row, address),
+    });
   }
 
-  private async send(row: DispatchRow, address: ChannelAddressV1): Promise<SendResult> {
+  private async send(row: ClaimedDispatch, address: ChannelAddressV1): Promise<SendResult> {
     try {
       if (row.kind === 'pagerduty-acknowledge' || row.kind === 'pagerduty-resolve') {
         const pagerDuty = this.channels.pagerDuty;
         if (!pagerDuty) throw new ChannelFailedError('pagerduty', 'not-configured', false);
         const action = row.kind === 'pagerduty-acknowledge' ? 'acknowledge' : 'resolve';
-        return { ok: true, receipt: await this.sender.call('pagerduty', () => pagerDuty.event(action, row.ref_id, address.address)) };
+        return { ok: true, receipt: await this.sender.call('pagerduty', () => pagerDuty.event(action, row.refId, address.address)) };
       }
       if (address.kind === 'sms' && (await this.optedOut(address.address))) throw new ChannelFailedError('sms', 'opted-out', false);
       const channel = this.channels.channelFor(address.kind);
@@ -312,24 +258,20 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
    * incident); WCTP and SMTP offer no lookup by Harbor's message id, so they are sent again under the same
    * messageID / Message-ID (docs/notification.md, "Crash between call and record").
    */
-  private async reconcile(row: DispatchRow): Promise<Reconciled> {
-    const unsettled: UnsettledAttempt[] = await this.dataSource.query(
-      `SELECT "id", "channel_index", "attempted_at" FROM "notification"."delivery_attempts"
-       WHERE "dispatch_id" = $1 AND "status" IN ('sending', 'unknown') ORDER BY "attempted_at"`,
-      [row.id],
-    );
+  private async reconcile(row: ClaimedDispatch): Promise<Reconciled> {
+    const unsettled = await this.store.unsettledAttempts(row.id);
     for (const attempt of unsettled) {
-      const channelIndex = attempt.channel_index ?? row.channel_index;
+      const channelIndex = attempt.channelIndex ?? row.channelIndex;
       const address = row.channels[channelIndex];
       const channel = row.kind === 'offer-page' || row.kind === 'staff-page' ? this.channels.channelFor(address.kind) : undefined;
-      const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind };
+      const log = { dispatchId: row.id, kind: row.kind, refId: row.refId, channel: address.kind };
       if (!channel?.lookup) {
-        await this.settleUnconfirmed(attempt, 'not-looked-up');
+        await this.store.settleUnconfirmed(attempt.id, 'not-looked-up');
         this.sendFailures.inc({ channel: address.kind, outcome: 'resent_unconfirmed' });
         this.logger.warn(log, 'a send was never confirmed and this provider cannot be asked; sending again under the same idempotency key');
         continue;
       }
-      const onCurrentChannel = channelIndex === row.channel_index;
+      const onCurrentChannel = channelIndex === row.channelIndex;
       const waitMs = this.sender.unavailableForMs(address.kind);
       if (waitMs > 0) {
         if (onCurrentChannel) return { found: false, failure: new ProviderUnavailableError(address.kind, 'circuit-open', waitMs) };
@@ -337,12 +279,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       }
       let candidates: string[];
       try {
-        candidates = await channel.lookup({ request: this.pageRequest(row, address), since: new Date(attempt.attempted_at) });
+        candidates = await channel.lookup({ request: this.pageRequest(row, address), since: new Date(attempt.attemptedAt) });
       } catch (error) {
         const failure = error instanceof ChannelFailedError ? error : new ChannelFailedError(address.kind, 'unexpected-error');
         if (!failure.retryable) {
           // The provider will not answer lookups (e.g. no permission to list): send again rather than never.
-          await this.settleUnconfirmed(attempt, 'lookup-refused');
+          await this.store.settleUnconfirmed(attempt.id, 'lookup-refused');
           this.sendFailures.inc({ channel: address.kind, outcome: 'resent_unconfirmed' });
           this.logger.warn({ ...log, reason: failure.reason }, 'an unconfirmed send could not be looked up; sending again');
           continue;
@@ -352,7 +294,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       }
       const providerRef = await this.firstUnknownRef(candidates);
       if (providerRef) return { found: true, attempt, providerRef, channelIndex };
-      await this.settleUnconfirmed(attempt, 'absent');
+      await this.store.settleUnconfirmed(attempt.id, 'absent');
       this.logger.info(log, 'an unconfirmed send is not at the provider; sending it');
     }
     return { found: false };
@@ -360,57 +302,38 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   /** The first of the provider's matching messages that is not already the record of another send. */
   private async firstUnknownRef(candidates: string[]): Promise<string | undefined> {
-    if (candidates.length === 0) return undefined;
-    const known: { provider_ref: string }[] = await this.dataSource.query(
-      `SELECT "provider_ref" FROM "notification"."delivery_attempts" WHERE "provider_ref" = ANY($1)`,
-      [candidates],
-    );
-    const taken = new Set(known.map((row) => row.provider_ref));
+    const taken = await this.store.knownProviderRefs(candidates);
     return candidates.find((candidate) => !taken.has(candidate));
   }
 
-  private async settleUnconfirmed(attempt: UnsettledAttempt, reconciled: 'absent' | 'not-looked-up' | 'lookup-refused'): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE "notification"."delivery_attempts" SET "status" = 'failed', "error" = COALESCE("error", 'interrupted'), "settled_at" = now(), "reconciled" = $2
-       WHERE "id" = $1`,
-      [attempt.id, reconciled],
-    );
-  }
-
   /** The page was at the provider after all: record it as sent, send nothing. */
-  private async recordFound(manager: EntityManager, row: DispatchRow, found: Extract<Reconciled, { found: true }>): Promise<void> {
+  private async recordFound(manager: EntityManager, row: ClaimedDispatch, found: Extract<Reconciled, { found: true }>): Promise<void> {
     const address = row.channels[found.channelIndex];
-    await manager.query(
-      `UPDATE "notification"."delivery_attempts" SET "status" = 'sent', "provider_ref" = $2, "settled_at" = now(), "reconciled" = 'found' WHERE "id" = $1`,
-      [found.attempt.id, found.providerRef],
-    );
+    await this.store.settleFound(manager, found.attempt.id, found.providerRef);
     this.sendFailures.inc({ channel: address.kind, outcome: 'found_at_provider' });
-    this.logger.info({ dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind }, 'an unconfirmed send was found at the provider; not sending again');
+    this.logger.info({ dispatchId: row.id, kind: row.kind, refId: row.refId, channel: address.kind }, 'an unconfirmed send was found at the provider; not sending again');
     await this.delivered(manager, row, address);
   }
 
-  private async delivered(manager: EntityManager, row: DispatchRow, address: ChannelAddressV1): Promise<void> {
-    await finishDispatch(manager, { id: row.id }, 'sent');
-    this.pageSeconds.observe((Date.now() - new Date(row.created_at).getTime()) / 1000);
+  private async delivered(manager: EntityManager, row: ClaimedDispatch, address: ChannelAddressV1): Promise<void> {
+    await this.store.finish(manager, { id: row.id }, 'sent');
+    this.pageSeconds.observe((Date.now() - new Date(row.createdAt).getTime()) / 1000);
     if (row.kind === 'offer-page') {
       await this.outbox.enqueue(manager, AssignmentPaged, {
-        assignmentId: row.ref_id, caseId: row.case_id, supporterId: row.recipient_id, channel: address.kind, pagedAt: new Date().toISOString(),
+        assignmentId: row.refId, caseId: row.caseId, supporterId: row.recipientId, channel: address.kind, pagedAt: new Date().toISOString(),
       });
     }
   }
 
-  private async settle(manager: EntityManager, row: DispatchRow, address: ChannelAddressV1, attemptId: string | undefined, result: SendResult): Promise<void> {
+  private async settle(manager: EntityManager, row: ClaimedDispatch, address: ChannelAddressV1, attemptId: string | undefined, result: SendResult): Promise<void> {
     if (attemptId && !result.ok && result.error instanceof ProviderUnavailableError) {
       // The breaker turned the send away (another send is its half-open trial): nothing was sent, so no attempt either.
-      await manager.query(`DELETE FROM "notification"."delivery_attempts" WHERE "id" = $1`, [attemptId]);
+      await this.store.discardAttempt(manager, attemptId);
     } else if (attemptId) {
       const status = result.ok ? 'sent' : result.error.ambiguous ? 'unknown' : 'failed';
-      await manager.query(
-        `UPDATE "notification"."delivery_attempts" SET "status" = $2, "provider_ref" = $3, "error" = $4, "settled_at" = now() WHERE "id" = $1`,
-        [attemptId, status, result.ok ? result.receipt.providerRef ?? null : null, result.ok ? null : result.error.reason],
-      );
+      await this.store.settleAttempt(manager, attemptId, status, result.ok ? result.receipt.providerRef ?? null : null, result.ok ? null : result.error.reason);
     }
-    const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, channel: address.kind, attempt: row.attempt };
+    const log = { dispatchId: row.id, kind: row.kind, refId: row.refId, channel: address.kind, attempt: row.attempt };
     if (result.ok) {
       await this.delivered(manager, row, address);
       this.sent.inc();
@@ -422,22 +345,14 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     // A page that met an unavailable provider made no send: that attempt is not counted.
     const attempt = failureClass === 'unavailable' ? row.attempt - 1 : row.attempt;
     const step = nextStep(
-      { channelKinds: row.channels.map((channel) => channel.kind), channelIndex: row.channel_index, attempt, round: row.round, refused: row.refused },
+      { channelKinds: row.channels.map((channel) => channel.kind), channelIndex: row.channelIndex, attempt, round: row.round, refused: row.refused },
       { class: failureClass, retryAfterMs: error.retryAfterMs },
-      {
-        attemptsPerChannel: this.env.NOTIFY_SEND_ATTEMPTS, baseDelayMs: this.env.NOTIFY_RETRY_BASE_MS, maxDelayMs: this.env.NOTIFY_RETRY_MAX_MS,
-        // Waiting pages are what tests a provider at a quiet time: no longer apart than the breaker's trials.
-        maxPassWaitMs: this.env.NOTIFY_BREAKER_RESET_MS,
-      },
+      this.settings.policy,
       (kind) => this.sender.unavailableForMs(kind as ChannelKind),
     );
     const providerTrouble = failureClass !== 'refused';
     if (step.action === 'retry') {
-      await manager.query(
-        `UPDATE "notification"."dispatches" SET "due_at" = LEAST(now() + make_interval(secs => $2::float8 / 1000), COALESCE("deliver_by", 'infinity')),
-           "lease_until" = NULL, "waiting_since" = COALESCE("waiting_since", now()) WHERE "id" = $1`,
-        [row.id, step.delayMs],
-      );
+      await this.store.retryLater(manager, row.id, step.delayMs);
       this.sendFailures.inc({ channel: address.kind, outcome: 'retry' });
       this.logger.warn({ ...log, reason: error.reason, delayMs: step.delayMs }, 'send failed; retrying the same channel');
       return;
@@ -449,14 +364,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
       return;
     }
     const delayMs = step.action === 'wait' ? step.delayMs : 0;
-    await manager.query(
-      `UPDATE "notification"."dispatches" SET "channel_index" = $2, "attempt" = 0, "round" = $3, "refused" = $4, "failures" = $5, "lease_until" = NULL,
-         "due_at" = LEAST(now() + make_interval(secs => $6::float8 / 1000), COALESCE("deliver_by", 'infinity')),
-         "waiting_since" = CASE WHEN $7 THEN COALESCE("waiting_since", now()) ELSE "waiting_since" END
-       WHERE "id" = $1`,
-      [row.id, step.channelIndex, step.action === 'wait' ? step.round : row.round, JSON.stringify(step.refused), JSON.stringify(failures), delayMs,
-        providerTrouble || step.action === 'wait'],
-    );
+    await this.store.moveOn(manager, row.id, {
+      channelIndex: step.channelIndex, round: step.action === 'wait' ? step.round : row.round, refused: step.refused, failures, delayMs,
+      waiting: providerTrouble || step.action === 'wait',
+    });
     if (step.action === 'switch') {
       await requestDispatch(manager);
       this.sendFailures.inc({ channel: address.kind, outcome: 'next_channel' });
@@ -473,24 +384,15 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
    * here when every channel refused or its deadline passed: StaffPageFailed, the counter an alert watches,
    * and the staff API.
    */
-  private async giveUp(manager: EntityManager, row: DispatchRow, failures: string[], because: StaffPageFailure, refused?: number[]): Promise<void> {
-    await finishDispatch(manager, { id: row.id }, 'failed', failures);
-    await manager.query(`UPDATE "notification"."dispatches" SET "gave_up_because" = $2, "refused" = COALESCE($3, "refused") WHERE "id" = $1`, [
-      row.id, because, refused ? JSON.stringify(refused) : null,
-    ]);
-    const channel = row.channels[row.channel_index]?.kind ?? 'console';
+  private async giveUp(manager: EntityManager, row: ClaimedDispatch, failures: string[], because: StaffPageFailure, refused?: number[]): Promise<void> {
+    await this.store.giveUp(manager, row.id, failures, because, refused);
+    const channel = row.channels[row.channelIndex]?.kind ?? 'console';
     this.sendFailures.inc({ channel, outcome: 'gave_up' });
-    const log = { dispatchId: row.id, kind: row.kind, refId: row.ref_id, because };
+    const log = { dispatchId: row.id, kind: row.kind, refId: row.refId, because };
     if (row.kind === 'offer-page') {
-      const closed: unknown[] = await manager.query(
-        // Through a CTE: TypeORM answers a bare UPDATE with [rows, count], whose length is always 2.
-        `WITH "closed" AS (UPDATE "notification"."offers" SET "status" = 'undeliverable' WHERE "assignment_id" = $1 AND "status" = 'open' RETURNING 1)
-         SELECT * FROM "closed"`,
-        [row.ref_id],
-      );
-      if (closed.length > 0) {
+      if (await this.offers.markUndeliverable(manager, row.refId)) {
         await this.outbox.enqueue(manager, AssignmentUndeliverable, {
-          assignmentId: row.ref_id, caseId: row.case_id, supporterId: row.recipient_id, failures, failedAt: new Date().toISOString(),
+          assignmentId: row.refId, caseId: row.caseId, supporterId: row.recipientId, failures, failedAt: new Date().toISOString(),
         });
         this.logger.error({ ...log, failures }, 'assignment reported undeliverable');
       }
@@ -498,9 +400,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
     if (row.kind === 'staff-page') {
       // Rows queued before page kinds were recorded are taken as escalations, the kind that matters most.
-      const kind: StaffPageKind = row.page_kind && STAFF_PAGE_KINDS.includes(row.page_kind) ? row.page_kind : 'coordinator-escalation';
+      const kind: StaffPageKind = row.pageKind && STAFF_PAGE_KINDS.includes(row.pageKind) ? row.pageKind : 'coordinator-escalation';
       await this.outbox.enqueue(manager, StaffPageFailed, {
-        pageId: row.ref_id, kind, caseId: row.case_id, recipientId: row.recipient_id, reason: because,
+        pageId: row.refId, kind, caseId: row.caseId, recipientId: row.recipientId, reason: because,
         failures: failures.length > 0 ? failures : [`${channel}: ${because}`], failedAt: new Date().toISOString(),
       });
       this.staffPagesFailed.inc({ kind, reason: because });
@@ -513,11 +415,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   /** A provider's breaker closed (its trial succeeded): pages waiting for it go now rather than at their next wait. */
   private async wakePagesWaitingFor(provider: ChannelKind): Promise<void> {
     try {
-      await this.dataSource.query(
-        `UPDATE "notification"."dispatches" SET "due_at" = now()
-         WHERE "status" = 'pending' AND "due_at" > now() AND "waiting_since" IS NOT NULL AND "channels" -> "channel_index" ->> 'kind' = $1`,
-        [provider],
-      );
+      await this.store.resumeWaitingFor(provider);
       this.logger.info({ provider }, 'provider available again; waiting pages resume');
       this.wake();
     } catch (error) {
@@ -527,24 +425,20 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async pendingPages(): Promise<PendingPages[]> {
     try {
-      return await this.dataSource.query(
-        `SELECT "kind", EXTRACT(EPOCH FROM now() - min("created_at"))::float8 AS "oldest_seconds",
-                count(*) FILTER (WHERE "waiting_since" IS NOT NULL)::int AS "waiting", count(*)::int AS "pending"
-         FROM "notification"."dispatches" WHERE "status" = 'pending' GROUP BY "kind"`,
-      );
+      return await this.store.pendingByKind();
     } catch {
       return []; // the database is unreachable: readiness reports it; the scrape still answers
     }
   }
 
   private async optedOut(phone: string): Promise<boolean> {
-    return smsOptedOut(this.dataSource, smsAddressHashes(this.env, phone));
+    return smsOptedOut(this.dataSource, smsAddressHashes(this.smsHashKeys, phone));
   }
 
   /** Throttled like the outbox relay's cleanup: drains run every poll and after every page, on every replica. */
   private async purgeReleasedContacts(): Promise<void> {
     if (Date.now() - this.lastPurge < PURGE_INTERVAL_MS) return;
     this.lastPurge = Date.now();
-    await this.dataSource.query(`DELETE FROM "notification"."released_contacts" WHERE "delete_after" < now()`);
+    await this.contacts.purgeExpired();
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
-import { finishDispatch } from '../dispatch/finish-dispatch';
+import { DispatchStore } from '../dispatch/dispatch-store';
+import { OfferStore } from './offer-store';
 import { ReleasedContacts } from './released-contacts';
 
 /**
@@ -12,13 +13,15 @@ import { ReleasedContacts } from './released-contacts';
 @Injectable()
 export class CloseOffer {
   constructor(
+    private readonly offers: OfferStore,
+    private readonly dispatchStore: DispatchStore,
     private readonly dispatches: DispatchQueue,
     private readonly contacts: ReleasedContacts,
   ) {}
 
   async execute(manager: EntityManager, assignmentId: string): Promise<void> {
-    await manager.query(`UPDATE "notification"."offers" SET "status" = 'closed' WHERE "assignment_id" = $1 AND "status" IN ('open', 'accepted')`, [assignmentId]);
-    await finishDispatch(manager, { pendingOfferPageFor: assignmentId }, 'cancelled');
+    await this.offers.close(manager, assignmentId);
+    await this.dispatchStore.finish(manager, { pendingOfferPageFor: assignmentId }, 'cancelled');
     await this.contacts.forget(manager, assignmentId);
     await this.dispatches.followUpPagerDuty(manager, assignmentId, 'resolve');
   }

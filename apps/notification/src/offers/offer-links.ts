@@ -1,39 +1,38 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { SERVICE_ENV } from '@harbor/service-runtime';
-import { NotificationEnv } from '../notification.env';
+import { Injectable } from '@nestjs/common';
+import { LinkSettings } from '../notification.settings';
 import { LinkCheck, signLink, verifyLink } from './signed-link';
 
 /** The one place that makes and checks the links in pages and in SMS answers (NOTIFY_LINK_SECRET signs them). */
 @Injectable()
 export class OfferLinks {
-  constructor(@Inject(SERVICE_ENV) private readonly env: NotificationEnv) {}
+  constructor(private readonly settings: LinkSettings) {}
 
   /** The page's link: answers the offer until respond-by + NOTIFY_LINK_GRACE_MINUTES. */
   pageLink(assignmentId: string, respondBy: Date | string): string {
-    return this.url(signLink(this.env.NOTIFY_LINK_SECRET, assignmentId, this.expiryFor(respondBy)));
+    return this.url(signLink(this.settings.secret, assignmentId, this.expiryFor(respondBy)));
   }
 
   /** A claim link, for a supporter who accepted by SMS: binds the first browser that uses it; same expiry. */
   claimLink(assignmentId: string, respondBy: Date | string, claimNonce: string): string {
-    return this.url(signLink(this.env.NOTIFY_LINK_SECRET, assignmentId, this.expiryFor(respondBy), claimNonce));
+    return this.url(signLink(this.settings.secret, assignmentId, this.expiryFor(respondBy), claimNonce));
   }
 
   verify(token: string): LinkCheck {
-    return verifyLink(this.env.NOTIFY_LINK_SECRET, token);
+    return verifyLink(this.settings.secret, token);
   }
 
   /** Cookies bound to a link are Secure whenever supporters reach Harbor over https. */
   get secureCookies(): boolean {
-    return this.env.publicBaseUrl.startsWith('https:');
+    return this.settings.publicBaseUrl.startsWith('https:');
   }
 
   private expiryFor(respondBy: Date | string): Date {
-    return new Date(new Date(respondBy).getTime() + this.env.NOTIFY_LINK_GRACE_MINUTES * 60_000);
+    return new Date(new Date(respondBy).getTime() + this.settings.graceMinutes * 60_000);
   }
 
   private url(token: string): string {
-    return `${this.env.publicBaseUrl}/a/${token}`;
+    return `${this.settings.publicBaseUrl}/a/${token}`;
   }
 }
 

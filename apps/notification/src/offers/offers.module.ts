@@ -15,16 +15,17 @@ import { OfferEventsController } from './offer-events.controller';
 import { OfferLinks } from './offer-links';
 import { PageSupporter } from './page-supporter.usecase';
 import { ReleasedContacts } from './released-contacts';
-import { LinkViewers } from '../acknowledgements/link-viewers';
+import { InboundSmsMessages } from '../acknowledgements/inbound-sms-messages';
+import { DispatchStore } from '../dispatch/dispatch-store';
+import { OfferStore } from './offer-store';
 import { CloseOffer } from './close-offer.usecase';
 import { DeliveryReceipts } from '../dispatch/delivery-receipts';
-import { StaffPageViews } from '../staff-pages/staff-page-views';
 
 @Module({
   controllers: [AcknowledgementsController, TwilioWebhooksController, StaffPagesController, OfferEventsController, StaffPageRequestedHandler],
   providers: [
     ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, OfferLinks, ReleasedContacts,
-    TwilioMessageLookup, LinkViewers, DeliveryReceipts, StaffPageViews, CloseOffer,
+    TwilioMessageLookup, DeliveryReceipts, CloseOffer, OfferStore, DispatchStore, InboundSmsMessages,
   ],
 })
 export class OffersModule implements NestModule {

@@ -2,43 +2,48 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { openReleasedContact, PermanentMessageError, ReleasedContactV1, sealReleasedContact } from '@harbor/contracts';
-import { KeyRing, parseKeyRing, SealedBoxError } from '@harbor/crypto';
-import { LOGGER, SERVICE_ENV } from '@harbor/service-runtime';
-import { NotificationEnv } from '../notification.env';
+import { SealedBoxError } from '@harbor/crypto';
+import { LOGGER } from '@harbor/service-runtime';
+import { ReleasedContactSettings } from '../notification.settings';
+import { OfferStore } from './offer-store';
 
 /** A released contact that cannot be opened with CONTACT_ENCRYPTION_KEYS: retrying will not help, so it is dead-lettered. */
 export class UnreadableContactError extends PermanentMessageError {}
 
 /**
  * The clinician's contact for the accepted link page, kept sealed (CONTACT_ENCRYPTION_KEYS) and opened only
- * to render that page for the browser bound to the offer. Stored only for an offer accepted here, deleted
- * when the assignment closes or NOTIFY_CONTACT_RETENTION_HOURS after arrival.
+ * to render that page for the browser bound to the offer. Stored only for an offer accepted here (OfferStore
+ * says which), deleted when the assignment closes or NOTIFY_CONTACT_RETENTION_HOURS after arrival. The one
+ * owner of `"notification"."released_contacts"`.
  */
 @Injectable()
 export class ReleasedContacts {
-  private readonly keys: KeyRing;
-
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
+    private readonly offers: OfferStore,
+    private readonly settings: ReleasedContactSettings,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.keys = parseKeyRing(env.CONTACT_ENCRYPTION_KEYS);
-  }
+  ) {}
 
   /** Stores a sealed contact after checking it opens (so a key missing here is found now, not by the supporter). */
   async store(manager: EntityManager, assignmentId: string, sealedContact: string): Promise<boolean> {
     this.open(assignmentId, sealedContact);
-    const stored: unknown[] = await manager.query(
+    if (!(await this.offers.isAccepted(manager, assignmentId))) {
+      this.logger.warn({ assignmentId }, 'contact released for an offer not accepted here; not stored');
+      return false;
+    }
+    await manager.query(
       `INSERT INTO "notification"."released_contacts" ("assignment_id", "sealed_contact", "delete_after")
-       SELECT "assignment_id", $2, now() + make_interval(hours => $3) FROM "notification"."offers"
-       WHERE "assignment_id" = $1 AND "status" = 'accepted'
-       ON CONFLICT ("assignment_id") DO UPDATE SET "sealed_contact" = $2
-       RETURNING 1`,
-      [assignmentId, sealedContact, this.env.NOTIFY_CONTACT_RETENTION_HOURS],
+       VALUES ($1, $2, now() + make_interval(hours => $3))
+       ON CONFLICT ("assignment_id") DO UPDATE SET "sealed_contact" = $2`,
+      [assignmentId, sealedContact, this.settings.retentionHours],
     );
-    if (stored.length === 0) this.logger.warn({ assignmentId }, 'contact released for an offer not accepted here; not stored');
-    return stored.length > 0;
+    return true;
+  }
+
+  /** Deletes contacts past their retention (the dispatcher calls this now and then, on every replica). */
+  async purgeExpired(): Promise<void> {
+    await this.dataSource.query(`DELETE FROM "notification"."released_contacts" WHERE "delete_after" < now()`);
   }
 
   /** Deletes the contact when its assignment closes. */
@@ -48,7 +53,7 @@ export class ReleasedContacts {
 
   /** Seals a contact that arrived in clear (contacts.released.v1, from before the upgrade). */
   seal(assignmentId: string, contact: ReleasedContactV1): string {
-    return sealReleasedContact(this.keys, assignmentId, contact);
+    return sealReleasedContact(this.settings.keys, assignmentId, contact);
   }
 
   /** The contact for the accepted page, or undefined while it has not arrived (or was deleted). */
@@ -69,7 +74,7 @@ export class ReleasedContacts {
 
   private open(assignmentId: string, sealedContact: string): ReleasedContactV1 {
     try {
-      return openReleasedContact(this.keys, assignmentId, sealedContact);
+      return openReleasedContact(this.settings.keys, assignmentId, sealedContact);
     } catch (error) {
       if (error instanceof PermanentMessageError) throw error;
       const reason = error instanceof SealedBoxError ? error.message : 'sealed content is not JSON';

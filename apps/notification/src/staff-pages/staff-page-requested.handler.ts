@@ -1,10 +1,10 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { StaffPageRequested, StaffPageRequestedV1 } from '@harbor/contracts';
 import { InboundEvent } from '@harbor/messaging';
-import { ConsumesEvent, EventContext, SERVICE_ENV } from '@harbor/service-runtime';
+import { ConsumesEvent, EventContext } from '@harbor/service-runtime';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
-import { NotificationEnv } from '../notification.env';
+import { StaffPageSettings } from '../notification.settings';
 import { STAFF_PAGE_TEXT } from '../offers/page-content';
 
 /**
@@ -17,7 +17,7 @@ import { STAFF_PAGE_TEXT } from '../offers/page-content';
 export class StaffPageRequestedHandler {
   constructor(
     private readonly dispatches: DispatchQueue,
-    @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
+    private readonly settings: StaffPageSettings,
   ) {}
 
   @ConsumesEvent(StaffPageRequested)
@@ -25,7 +25,7 @@ export class StaffPageRequestedHandler {
     const page = event.payload;
     await this.dispatches.enqueue(context.manager, {
       kind: 'staff-page', refId: page.pageId, caseId: page.caseId, recipientId: page.recipientId, channels: page.channels, text: STAFF_PAGE_TEXT[page.kind],
-      pageKind: page.kind, deliverBy: new Date(Date.now() + this.env.NOTIFY_STAFF_PAGE_DEADLINE_MINUTES * 60_000),
+      pageKind: page.kind, deliverBy: new Date(Date.now() + this.settings.deadlineMinutes * 60_000),
     });
   }
 }

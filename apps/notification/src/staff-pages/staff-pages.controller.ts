@@ -4,7 +4,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { Role, Roles } from '@harbor/auth';
 import { toInt } from '@harbor/config';
 import { STAFF_PAGE_KINDS, StaffPageKind } from '@harbor/contracts';
-import { StaffPageViews } from './staff-page-views';
+import { DispatchStore } from '../dispatch/dispatch-store';
 
 const DISPATCH_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
 
@@ -34,12 +34,12 @@ export class ListStaffPagesQuery {
  */
 @Controller('v1/staff-pages')
 export class StaffPagesController {
-  constructor(private readonly views: StaffPageViews) {}
+  constructor(private readonly dispatches: DispatchStore) {}
 
   @Get()
   @Roles(Role.ProgramAdmin, Role.ProgramDirector, Role.Ops)
   async list(@Query() query: ListStaffPagesQuery) {
-    const pages = await this.views.list({ status: query.status, kind: query.kind, limit: query.limit });
+    const pages = await this.dispatches.staffPages({ status: query.status, kind: query.kind, limit: query.limit });
     return { pages };
   }
 }

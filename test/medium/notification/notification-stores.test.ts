@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { DEVELOPMENT_CONTACT_ENCRYPTION_KEYS } from '@harbor/config';
+import { parseKeyRing } from '@harbor/crypto';
+import { DispatchStore, NewDispatch } from '../../../apps/notification/src/dispatch/dispatch-store';
+import { notificationMigrations } from '../../../apps/notification/src/migrations';
+import { NotificationEnv } from '../../../apps/notification/src/notification.env';
+import { NewOffer, OfferStore } from '../../../apps/notification/src/offers/offer-store';
+import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
+
+const LEASE_MS = 60_000;
+
+/**
+ * Notification's stores on a real schema without Kafka: the dispatch claim (a lease taken with SKIP LOCKED), the
+ * lease running out, and rows handed out as camelCase types.
+ */
+describe('notification stores (Postgres only)', () => {
+  let database: ServiceDatabase<NotificationEnv>;
+  let dispatches: DispatchStore;
+  let offers: OfferStore;
+
+  beforeAll(async () => {
+    database = await openServiceDatabase(NotificationEnv, 'notification', notificationMigrations(parseKeyRing(DEVELOPMENT_CONTACT_ENCRYPTION_KEYS)));
+    dispatches = new DispatchStore(database.dataSource);
+    offers = new OfferStore(database.dataSource);
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  // Each test starts with no pending page, so a claim sees only the rows that test queued.
+  beforeEach(async () => {
+    await database.dataSource.query(`UPDATE "notification"."dispatches" SET "status" = 'cancelled' WHERE "status" = 'pending'`);
+  });
+
+  const staffPage = (changes: Partial<NewDispatch> = {}): NewDispatch => ({
+    kind: 'staff-page', refId: randomUUID(), caseId: randomUUID(), recipientId: 'coordinator-1',
+    channels: [{ kind: 'sms', address: '+15550001111' }, { kind: 'email', address: 'coordinator@example.org' }], text: 'Harbor: please call',
+    ...changes,
+  });
+
+  async function queue(...pages: NewDispatch[]): Promise<void> {
+    for (const page of pages) expect(await dispatches.enqueue(database.dataSource.manager, page)).toBe(true);
+  }
+
+  it('hands a due page to one of two concurrent claimers only', async () => {
+    const pages = Array.from({ length: 6 }, () => staffPage());
+    await queue(...pages);
+    const [first, second] = await Promise.all([dispatches.claim(LEASE_MS, 10), dispatches.claim(LEASE_MS, 10)]);
+    const firstIds = first.map((row) => row.refId);
+    const secondIds = second.map((row) => row.refId);
+    expect(firstIds.filter((id) => secondIds.includes(id))).toEqual([]);
+    expect([...firstIds, ...secondIds].sort()).toEqual(pages.map((page) => page.refId).sort());
+  });
+
+  it('skips, without waiting for, the rows another worker is claiming in a transaction not yet committed', async () => {
+    const [held, free] = [staffPage(), staffPage()];
+    await queue(held, free);
+    const runner = database.dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      // The first worker's claim, inside a transaction that has not committed: its rows stay locked.
+      const inTransaction = new DispatchStore(runner.manager as unknown as DataSource);
+      const claimedFirst = await inTransaction.claim(LEASE_MS, 1);
+      expect(claimedFirst.map((row) => row.refId)).toEqual([held.refId]);
+
+      // A second worker meanwhile: it must not block on the locked row, and must not take it.
+      const blocked = new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 5_000).unref());
+      const claimedSecond = await Promise.race([dispatches.claim(LEASE_MS, 10), blocked]);
+      expect(claimedSecond).not.toBe('blocked');
+      expect((claimedSecond as { refId: string }[]).map((row) => row.refId)).toEqual([free.refId]);
+      await runner.commitTransaction();
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+    // Committed, the first worker's lease keeps the row from everyone else.
+    expect(await dispatches.claim(LEASE_MS, 10)).toEqual([]);
+  });
+
+  it('makes a claimed page claimable again once its lease runs out, counting the attempt', async () => {
+    const page = staffPage();
+    await queue(page);
+    const [claimed] = await dispatches.claim(300, 10);
+    expect(claimed).toMatchObject({ refId: page.refId, attempt: 1 });
+    expect(await dispatches.claim(300, 10)).toEqual([]);
+
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const [again] = await dispatches.claim(LEASE_MS, 10);
+    expect(again).toMatchObject({ id: claimed.id, refId: page.refId, attempt: 2 });
+  });
+
+  it('maps a claimed dispatch and its unsettled sends to camelCase fields', async () => {
+    const deliverBy = new Date(Date.now() + 30 * 60_000);
+    const page = staffPage({ pageKind: 'follow-up-reminder', deliverBy, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    await queue(page);
+    const [claimed] = await dispatches.claim(LEASE_MS, 10);
+    expect(claimed).toEqual({
+      id: expect.any(String), kind: 'staff-page', refId: page.refId, caseId: page.caseId, recipientId: 'coordinator-1', channels: page.channels,
+      text: 'Harbor: please call', channelIndex: 0, attempt: 1, round: 0, refused: [], failures: [], deliverBy, pageKind: 'follow-up-reminder',
+      createdAt: expect.any(Date), traceparent: page.traceparent, unsettled: false,
+    });
+
+    // A send recorded as an intent and never settled (a crash): the next claim knows to reconcile it first.
+    const attemptId = await dispatches.recordIntent({ dispatchId: claimed.id, channel: 'sms', channelIndex: 0, attempt: 1, idempotencyKey: `${page.refId}:sms` });
+    await dispatches.release(claimed.id, 0);
+    const [reclaimed] = await dispatches.claim(LEASE_MS, 10);
+    expect(reclaimed).toMatchObject({ id: claimed.id, attempt: 2, unsettled: true });
+    expect(await dispatches.unsettledAttempts(claimed.id)).toEqual([{ id: attemptId, channelIndex: 0, attemptedAt: expect.any(Date) }]);
+  });
+
+  it('keeps one offer per assignment and maps its answer and viewer binding', async () => {
+    const manager = database.dataSource.manager;
+    const offer: NewOffer = {
+      assignmentId: randomUUID(), caseId: randomUUID(), supporterId: 'supporter-1', attempt: 1, replyCode: 'K7',
+      respondBy: '2026-11-26T12:00:00.000Z', smsAddressHash: 'digest-1',
+    };
+    expect(await offers.create(manager, offer)).toBe(true);
+    expect(await offers.create(manager, { ...offer, replyCode: 'Z9' })).toBe(false);
+    expect(await offers.openReplyCodes(manager, 'supporter-1')).toEqual(['K7']);
+    expect(await offers.openForSms(manager, { current: 'digest-1', legacy: 'other' })).toEqual([{ assignmentId: offer.assignmentId, replyCode: 'K7' }]);
+
+    const locked = await database.dataSource.transaction((transaction) => offers.lockForAnswer(transaction, offer.assignmentId));
+    expect(locked).toEqual({
+      assignmentId: offer.assignmentId, caseId: offer.caseId, supporterId: 'supporter-1', status: 'open', respondBy: new Date(offer.respondBy),
+    });
+    expect(await offers.lockForAnswer(manager, randomUUID())).toBeUndefined();
+
+    await offers.recordAnswer(manager, offer.assignmentId, { response: 'accepted', respondedAt: new Date(), via: 'sms', viewerHash: null, claimNonce: 'nonce-1' });
+    expect(await offers.viewerOf(offer.assignmentId)).toEqual({ status: 'accepted', viewerHash: null, claimNonce: 'nonce-1' });
+    expect(await offers.isAccepted(manager, offer.assignmentId)).toBe(true);
+    expect(await offers.bindViewer(offer.assignmentId, 'browser-1', 'wrong-nonce')).toBe(false);
+    expect(await offers.bindViewer(offer.assignmentId, 'browser-1', 'nonce-1')).toBe(true);
+    expect(await offers.bindViewer(offer.assignmentId, 'browser-2', 'nonce-1')).toBe(false);
+    expect(await offers.viewerOf(offer.assignmentId)).toEqual({ status: 'accepted', viewerHash: 'browser-1', claimNonce: null });
+
+    // Only an open offer becomes undeliverable; closing ends an accepted one.
+    expect(await offers.markUndeliverable(manager, offer.assignmentId)).toBe(false);
+    await offers.close(manager, offer.assignmentId);
+    expect(await offers.statusOf(offer.assignmentId)).toBe('closed');
+    expect(await offers.statusOf(randomUUID())).toBeUndefined();
+  });
+
+  it('tells which offer pages had been delivered when an SMS was written', async () => {
+    const manager = database.dataSource.manager;
+    const [paged, pending] = [randomUUID(), randomUUID()];
+    for (const refId of [paged, pending]) {
+      await queue({ kind: 'offer-page', refId, caseId: randomUUID(), recipientId: 'supporter-2', channels: [{ kind: 'sms', address: '+15550002222' }], text: 'page' });
+    }
+    await dispatches.finish(manager, { id: (await dispatches.claim(LEASE_MS, 10)).find((row) => row.refId === paged)!.id }, 'sent');
+    const later = new Date(Date.now() + 5_000);
+    const earlier = new Date(Date.now() - 5_000);
+    expect(await dispatches.offerPagesSentBy(manager, [paged, pending], later)).toEqual(new Set([paged]));
+    expect(await dispatches.offerPagesSentBy(manager, [paged, pending], earlier)).toEqual(new Set());
+  });
+});

@@ -105,7 +105,10 @@ export async function findIdentifierOwners(
   return owners;
 }
 
-/** Inserts or replaces each planned clinician (every field, as a single upsert does), then adds its new identifiers. */
+/**
+ * Inserts or replaces each planned clinician (every field, as a single upsert does, except that an unknown
+ * profession keeps the one the directory holds), then adds its new identifiers.
+ */
 export async function writeImportPlan(manager: EntityManager, plan: ImportPlan): Promise<void> {
   for (const chunk of chunks(plan.clinicians)) {
     const column = <T>(pick: (clinician: ImportPlan['clinicians'][number]['clinician']) => T) => chunk.map((entry) => pick(entry.clinician));
@@ -114,7 +117,8 @@ export async function writeImportPlan(manager: EntityManager, plan: ImportPlan):
        SELECT "id", "display_name", "profession", "department", "facility", "phone", "email", "opted_out", "languages"::text[]
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[])
          AS planned ("id", "display_name", "profession", "department", "facility", "phone", "email", "opted_out", "languages")
-       ON CONFLICT ("id") DO UPDATE SET "display_name" = EXCLUDED."display_name", "profession" = EXCLUDED."profession",
+       ON CONFLICT ("id") DO UPDATE SET "display_name" = EXCLUDED."display_name",
+         "profession" = COALESCE(EXCLUDED."profession", "matching"."clinicians"."profession"),
          "department" = EXCLUDED."department", "facility" = EXCLUDED."facility", "phone" = EXCLUDED."phone", "email" = EXCLUDED."email",
          "opted_out" = EXCLUDED."opted_out", "languages" = EXCLUDED."languages", "updated_at" = now()`,
       [

@@ -16,3 +16,26 @@ export class IdentifierV1 {
 export function identifierKey(identifier: IdentifierV1): string {
   return `${identifier.system}|${identifier.value}`;
 }
+
+/** The US National Provider Identifier system (FHIR's canonical URI for it). */
+export const US_NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
+
+/** The same system as an OID; sources use either form. */
+export const US_NPI_OID = 'urn:oid:2.16.840.1.113883.4.6';
+
+/**
+ * The canonical form of an identifier system: the NPI's OID form becomes its URI, so a directory imported
+ * with one and an event naming the other find the same clinician. Every other system is kept as given.
+ */
+export function canonicalIdentifierSystem(system: string): string {
+  return system.trim() === US_NPI_OID ? US_NPI_SYSTEM : system;
+}
+
+/**
+ * Whether an identifier system is issued only to health-care providers (so whoever carries one is a
+ * practitioner, never a patient): the NPI, in either form.
+ */
+export function isProviderIdentifierSystem(system: string | undefined): boolean {
+  const trimmed = system?.trim();
+  return trimmed === US_NPI_SYSTEM || trimmed === US_NPI_OID;
+}

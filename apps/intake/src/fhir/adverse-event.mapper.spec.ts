@@ -152,7 +152,7 @@ describe('mapAdverseEvent: who the subject is, as hospitals send it', () => {
 
   it.each([
     ['an NPI identifier and no type', { identifier: { system: NPI, value: '1234567893' } }, { system: NPI, value: '1234567893' }],
-    ['an NPI under its OID and no type', { identifier: { system: NPI_OID, value: '1234567893' } }, { system: NPI, value: '1234567893' }],
+    ['an NPI under its OID and no type', { identifier: { system: NPI_OID, value: '1234567893' } }, { system: NPI_OID, value: '1234567893' }],
     ['an NPI and a display, no type', { identifier: { system: NPI, value: '1234567893' }, display: 'Nurse CANARY' }, { system: NPI, value: '1234567893' }],
     ['an NPI and an unrelated reference, no type', { reference: 'urn:uuid:9b1f0c4e-0000-4000-8000-000000000000', identifier: { system: NPI, value: '1234567893' } }, { system: NPI, value: '1234567893' }],
     ['a relative Practitioner reference, no type', { reference: 'Practitioner/77' }, { system: REF, value: '77' }],
@@ -187,7 +187,7 @@ describe('mapAdverseEvent: who the subject is, as hospitals send it', () => {
   it('an NPI makes a Practitioner wherever a person appears: R4 contributor, R5 participant actor, recorder', () => {
     const npi = (value: string, system = NPI) => ({ identifier: { system, value } });
     const fromR4 = mapAdverseEvent(r4({ contributor: [npi('1111111111', NPI_OID)], recorder: npi('2222222222') }), { ...options, includeRecorders: true });
-    expect(fromR4.clinicians).toEqual([{ identifier: { system: NPI, value: '1111111111' }, role: 'contributor' }, { identifier: { system: NPI, value: '2222222222' }, role: 'recorder' }]);
+    expect(fromR4.clinicians).toEqual([{ identifier: { system: NPI_OID, value: '1111111111' }, role: 'contributor' }, { identifier: { system: NPI, value: '2222222222' }, role: 'recorder' }]);
     const fromR5 = mapAdverseEvent(r5({ participant: [{ actor: npi('3333333333') }] }), options);
     expect(fromR5.clinicians).toEqual([{ identifier: { system: NPI, value: '3333333333' }, role: 'participant' }]);
   });

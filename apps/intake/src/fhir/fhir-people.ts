@@ -1,4 +1,4 @@
-import { canonicalIdentifierSystem, isProviderIdentifierSystem } from '@harbor/contracts';
+import { isProviderIdentifierSystem } from '@harbor/contracts';
 import { NamedClinician, SourceIdentifier, UnidentifiedPerson } from '../triggers/normalized-trigger';
 import { isObject, Json, objectList, optionalString, ProblemList } from './fhir-values';
 
@@ -32,8 +32,7 @@ const NOT_A_CLINICIAN: PersonResult = { kind: 'not-a-clinician' };
  * Identifiers win over references; contained resources are followed one level (PractitionerRole →
  * Practitioner); a bare `Practitioner/123` becomes `{ system: referenceSystem, value: '123' }`. A reference
  * without a type whose identifier is an NPI is a Practitioner, in every slot (only providers are issued
- * one); an explicit other type (e.g. Patient) still wins. NPIs given under their OID are kept under the NPI's
- * URI. A triage entry keeps the identifiers the reference came with that could not name the clinician (e.g.
+ * one, under its URI or its OID); an explicit other type (e.g. Patient) still wins. A triage entry keeps the identifiers the reference came with that could not name the clinician (e.g.
  * a value without a system). Names in contained resources are never read, and a patient's display text or
  * identifier is never returned.
  */
@@ -93,7 +92,7 @@ function partialIdentifiers(own: unknown, containedTarget: Json | undefined): So
   const identifiers: SourceIdentifier[] = [];
   for (const candidate of candidates) {
     if (!isObject(candidate) || typeof candidate.value !== 'string' || !candidate.value.trim() || candidate.value.length > 100) continue;
-    const system = typeof candidate.system === 'string' && candidate.system.trim() && candidate.system.length <= 200 ? canonicalIdentifierSystem(candidate.system) : null;
+    const system = typeof candidate.system === 'string' && candidate.system.trim() && candidate.system.length <= 200 ? candidate.system : null;
     if (!identifiers.some((known) => known.system === system && known.value === candidate.value)) identifiers.push({ system, value: candidate.value });
     if (identifiers.length === 5) break;
   }
@@ -143,7 +142,7 @@ function readIdentifier(value: unknown, path: string, problems: ProblemList) {
   }
   const system = optionalString(value.system, `${path}.system`, problems, 200);
   const identifierValue = optionalString(value.value, `${path}.value`, problems, 100);
-  return system && identifierValue && system.trim() && identifierValue.trim() ? { system: canonicalIdentifierSystem(system), value: identifierValue } : undefined;
+  return system && identifierValue && system.trim() && identifierValue.trim() ? { system, value: identifierValue } : undefined;
 }
 
 function firstIdentifier(value: unknown, path: string, problems: ProblemList) {

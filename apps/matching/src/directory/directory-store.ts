@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { IdentifierV1 } from '@harbor/contracts';
+import { IdentifierV1, identifierSystemAliases } from '@harbor/contracts';
 import { ImportPlan } from './import/import-plan';
 
 // The one owner of the directory: `"matching"."clinicians"` and `"matching"."clinician_identifiers"`. Cases read
@@ -39,12 +39,17 @@ export async function lockDirectoryForWriting(manager: EntityManager): Promise<v
   await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('harbor-matching-directory', 0))`);
 }
 
-/** The clinician an identifier names, and whether they opted out; undefined when the directory does not know it. */
+/**
+ * The clinician an identifier names, and whether they opted out; undefined when the directory does not know it.
+ * The NPI is found under either spelling of its system (the URI `http://hl7.org/fhir/sid/us-npi` or the OID
+ * `urn:oid:2.16.840.1.113883.4.6`), the one given first.
+ */
 export async function resolveIdentifier(manager: EntityManager, identifier: IdentifierV1): Promise<{ clinicianId: string; optedOut: boolean } | undefined> {
   const [row] = await manager.query(
     `SELECT i."clinician_id", c."opted_out" FROM "matching"."clinician_identifiers" i
-     JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = $1 AND i."value" = $2`,
-    [identifier.system, identifier.value],
+     JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = ANY($1::text[]) AND i."value" = $2
+     ORDER BY array_position($1::text[], i."system") LIMIT 1`,
+    [identifierSystemAliases(identifier.system), identifier.value],
   );
   return row && { clinicianId: row.clinician_id, optedOut: row.opted_out };
 }

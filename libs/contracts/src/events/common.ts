@@ -24,11 +24,17 @@ export const US_NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
 export const US_NPI_OID = 'urn:oid:2.16.840.1.113883.4.6';
 
 /**
- * The canonical form of an identifier system: the NPI's OID form becomes its URI, so a directory imported
- * with one and an event naming the other find the same clinician. Every other system is kept as given.
+ * The canonical form of an identifier system, for comparing identifiers: the NPI's OID form becomes its URI.
+ * Every other system is kept as given. Identifiers are stored as the source gave them.
  */
 export function canonicalIdentifierSystem(system: string): string {
   return system.trim() === US_NPI_OID ? US_NPI_SYSTEM : system;
+}
+
+/** Every spelling of the same identifier system (the NPI's URI and OID), the given one first. */
+export function identifierSystemAliases(system: string): string[] {
+  if (canonicalIdentifierSystem(system) !== US_NPI_SYSTEM) return [system];
+  return [system, ...[US_NPI_SYSTEM, US_NPI_OID].filter((alias) => alias !== system)];
 }
 
 /**

@@ -197,9 +197,9 @@ describe('clinicianRowsFromFhirBundle: references and Bundle types', () => {
     expect(professionOf(rows)).toEqual(['physician']);
   });
 
-  it('keeps an NPI given under its OID under the NPI\'s canonical system', () => {
+  it('keeps identifiers as given, an NPI under its OID included (lookups match either spelling)', () => {
     const rows = clinicianRowsFromFhirBundle(bundleOf('collection', { resource: practitioner('o', { identifier: [{ system: 'urn:oid:2.16.840.1.113883.4.6', value: '1234567893' }, { system: 'urn:emp', value: 'E-1' }] }) }));
-    expect(rows[0].clinician!.identifiers).toEqual([{ system: NPI, value: '1234567893' }, { system: 'urn:emp', value: 'E-1' }]);
+    expect(rows[0].clinician!.identifiers).toEqual([{ system: 'urn:oid:2.16.840.1.113883.4.6', value: '1234567893' }, { system: 'urn:emp', value: 'E-1' }]);
   });
 
   it('never throws on a malformed entry: entries, resources and references of the wrong shape are skipped or reported', () => {

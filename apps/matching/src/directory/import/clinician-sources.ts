@@ -230,7 +230,7 @@ class PractitionerIndex {
       remember(this.byId, practitionerIdIn(withoutHistory(fullUrl)));
     }
     if (typeof resource?.id === 'string') remember(this.byId, resource.id);
-    for (const identifier of identifiersOf(resource!)) remember(this.byIdentifier, `${identifier.system}|${identifier.value}`);
+    for (const identifier of identifiersOf(resource!)) remember(this.byIdentifier, `${canonicalIdentifierSystem(identifier.system)}|${identifier.value}`);
   }
 
   /** The entry index the reference points at, or undefined. */
@@ -262,11 +262,11 @@ class PractitionerIndex {
   }
 }
 
-/** A Practitioner's identifiers as the directory keeps them (the NPI under its canonical system). */
+/** A Practitioner's identifiers as given (validation refuses an empty system or value). */
 function identifiersOf(practitioner: FhirResource): { system: string; value: string }[] {
   const identifiers = Array.isArray(practitioner.identifier) ? practitioner.identifier : [];
   return identifiers.map((identifier) => ({
-    system: typeof identifier?.system === 'string' ? canonicalIdentifierSystem(identifier.system) : '',
+    system: typeof identifier?.system === 'string' ? identifier.system : '',
     value: typeof identifier?.value === 'string' ? identifier.value : '',
   }));
 }

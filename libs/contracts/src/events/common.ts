@@ -28,7 +28,7 @@ export const US_NPI_OID = 'urn:oid:2.16.840.1.113883.4.6';
  * Every other system is kept as given. Identifiers are stored as the source gave them.
  */
 export function canonicalIdentifierSystem(system: string): string {
-  return system.trim() === US_NPI_OID ? US_NPI_SYSTEM : system;
+  return isProviderIdentifierSystem(system) ? US_NPI_SYSTEM : system;
 }
 
 /** Every spelling of the same identifier system (the NPI's URI and OID), the given one first. */

@@ -220,6 +220,58 @@ describe('intake sources', () => {
       expect(open).toEqual([]);
     });
 
+    it('an item keeps the identifiers the person came with, never a patient\'s, and forgets them when resolved', async () => {
+      const eventId = freshId('ae');
+      const [employee, badge] = [freshId('E'), freshId('B')];
+      const response = await post(harbor, '/fhir/AdverseEvent', {
+        resourceType: 'AdverseEvent', id: eventId, actuality: 'actual', date: '2026-11-22T10:00:00Z',
+        category: [{ coding: [{ code: 'wrong-dose' }] }], severity: { coding: [{ code: 'severe' }] },
+        contained: [{ resourceType: 'Patient', id: 'pat', identifier: [{ system: 'urn:mrn', value: `MRN-${eventId}` }] }],
+        subject: { type: 'Patient', reference: '#pat', identifier: { system: 'urn:mrn', value: `MRN-${eventId}` } },
+        contributor: [{ identifier: { value: employee }, display: `Night nurse ${eventId}` }, { reference: 'PractitionerRole/unknown', identifier: { system: 'urn:badge', value: '' } }, { identifier: { value: badge } }],
+      }, { contentType: 'application/fhir+json' });
+      expect(response.status).toBe(202);
+      const list = await jsonOf(await harbor.request('intake', '/v1/triage?limit=500', { role: Role.ProgramAdmin }));
+      expect(JSON.stringify(list)).not.toContain(`MRN-${eventId}`);
+      const { rows: stored } = await harbor.db.query(
+        `SELECT ti."id", ti."identifiers"::text AS "identifiers", ti."display_text" FROM "intake"."triage_items" ti JOIN "intake"."triggers" t ON t."id" = ti."trigger_id"
+         WHERE t."source_event_id" = $1`, [`AdverseEvent/${eventId}`],
+      );
+      expect(stored).toHaveLength(3);
+      expect(JSON.stringify(stored)).not.toContain('MRN-');
+      const mine = list.items.filter((item: { id: string }) => stored.some((row: { id: string }) => row.id === item.id));
+      const byReason = (reason: string) => mine.filter((item: { reason: string }) => item.reason === reason);
+      expect(byReason('display-only')).toEqual([expect.objectContaining({ displayText: `Night nurse ${eventId}`, identifiers: [{ system: null, value: employee }] })]);
+      expect(byReason('unresolvable-reference').map((item: { displayText: string | null; identifiers: unknown[] }) => [item.displayText, item.identifiers]).sort())
+        .toEqual([['PractitionerRole/unknown', []], [null, [{ system: null, value: badge }]]].sort());
+
+      for (const item of mine) expect((await harbor.request('intake', `/v1/triage/${item.id}/dismiss`, { role: Role.ProgramAdmin, method: 'POST' })).status).toBe(204);
+      const { rows: resolved } = await harbor.db.query(`SELECT "status", "identifiers", "display_text" FROM "intake"."triage_items" WHERE "id" = ANY($1)`, [mine.map((item: { id: string }) => item.id)]);
+      expect(resolved).toEqual(mine.map(() => ({ status: 'dismissed', identifiers: null, display_text: null })));
+    });
+
+    it('a staff-assault subject named only by an NPI is the clinician, not a no-clinician-named item; a patient subject by record number never is', async () => {
+      const npi = freshId('npi');
+      const source = freshId('assault');
+      const assault = (subject: Record<string, unknown>) => ({
+        resourceType: 'AdverseEvent', id: freshId('ae'), meta: { source }, actuality: 'actual', date: '2026-11-23T02:00:00Z',
+        category: [{ coding: [{ code: 'assault' }] }], seriousness: { coding: [{ code: 'serious' }] }, subject,
+      });
+      expect((await post(harbor, '/fhir/AdverseEvent', assault({ identifier: { system: NPI, value: npi } }), { contentType: 'application/fhir+json' })).status).toBe(202);
+      expect(await supportRequestsFor(harbor, npi)).toEqual([expect.objectContaining({
+        clinician: { system: NPI, value: npi }, trigger: expect.objectContaining({ category: 'staff-assault', harmLevel: 'severe' }),
+      })]);
+      expect((await recordedFor(source)).triage).toEqual([]);
+
+      const mrn = freshId('MRN');
+      expect((await post(harbor, '/fhir/AdverseEvent', assault({ identifier: { system: 'urn:mrn', value: mrn } }), { contentType: 'application/fhir+json' })).status).toBe(202);
+      expect((await recordedFor(source)).triage).toEqual(['no-clinician-named']);
+      const { rows } = await harbor.db.query(`SELECT ti.* FROM "intake"."triage_items" ti JOIN "intake"."triggers" t ON t."id" = ti."trigger_id" WHERE t."source" = $1`, [source]);
+      expect(rows).toEqual([expect.objectContaining({ identifiers: null, display_text: null })]);
+      const { rows: anywhere } = await harbor.db.query(`SELECT count(*)::int AS n FROM "intake"."trigger_clinicians" WHERE "identifier_value" = $1`, [mrn]);
+      expect(anywhere).toEqual([{ n: 0 }]);
+    });
+
     it('only program admins see the queue', async () => {
       expect((await harbor.request('intake', '/v1/triage', { role: Role.SourceSystem })).status).toBe(403);
       expect((await harbor.request('intake', '/v1/triage')).status).toBe(401);

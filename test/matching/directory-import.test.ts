@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { Role } from '@harbor/auth';
 import { HarborHarness } from '../support/harbor-harness';
@@ -142,6 +143,96 @@ describe('matching: directory import of a large CSV', () => {
     expect(JSON.stringify(response.body)).not.toMatch(/Unclosed/);
     expect(await countOf('refused')).toEqual({ clinicians: 0, identifiers: 0 });
   }, 300_000);
+
+  describe('FHIR Bundles as hospitals send them', () => {
+    const NPI = 'http://hl7.org/fhir/sid/us-npi';
+    const postBundle = async (bundle: unknown) => {
+      const response = await fetch(`${harbor.urls.matching}/v1/directory/clinicians/import`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify(bundle),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const directoryRow = async (system: string, value: string) => {
+      const { rows } = await harbor.db.query(
+        `SELECT c."display_name", c."profession", c."facility" FROM "matching"."clinicians" c
+         JOIN "matching"."clinician_identifiers" i ON i."clinician_id" = c."id" WHERE i."system" = $1 AND i."value" = $2`, [system, value],
+      );
+      return rows[0] as { display_name: string; profession: string | null; facility: string | null } | undefined;
+    };
+    const practitioner = (fullUrl: string, value: string, extra: Record<string, unknown> = {}) => ({
+      fullUrl, resource: { resourceType: 'Practitioner', identifier: [{ system: NPI, value }, { system: 'urn:fhir:employee', value: `E-${value}` }], name: [{ given: ['Dr'], family: value }], ...extra },
+      request: { method: 'POST', url: 'Practitioner' },
+    });
+    const role = (reference: string, code: string, facility: string) => ({
+      fullUrl: `urn:uuid:${randomUUID()}`,
+      resource: { resourceType: 'PractitionerRole', practitioner: { reference }, code: [{ coding: [{ code, display: code }] }], location: [{ display: facility }] },
+      request: { method: 'POST', url: 'PractitionerRole' },
+    });
+
+    it('a transaction Bundle referencing by urn:uuid fullUrl creates every clinician with its profession, role before or after its practitioner', async () => {
+      const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+      const npi = (uuid: string) => `9${uuid.replace(/\D/g, '').slice(0, 9)}`;
+      const bundle = {
+        resourceType: 'Bundle', type: 'transaction',
+        entry: [
+          role(`urn:uuid:${b}`, 'nurse', 'North'),
+          practitioner(`urn:uuid:${a}`, npi(a)),
+          practitioner(`urn:uuid:${b}`, npi(b)),
+          role(`urn:uuid:${a}`, 'physician', 'Main'),
+          practitioner(`https://ehr.example.org/fhir/Practitioner/${c}`, npi(c)),
+          role(`Practitioner/${c}/_history/2`, 'pharmacist', 'East'),
+        ],
+      };
+      expect(await postBundle(bundle)).toEqual({ status: 200, body: { created: 3, updated: 0, failed: [] } });
+      expect(await directoryRow(NPI, npi(a))).toEqual({ display_name: `Dr ${npi(a)}`, profession: 'physician', facility: 'Main' });
+      expect(await directoryRow(NPI, npi(b))).toMatchObject({ profession: 'nurse', facility: 'North' });
+      expect(await directoryRow('urn:fhir:employee', `E-${npi(c)}`)).toMatchObject({ profession: 'pharmacist', facility: 'East' });
+      // The same Bundle as a batch, a searchset or a collection: the same clinicians, updated.
+      for (const type of ['batch', 'searchset', 'collection']) {
+        expect(await postBundle({ ...bundle, type })).toEqual({ status: 200, body: { created: 0, updated: 3, failed: [] } });
+      }
+    });
+
+    it('names, row by row, a reference that resolves to nothing; a practitioner without role takes its qualification, else imports with profession unknown', async () => {
+      const [known, qualified, bare] = ['8000000001', '8000000002', '8000000003'].map((value) => `${value}${Date.now() % 1000}`);
+      const missing = `urn:uuid:${randomUUID()}`;
+      const bundle = {
+        resourceType: 'Bundle', type: 'batch',
+        entry: [
+          practitioner(`urn:uuid:${randomUUID()}`, known),
+          role(missing, 'nurse', 'North'),
+          practitioner(`urn:uuid:${randomUUID()}`, qualified, { qualification: [{ code: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0360', code: 'RN' }] } }] }),
+          practitioner(`urn:uuid:${randomUUID()}`, bare),
+        ],
+      };
+      const response = await postBundle(bundle);
+      expect(response).toEqual({
+        status: 200,
+        body: {
+          created: 3, updated: 0,
+          failed: [{ row: 2, errors: [{ field: 'practitioner.reference', message: `PractitionerRole.practitioner "${missing}" matches no Practitioner in the Bundle` }] }],
+          warnings: [
+            { row: 1, warnings: [{ field: 'profession', message: expect.stringMatching(/^unknown/) }] },
+            { row: 4, warnings: [{ field: 'profession', message: expect.stringMatching(/^unknown/) }] },
+          ],
+        },
+      });
+      expect(await directoryRow(NPI, qualified)).toMatchObject({ profession: 'nurse' });
+      expect(await directoryRow(NPI, bare)).toMatchObject({ profession: null });
+      // A later extract that knows the profession fills it in; one that does not never erases it.
+      const withRole = { resourceType: 'Bundle', type: 'collection', entry: [practitioner('urn:uuid:1f0c5f06-0000-4000-8000-000000000001', bare), role('urn:uuid:1f0c5f06-0000-4000-8000-000000000001', 'midwife', 'South')] };
+      expect(await postBundle(withRole)).toEqual({ status: 200, body: { created: 0, updated: 1, failed: [] } });
+      expect(await postBundle({ ...withRole, entry: [withRole.entry[0]] })).toMatchObject({ status: 200, body: { updated: 1, warnings: [{ row: 1, warnings: [expect.objectContaining({ field: 'profession' })] }] } });
+      expect(await directoryRow(NPI, bare)).toMatchObject({ profession: 'midwife' });
+    });
+
+    it('refuses a Bundle that is not a directory extract as a whole, naming its type', async () => {
+      const response = await postBundle({ resourceType: 'Bundle', type: 'history', entry: [practitioner(`urn:uuid:${randomUUID()}`, '8999999999')] });
+      expect(response.status).toBe(422);
+      expect(response.body.errors).toEqual([{ field: 'body', message: expect.stringMatching(/^Bundle\.type must be one of collection, searchset, transaction, batch/) }]);
+      expect(await directoryRow(NPI, '8999999999')).toBeUndefined();
+    });
+  });
 
   it('answers a body over the size limit with 413 instead of dropping the connection, declared or not', async () => {
     // 21 MB, over the 20 MB limit: a header and then blank lines (skipped), so reading up to the limit is quick.

@@ -140,6 +140,101 @@ describe('mapAdverseEvent: clinicians', () => {
   });
 });
 
+/**
+ * A staff-assault event's subject is the harmed staff member, and sources type it in many ways or not at all.
+ * An NPI is issued only to providers, so an untyped subject carrying one is a Practitioner; a subject that may
+ * be the patient (untyped, no NPI) is never read, and nothing a patient carries ever leaves the mapper.
+ */
+describe('mapAdverseEvent: who the subject is, as hospitals send it', () => {
+  const NPI_OID = 'urn:oid:2.16.840.1.113883.4.6';
+  const assault = (subject: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    r4({ category: [{ coding: [{ code: 'assault' }] }], seriousness: { coding: [{ code: 'serious' }] }, subject, ...extra });
+
+  it.each([
+    ['an NPI identifier and no type', { identifier: { system: NPI, value: '1234567893' } }, { system: NPI, value: '1234567893' }],
+    ['an NPI under its OID and no type', { identifier: { system: NPI_OID, value: '1234567893' } }, { system: NPI_OID, value: '1234567893' }],
+    ['an NPI and a display, no type', { identifier: { system: NPI, value: '1234567893' }, display: 'Nurse CANARY' }, { system: NPI, value: '1234567893' }],
+    ['an NPI and an unrelated reference, no type', { reference: 'urn:uuid:9b1f0c4e-0000-4000-8000-000000000000', identifier: { system: NPI, value: '1234567893' } }, { system: NPI, value: '1234567893' }],
+    ['a relative Practitioner reference, no type', { reference: 'Practitioner/77' }, { system: REF, value: '77' }],
+    ['an absolute Practitioner reference with _history, no type', { reference: 'https://ehr.example.org/fhir/Practitioner/77/_history/2' }, { system: REF, value: '77' }],
+    ['type Practitioner and a local identifier', { type: 'Practitioner', identifier: { system: 'urn:emp', value: 'E-7' } }, { system: 'urn:emp', value: 'E-7' }],
+    ['a canonical type URL and an NPI', { type: 'http://hl7.org/fhir/StructureDefinition/Practitioner', identifier: { system: NPI, value: '1234567893' } }, { system: NPI, value: '1234567893' }],
+  ])('a subject with %s is the harmed staff member', (_name, subject, identifier) => {
+    const trigger = mapAdverseEvent(assault(subject), options);
+    expect(trigger.clinicians).toEqual([{ identifier, role: 'harmed-staff-member' }]);
+    expect(trigger).toMatchObject({ category: 'staff-assault', harmLevel: 'severe', unidentified: [] });
+    expect(JSON.stringify(trigger)).not.toContain('CANARY');
+  });
+
+  it('an untyped NPI subject makes an uncategorised event a staff assault', () => {
+    expect(mapAdverseEvent(r4({ subject: { identifier: { system: NPI, value: '1234567893' } } }), options).category).toBe('staff-assault');
+  });
+
+  it.each([
+    ['display only, no type (it may be the patient)', { display: 'Jane CANARY' }],
+    ['a local identifier, no type (it may be the patient\'s record number)', { identifier: { system: 'urn:mrn', value: 'MRN-CANARY' } }],
+    ['type Patient, even with an NPI', { type: 'Patient', identifier: { system: NPI, value: 'CANARY-NPI' } }],
+    ['a Patient reference', { reference: 'Patient/CANARY', identifier: { system: 'urn:mrn', value: 'MRN-CANARY' }, display: 'Jane CANARY' }],
+    ['a contained Patient', { reference: '#pat' }],
+  ])('a subject with %s is not read: no clinician named, nothing of it kept', (_name, subject) => {
+    const contained = [{ resourceType: 'Patient', id: 'pat', identifier: [{ system: 'urn:mrn', value: 'MRN-CANARY' }], name: [{ family: 'CANARY' }] }];
+    const trigger = mapAdverseEvent(assault(subject, { contained }), options);
+    expect(trigger.clinicians).toEqual([]);
+    expect(trigger.unidentified).toEqual([{ reason: 'no-clinician-named' }]);
+    expect(JSON.stringify(trigger)).not.toContain('CANARY');
+  });
+
+  it('an NPI makes a Practitioner wherever a person appears: R4 contributor, R5 participant actor, recorder', () => {
+    const npi = (value: string, system = NPI) => ({ identifier: { system, value } });
+    const fromR4 = mapAdverseEvent(r4({ contributor: [npi('1111111111', NPI_OID)], recorder: npi('2222222222') }), { ...options, includeRecorders: true });
+    expect(fromR4.clinicians).toEqual([{ identifier: { system: NPI_OID, value: '1111111111' }, role: 'contributor' }, { identifier: { system: NPI, value: '2222222222' }, role: 'recorder' }]);
+    const fromR5 = mapAdverseEvent(r5({ participant: [{ actor: npi('3333333333') }] }), options);
+    expect(fromR5.clinicians).toEqual([{ identifier: { system: NPI, value: '3333333333' }, role: 'participant' }]);
+  });
+});
+
+describe('mapAdverseEvent: what triage keeps', () => {
+  it('keeps the identifiers a clinician\'s reference came with when they cannot name the clinician (no system), with the display or reference', () => {
+    const trigger = mapAdverseEvent(
+      r4({
+        contained: [{ resourceType: 'Practitioner', id: 'p1', identifier: [{ value: 'E-900' }, { system: 'urn:badge', value: '' }] }],
+        contributor: [
+          { identifier: { value: 'E-100' }, display: 'Night nurse' },
+          { reference: 'PractitionerRole/7', identifier: { value: 'E-200', system: '' } },
+          { identifier: { value: 'E-300' } },
+          { reference: '#p1' },
+          { type: 'Practitioner', identifier: { system: NPI } },
+        ],
+      }),
+      options,
+    );
+    expect(trigger.clinicians).toEqual([]);
+    expect(trigger.unidentified).toEqual([
+      { reason: 'display-only', hint: 'Night nurse', identifiers: [{ system: null, value: 'E-100' }] },
+      { reason: 'unresolvable-reference', hint: 'PractitionerRole/7', identifiers: [{ system: null, value: 'E-200' }] },
+      { reason: 'unresolvable-reference', identifiers: [{ system: null, value: 'E-300' }] },
+      { reason: 'unresolvable-reference', hint: '#p1', identifiers: [{ system: null, value: 'E-900' }] },
+      { reason: 'unresolvable-reference' },
+    ]);
+  });
+
+  it('never keeps a patient\'s identifier, wherever the patient appears', () => {
+    const patient = { resourceType: 'Patient', id: 'pat', identifier: [{ system: 'urn:mrn', value: 'MRN-0042' }] };
+    const resources = [
+      r4({ contained: [patient], subject: { reference: '#pat' }, contributor: [{ display: 'Dr. Display' }] }),
+      r4({ subject: { type: 'Patient', identifier: { system: 'urn:mrn', value: 'MRN-0042' } }, contributor: [{ display: 'Dr. Display' }] }),
+      r4({ subject: { identifier: { system: 'urn:mrn', value: 'MRN-0042' } } }),
+      r4({ contained: [patient], contributor: [{ reference: '#pat', type: 'Practitioner' }, { type: 'Patient', identifier: { value: 'MRN-0042' } }] }),
+      r5({ participant: [{ actor: { reference: 'Patient/1', identifier: { value: 'MRN-0042' }, display: 'A Patient' } }] }),
+    ];
+    for (const resource of resources) {
+      const trigger = mapAdverseEvent(resource, { ...options, includeRecorders: true });
+      expect(JSON.stringify(trigger)).not.toContain('MRN-0042');
+      expect(JSON.stringify(trigger)).not.toContain('A Patient');
+    }
+  });
+});
+
 describe('mapAdverseEvent: harm, category, actuality', () => {
   it.each([
     [{ severity: { coding: [{ code: 'moderate' }] } }, 'moderate'],

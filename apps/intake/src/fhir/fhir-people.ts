@@ -1,4 +1,5 @@
-import { NamedClinician, UnidentifiedPerson } from '../triggers/normalized-trigger';
+import { isProviderIdentifierSystem } from '@harbor/contracts';
+import { NamedClinician, SourceIdentifier, UnidentifiedPerson } from '../triggers/normalized-trigger';
 import { isObject, Json, objectList, optionalString, ProblemList } from './fhir-values';
 
 /** Resource types that are clinicians Harbor may support. */
@@ -13,7 +14,10 @@ export interface PeopleOptions {
 export type Slot =
   /** contributor, participant.actor, recorder: an untyped reference is presumed to be a clinician. */
   | 'clinician-slot'
-  /** subject: usually the patient, so only an explicitly typed Practitioner counts. */
+  /**
+   * subject: usually the patient, so only a Practitioner counts: typed so (`type`, a `Practitioner/…` or contained
+   * Practitioner reference) or carrying an identifier only providers are issued (the NPI).
+   */
   | 'subject';
 
 export type PersonResult =
@@ -26,8 +30,11 @@ const NOT_A_CLINICIAN: PersonResult = { kind: 'not-a-clinician' };
 /**
  * Reads one FHIR Reference into a clinician identifier, a triage entry, or nothing (a patient, a device).
  * Identifiers win over references; contained resources are followed one level (PractitionerRole →
- * Practitioner); a bare `Practitioner/123` becomes `{ system: referenceSystem, value: '123' }`. Names in
- * contained resources are never read, and a patient's display text is never returned.
+ * Practitioner); a bare `Practitioner/123` becomes `{ system: referenceSystem, value: '123' }`. A reference
+ * without a type whose identifier is an NPI is a Practitioner, in every slot (only providers are issued
+ * one, under its URI or its OID); an explicit other type (e.g. Patient) still wins. A triage entry keeps the identifiers the reference came with that could not name the clinician (e.g.
+ * a value without a system). Names in contained resources are never read, and a patient's display text or
+ * identifier is never returned.
  */
 export function resolvePerson(
   reference: Json,
@@ -42,7 +49,7 @@ export function resolvePerson(
   const declaredType = optionalString(reference.type, `${path}.type`, problems, 200);
   const display = optionalString(reference.display, `${path}.display`, problems, 10_000);
   const containedTarget = literal?.startsWith('#') ? contained.get(literal.slice(1)) : undefined;
-  const type = typeOf(declaredType, literal, containedTarget);
+  const type = typeOf(declaredType, literal, containedTarget) ?? (carriesProviderIdentifier(reference) ? 'Practitioner' : undefined);
 
   if (type !== undefined && !CLINICIAN_TYPES.has(type)) return NOT_A_CLINICIAN;
   if (type === undefined && slot === 'subject') return NOT_A_CLINICIAN;
@@ -60,9 +67,36 @@ export function resolvePerson(
       else return { kind: 'clinician', clinician: { identifier: { system: options.referenceSystem, value: parsed.id } } };
     }
   }
-  if (display && display.trim()) return { kind: 'unidentified', person: { reason: 'display-only', hint: display.trim().slice(0, 200) } };
-  if (literal) return { kind: 'unidentified', person: { reason: 'unresolvable-reference', hint: literal.slice(0, 200) } };
-  return type === undefined ? NOT_A_CLINICIAN : { kind: 'unidentified', person: { reason: 'unresolvable-reference' } };
+  // Only now is this known to be a clinician's reference: what identifiers it has are kept for staff to resolve it.
+  const identifiers = partialIdentifiers(reference.identifier, containedTarget);
+  const withIdentifiers = (person: UnidentifiedPerson): PersonResult => ({ kind: 'unidentified', person: identifiers.length > 0 ? { ...person, identifiers } : person });
+  if (display && display.trim()) return withIdentifiers({ reason: 'display-only', hint: display.trim().slice(0, 200) });
+  if (literal) return withIdentifiers({ reason: 'unresolvable-reference', hint: literal.slice(0, 200) });
+  if (type === undefined && identifiers.length === 0) return NOT_A_CLINICIAN;
+  return withIdentifiers({ reason: 'unresolvable-reference' });
+}
+
+/** Whether a reference carries an identifier whose system is issued only to providers (the NPI). */
+function carriesProviderIdentifier(reference: Json): boolean {
+  return isObject(reference.identifier) && typeof reference.identifier.system === 'string' && isProviderIdentifierSystem(reference.identifier.system);
+}
+
+/**
+ * The identifiers a clinician's reference carries that could not identify them (a value without a system, or
+ * those of a contained Practitioner/PractitionerRole), as given: the minimum staff need to resolve the item.
+ * Only called for references already known to be a clinician's, so a patient's identifier never gets here.
+ */
+function partialIdentifiers(own: unknown, containedTarget: Json | undefined): SourceIdentifier[] {
+  const candidates: unknown[] = [own];
+  if (containedTarget && CLINICIAN_TYPES.has(containedTarget.resourceType as string) && Array.isArray(containedTarget.identifier)) candidates.push(...containedTarget.identifier);
+  const identifiers: SourceIdentifier[] = [];
+  for (const candidate of candidates) {
+    if (!isObject(candidate) || typeof candidate.value !== 'string' || !candidate.value.trim() || candidate.value.length > 100) continue;
+    const system = typeof candidate.system === 'string' && candidate.system.trim() && candidate.system.length <= 200 ? candidate.system : null;
+    if (!identifiers.some((known) => known.system === system && known.value === candidate.value)) identifiers.push({ system, value: candidate.value });
+    if (identifiers.length === 5) break;
+  }
+  return identifiers;
 }
 
 function resolveContained(

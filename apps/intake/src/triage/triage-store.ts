@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { SourceIdentifier } from '../triggers/normalized-trigger';
 import { StoredTrigger } from '../triggers/trigger-store';
 
 export interface TriageItemView {
@@ -8,6 +9,8 @@ export interface TriageItemView {
   reason: string;
   /** What the source gave instead of an identifier; gone once the item is resolved. */
   displayText: string | null;
+  /** The identifiers the source gave for the person (system possibly null); gone once the item is resolved. */
+  identifiers: SourceIdentifier[];
   kind: string;
   category: string;
   harmLevel: string | null;
@@ -28,11 +31,14 @@ export class TriageStore {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Opens an item for a person the trigger could not identify; false when the same item is already there. */
-  async open(manager: EntityManager, item: { id: string; triggerId: string; reason: string; dedupeKey: string; displayText: string | null }): Promise<boolean> {
+  async open(
+    manager: EntityManager,
+    item: { id: string; triggerId: string; reason: string; dedupeKey: string; displayText: string | null; identifiers?: SourceIdentifier[] | null },
+  ): Promise<boolean> {
     const inserted: unknown[] = await manager.query(
-      `INSERT INTO "intake"."triage_items" ("id", "trigger_id", "reason", "dedupe_key", "display_text")
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1`,
-      [item.id, item.triggerId, item.reason, item.dedupeKey, item.displayText],
+      `INSERT INTO "intake"."triage_items" ("id", "trigger_id", "reason", "dedupe_key", "display_text", "identifiers")
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING RETURNING 1`,
+      [item.id, item.triggerId, item.reason, item.dedupeKey, item.displayText, item.identifiers?.length ? JSON.stringify(item.identifiers) : null],
     );
     return inserted.length > 0;
   }
@@ -40,7 +46,7 @@ export class TriageStore {
   /** A trigger that no longer calls for outreach closes its open items (and forgets what they said). */
   async dismissOpenOf(manager: EntityManager, triggerId: string): Promise<void> {
     await manager.query(
-      `UPDATE "intake"."triage_items" SET "status" = 'dismissed', "display_text" = NULL, "resolved_at" = now()
+      `UPDATE "intake"."triage_items" SET "status" = 'dismissed', "display_text" = NULL, "identifiers" = NULL, "resolved_at" = now()
        WHERE "trigger_id" = $1 AND "status" = 'open'`,
       [triggerId],
     );
@@ -48,7 +54,8 @@ export class TriageStore {
 
   async listOpen(limit: number): Promise<TriageItemView[]> {
     const rows = await this.dataSource.query(
-      `SELECT i."id", i."trigger_id" AS "triggerId", i."reason", i."display_text" AS "displayText", t."kind", t."category",
+      `SELECT i."id", i."trigger_id" AS "triggerId", i."reason", i."display_text" AS "displayText",
+              coalesce(i."identifiers", '[]'::jsonb) AS "identifiers", t."kind", t."category",
               t."harm_level" AS "harmLevel", t."facility", t."department", t."occurred_at" AS "occurredAt", i."created_at" AS "createdAt"
        FROM "intake"."triage_items" i JOIN "intake"."triggers" t ON t."id" = i."trigger_id"
        WHERE i."status" = 'open' ORDER BY i."created_at", i."id" LIMIT $1`,
@@ -75,9 +82,10 @@ export class TriageStore {
     return { status, trigger: { ...trigger, occurredAt: new Date(row.occurredAt).toISOString() } };
   }
 
+  /** Resolving an item forgets what the source said about the person: display text and identifiers. */
   async resolve(manager: EntityManager, id: string, status: TriageResolution): Promise<void> {
     await manager.query(
-      `UPDATE "intake"."triage_items" SET "status" = $2, "display_text" = NULL, "resolved_at" = now() WHERE "id" = $1`,
+      `UPDATE "intake"."triage_items" SET "status" = $2, "display_text" = NULL, "identifiers" = NULL, "resolved_at" = now() WHERE "id" = $1`,
       [id, status],
     );
   }

@@ -4,16 +4,17 @@ import { Role, Roles } from '@harbor/auth';
 import { InvalidRequestException } from '@harbor/service-runtime';
 import { AssignTriageDto } from '../http/identifier.dto';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
+import { TriageListDto } from './triage.dto';
 import { TriageQueue } from './triage.usecases';
 
 @Controller('v1/triage')
 export class TriageController {
   constructor(private readonly queue: TriageQueue) {}
 
-  /** Open items, oldest first, with the trigger's coarse facts and the source's display text. */
+  /** Open items, oldest first, with the trigger's coarse facts and the source's display text and identifiers. */
   @Get()
   @Roles(Role.ProgramAdmin)
-  async list(@Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number) {
+  async list(@Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number): Promise<TriageListDto> {
     if (limit < 1 || limit > 500) throw new InvalidRequestException([{ field: 'limit', message: 'must be between 1 and 500' }]);
     return { items: await this.queue.listOpen(limit) };
   }

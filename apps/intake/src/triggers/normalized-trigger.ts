@@ -19,6 +19,17 @@ export interface UnidentifiedPerson {
    * reference such as "PractitionerRole/7"), kept only until staff resolve the triage item.
    */
   hint?: string;
+  /**
+   * Identifiers the source gave for this person that could not name them (e.g. a value without a system), kept
+   * as given only until staff resolve the triage item. Never a patient's: only clinicians' references keep them.
+   */
+  identifiers?: SourceIdentifier[];
+}
+
+/** An identifier as a source gave it, the system possibly missing. */
+export interface SourceIdentifier {
+  system: string | null;
+  value: string;
 }
 
 /**

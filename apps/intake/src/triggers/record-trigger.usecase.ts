@@ -64,8 +64,10 @@ export class RecordTrigger {
     if (decision === 'outreach') {
       for (const person of trigger.unidentified) {
         const id = randomUUID();
-        const dedupeKey = createHash('sha256').update(`${stored.id}|${person.reason}|${person.hint ?? ''}`).digest('hex');
-        if (await this.triage.open(manager, { id, triggerId: stored.id, reason: person.reason, dedupeKey, displayText: person.hint ?? null })) result.triageIds.push(id);
+        // Identifiers join the key only when there are any, so items opened before they were kept dedupe as before.
+        const identifiers = person.identifiers?.length ? person.identifiers : null;
+        const dedupeKey = createHash('sha256').update(`${stored.id}|${person.reason}|${person.hint ?? ''}${identifiers ? `|${JSON.stringify(identifiers)}` : ''}`).digest('hex');
+        if (await this.triage.open(manager, { id, triggerId: stored.id, reason: person.reason, dedupeKey, displayText: person.hint ?? null, identifiers })) result.triageIds.push(id);
       }
     } else if (decision === 'withdrawn') {
       await this.triage.dismissOpenOf(manager, stored.id);

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength,
-  ValidateNested,
+  ValidateIf, ValidateNested,
 } from 'class-validator';
 import { IdentifierV1 } from '@harbor/contracts';
 
@@ -56,4 +56,14 @@ export class UpsertClinicianDto {
   @ArrayMaxSize(10)
   @Matches(/^[a-z]{2,3}$/, { each: true, message: 'each language must be a lower-case ISO 639 code, e.g. "en"' })
   languages?: string[];
+}
+
+/**
+ * A row of a bulk import: as the single upsert, except that `profession` may be null when the source says
+ * nothing about it (a FHIR Practitioner with neither role nor qualification). The clinician is then kept with
+ * profession unknown (docs/matching.md, "Bulk import"); an empty profession is still refused.
+ */
+export class ImportedClinicianDto extends UpsertClinicianDto {
+  @ValidateIf((_object, value) => value !== null)
+  declare profession: string;
 }

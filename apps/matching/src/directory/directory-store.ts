@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { IdentifierV1 } from '@harbor/contracts';
+import { IdentifierV1, identifierSystemAliases } from '@harbor/contracts';
 import { ImportPlan } from './import/import-plan';
 
 // The one owner of the directory: `"matching"."clinicians"` and `"matching"."clinician_identifiers"`. Cases read
@@ -39,12 +39,17 @@ export async function lockDirectoryForWriting(manager: EntityManager): Promise<v
   await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('harbor-matching-directory', 0))`);
 }
 
-/** The clinician an identifier names, and whether they opted out; undefined when the directory does not know it. */
+/**
+ * The clinician an identifier names, and whether they opted out; undefined when the directory does not know it.
+ * The NPI is found under either spelling of its system (the URI `http://hl7.org/fhir/sid/us-npi` or the OID
+ * `urn:oid:2.16.840.1.113883.4.6`), the one given first.
+ */
 export async function resolveIdentifier(manager: EntityManager, identifier: IdentifierV1): Promise<{ clinicianId: string; optedOut: boolean } | undefined> {
   const [row] = await manager.query(
     `SELECT i."clinician_id", c."opted_out" FROM "matching"."clinician_identifiers" i
-     JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = $1 AND i."value" = $2`,
-    [identifier.system, identifier.value],
+     JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = ANY($1::text[]) AND i."value" = $2
+     ORDER BY array_position($1::text[], i."system") LIMIT 1`,
+    [identifierSystemAliases(identifier.system), identifier.value],
   );
   return row && { clinicianId: row.clinician_id, optedOut: row.opted_out };
 }
@@ -105,7 +110,10 @@ export async function findIdentifierOwners(
   return owners;
 }
 
-/** Inserts or replaces each planned clinician (every field, as a single upsert does), then adds its new identifiers. */
+/**
+ * Inserts or replaces each planned clinician (every field, as a single upsert does, except that an unknown
+ * profession keeps the one the directory holds), then adds its new identifiers.
+ */
 export async function writeImportPlan(manager: EntityManager, plan: ImportPlan): Promise<void> {
   for (const chunk of chunks(plan.clinicians)) {
     const column = <T>(pick: (clinician: ImportPlan['clinicians'][number]['clinician']) => T) => chunk.map((entry) => pick(entry.clinician));
@@ -114,7 +122,8 @@ export async function writeImportPlan(manager: EntityManager, plan: ImportPlan):
        SELECT "id", "display_name", "profession", "department", "facility", "phone", "email", "opted_out", "languages"::text[]
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[])
          AS planned ("id", "display_name", "profession", "department", "facility", "phone", "email", "opted_out", "languages")
-       ON CONFLICT ("id") DO UPDATE SET "display_name" = EXCLUDED."display_name", "profession" = EXCLUDED."profession",
+       ON CONFLICT ("id") DO UPDATE SET "display_name" = EXCLUDED."display_name",
+         "profession" = COALESCE(EXCLUDED."profession", "matching"."clinicians"."profession"),
          "department" = EXCLUDED."department", "facility" = EXCLUDED."facility", "phone" = EXCLUDED."phone", "email" = EXCLUDED."email",
          "opted_out" = EXCLUDED."opted_out", "languages" = EXCLUDED."languages", "updated_at" = now()`,
       [

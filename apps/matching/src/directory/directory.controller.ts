@@ -24,8 +24,10 @@ export class DirectoryController {
 
   /**
    * Bulk import: `text/csv` (see docs/matching.md for the columns) or a FHIR Bundle of Practitioner and
-   * PractitionerRole (`application/fhir+json` or `application/json`). 200 with counts and the failed rows.
-   * The CSV is parsed as it streams in; nothing is written until the whole file has been read and validated.
+   * PractitionerRole (`application/fhir+json` or `application/json`; collection, searchset, transaction, batch
+   * or their responses). 200 with counts, the failed rows and, when there are any, rows imported with a
+   * warning (profession unknown). The CSV is parsed as it streams in; nothing is written until the whole file
+   * has been read and validated.
    */
   @Post('import')
   @HttpCode(200)

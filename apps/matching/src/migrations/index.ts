@@ -2,6 +2,7 @@ import { MatchingDirectoryAndCases1764000000200 } from './1764000000200-matching
 import { MatchingPolicyRosterDeadlines1764000000400 } from './1764000000400-matching-policy-roster-deadlines';
 import { MatchingAbsorbedRequests1764000000700 } from './1764000000700-matching-absorbed-requests';
 import { MatchingAckClockAtDelivery1764000050100 } from './1764000050100-matching-ack-clock-at-delivery';
+import { MatchingClinicianProfessionUnknown1764000120010 } from './1764000120010-matching-clinician-profession-unknown';
 
 /** The matching schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
 export const MATCHING_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MATCHING_MIGRATIONS = [
   MatchingPolicyRosterDeadlines1764000000400,
   MatchingAbsorbedRequests1764000000700,
   MatchingAckClockAtDelivery1764000050100,
+  MatchingClinicianProfessionUnknown1764000120010,
 ];

@@ -103,6 +103,12 @@ describe('decide: ranking', () => {
     expect(ids(decision)).toEqual(['nurse', 'pharm']);
   });
 
+  it('prefers nobody by profession when the clinician\'s profession is unknown (a directory row imported without one)', () => {
+    const decision = decide([candidate('nurse', { openCases: 1 }), candidate('pharm', { profession: 'pharmacist' })], kase({ profession: null }), policy(), NOW);
+    expect(ids(decision)).toEqual(['pharm', 'nurse']);
+    expect(decision.ranked.map((entry) => entry.reasons[0])).toEqual(['profession unknown', 'profession unknown']);
+  });
+
   it('ignores profession under professionRule "any"', () => {
     const decision = decide([candidate('nurse', { openCases: 1 }), candidate('pharm', { profession: 'pharmacist' })], kase(), policy({ professionRule: 'any' }), NOW);
     expect(ids(decision)).toEqual(['pharm', 'nurse']);

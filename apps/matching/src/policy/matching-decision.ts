@@ -108,7 +108,8 @@ export function rankingReasons(candidate: SupporterCandidate, kase: CaseToMatch,
   const reasons: string[] = [];
   if (policy.departmentRule === 'prefer') reasons.push(sameDepartment(candidate, kase) ? 'same department' : 'other department');
   if (policy.departmentRule === 'avoid' && kase.department) reasons.push('other department');
-  if (policy.professionRule === 'prefer') reasons.push(sameProfession(candidate, kase) ? 'same profession' : 'different profession');
+  // A clinician whose profession the directory does not know has no peers by profession: nobody is preferred.
+  if (policy.professionRule === 'prefer') reasons.push(normalized(kase.profession) === null ? 'profession unknown' : sameProfession(candidate, kase) ? 'same profession' : 'different profession');
   if (policy.languageRule === 'require' && kase.languages.length > 0) reasons.push('shares a language');
   reasons.push(`${candidate.openCases} open cases`);
   reasons.push(candidate.lastAssignedAt ? `last assigned ${candidate.lastAssignedAt.toISOString()}` : 'never assigned');

@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { dottedPath, FieldProblem, fieldProblems, findUnsafeText } from '@harbor/input';
-import { UpsertClinicianDto } from '../clinician.dto';
+import { ImportedClinicianDto } from '../clinician.dto';
 import { findIdentifierOwners, lockDirectoryForWriting, writeImportPlan } from '../directory-store';
 import { ImportedClinician, SourceRow } from './clinician-sources';
 import { identifierKey, planImport, ValidRow } from './import-plan';
@@ -13,6 +13,8 @@ export interface ImportReport {
   created: number;
   updated: number;
   failed: { row: number; errors: FieldProblem[] }[];
+  /** Rows imported although part of them could not be read (e.g. profession unknown); present only when there are any. */
+  warnings?: { row: number; warnings: FieldProblem[] }[];
 }
 
 /** Valid rows written per batch: bounds what an import holds in memory whatever the size of the file. */
@@ -35,6 +37,7 @@ export class ImportClinicians {
 
   async execute(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>): Promise<ImportReport> {
     const report: ImportReport = { created: 0, updated: 0, failed: [] };
+    const warnings: NonNullable<ImportReport['warnings']> = [];
     const runner = this.dataSource.createQueryRunner();
     let writing: Promise<void> | undefined;
     /** Starts writing a batch once the previous one is written: one batch is written while the next is read. */
@@ -47,12 +50,13 @@ export class ImportClinicians {
     };
     try {
       let batch: ValidRow[] = [];
-      for await (const { row, clinician, error } of rows) {
-        const problems = error || !clinician ? [{ field: 'row', message: error ?? 'empty' }] : problemsOf(clinician);
+      for await (const { row, clinician, error, field, warnings: rowWarnings } of rows) {
+        const problems = error || !clinician ? [{ field: field ?? 'row', message: error ?? 'empty' }] : problemsOf(clinician);
         if (problems.length > 0 || !clinician) {
           report.failed.push({ row, errors: problems });
           continue;
         }
+        if (rowWarnings?.length) warnings.push({ row, warnings: rowWarnings });
         batch.push({ row, clinician });
         if (batch.length === IMPORT_BATCH_ROWS) {
           await write(batch);
@@ -74,7 +78,10 @@ export class ImportClinicians {
       await runner.release();
     }
     report.failed.sort((a, b) => a.row - b.row);
-    return report;
+    // A row refused when written (its identifiers belong to different clinicians) was not imported: no warning for it.
+    const failed = new Set(report.failed.map((entry) => entry.row));
+    const imported = warnings.filter((entry) => !failed.has(entry.row)).sort((a, b) => a.row - b.row);
+    return imported.length > 0 ? { ...report, warnings: imported } : report;
   }
 
   private async begin(runner: QueryRunner): Promise<void> {
@@ -93,9 +100,12 @@ export class ImportClinicians {
   }
 }
 
-/** The single upsert's validation (its decorators are all synchronous, so validateSync checks the same and costs less per row). */
+/**
+ * The single upsert's validation (its decorators are all synchronous, so validateSync checks the same and costs
+ * less per row), except that a profession the source does not know (null) is allowed.
+ */
 function problemsOf(clinician: ImportedClinician): FieldProblem[] {
-  const dto = plainToInstance(UpsertClinicianDto, clinician);
+  const dto = plainToInstance(ImportedClinicianDto, clinician);
   const problems = fieldProblems(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true }));
   if (problems.length > 0) return problems;
   // The input rule every request body passes (the pipe does not see imported rows): no NUL, no lone surrogate.

@@ -42,6 +42,15 @@ describe('planImport', () => {
     expect(plan.identifiers.map((identifier) => [identifier.value, identifier.clinicianId])).toEqual([['x', 'new-1'], ['y', 'new-2'], ['z', 'new-1']]);
   });
 
+  it('plans a row whose profession is unknown like any other; a later row without one keeps the earlier profession', () => {
+    const unknown = { ...clinician('Unknown', '1'), profession: null };
+    const plan = planImport(rows(unknown, clinician('Known', '2')), new Map(), ids());
+    expect(plan.clinicians.map((entry) => entry.clinician.profession)).toEqual([null, 'nurse']);
+    // A later row that knows the profession fills it in; one that does not keeps what an earlier row said.
+    expect(planImport(rows(unknown, clinician('Now known', '1')), new Map(), ids()).clinicians).toEqual([{ id: 'new-1', clinician: expect.objectContaining({ profession: 'nurse' }) }]);
+    expect(planImport(rows(clinician('Was known', '1'), unknown), new Map(), ids()).clinicians).toEqual([{ id: 'new-1', clinician: expect.objectContaining({ displayName: 'Unknown', profession: 'nurse' }) }]);
+  });
+
   it('writes an identifier named twice in one row once', () => {
     expect(planImport(rows(clinician('A', '1', '1')), new Map(), ids()).identifiers).toHaveLength(1);
   });

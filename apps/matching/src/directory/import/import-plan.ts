@@ -26,7 +26,8 @@ export const identifierKey = (identifier: { system: string; value: string }) => 
  * Works out in memory what upserting the rows one after another would do: a row updates the clinician that
  * owns any of its identifiers (including one created by an earlier row of the same file), creates one when
  * none does, and is refused when they belong to different clinicians. Its identifiers then all belong to
- * that clinician. `owners` holds the directory's current owner of every identifier the rows name.
+ * that clinician. `owners` holds the directory's current owner of every identifier the rows name. A row whose
+ * profession is unknown (null) keeps the profession an earlier row gave (and the directory keeps the one it holds).
  */
 export function planImport(rows: Iterable<ValidRow>, owners: ReadonlyMap<string, string>, newId: () => string): ImportPlan {
   const ownerOf = new Map(owners);
@@ -44,7 +45,9 @@ export function planImport(rows: Iterable<ValidRow>, owners: ReadonlyMap<string,
     const id = known.size === 1 ? [...known][0] : newId();
     if (existing.has(id) || latest.has(id)) plan.updated++;
     else plan.created++;
-    latest.set(id, clinician);
+    // A row that does not know the profession (null) keeps the one an earlier row of the file gave.
+    const earlier = latest.get(id);
+    latest.set(id, clinician.profession === null && earlier?.profession ? { ...clinician, profession: earlier.profession } : clinician);
     clinician.identifiers.forEach((identifier, index) => {
       if (ownerOf.has(keys[index])) return;
       ownerOf.set(keys[index], id);

@@ -46,6 +46,17 @@ export class IntakeEnv extends ServiceEnv {
   @IntSetting(0, 24 * 365)
   INTAKE_COOLDOWN_HOURS = 72;
 
+  /**
+   * Days a trigger keeps the clinicians it named (identifiers and decisions) after it last changed; then they are
+   * deleted and a late update of that trigger asks nobody. Never shorter than the cooldown, which reads them.
+   */
+  @IntSetting(1, 3650)
+  INTAKE_TRIGGER_RETENTION_DAYS = 30;
+
+  /** Days an open triage item waits for staff; then it is dismissed and what it said about the person erased. */
+  @IntSetting(1, 3650)
+  INTAKE_TRIAGE_RETENTION_DAYS = 30;
+
   /** Identifier system given to a bare FHIR `Practitioner/<id>` reference, so the clinician directory can resolve it. */
   @IsString()
   @IsNotEmpty()

@@ -37,6 +37,20 @@ export class FhirMapping {
   constructor(readonly options: AdverseEventOptions) {}
 }
 
+/** How long intake keeps what identifies people: a trigger's clinicians, and an open triage item. */
+export class IntakeRetention {
+  readonly triggerDays: number;
+
+  constructor(
+    triggerDays: number,
+    cooldownHours: number,
+    readonly triageDays: number,
+  ) {
+    // The cooldown reads the clinicians of recent triggers: they are kept at least that long.
+    this.triggerDays = Math.max(triggerDays, Math.ceil(cooldownHours / 24));
+  }
+}
+
 /** The largest body intake's own routes take. */
 export class IntakeLimits {
   constructor(readonly bodyBytes: number) {}
@@ -60,6 +74,7 @@ export class IntakeSettingsModule {
       new IntakeLimits(byteSize(env.INTAKE_BODY_LIMIT)),
       new SignedRequestSettings(env.INTAKE_SIGNATURE_TOLERANCE_SECONDS),
       new SourceRegistry(env.INTAKE_SOURCE_SYSTEMS),
+      new IntakeRetention(env.INTAKE_TRIGGER_RETENTION_DAYS, env.INTAKE_COOLDOWN_HOURS, env.INTAKE_TRIAGE_RETENTION_DAYS),
     ]);
   }
 }

@@ -14,6 +14,13 @@ export class MatchingEnv extends ServiceEnv {
   @IntSetting(1, 1440)
   MATCHING_ACK_TIMEOUT_MINUTES = 15;
 
+  /**
+   * Days a closed case keeps what identifies its clinician (identifier, directory link, event key, department,
+   * absorbed triggers); then they are erased and only the case's status, times and outcome flags stay.
+   */
+  @IntSetting(1, 3650)
+  MATCHING_CASE_RETENTION_DAYS = 30;
+
   /** Default: offers made for one case before it is escalated to the on-call coordinator. */
   @IntSetting(1, 50)
   MATCHING_MAX_OFFERS = 3;

@@ -37,6 +37,11 @@ export class SchedulerSettings {
   ) {}
 }
 
+/** How long a closed case keeps what identifies its clinician (MATCHING_CASE_RETENTION_DAYS). */
+export class CaseRetention {
+  constructor(readonly days: number) {}
+}
+
 /**
  * Turns matching's settings into one typed object per feature, so a feature holds only what it uses and no
  * feature reads MATCHING_* names.
@@ -48,6 +53,7 @@ export class MatchingSettingsModule {
       new PolicyDefaults(defaultPolicy(env)),
       new ContactKeys(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)),
       new SchedulerSettings(env.DATABASE_URL, env.MATCHING_SCHEDULER_TICK_MS, env.MATCHING_AVAILABILITY_REFRESH_SECONDS),
+      new CaseRetention(env.MATCHING_CASE_RETENTION_DAYS),
     ]);
   }
 }

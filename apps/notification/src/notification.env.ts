@@ -108,6 +108,13 @@ export class NotificationEnv extends ServiceEnv {
   @IntSetting(50, 60_000)
   NOTIFY_DISPATCH_POLL_MS = 1000;
 
+  /**
+   * Days a finished page keeps the addresses it was sent to (supporters' and staff's numbers, emails, pager ids);
+   * then only the channel kinds stay.
+   */
+  @IntSetting(1, 3650)
+  NOTIFY_DISPATCH_RETENTION_DAYS = 30;
+
   /** A clinician's released contact details are deleted this long after they arrived, or when the offer closes. */
   @IntSetting(1, 720)
   NOTIFY_CONTACT_RETENTION_HOURS = 72;

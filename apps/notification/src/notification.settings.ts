@@ -96,6 +96,11 @@ export class DispatchSettings {
   ) {}
 }
 
+/** How long a finished page keeps the addresses it was sent to (NOTIFY_DISPATCH_RETENTION_DAYS). */
+export class DispatchRetention {
+  constructor(readonly days: number) {}
+}
+
 export function channelSettingsFrom(env: NotificationEnv): ChannelSettings {
   const timeoutMs = env.NOTIFY_PROVIDER_TIMEOUT_MS;
   const providers: ChannelSettings['providers'] = {};
@@ -128,6 +133,7 @@ export class NotificationSettingsModule {
       new OfferPageTemplates(parseTemplates(env.NOTIFY_TEMPLATES)),
       new ReleasedContactSettings(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS), env.NOTIFY_CONTACT_RETENTION_HOURS),
       new StaffPageSettings(env.NOTIFY_STAFF_PAGE_DEADLINE_MINUTES),
+      new DispatchRetention(env.NOTIFY_DISPATCH_RETENTION_DAYS),
       channelSettingsFrom(env),
       new ProviderBreakerSettings({
         errorThresholdPercentage: env.NOTIFY_BREAKER_ERROR_PERCENT,

@@ -1,3 +1,4 @@
 export * from './data-source';
 export * from './scratch-database';
 export * from './database-refusals';
+export * from './job-lock';

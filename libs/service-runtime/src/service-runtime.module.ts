@@ -2,6 +2,7 @@ import {
   BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { Logger } from 'pino';
 import { AuthModule } from '@harbor/auth';
@@ -174,6 +175,8 @@ export class ServiceRuntimeModule {
       module: ServiceRuntimeModule,
       global: true,
       imports: [
+        // Recurring work (purges, reminders) is declared with @nestjs/schedule's decorators on the feature that owns it.
+        ScheduleModule.forRoot(),
         AuthModule.forRoot({ issuer: options.env.AUTH_ISSUER, audience: options.env.AUTH_AUDIENCE, jwksUrl: options.env.jwksUrl, roleClaims: options.env.roleClaims }),
       ],
       controllers: [OperationsController, ApiDocumentController],

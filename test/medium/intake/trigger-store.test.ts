@@ -3,6 +3,7 @@ import { INTAKE_MIGRATIONS } from '../../../apps/intake/src/migrations';
 import { OptOutStore } from '../../../apps/intake/src/opt-outs/opt-out-store';
 import { NormalizedTrigger } from '../../../apps/intake/src/triggers/normalized-trigger';
 import { TriggerStore } from '../../../apps/intake/src/triggers/trigger-store';
+import { runExclusively } from '@harbor/persistence';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
 
 const EMPLOYEE = 'urn:test:employee';
@@ -60,5 +61,40 @@ describe('intake stores (Postgres only)', () => {
     await optOuts.remove(clinician);
     await optOuts.remove(clinician);
     expect(await optOuts.isOptedOut(manager, clinician)).toBe(false);
+  });
+  it('forgets the clinicians of triggers unchanged since the cutoff, and says so to a late update', async () => {
+    const manager = database.dataSource.manager;
+    const old = await triggers.upsert(manager, incident('E-OLD'));
+    const recent = await triggers.upsert(manager, incident('E-RECENT'));
+    const identifier = { system: EMPLOYEE, value: 'forget-me' };
+    await triggers.saveClinician(manager, old.id, identifier, { decision: 'outreach', requestId: '6a4b9f0e-6d55-4d59-9a39-7d8a8f1c0001' });
+    await triggers.saveClinician(manager, recent.id, identifier, { decision: 'outreach', requestId: '6a4b9f0e-6d55-4d59-9a39-7d8a8f1c0002' });
+    await manager.query(`UPDATE "intake"."triggers" SET "updated_at" = now() - interval '40 days' WHERE "id" = $1`, [old.id]);
+
+    expect(await triggers.purgeCliniciansBefore(manager, new Date(Date.now() - 30 * 86_400_000), 100)).toBe(1);
+    expect(await triggers.findClinician(manager, old.id, identifier)).toBeUndefined();
+    expect(await triggers.findClinician(manager, recent.id, identifier)).toEqual({ decision: 'outreach', requestId: '6a4b9f0e-6d55-4d59-9a39-7d8a8f1c0002' });
+    // Purged once: the next run finds nothing more to do.
+    expect(await triggers.purgeCliniciansBefore(manager, new Date(Date.now() - 30 * 86_400_000), 100)).toBe(0);
+    expect((await triggers.upsert(manager, incident('E-OLD', { harmLevel: 'death' }))).cliniciansPurged).toBe(true);
+    expect((await triggers.upsert(manager, incident('E-RECENT', { harmLevel: 'death' }))).cliniciansPurged).toBe(false);
+  });
+
+  it('runs a recurring job in one replica at a time: a second run while the first holds it skips its turn', async () => {
+    let releaseFirst!: () => void;
+    const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstStarted!: () => void;
+    const started = new Promise<void>((resolve) => (firstStarted = resolve));
+    const first = runExclusively(database.dataSource, 'medium-test-job', async () => {
+      firstStarted();
+      await firstHolds;
+      return 'first';
+    });
+    await started;
+    expect(await runExclusively(database.dataSource, 'medium-test-job', async () => 'second')).toEqual({ ran: false });
+    expect(await runExclusively(database.dataSource, 'another-job', async () => 'other')).toEqual({ ran: true, result: 'other' });
+    releaseFirst();
+    expect(await first).toEqual({ ran: true, result: 'first' });
+    expect(await runExclusively(database.dataSource, 'medium-test-job', async () => 'after')).toEqual({ ran: true, result: 'after' });
   });
 });

@@ -82,6 +82,19 @@ export class TriageStore {
     return { status, trigger: { ...trigger, occurredAt: new Date(row.occurredAt).toISOString() } };
   }
 
+  /** Open items older than `cutoff` expire: dismissed, and what they said about the person erased. Returns how many. */
+  async expireOpenBefore(manager: EntityManager, cutoff: Date): Promise<number> {
+    const expired: unknown[] = await manager.query(
+      `WITH expired AS (
+         UPDATE "intake"."triage_items" SET "status" = 'dismissed', "display_text" = NULL, "identifiers" = NULL, "resolved_at" = now()
+         WHERE "status" = 'open' AND "created_at" < $1 RETURNING 1
+       )
+       SELECT 1 FROM expired`,
+      [cutoff],
+    );
+    return expired.length;
+  }
+
   /** Resolving an item forgets what the source said about the person: display text and identifiers. */
   async resolve(manager: EntityManager, id: string, status: TriageResolution): Promise<void> {
     await manager.query(

@@ -55,6 +55,8 @@ export class RecordTrigger {
     const stored = await this.triggers.upsert(manager, trigger);
     const decision = decideTriggerOutreach(stored, this.policy);
     const result: RecordTriggerResult = { triggerId: stored.id, decision, requestIds: [], triageIds: [], clinicians: [] };
+    // An update of a trigger whose people were already forgotten (retention) asks nobody again.
+    if (stored.cliniciansPurged) return result;
     for (const clinician of trigger.clinicians) {
       const outcome = await this.recordClinician(manager, stored, decision, clinician, options.selfReferral ?? false);
       if (!outcome) continue;

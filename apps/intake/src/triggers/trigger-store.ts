@@ -15,6 +15,8 @@ export interface StoredTrigger {
   facility: string;
   department: string | null;
   occurredAt: string;
+  /** Its clinicians were forgotten (retention): an update this late records nobody and asks nobody. */
+  cliniciansPurged: boolean;
 }
 
 /** What was decided for one clinician of one trigger. */
@@ -40,8 +42,9 @@ export class TriggerStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT ("kind", "source", "source_event_id") DO UPDATE SET
          "category" = EXCLUDED."category", "harm_level" = EXCLUDED."harm_level", "withdrawn" = EXCLUDED."withdrawn",
-         "facility" = EXCLUDED."facility", "department" = EXCLUDED."department", "reported_at" = EXCLUDED."reported_at"
-       RETURNING "id", "kind", "category", "harm_level" AS "harmLevel", "withdrawn", "facility", "department", "occurred_at" AS "occurredAt"`,
+         "facility" = EXCLUDED."facility", "department" = EXCLUDED."department", "reported_at" = EXCLUDED."reported_at", "updated_at" = now()
+       RETURNING "id", "kind", "category", "harm_level" AS "harmLevel", "withdrawn", "facility", "department", "occurred_at" AS "occurredAt",
+         "clinicians_purged_at" IS NOT NULL AS "cliniciansPurged"`,
       [randomUUID(), trigger.kind, trigger.source, trigger.sourceEventId, trigger.category, trigger.harmLevel ?? null, trigger.withdrawn ?? false,
         trigger.facility, trigger.department ?? null, trigger.occurredAt, trigger.reportedAt],
     );
@@ -69,6 +72,25 @@ export class TriggerStore {
        ON CONFLICT ("trigger_id", "identifier_system", "identifier_value") DO UPDATE SET "decision" = EXCLUDED."decision", "request_id" = EXCLUDED."request_id", "created_at" = now()`,
       [triggerId, identifier.system, identifier.value, record.decision, record.requestId],
     );
+  }
+
+  /**
+   * Forgets the clinicians of triggers unchanged since before `cutoff` (at most `limit` triggers): their
+   * identifiers and decisions are deleted, the trigger keeps its coarse facts and when this happened. Returns how
+   * many triggers were purged; one another transaction holds waits for the next run.
+   */
+  async purgeCliniciansBefore(manager: EntityManager, cutoff: Date, limit: number): Promise<number> {
+    const purged: { id: string }[] = await manager.query(
+      `WITH due AS (
+         SELECT "id" FROM "intake"."triggers" WHERE "clinicians_purged_at" IS NULL AND "updated_at" < $1 ORDER BY "updated_at" LIMIT $2 FOR UPDATE SKIP LOCKED
+       )
+       , purged AS (UPDATE "intake"."triggers" t SET "clinicians_purged_at" = now() FROM due WHERE t."id" = due."id" RETURNING t."id")
+       SELECT "id" FROM purged`,
+      [cutoff, limit],
+    );
+    const ids = purged.map((row) => row.id);
+    if (ids.length > 0) await manager.query(`DELETE FROM "intake"."trigger_clinicians" WHERE "trigger_id" = ANY($1::uuid[])`, [ids]);
+    return ids.length;
   }
 
   /** Whether support was requested for the clinician, by any trigger, within the last `hours`. */

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { OptOutsModule } from '../opt-outs/opt-outs.module';
 import { TriageStore } from '../triage/triage-store';
+import { ForgetOnTime } from './forget-on-time.usecase';
 import { RecordTrigger } from './record-trigger.usecase';
 import { TriggerStore } from './trigger-store';
 
 /** The one place a trigger of any kind is recorded and turned into support requests. */
 @Module({
   imports: [OptOutsModule],
-  providers: [RecordTrigger, TriggerStore, TriageStore],
-  exports: [RecordTrigger, TriageStore],
+  providers: [RecordTrigger, TriggerStore, TriageStore, ForgetOnTime],
+  exports: [RecordTrigger, TriageStore, ForgetOnTime],
 })
 export class TriggersModule {}

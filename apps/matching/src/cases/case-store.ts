@@ -272,6 +272,29 @@ export class CaseStore {
   }
 
   /**
+   * Forgets what identifies the people of cases closed before `cutoff` (at most `limit` of them): the clinician's
+   * identifier, the directory link, the event key, the department, and the absorbed triggers' details. Returns
+   * the ids of the cases purged; a case another transaction holds is left for the next run.
+   */
+  async purgeClosedBefore(manager: EntityManager, cutoff: Date, limit: number): Promise<string[]> {
+    const purged: { id: string }[] = await manager.query(
+      `WITH due AS (
+         SELECT "id" FROM "matching"."cases" WHERE "purged_at" IS NULL AND "closed_at" < $1 ORDER BY "closed_at" LIMIT $2 FOR UPDATE SKIP LOCKED
+       )
+       , purged AS (
+         UPDATE "matching"."cases" c SET "identifier_system" = NULL, "identifier_value" = NULL, "clinician_id" = NULL, "event_key" = NULL,
+           "department" = NULL, "purged_at" = now()
+         FROM due WHERE c."id" = due."id" RETURNING c."id"
+       )
+       SELECT "id" FROM purged`,
+      [cutoff, limit],
+    );
+    const ids = purged.map((row) => row.id);
+    if (ids.length > 0) await manager.query(`DELETE FROM "matching"."absorbed_requests" WHERE "case_id" = ANY($1::uuid[])`, [ids]);
+    return ids;
+  }
+
+  /**
    * Serializes every request for one clinician until the caller's transaction ends (transaction-scoped
    * advisory lock), so two requests consumed at once (different identifiers on different partitions, or two
    * replicas) cannot both find no open case and both open one.

@@ -15,6 +15,7 @@ import { CaseEventsController } from './case-events.controller';
 import { ExplainCase } from './explain-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
 import { OpenCase } from './open-case.usecase';
+import { PurgeClosedCases } from './purge-closed-cases.usecase';
 import { RecordOutcome } from './record-outcome.usecase';
 import { RecordResponse } from './record-response.usecase';
 
@@ -22,7 +23,7 @@ import { RecordResponse } from './record-response.usecase';
   imports: [PolicyModule, RosterModule],
   controllers: [CasesController, CaseEventsController],
   providers: [
-    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler, CaseGauges, CaseViews,
+    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler, CaseGauges, CaseViews, PurgeClosedCases,
     // One owner per table: cases and absorbed requests, assignments, deadlines (the roster's SupporterStore comes from RosterModule).
     CaseStore, AssignmentStore, DeadlineStore, CaseRecords,
   ],

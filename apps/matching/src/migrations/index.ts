@@ -3,6 +3,7 @@ import { MatchingPolicyRosterDeadlines1764000000400 } from './1764000000400-matc
 import { MatchingAbsorbedRequests1764000000700 } from './1764000000700-matching-absorbed-requests';
 import { MatchingAckClockAtDelivery1764000050100 } from './1764000050100-matching-ack-clock-at-delivery';
 import { MatchingClinicianProfessionUnknown1764000120010 } from './1764000120010-matching-clinician-profession-unknown';
+import { MatchingCasePurge1764000140000 } from './1764000140000-matching-case-purge';
 
 /** The matching schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
 export const MATCHING_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MATCHING_MIGRATIONS = [
   MatchingAbsorbedRequests1764000000700,
   MatchingAckClockAtDelivery1764000050100,
   MatchingClinicianProfessionUnknown1764000120010,
+  MatchingCasePurge1764000140000,
 ];

@@ -349,4 +349,25 @@ export class DispatchStore {
   async discardAttempt(manager: EntityManager, attemptId: string): Promise<void> {
     await manager.query(`DELETE FROM "notification"."delivery_attempts" WHERE "id" = $1`, [attemptId]);
   }
+  /**
+   * Forgets where finished pages went: dispatches finished before `cutoff` (at most `limit`) keep only their
+   * channels' kinds. Returns how many; a row another transaction holds waits for the next run.
+   */
+  async purgeAddressesBefore(manager: EntityManager, cutoff: Date, limit: number): Promise<number> {
+    const purged: unknown[] = await manager.query(
+      `WITH due AS (
+         SELECT "id" FROM "notification"."dispatches"
+         WHERE "addresses_purged_at" IS NULL AND "finished_at" < $1 ORDER BY "finished_at" LIMIT $2 FOR UPDATE SKIP LOCKED
+       )
+       , purged AS (
+         UPDATE "notification"."dispatches" d
+         SET "channels" = (SELECT COALESCE(jsonb_agg(jsonb_build_object('kind', c ->> 'kind')), '[]'::jsonb) FROM jsonb_array_elements(d."channels") c),
+             "text" = NULL, "addresses_purged_at" = now()
+         FROM due WHERE d."id" = due."id" RETURNING 1
+       )
+       SELECT 1 FROM purged`,
+      [cutoff, limit],
+    );
+    return purged.length;
+  }
 }

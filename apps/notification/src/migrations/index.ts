@@ -7,6 +7,7 @@ import { NotificationSmsReplies1764000030200 } from './1764000030200-notificatio
 import { NotificationLinkViewers1764000030300 } from './1764000030300-notification-link-viewers';
 import { NotificationDeliveryIntents1764000050000 } from './1764000050000-notification-delivery-intents';
 import { NotificationDispatchTraceContext1764000080000 } from './1764000080000-notification-dispatch-trace-context';
+import { NotificationDispatchPurge1764000140200 } from './1764000140200-notification-dispatch-purge';
 
 /**
  * The notification schema's migrations, in order; the shared messaging tables come first (added by the service
@@ -16,6 +17,6 @@ export function notificationMigrations(contactKeys: KeyRing): (new () => Migrati
   return [
     NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(contactKeys),
     NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300, NotificationDeliveryIntents1764000050000,
-    NotificationDispatchTraceContext1764000080000,
+    NotificationDispatchTraceContext1764000080000, NotificationDispatchPurge1764000140200,
   ];
 }

@@ -20,12 +20,13 @@ import { DispatchStore } from '../dispatch/dispatch-store';
 import { OfferStore } from './offer-store';
 import { CloseOffer } from './close-offer.usecase';
 import { DeliveryReceipts } from '../dispatch/delivery-receipts';
+import { PurgeFinishedDispatches } from '../dispatch/purge-finished-dispatches.usecase';
 
 @Module({
   controllers: [AcknowledgementsController, TwilioWebhooksController, StaffPagesController, OfferEventsController, StaffPageRequestedHandler],
   providers: [
     ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, OfferLinks, ReleasedContacts,
-    TwilioMessageLookup, DeliveryReceipts, CloseOffer, OfferStore, DispatchStore, InboundSmsMessages,
+    TwilioMessageLookup, DeliveryReceipts, CloseOffer, OfferStore, DispatchStore, InboundSmsMessages, PurgeFinishedDispatches,
   ],
 })
 export class OffersModule implements NestModule {

@@ -15,6 +15,13 @@ export interface TopicPolicy {
 }
 
 /**
+ * Retention of the topics whose records name a person (a clinician's identifier, a supporter's or staff member's
+ * channel addresses): a week, declared rather than left to the broker's default, so a cluster with a longer default
+ * does not keep them longer. Replaying from these topics reaches back this far.
+ */
+export const PERSONAL_DATA_TOPIC_RETENTION_MS = 7 * 24 * 3_600_000;
+
+/**
  * The single definition of one event type and version: its topic, CloudEvents type, payload class
  * (validated on produce and on consume) and the key that keeps one entity's events in order.
  */

@@ -5,7 +5,7 @@ import {
 } from 'class-validator';
 import { CHANNEL_KINDS, ChannelKind } from '../vocabulary/channels';
 import { IsRfc3339 } from '@harbor/input';
-import { defineEvent } from '../definition/event-definition';
+import { defineEvent, PERSONAL_DATA_TOPIC_RETENTION_MS } from '../definition/event-definition';
 
 export class ChannelAddressV1 {
   @IsIn(CHANNEL_KINDS)
@@ -64,4 +64,6 @@ export const AssignmentOffered = defineEvent({
   payload: AssignmentOfferedV1,
   key: (offer) => offer.caseId,
   subject: (offer) => offer.assignmentId,
+  // Names a person: a week on the topic (PERSONAL_DATA_TOPIC_RETENTION_MS); a sent outbox row goes after an hour.
+  topicPolicy: { retentionMs: PERSONAL_DATA_TOPIC_RETENTION_MS },
 });

@@ -5,7 +5,7 @@ import {
 } from 'class-validator';
 import { ChannelAddressV1 } from './assignment-offered.v1';
 import { IsRfc3339 } from '@harbor/input';
-import { defineEvent } from '../definition/event-definition';
+import { defineEvent, PERSONAL_DATA_TOPIC_RETENTION_MS } from '../definition/event-definition';
 
 export const STAFF_PAGE_KINDS = ['follow-up-reminder', 'coordinator-escalation'] as const;
 export type StaffPageKind = (typeof STAFF_PAGE_KINDS)[number];
@@ -53,4 +53,6 @@ export const StaffPageRequested = defineEvent({
   payload: StaffPageRequestedV1,
   key: (page) => page.caseId,
   subject: (page) => page.pageId,
+  // Names a person: a week on the topic (PERSONAL_DATA_TOPIC_RETENTION_MS); a sent outbox row goes after an hour.
+  topicPolicy: { retentionMs: PERSONAL_DATA_TOPIC_RETENTION_MS },
 });

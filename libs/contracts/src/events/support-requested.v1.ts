@@ -3,7 +3,7 @@ import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, Va
 import { HARM_LEVELS, HarmLevel, TRIGGER_CATEGORIES, TRIGGER_KINDS, TriggerCategory, TriggerKind } from '../vocabulary/triggers';
 import { IdentifierV1, identifierKey } from './common';
 import { IsRfc3339 } from '@harbor/input';
-import { defineEvent } from '../definition/event-definition';
+import { defineEvent, PERSONAL_DATA_TOPIC_RETENTION_MS } from '../definition/event-definition';
 
 export class TriggerV1 {
   @IsIn(TRIGGER_KINDS)
@@ -69,4 +69,6 @@ export const SupportRequested = defineEvent({
   // One clinician's requests stay in order on one partition.
   key: (request) => identifierKey(request.clinician),
   subject: (request) => request.requestId,
+  // Names a person: a week on the topic (PERSONAL_DATA_TOPIC_RETENTION_MS); a sent outbox row goes after an hour.
+  topicPolicy: { retentionMs: PERSONAL_DATA_TOPIC_RETENTION_MS },
 });

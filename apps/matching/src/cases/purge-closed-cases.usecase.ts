@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { runExclusivelyInBatches } from '@harbor/persistence';
+import { LOGGER } from '@harbor/service-runtime';
+import { CaseRetention } from '../matching.settings';
+import { CaseStore } from './case-store';
+
+const BATCH = 500;
+/** Retention is counted in days: looking every ten minutes keeps a purge at most that late. */
+const EVERY_MS = 10 * 60_000;
+
+/**
+ * Forgetting on time: the identifying data of a case closed longer ago than MATCHING_CASE_RETENTION_DAYS is
+ * erased (CaseStore.purgeClosedBefore). Every replica schedules it; one runs each turn (runExclusively).
+ */
+@Injectable()
+export class PurgeClosedCases {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly cases: CaseStore,
+    private readonly retention: CaseRetention,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Interval('matching-case-purge', EVERY_MS)
+  async onSchedule(): Promise<void> {
+    await this.execute().catch((error) => this.logger.error({ err: (error as Error).message }, 'case purge failed; it runs again on schedule'));
+  }
+
+  /** Purges every case due at `now`, in batches; returns how many (0 when another replica holds the job). */
+  async execute(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.retention.days * 86_400_000);
+    const total = await runExclusivelyInBatches(this.dataSource, 'matching-case-purge', BATCH, async (manager) =>
+      (await this.cases.purgeClosedBefore(manager, cutoff, BATCH)).length);
+    if (total > 0) this.logger.info({ purged: total, retentionDays: this.retention.days }, 'identifying data of closed cases purged');
+    return total;
+  }
+}

@@ -26,6 +26,7 @@ export interface SupporterProfile {
 /** What staff read about one supporter (GET /v1/roster/supporters/:id). */
 export interface SupporterView {
   id: string;
+  displayName: string;
   program: string;
   profession: string;
   department: string | null;
@@ -38,6 +39,8 @@ export interface SupporterView {
   maxOpenCases: number;
   lastAssignedAt: Date | null;
   timeZone: string;
+  /** Where pages go, in the order tried: program staff manage them, so they read them back. */
+  channels: ChannelAddressV1[];
   schedule: WeeklyWindow[];
   unavailability: { id: string; from: Date; until: Date }[];
   training: { id: string; course: string; completedOn: string; expiresOn: string }[];
@@ -238,9 +241,9 @@ export class SupporterStore {
   /** The supporter with their schedule, current and future unavailability, and training records; undefined when unknown. */
   async describe(supporterId: string): Promise<SupporterView | undefined> {
     const [supporter] = await this.dataSource.query(
-      `SELECT "id", "program", "profession", "department", "facility", "languages", "status", "opted_out" AS "optedOut",
+      `SELECT "id", "display_name" AS "displayName", "program", "profession", "department", "facility", "languages", "status", "opted_out" AS "optedOut",
               to_char("training_expires_on", 'YYYY-MM-DD') AS "trainingExpiresOn", "open_cases" AS "openCases",
-              "max_open_cases" AS "maxOpenCases", "last_assigned_at" AS "lastAssignedAt", "time_zone" AS "timeZone", "schedule"
+              "max_open_cases" AS "maxOpenCases", "last_assigned_at" AS "lastAssignedAt", "time_zone" AS "timeZone", "channels", "schedule"
        FROM "matching"."supporters" WHERE "id" = $1`,
       [supporterId],
     );

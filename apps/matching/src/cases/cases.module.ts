@@ -17,12 +17,13 @@ import { OfferNextSupporter } from './offer-next-supporter.usecase';
 import { OpenCase } from './open-case.usecase';
 import { RecordOutcome } from './record-outcome.usecase';
 import { RecordResponse } from './record-response.usecase';
+import { RecordEncounter } from './record-encounter.usecase';
 
 @Module({
   imports: [PolicyModule, RosterModule],
   controllers: [CasesController, CaseEventsController],
   providers: [
-    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler, CaseGauges, CaseViews,
+    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, RecordEncounter, ExplainCase, DeadlineScheduler, CaseGauges, CaseViews,
     // One owner per table: cases and absorbed requests, assignments, deadlines (the roster's SupporterStore comes from RosterModule).
     CaseStore, AssignmentStore, DeadlineStore, CaseRecords,
   ],

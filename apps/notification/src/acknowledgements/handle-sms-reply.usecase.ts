@@ -4,6 +4,7 @@ import { SERVICE_ENV } from '@harbor/service-runtime';
 import { SmsAddressHashes, smsAddressHashes } from '../dispatch/address-hash';
 import { recordSmsConsent } from '../dispatch/sms-opt-outs';
 import { NotificationEnv } from '../notification.env';
+import { EncounterLinks } from '../encounters/encounter-links';
 import { OfferLinks } from '../offers/offer-links';
 import { RespondToOffer } from './respond-to-offer.usecase';
 import { parseSmsReply, SmsReply } from './sms-reply';
@@ -38,6 +39,7 @@ export class HandleSmsReply {
   constructor(
     private readonly respondToOffer: RespondToOffer,
     private readonly links: OfferLinks,
+    private readonly encounters: EncounterLinks,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(SERVICE_ENV) private readonly env: NotificationEnv,
   ) {}
@@ -93,7 +95,8 @@ export class HandleSmsReply {
     if (!outcome.ok) return 'Harbor: that request has already been answered or closed.';
     if (outcome.claim) {
       const link = this.links.claimLink(offer.assignment_id, outcome.claim.respondBy, outcome.claim.nonce);
-      return `Harbor: thank you for accepting. Open this link to see how to reach your colleague; it works on one device only: ${link}`;
+      return `Harbor: thank you for accepting. Open this link to see how to reach your colleague; it works on one device only: ${link} `
+        + `Conversation guide and record, on any device: ${this.encounters.link(offer.assignment_id)}`;
     }
     return 'Harbor: thank you. We will ask someone else.';
   }

@@ -19,8 +19,10 @@ import { LinkViewers } from '../acknowledgements/link-viewers';
 import { CloseOffer } from './close-offer.usecase';
 import { DeliveryReceipts } from '../dispatch/delivery-receipts';
 import { StaffPageViews } from '../staff-pages/staff-page-views';
+import { EncountersModule } from '../encounters/encounters.module';
 
 @Module({
+  imports: [EncountersModule],
   controllers: [AcknowledgementsController, TwilioWebhooksController, StaffPagesController, OfferEventsController, StaffPageRequestedHandler],
   providers: [
     ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, OfferLinks, ReleasedContacts,

@@ -29,10 +29,10 @@ export class PageSupporter {
     const replyCode = await this.uniqueReplyCode(manager, offer.supporterId);
     const sms = offer.channels.find((channel) => channel.kind === 'sms' && channel.address);
     const created: unknown[] = await manager.query(
-      `INSERT INTO "notification"."offers" ("assignment_id", "case_id", "supporter_id", "attempt", "reply_code", "respond_by", "sms_address_hash")
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("assignment_id") DO NOTHING RETURNING 1`,
+      `INSERT INTO "notification"."offers" ("assignment_id", "case_id", "supporter_id", "attempt", "reply_code", "respond_by", "sms_address_hash", "program_id")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("assignment_id") DO NOTHING RETURNING 1`,
       [offer.assignmentId, offer.caseId, offer.supporterId, offer.attempt, replyCode, offer.respondBy,
-        sms ? smsAddressHash(this.env.NOTIFY_SMS_HASH_KEY, sms.address) : null],
+        sms ? smsAddressHash(this.env.NOTIFY_SMS_HASH_KEY, sms.address) : null, offer.programId ?? 'default'],
     );
     if (created.length === 0) return;
 

@@ -16,6 +16,8 @@ const demoClinician = (runId) => ({
   phone: '+15550001001',
 });
 
+// The first is the one the demo's physician case is offered to; the printed `supporter` token names it as its subject
+// (DEMO_SUPPORTER_ID in libs/auth/src/dev-issuer.ts), so that token can record the case's outcome.
 const DEMO_SUPPORTERS = [
   { id: 'demo-supporter-1', displayName: 'Demo Supporter One', profession: 'physician', department: 'surgery', facility: 'demo-general', channels: [{ kind: 'console', address: '' }] },
   { id: 'demo-supporter-2', displayName: 'Demo Supporter Two', profession: 'nurse', department: 'icu', facility: 'demo-general', channels: [{ kind: 'console', address: '' }] },

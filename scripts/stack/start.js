@@ -136,7 +136,7 @@ async function main() {
       say(`\nDevelopment bearer tokens (issuer ${issuer.issuer}, valid 12 h):`);
       for (const [role, token] of Object.entries(tokens)) say(`  ${role.padEnd(17)} ${token}`);
       fs.writeFileSync(path.join(STATE_DIR, 'tokens.json'), JSON.stringify(tokens, null, 2));
-      say(`  (also written to .harbor/tokens.json)`);
+      say(`  (also written to .harbor/tokens.json; the supporter token's subject is the demo supporter demo-supporter-1)`);
       if (withDemo) {
         say('\nDemo: seeding a clinician and two supporters, then publishing an incident to incidents.reported.v1…');
         await runDemo({
@@ -153,6 +153,8 @@ async function main() {
           say(`  open ${pageLink} in a browser, or`);
           say(`  curl -c .harbor/link-cookies -X POST -H 'content-type: application/json' -d '{"decision":"accept"}' ${pageLink}`);
           say(`  curl -b .harbor/link-cookies ${pageLink}    # the contact is shown only to the client that accepted (its cookie)`);
+          say('After accepting, the page links to the encounter page (/e/…): the conversation guide, the resources and');
+          say('the record of the encounter (contact made, resources offered, follow-up done, close), no account needed.');
         } else {
           say('The demo page did not appear within 30 s; see the logs above.');
         }

@@ -100,7 +100,8 @@ describe('the signed link: one browser sees the contact, sealed end to end', () 
     await screenshot(page, 'link-1-open-offer.png');
 
     await Promise.all([page.waitForNavigation(), page.click('button.accept')]);
-    const [cookie] = await accepting.cookies();
+    // One cookie for the link page, the same secret for the encounter page (/e/).
+    const cookie = (await accepting.cookies()).find((candidate) => candidate.path === '/a/');
     expect(cookie).toMatchObject({ name: `harbor_viewer_${assignmentId}`, httpOnly: true, sameSite: 'Lax', path: '/a/' });
     // Matching releases the contact after the acceptance; the page says so until it arrives.
     const text = await waitFor(async () => {
@@ -144,7 +145,9 @@ describe('the signed link: one browser sees the contact, sealed end to end', () 
       { publicBaseUrl: 'http://127.0.0.1:3003', authToken: TWILIO.TWILIO_AUTH_TOKEN, path: '/webhooks/twilio/sms' },
       { MessageSid: yes.sid, AccountSid: yes.accountSid, From: phone, To: yes.to, Body: yes.body },
     );
-    const claimPath = new URL(/(http:\/\/\S+\/a\/[^\s<]+)/.exec(await answer.text())![1]).pathname;
+    const answerText = await answer.text();
+    const claimPath = new URL(/(http:\/\/\S+\/a\/[^\s<]+)/.exec(answerText)![1]).pathname;
+    expect(answerText).toMatch(new RegExp(`/e/${offer.assignmentId}\\.`)); // the encounter page, for any device
 
     const phoneBrowser = await browser.newContext({ viewport: { width: 420, height: 760 } });
     const page = await phoneBrowser.newPage();

@@ -72,7 +72,7 @@ describe('reporting dashboard in headless Chromium', () => {
     // Acceptance and referrals render; every number drawn anywhere is 0 or at least 11.
     const allValues = await page.locator('svg [data-testid=value]').allTextContents();
     for (const text of allValues) if (text !== '<11') expect(Number(text) === 0 || Number(text) >= 11).toBe(true);
-    expect(await page.locator('#referrals [data-testid=value]').count()).toBe(4);
+    expect(await page.locator('#referrals [data-testid=value]').count()).toBe(5); // one bar per referral type
     expect(await page.textContent('#coarsening')).toBe(''); // every month with cases holds at least 11: no coarsening
     expect(await page.textContent('#contact')).toContain('Period 2025-03');
 

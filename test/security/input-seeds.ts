@@ -90,6 +90,12 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'POST /webhooks/twilio/sms': () => ({ contentType: 'application/x-www-form-urlencoded', body: 'From=%2B15551234567&Body=YES+abc&MessageSid=SM1' }),
     'POST /webhooks/twilio/status': () => ({ contentType: 'application/x-www-form-urlencoded', body: 'MessageSid=SM1&MessageStatus=delivered' }),
     'GET /v1/staff-pages': () => ({ query: { status: 'failed', limit: '10' } }),
+    'POST /e/:token': () => ({ params: { token: 'not-an-encounter-token' }, body: { action: 'contact-made', resource: ['legal'], timeOff: 'yes' } }),
+    'PUT /v1/programs/:program/encounter-content': () => ({
+      params: { program: 'fuzz' },
+      body: { guide: ['What is bothering you most?'], resources: [{ kind: 'external-line', label: 'Support line', phone: '+1 888 409 0141', url: 'https://example.org/line' }] },
+    }),
+    'GET /v1/programs/:program/encounter-content': () => ({ params: { program: 'fuzz' } }),
   },
   reporting: {
     'POST /v1/recognition': () => ({ body: { supporterIds: [SEED_SUPPORTER], year: 2026 } }),
@@ -129,6 +135,9 @@ export const EVENT_SEEDS: Record<string, (harbor: HarborHarness) => Record<strin
   'org.harbor.contact.released.v1': () => ({ assignmentId: randomUUID(), caseId: randomUUID(), supporterId: SEED_SUPPORTER, clinician: { displayName: 'Dr Fuzz', phone: '+15551234567' } }),
   'org.harbor.staff-page.requested.v1': () => ({
     pageId: randomUUID(), kind: 'coordinator-escalation', caseId: randomUUID(), recipientId: 'staff-fuzz', channels: [{ kind: 'console', address: '' }], requestedAt: now(),
+  }),
+  'org.harbor.encounter.recorded.v1': () => ({
+    recordId: randomUUID(), assignmentId: randomUUID(), caseId: randomUUID(), contactMade: true, referrals: ['legal'], timeOffSuggested: true, recordedAt: now(),
   }),
   'org.harbor.case.lifecycle.v1': () => ({ caseId: randomUUID(), status: 'requested', at: now(), trigger: trigger(), facility: 'general', professionGroup: 'physician' }),
 };

@@ -59,6 +59,10 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'POST /webhooks/twilio/sms': { public: 'Twilio inbound SMS: authenticated by X-Twilio-Signature' },
     'POST /webhooks/twilio/status': { public: 'Twilio status callback: authenticated by X-Twilio-Signature' },
     'GET /v1/staff-pages': { roles: [...STAFF, Ops] },
+    'GET /e/:token': { public: 'signed encounter link of one accepted assignment: the token in the path is the credential' },
+    'POST /e/:token': { public: 'signed encounter link of one accepted assignment: the token in the path is the credential' },
+    'GET /v1/programs/:program/encounter-content': { roles: STAFF },
+    'PUT /v1/programs/:program/encounter-content': { roles: STAFF },
   },
   reporting: {
     ...HEALTH,

@@ -51,6 +51,13 @@ export class NotificationEnv extends ServiceEnv {
   NOTIFY_LINK_GRACE_MINUTES = 60;
 
   /**
+   * An encounter link (`/e/`, sent after acceptance and in follow-up reminders) works this many days after it
+   * was made, and never after the case closed (docs/notification.md, "The encounter page").
+   */
+  @IntSetting(1, 90)
+  NOTIFY_ENCOUNTER_LINK_DAYS = 14;
+
+  /**
    * "true": a channel kind this deployment has no provider for is printed by the console channel instead of
    * failing over to the supporter's next channel. For `npm start` and demos only, never production.
    */

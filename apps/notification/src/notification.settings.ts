@@ -20,6 +20,8 @@ export class LinkSettings {
     /** NOTIFY_PUBLIC_BASE_URL without a trailing slash. */
     readonly publicBaseUrl: string,
     readonly graceMinutes: number,
+    /** How long an encounter page link (`/e/`) works from when it is sent (NOTIFY_ENCOUNTER_LINK_DAYS). */
+    readonly encounterLinkDays: number,
   ) {}
 }
 
@@ -128,7 +130,7 @@ export function smsHashKeysFrom(env: NotificationEnv): SmsHashKeys {
 export class NotificationSettingsModule {
   static forRoot(env: NotificationEnv): DynamicModule {
     return settingsModule(NotificationSettingsModule, [
-      new LinkSettings(env.NOTIFY_LINK_SECRET, env.publicBaseUrl, env.NOTIFY_LINK_GRACE_MINUTES),
+      new LinkSettings(env.NOTIFY_LINK_SECRET, env.publicBaseUrl, env.NOTIFY_LINK_GRACE_MINUTES, env.NOTIFY_ENCOUNTER_LINK_DAYS),
       smsHashKeysFrom(env),
       new OfferPageTemplates(parseTemplates(env.NOTIFY_TEMPLATES)),
       new ReleasedContactSettings(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS), env.NOTIFY_CONTACT_RETENTION_HOURS),

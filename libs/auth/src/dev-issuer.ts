@@ -3,6 +3,9 @@ import { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
 import { ALL_ROLES, Role } from './roles';
 
+/** The supporter id `npm start`'s demo seeds first (scripts/stack/demo.js); the printed supporter token's subject. */
+export const DEMO_SUPPORTER_ID = 'demo-supporter-1';
+
 export interface DevTokenIssuerOptions {
   host?: string;
   port?: number;
@@ -88,9 +91,13 @@ export class DevTokenIssuer {
     return token.sign(this.privateKey);
   }
 
-  /** One token per Harbor role, subject `dev-<role>`. */
+  /**
+   * One token per Harbor role, subject `dev-<role>`, except the supporter's: its subject is the demo's first
+   * supporter (DEMO_SUPPORTER_ID, seeded by `npm start`'s demo and the one its physician case is offered to), so
+   * the printed token can record that case's outcome through matching's API.
+   */
   async tokensForEveryRole(): Promise<Record<Role, string>> {
-    const tokens = await Promise.all(ALL_ROLES.map(async (role) => [role, await this.issue([role])] as const));
+    const tokens = await Promise.all(ALL_ROLES.map(async (role) => [role, await this.issue([role], role === Role.Supporter ? DEMO_SUPPORTER_ID : undefined)] as const));
     return Object.fromEntries(tokens) as Record<Role, string>;
   }
 

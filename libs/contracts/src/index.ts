@@ -20,3 +20,4 @@ export * from './events/assignment-paged.v1';
 export * from './events/staff-page-failed.v1';
 export * from './events/lawsuit-notified.v1';
 export * from './events/support-metrics.v1';
+export * from './events/encounter-recorded.v1';

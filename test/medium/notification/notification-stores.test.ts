@@ -114,7 +114,7 @@ describe('notification stores (Postgres only)', () => {
     const manager = database.dataSource.manager;
     const offer: NewOffer = {
       assignmentId: randomUUID(), caseId: randomUUID(), supporterId: 'supporter-1', attempt: 1, replyCode: 'K7',
-      respondBy: '2026-11-26T12:00:00.000Z', smsAddressHash: 'digest-1',
+      respondBy: '2026-11-26T12:00:00.000Z', smsAddressHash: 'digest-1', programId: 'default',
     };
     expect(await offers.create(manager, offer)).toBe(true);
     expect(await offers.create(manager, { ...offer, replyCode: 'Z9' })).toBe(false);

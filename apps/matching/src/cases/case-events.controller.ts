@@ -1,11 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import {
-  AssignmentPaged, AssignmentPagedV1, AssignmentResponded, AssignmentRespondedV1, AssignmentUndeliverable, AssignmentUndeliverableV1, SupportRequested, SupportRequestedV1,
+  AssignmentPaged, AssignmentPagedV1, AssignmentResponded, AssignmentRespondedV1, AssignmentUndeliverable, AssignmentUndeliverableV1, EncounterRecorded, EncounterRecordedV1, SupportRequested,
+  SupportRequestedV1,
 } from '@harbor/contracts';
 import { InboundEvent } from '@harbor/messaging';
 import { ConsumesEvent, EventContext } from '@harbor/service-runtime';
 import { OpenCase } from './open-case.usecase';
+import { RecordEncounter } from './record-encounter.usecase';
 import { RecordResponse } from './record-response.usecase';
 
 /** The events that move a case: each handler runs in the transaction that records its event as processed. */
@@ -14,6 +16,7 @@ export class CaseEventsController {
   constructor(
     private readonly openCase: OpenCase,
     private readonly recordResponse: RecordResponse,
+    private readonly recordEncounter: RecordEncounter,
   ) {}
 
   @ConsumesEvent(SupportRequested)
@@ -36,5 +39,11 @@ export class CaseEventsController {
   @ConsumesEvent(AssignmentPaged)
   async assignmentPaged(@Payload() event: InboundEvent<AssignmentPagedV1>, @Ctx() context: EventContext): Promise<void> {
     await this.recordResponse.paged(context.manager, event.payload);
+  }
+
+  /** The supporter recorded their encounter on notification's page: an outcome report as that assignment's supporter. */
+  @ConsumesEvent(EncounterRecorded)
+  async encounterRecorded(@Payload() event: InboundEvent<EncounterRecordedV1>, @Ctx() context: EventContext): Promise<void> {
+    await this.recordEncounter.execute(context.manager, event.payload);
   }
 }

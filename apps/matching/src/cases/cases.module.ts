@@ -18,12 +18,13 @@ import { OpenCase } from './open-case.usecase';
 import { PurgeClosedCases } from './purge-closed-cases.usecase';
 import { RecordOutcome } from './record-outcome.usecase';
 import { RecordResponse } from './record-response.usecase';
+import { RecordEncounter } from './record-encounter.usecase';
 
 @Module({
   imports: [PolicyModule, RosterModule],
   controllers: [CasesController, CaseEventsController],
   providers: [
-    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, ExplainCase, DeadlineScheduler, CaseGauges, CaseViews, PurgeClosedCases,
+    OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, RecordEncounter, ExplainCase, DeadlineScheduler, CaseGauges, CaseViews, PurgeClosedCases,
     // One owner per table: cases and absorbed requests, assignments, deadlines (the roster's SupporterStore comes from RosterModule).
     CaseStore, AssignmentStore, DeadlineStore, CaseRecords,
   ],

@@ -13,6 +13,9 @@ import { CaseRecords } from './case-records';
 import { CaseStore, MatchingCase } from './case-store';
 import { EscalateCase } from './escalate-case.usecase';
 
+/** Program ids AssignmentOffered carries (its `programId` pattern). */
+const OFFERED_PROGRAM_ID = /^[a-z0-9][a-z0-9-]{0,49}$/;
+
 /** A case's offers could not be placed because every eligible supporter was locked by concurrent decisions: retry. */
 export class SupportersBusyError extends Error {
   constructor() {
@@ -97,6 +100,8 @@ export class OfferNextSupporter {
       supporterId: supporter.id,
       channels,
       respondBy: respondBy.toISOString(),
+      // Notification picks the page template and the encounter page's guide by program; ids the contract cannot carry fall back to the default.
+      ...(OFFERED_PROGRAM_ID.test(kase.program) ? { programId: kase.program } : {}),
     });
     await this.records.changeStatus(manager, kase, 'offered', { attempt, supporterId: supporter.id });
   }

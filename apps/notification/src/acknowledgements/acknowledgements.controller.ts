@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { Logger } from 'pino';
 import { PublicRoute } from '@harbor/auth';
 import { InvalidRequestException, LOGGER, ProblemException } from '@harbor/service-runtime';
+import { EncounterLinks } from '../encounters/encounter-links';
 import { OfferLinks } from '../offers/offer-links';
 import { OfferStore, OfferViewer } from '../offers/offer-store';
 import { ReleasedContacts } from '../offers/released-contacts';
@@ -42,6 +43,7 @@ export class AcknowledgementsController {
     private readonly links: OfferLinks,
     private readonly contacts: ReleasedContacts,
     private readonly offers: OfferStore,
+    private readonly encounters: EncounterLinks,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -64,7 +66,7 @@ export class AcknowledgementsController {
     }
     if (offer.status === 'accepted') {
       if (isBoundViewer(request.headers.cookie, link.assignmentId, offer.viewerHash)) {
-        return response.status(200).send(acceptedPageHtml(await this.contacts.openFor(link.assignmentId)));
+        return response.status(200).send(acceptedPageHtml(await this.contacts.openFor(link.assignmentId), this.encounters.path(link.assignmentId)));
       }
       if (this.claimable(offer, link.claimNonce)) return response.status(200).send(claimPageHtml(action));
       return response.status(200).send(shownElsewhereHtml());
@@ -87,11 +89,13 @@ export class AcknowledgementsController {
       if (wantsHtml) return response.status(status).type('html').send(answeredPageHtml(title));
       throw new ProblemException(status, title, detail);
     }
-    if (decision !== 'decline') response.append('set-cookie', viewer.header);
+    // The browser that holds the contact also sees it on the encounter page (its own cookie path, its own lifetime).
+    if (decision !== 'decline') response.append('set-cookie', [viewer.header, viewer.forEncounter(this.encounters.expiryFrom(new Date()))]);
     // A browser goes back to the link, which now shows the accepted (or declined) state.
     if (wantsHtml) return response.redirect(303, `/a/${encodeURIComponent(token)}`);
-    if (decision === 'claim') return response.status(200).json({ assignmentId: link.assignmentId, claimed: true });
-    return response.status(200).json({ assignmentId: link.assignmentId, response: decision === 'accept' ? 'accepted' : 'declined' });
+    if (decision === 'claim') return response.status(200).json({ assignmentId: link.assignmentId, claimed: true, encounterUrl: this.encounters.link(link.assignmentId) });
+    if (decision === 'decline') return response.status(200).json({ assignmentId: link.assignmentId, response: 'declined' });
+    return response.status(200).json({ assignmentId: link.assignmentId, response: 'accepted', encounterUrl: this.encounters.link(link.assignmentId) });
   }
 
   private async decide(decision: Decision, link: { assignmentId: string; claimNonce?: string }, viewerHash: string): Promise<DecisionOutcome> {

@@ -4,6 +4,7 @@ import { SmsAddressHashes, smsAddressHashes } from '../dispatch/address-hash';
 import { DispatchStore } from '../dispatch/dispatch-store';
 import { recordSmsConsent } from '../dispatch/sms-opt-outs';
 import { InboundSmsSettings, SmsHashKeys } from '../notification.settings';
+import { EncounterLinks } from '../encounters/encounter-links';
 import { OfferLinks } from '../offers/offer-links';
 import { OfferOpenToSms, OfferStore } from '../offers/offer-store';
 import { InboundSmsMessages } from './inbound-sms-messages';
@@ -45,6 +46,7 @@ export class HandleSmsReply {
     private readonly messages: InboundSmsMessages,
     private readonly smsHashKeys: SmsHashKeys,
     private readonly settings: InboundSmsSettings,
+    private readonly encounters: EncounterLinks,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
@@ -87,7 +89,8 @@ export class HandleSmsReply {
     if (!outcome.ok) return 'Harbor: that request has already been answered or closed.';
     if (outcome.claim) {
       const link = this.links.claimLink(offer.assignmentId, outcome.claim.respondBy, outcome.claim.nonce);
-      return `Harbor: thank you for accepting. Open this link to see how to reach your colleague; it works on one device only: ${link}`;
+      return `Harbor: thank you for accepting. Open this link to see how to reach your colleague; it works on one device only: ${link} `
+        + `Conversation guide and record, on any device: ${this.encounters.link(offer.assignmentId)}`;
     }
     return 'Harbor: thank you. We will ask someone else.';
   }

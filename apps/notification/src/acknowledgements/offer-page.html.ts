@@ -39,19 +39,26 @@ export interface ContactView {
   email?: string | null;
 }
 
-/** After accepting: who to reach and how (minimum necessary), or a "refresh shortly" state until it arrives. */
-export function acceptedPageHtml(contact: ContactView | undefined): string {
+/**
+ * After accepting: who to reach and how (minimum necessary), or a "refresh shortly" state until it arrives; then
+ * the way to the encounter page (guide, resources, record).
+ */
+export function acceptedPageHtml(contact: ContactView | undefined, encounterPath?: string): string {
+  const encounter = encounterPath
+    ? `<p>Then use the conversation guide and record the encounter (bookmark it; it also comes with each follow-up reminder):</p>
+    <a class="button accept" href="${escapeHtml(encounterPath)}">Conversation guide and record</a>`
+    : '';
   if (!contact) {
     return page(`<h1>Thank you for accepting</h1>
       <p class="waiting">Your colleague's contact details are on their way. Refresh this page in a minute.</p>
-      <a class="button" href="">Refresh</a>`);
+      <a class="button" href="">Refresh</a>${encounter}`);
   }
   const phone = contact.phone ? `<p>Phone: <a href="tel:${escapeHtml(contact.phone)}">${escapeHtml(contact.phone)}</a></p>` : '';
   const email = contact.email ? `<p>Email: <a href="mailto:${escapeHtml(contact.email)}">${escapeHtml(contact.email)}</a></p>` : '';
   return page(`<h1>Thank you for accepting</h1>
     <p>Please reach out to:</p>
     <p class="contact"><strong>${escapeHtml(contact.displayName)}</strong></p>${phone}${email}
-    <p>Please keep no notes. These details are deleted when the case closes.</p>`);
+    <p>Please keep no notes. These details are deleted when the case closes.</p>${encounter}`);
 }
 
 export function escapeHtml(text: string): string {

@@ -11,9 +11,12 @@ export interface ViewerCookie {
   header: string;
   /** What the offer stores (never the secret itself). */
   hash: string;
+  /** The same secret for the encounter page (`/e/`), which shows the contact to the same browser, until `expiresAt`. */
+  forEncounter(expiresAt: Date): string;
 }
 
 const COOKIE_PATH = '/a/';
+const ENCOUNTER_COOKIE_PATH = '/e/';
 
 export function viewerCookieName(assignmentId: string): string {
   return `harbor_viewer_${assignmentId}`;
@@ -22,17 +25,17 @@ export function viewerCookieName(assignmentId: string): string {
 /** A new secret for the browser answering now, valid until the link expires. */
 export function newViewerCookie(assignmentId: string, expiresAt: Date, secure: boolean, now: Date = new Date()): ViewerCookie {
   const secret = randomBytes(32).toString('base64url');
-  const header = stringifySetCookie({
+  const cookie = (path: string, until: Date) => stringifySetCookie({
     name: viewerCookieName(assignmentId),
     value: secret,
     httpOnly: true,
     // Lax, not Strict: a supporter who opens the link again from a mail or chat app is still recognised.
     sameSite: 'lax',
     secure,
-    path: COOKIE_PATH,
-    maxAge: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
+    path,
+    maxAge: Math.max(0, Math.floor((until.getTime() - now.getTime()) / 1000)),
   });
-  return { header, hash: viewerHash(secret) };
+  return { header: cookie(COOKIE_PATH, expiresAt), hash: viewerHash(secret), forEncounter: (until) => cookie(ENCOUNTER_COOKIE_PATH, until) };
 }
 
 /** Whether the request comes from the browser the offer is bound to. */

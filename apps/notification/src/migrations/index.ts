@@ -7,6 +7,7 @@ import { NotificationSmsReplies1764000030200 } from './1764000030200-notificatio
 import { NotificationLinkViewers1764000030300 } from './1764000030300-notification-link-viewers';
 import { NotificationDeliveryIntents1764000050000 } from './1764000050000-notification-delivery-intents';
 import { NotificationDispatchTraceContext1764000080000 } from './1764000080000-notification-dispatch-trace-context';
+import { NotificationEncounters1764000130000 } from './1764000130000-notification-encounters';
 import { NotificationDispatchPurge1764000140200 } from './1764000140200-notification-dispatch-purge';
 
 /**
@@ -17,6 +18,7 @@ export function notificationMigrations(contactKeys: KeyRing): (new () => Migrati
   return [
     NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(contactKeys),
     NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300, NotificationDeliveryIntents1764000050000,
-    NotificationDispatchTraceContext1764000080000, NotificationDispatchPurge1764000140200,
+    NotificationDispatchTraceContext1764000080000, NotificationEncounters1764000130000,
+    NotificationDispatchPurge1764000140200,
   ];
 }

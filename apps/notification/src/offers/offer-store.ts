@@ -15,6 +15,35 @@ export interface NewOffer {
   respondBy: string;
   /** The keyed digest of the supporter's SMS number, so an inbound SMS finds the offer; null without an SMS channel. */
   smsAddressHash: string | null;
+  /** Whose encounter content the supporter sees ('default' when matching named no program). */
+  programId: string;
+}
+
+/** What the encounter page needs of an offer. */
+export interface EncounterOffer {
+  assignmentId: string;
+  caseId: string;
+  supporterId: string;
+  programId: string;
+  status: string;
+  viewerHash: string | null;
+}
+
+interface EncounterOfferRow {
+  assignment_id: string;
+  case_id: string;
+  supporter_id: string;
+  program_id: string;
+  status: string;
+  viewer_hash: string | null;
+}
+
+const ENCOUNTER_OFFER_COLUMNS = `"assignment_id", "case_id", "supporter_id", "program_id", "status", "viewer_hash"`;
+
+function toEncounterOffer(row: EncounterOfferRow): EncounterOffer {
+  return {
+    assignmentId: row.assignment_id, caseId: row.case_id, supporterId: row.supporter_id, programId: row.program_id, status: row.status, viewerHash: row.viewer_hash,
+  };
 }
 
 /** An offer locked for answering. */
@@ -62,11 +91,30 @@ export class OfferStore {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Records the offer once per assignment; false when it was already recorded (a redelivered event). */
+  /** The offer an encounter link names, optionally locked for the caller's transaction. */
+  async encounterOffer(manager: EntityManager, assignmentId: string, forUpdate = false): Promise<EncounterOffer | undefined> {
+    const [row]: EncounterOfferRow[] = await manager.query(
+      `SELECT ${ENCOUNTER_OFFER_COLUMNS} FROM "notification"."offers" WHERE "assignment_id" = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+      [assignmentId],
+    );
+    return row && toEncounterOffer(row);
+  }
+
+  /** The case's offer this supporter accepted (newest first), while it is accepted. */
+  async acceptedOfferFor(manager: EntityManager, caseId: string, supporterId: string): Promise<EncounterOffer | undefined> {
+    const [row]: EncounterOfferRow[] = await manager.query(
+      `SELECT ${ENCOUNTER_OFFER_COLUMNS} FROM "notification"."offers" WHERE "case_id" = $1 AND "supporter_id" = $2 AND "status" = 'accepted'
+       ORDER BY "created_at" DESC LIMIT 1`,
+      [caseId, supporterId],
+    );
+    return row && toEncounterOffer(row);
+  }
+
   async create(manager: EntityManager, offer: NewOffer): Promise<boolean> {
     const created: unknown[] = await manager.query(
-      `INSERT INTO "notification"."offers" ("assignment_id", "case_id", "supporter_id", "attempt", "reply_code", "respond_by", "sms_address_hash")
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ("assignment_id") DO NOTHING RETURNING 1`,
-      [offer.assignmentId, offer.caseId, offer.supporterId, offer.attempt, offer.replyCode, offer.respondBy, offer.smsAddressHash],
+      `INSERT INTO "notification"."offers" ("assignment_id", "case_id", "supporter_id", "attempt", "reply_code", "respond_by", "sms_address_hash", "program_id")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("assignment_id") DO NOTHING RETURNING 1`,
+      [offer.assignmentId, offer.caseId, offer.supporterId, offer.attempt, offer.replyCode, offer.respondBy, offer.smsAddressHash, offer.programId],
     );
     return created.length > 0;
   }

@@ -21,8 +21,10 @@ import { OfferStore } from './offer-store';
 import { CloseOffer } from './close-offer.usecase';
 import { DeliveryReceipts } from '../dispatch/delivery-receipts';
 import { PurgeFinishedDispatches } from '../dispatch/purge-finished-dispatches.usecase';
+import { EncountersModule } from '../encounters/encounters.module';
 
 @Module({
+  imports: [EncountersModule],
   controllers: [AcknowledgementsController, TwilioWebhooksController, StaffPagesController, OfferEventsController, StaffPageRequestedHandler],
   providers: [
     ChannelRegistry, ResilientSender, DispatchQueue, Dispatcher, PageSupporter, RespondToOffer, HandleSmsReply, OfferLinks, ReleasedContacts,

@@ -26,3 +26,9 @@ export const STAFF_PAGE_TEXT = {
   'follow-up-reminder': 'Harbor: a reminder to check in with the colleague you are supporting.',
   'coordinator-escalation': 'Harbor: a peer-support request needs a coordinator. Please open the Harbor program console.',
 } as const;
+
+/** A follow-up reminder to the supporter who accepted: the fixed text and, when the offer is known here, its encounter link. */
+export function followUpReminderText(encounterLink: string | undefined): string {
+  const text = STAFF_PAGE_TEXT['follow-up-reminder'];
+  return encounterLink ? `${text} Guide and record: ${encounterLink}` : text;
+}

@@ -28,7 +28,7 @@ export class PageSupporter {
     const sms = offer.channels.find((channel) => channel.kind === 'sms' && channel.address);
     const created = await this.offers.create(manager, {
       assignmentId: offer.assignmentId, caseId: offer.caseId, supporterId: offer.supporterId, attempt: offer.attempt, replyCode,
-      respondBy: offer.respondBy, smsAddressHash: sms ? smsAddressHash(this.smsHashKeys.key, sms.address) : null,
+      respondBy: offer.respondBy, smsAddressHash: sms ? smsAddressHash(this.smsHashKeys.key, sms.address) : null, programId: offer.programId ?? 'default',
     });
     if (!created) return;
 

@@ -5,7 +5,9 @@ import { InboundEvent } from '@harbor/messaging';
 import { ConsumesEvent, EventContext } from '@harbor/service-runtime';
 import { DispatchQueue } from '../dispatch/dispatch-queue';
 import { StaffPageSettings } from '../notification.settings';
-import { STAFF_PAGE_TEXT } from '../offers/page-content';
+import { EncounterLinks } from '../encounters/encounter-links';
+import { EncounterRecords } from '../encounters/encounter-records';
+import { followUpReminderText, STAFF_PAGE_TEXT } from '../offers/page-content';
 
 /**
  * Follow-up reminders and coordinator escalations go through the same dispatcher, channels and fallbacks as
@@ -18,13 +20,21 @@ export class StaffPageRequestedHandler {
   constructor(
     private readonly dispatches: DispatchQueue,
     private readonly settings: StaffPageSettings,
+    private readonly encounters: EncounterLinks,
+    private readonly encounterRecords: EncounterRecords,
   ) {}
 
   @ConsumesEvent(StaffPageRequested)
   async staffPageRequested(@Payload() event: InboundEvent<StaffPageRequestedV1>, @Ctx() context: EventContext): Promise<void> {
     const page = event.payload;
+    let text: string = STAFF_PAGE_TEXT[page.kind];
+    if (page.kind === 'follow-up-reminder') {
+      // Back to the encounter page of the offer this supporter accepted, through a fresh link.
+      const offer = await this.encounterRecords.acceptedOffer(context.manager, page.caseId, page.recipientId);
+      text = followUpReminderText(offer && this.encounters.link(offer.assignmentId));
+    }
     await this.dispatches.enqueue(context.manager, {
-      kind: 'staff-page', refId: page.pageId, caseId: page.caseId, recipientId: page.recipientId, channels: page.channels, text: STAFF_PAGE_TEXT[page.kind],
+      kind: 'staff-page', refId: page.pageId, caseId: page.caseId, recipientId: page.recipientId, channels: page.channels, text,
       pageKind: page.kind, deliverBy: new Date(Date.now() + this.settings.deadlineMinutes * 60_000),
     });
   }

@@ -172,7 +172,7 @@ export const DASHBOARD_JS = `'use strict';
         { label: 'declined', value: o['clinician:declined-support'] },
       ], { caption: latest(outreach) ? 'Period ' + latest(outreach).period : '' });
       var r = cellsOf(latest(referrals));
-      var referralLabels = { 'eap-therapy': 'EAP/therapy', legal: 'legal', 'disclosure-coaching': 'disclosure', 'external-line': 'ext. line' };
+      var referralLabels = { 'eap-therapy': 'EAP/therapy', legal: 'legal', 'disclosure-coaching': 'disclosure', 'external-line': 'ext. line', chaplaincy: 'chaplaincy' };
       barChart($('referrals'), Object.keys(referralLabels).map(function (type) {
         return { label: referralLabels[type], value: r['referral:' + type + ':yes'] };
       }), { caption: latest(referrals) ? 'Period ' + latest(referrals).period : '' });

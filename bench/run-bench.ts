@@ -12,6 +12,7 @@ import { DevTokenIssuer } from '@harbor/auth';
 import { createScratchDatabase } from '@harbor/persistence';
 import { LatencySummary, summarize } from './latency-stats';
 import { PageReceiver } from './page-receiver';
+import { breakdownMarkdown, cpuSecondsMatching, cpuSecondsOf, HopLatency, hopLatencies, rssMegabytes, ScenarioCost, ScenarioMeter } from './pipeline-breakdown';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,6 +33,11 @@ interface ScenarioResult {
   scenario: 'steady' | 'burst';
   latency: LatencySummary;
   drainMs?: number;
+  /** Harbor only: where the time went (per hop) and what the scenario cost (CPU, Postgres, waits). */
+  hops?: HopLatency[];
+  cost?: ScenarioCost;
+  /** Harbor's burst: resident memory per service once it drained. */
+  rssMb?: Record<string, number>;
 }
 
 function incident(index: number) {
@@ -154,6 +160,13 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
   const children = await startServices(env);
   const db = new Client({ connectionString: database.url });
   await db.connect();
+  const admin = new Client({ connectionString: databaseUrl });
+  await admin.connect();
+  const names = ['intake', 'matching', 'notification', 'reporting'];
+  const processes: Record<string, () => number> = Object.fromEntries(children.map((child, index) => [names[index], () => cpuSecondsOf(child.pid)]));
+  processes.kafka = () => cpuSecondsMatching(/kafka\.Kafka/);
+  processes.postgres = () => cpuSecondsMatching(/^postgres/);
+  const meter = () => new ScenarioMeter(admin, database.name, processes);
   const results: ScenarioResult[] = [];
   try {
     await seed(db, WARMUP + RATE * SECONDS + BURST);
@@ -169,19 +182,33 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
     await pages.waitFor(WARMUP, DRAIN_TIMEOUT_MS);
 
     say(`harbor: steady ${RATE}/s for ${SECONDS} s…`);
+    const steadyMeter = meter();
+    await steadyMeter.start();
     await produceSteady(producer, topic, WARMUP, RATE * SECONDS, RATE, sentAt, value);
     await pages.waitFor(WARMUP + RATE * SECONDS, DRAIN_TIMEOUT_MS);
-    results.push({ system: 'harbor', scenario: 'steady', latency: summarize(await harborLatencies(db, pages, sentAt, WARMUP, WARMUP + RATE * SECONDS)) });
+    const steadyCost = await steadyMeter.stop(RATE * SECONDS);
+    results.push({
+      system: 'harbor', scenario: 'steady', latency: summarize(await harborLatencies(db, pages, sentAt, WARMUP, WARMUP + RATE * SECONDS)),
+      hops: await hopLatencies(db, sentAt, pages.arrivals, WARMUP, WARMUP + RATE * SECONDS), cost: steadyCost,
+    });
 
     say(`harbor: burst of ${BURST}…`);
     const burstFrom = WARMUP + RATE * SECONDS;
+    const burstMeter = meter();
+    await burstMeter.start();
     const burstStart = await produceBurst(producer, topic, burstFrom, BURST, sentAt, value);
     await pages.waitFor(burstFrom + BURST, DRAIN_TIMEOUT_MS);
+    const burstCost = await burstMeter.stop(BURST);
     const drainMs = Math.max(...[...pages.arrivals.values()]) - burstStart;
-    results.push({ system: 'harbor', scenario: 'burst', latency: summarize(await harborLatencies(db, pages, sentAt, burstFrom, burstFrom + BURST)), drainMs });
+    results.push({
+      system: 'harbor', scenario: 'burst', latency: summarize(await harborLatencies(db, pages, sentAt, burstFrom, burstFrom + BURST)), drainMs,
+      hops: await hopLatencies(db, sentAt, pages.arrivals, burstFrom, burstFrom + BURST), cost: burstCost,
+    });
+    results[results.length - 1].rssMb = Object.fromEntries(children.map((child, index) => [names[index], rssMegabytes(child.pid)]));
     await producer.disconnect();
   } finally {
     await db.end();
+    await admin.end();
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
     await issuer.stop();
@@ -254,6 +281,11 @@ function markdown(results: ScenarioResult[], machine: Record<string, string>): s
         `| ${label} | ${system} | ${result.latency.count} | ${ms(result.latency.p50)} | ${ms(result.latency.p95)} | ${ms(result.latency.p99)} | ${ms(result.latency.max)} | ${ms(result.drainMs)} | ${ratio('p50')} | ${ratio('p99')} |`,
       );
     }
+  }
+  for (const scenario of ['steady', 'burst'] as const) {
+    const result = find('harbor', scenario);
+    if (!result?.hops || !result.cost) continue;
+    lines.push('', breakdownMarkdown(scenario === 'steady' ? `steady ${RATE}/s × ${SECONDS} s` : `burst of ${BURST}`, result.hops, result.cost, result.rssMb));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,213 @@
+// Where the time of an incident's trip goes, for `npm run bench` (issue: throughput, "measure before changing"):
+// per-hop latency from the rows each service writes, CPU seconds per process, Postgres transactions and rows per
+// incident, and what Postgres backends were waiting on while the scenario ran.
+import { readdirSync, readFileSync } from 'node:fs';
+import { Client } from 'pg';
+import { summarize } from './latency-stats';
+
+/** The hops of one incident, in order, each from the previous mark to this one. */
+export const HOPS = [
+  'produced → intake recorded the trigger',
+  'intake recorded → intake relay published',
+  'intake published → matching opened the case and offered it (one transaction)',
+  'matching offered → matching relay published',
+  'matching published → notification recorded the offer',
+  'notification recorded → provider called',
+  'provider called → page at the receiver',
+  'page at the receiver → provider answer recorded',
+] as const;
+
+export interface HopLatency {
+  hop: string;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+
+export interface ScenarioCost {
+  /** CPU seconds (user + system) per process while the scenario ran. */
+  cpuSeconds: Record<string, number>;
+  /** Committed Postgres transactions of the run's database, per incident. */
+  transactionsPerIncident: number;
+  /** Rows inserted, updated and deleted, per incident. */
+  rowsWrittenPerIncident: number;
+  /** Sampled backend wait events (type:event → share of samples with a backend waiting on it), busiest first. */
+  waits: { event: string; share: number }[];
+  samples: number;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process, in seconds (Linux /proc); 0 when it is gone. */
+export function cpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state is field 3, utime 14 and stime 15 (1-based over the whole line).
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every process whose command line matches (e.g. all Postgres backends, the Kafka broker). */
+export function cpuSecondsMatching(pattern: RegExp): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (pattern.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '))) total += cpuSecondsOf(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** Samples CPU of named processes, Postgres counters and wait events from the start of a scenario to its end. */
+export class ScenarioMeter {
+  private readonly cpuAtStart: Record<string, number> = {};
+  private counters?: { xact: number; written: number };
+  private readonly waitCounts = new Map<string, number>();
+  private samples = 0;
+  private timer?: NodeJS.Timeout;
+  private sampling = false;
+
+  constructor(
+    private readonly admin: Client,
+    private readonly database: string,
+    /** CPU seconds so far, per process (or group of processes) to account for. */
+    private readonly processes: Record<string, () => number>,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const [name, cpu] of Object.entries(this.processes)) this.cpuAtStart[name] = cpu();
+    this.counters = await this.readCounters();
+    this.timer = setInterval(() => void this.sample(), 100);
+  }
+
+  async stop(incidents: number): Promise<ScenarioCost> {
+    clearInterval(this.timer);
+    const end = await this.readCounters();
+    const cpuSeconds: Record<string, number> = {};
+    for (const [name, cpu] of Object.entries(this.processes)) cpuSeconds[name] = round(cpu() - this.cpuAtStart[name], 1);
+    const waits = [...this.waitCounts].map(([event, count]) => ({ event, share: round(count / Math.max(1, this.samples), 3) })).sort((a, b) => b.share - a.share);
+    return {
+      cpuSeconds,
+      transactionsPerIncident: round((end.xact - this.counters!.xact) / incidents, 1),
+      rowsWrittenPerIncident: round((end.written - this.counters!.written) / incidents, 1),
+      waits: waits.slice(0, 8),
+      samples: this.samples,
+    };
+  }
+
+  private async readCounters(): Promise<{ xact: number; written: number }> {
+    // The statistics collector reports with a delay; ask for a fresh snapshot.
+    await this.admin.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await this.admin.query(
+      `SELECT xact_commit::float8 AS xact, (tup_inserted + tup_updated + tup_deleted)::float8 AS written FROM pg_stat_database WHERE datname = $1`,
+      [this.database],
+    );
+    return { xact: rows[0]?.xact ?? 0, written: rows[0]?.written ?? 0 };
+  }
+
+  private async sample(): Promise<void> {
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      const { rows } = await this.admin.query(
+        `SELECT wait_event_type AS "type", wait_event AS "event" FROM pg_stat_activity
+         WHERE datname = $1 AND state = 'active' AND wait_event IS NOT NULL AND pid <> pg_backend_pid()`,
+        [this.database],
+      );
+      this.samples++;
+      for (const event of new Set(rows.map((row) => `${row.type}:${row.event}`))) this.waitCounts.set(event, (this.waitCounts.get(event) ?? 0) + 1);
+    } finally {
+      this.sampling = false;
+    }
+  }
+}
+
+/**
+ * Per-hop latency of the incidents `from`..`to` (bench ids), from the timestamps the services' rows carry (each
+ * is the writing transaction's start, so a hop includes that transaction's own work) and the receiver's arrival.
+ */
+export async function hopLatencies(
+  db: Client,
+  sentAt: Map<number, number>,
+  arrivals: Map<string, number>,
+  from: number,
+  to: number,
+): Promise<HopLatency[]> {
+  const { rows } = await db.query(
+    `SELECT substring(tc."identifier_value" from 3)::int AS "index",
+            extract(epoch FROM t."received_at") * 1000 AS "intakeRecorded",
+            extract(epoch FROM io."sent_at") * 1000 AS "intakePublished",
+            extract(epoch FROM a."offered_at") * 1000 AS "offered",
+            extract(epoch FROM mo."sent_at") * 1000 AS "matchingPublished",
+            extract(epoch FROM o."created_at") * 1000 AS "offerRecorded",
+            extract(epoch FROM da."attempted_at") * 1000 AS "providerCalled",
+            extract(epoch FROM da."settled_at") * 1000 AS "providerAnswered",
+            a."id" AS "assignmentId"
+     FROM "intake"."trigger_clinicians" tc
+     JOIN "intake"."triggers" t ON t."id" = tc."trigger_id"
+     JOIN "intake"."outbox" io ON io."topic" LIKE '%support.requested.v1' AND io."payload" ->> 'requestId' = tc."request_id"::text
+     JOIN "matching"."cases" c ON c."request_id" = tc."request_id"
+     JOIN "matching"."assignments" a ON a."case_id" = c."id" AND a."attempt" = 1
+     JOIN "matching"."outbox" mo ON mo."topic" LIKE '%assignments.offered.v1' AND mo."payload" ->> 'assignmentId' = a."id"::text
+     JOIN "notification"."offers" o ON o."assignment_id"::text = a."id"::text
+     JOIN "notification"."dispatches" d ON d."kind" = 'offer-page' AND d."ref_id"::text = a."id"::text
+     JOIN LATERAL (SELECT * FROM "notification"."delivery_attempts" x WHERE x."dispatch_id" = d."id" ORDER BY x."attempted_at" LIMIT 1) da ON true
+     WHERE tc."identifier_system" = 'urn:harbor:bench'`,
+  );
+  const perHop: number[][] = HOPS.map(() => []);
+  for (const row of rows) {
+    if (row.index < from || row.index >= to) continue;
+    const arrival = arrivals.get(`${row.assignmentId}:sms`);
+    const marks = [
+      sentAt.get(row.index), row.intakeRecorded, row.intakePublished, row.offered, row.matchingPublished, row.offerRecorded,
+      row.providerCalled, arrival, row.providerAnswered,
+    ].map((mark) => (mark === undefined || mark === null ? undefined : Number(mark)));
+    if (marks.some((mark) => mark === undefined)) continue;
+    for (let hop = 0; hop < HOPS.length; hop++) perHop[hop].push(marks[hop + 1]! - marks[hop]!);
+  }
+  return HOPS.map((hop, index) => {
+    const summary = summarize(perHop[index]);
+    const mean = perHop[index].reduce((sum, value) => sum + value, 0) / Math.max(1, perHop[index].length);
+    return { hop, p50: round(summary.p50, 1), p99: round(summary.p99, 1), mean: round(mean, 1) };
+  });
+}
+
+/** Resident set size of a process in MB (Linux /proc), 0 when it is gone. */
+export function rssMegabytes(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'));
+    return line ? Math.round(Number(line.replace(/\D+/g, '')) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The breakdown of one scenario as Markdown: hops, CPU, Postgres work, waits, memory. */
+export function breakdownMarkdown(label: string, hops: HopLatency[], cost: ScenarioCost, rssMb?: Record<string, number>): string {
+  const lines = [
+    `**Where the time went — ${label}** (per incident; from the rows each service writes: a mark is its transaction's start)`,
+    '',
+    '| hop | p50 ms | p99 ms | mean ms |',
+    '|---|---:|---:|---:|',
+    ...hops.map((hop) => `| ${hop.hop} | ${hop.p50} | ${hop.p99} | ${hop.mean} |`),
+    '',
+    `CPU seconds: ${Object.entries(cost.cpuSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}. `
+      + `Postgres: ${cost.transactionsPerIncident} transactions and ${cost.rowsWrittenPerIncident} rows written per incident. `
+      + `Waits (share of ${cost.samples} samples with a backend waiting): ${cost.waits.map((wait) => `${wait.event} ${(wait.share * 100).toFixed(0)}%`).join(', ') || 'none'}.`
+      + (rssMb ? ` RSS after draining: ${Object.entries(rssMb).map(([name, mb]) => `${name} ${mb} MB`).join(', ')}.` : ''),
+  ];
+  return lines.join('\n');
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -39,6 +39,7 @@ export class IntakeModule {
             '/v1/triage': 'program-staff-request',
             '/v1/triage/:id/assign': 'program-staff-request',
             '/v1/triage/:id/dismiss': 'program-staff-request',
+            '/refer': 'self-referral-page',
           },
         }),
         IntakeSettingsModule.forRoot(env),

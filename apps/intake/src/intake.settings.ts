@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { byteSize, settingsModule } from '@harbor/service-runtime';
 import { AdverseEventOptions } from './fhir/adverse-event.mapper';
@@ -47,6 +48,35 @@ export class SignedRequestSettings {
   constructor(readonly toleranceSeconds: number) {}
 }
 
+/** The public self-referral page: rate limit, form key, where its referrals go and what it tells the person. */
+export class SelfReferralSettings {
+  constructor(
+    readonly rateLimit: number,
+    readonly rateWindowSeconds: number,
+    readonly clientIpHeader: string | undefined,
+    /** The anti-forgery key (a random one per process when not configured). */
+    readonly formSecret: string,
+    readonly staffIdSystem: string,
+    readonly facility: string,
+    readonly urgentLine: string,
+    /** Cookies marked Secure (production: served over HTTPS only). */
+    readonly secureCookies: boolean,
+  ) {}
+
+  static from(env: IntakeEnv): SelfReferralSettings {
+    return new SelfReferralSettings(
+      env.INTAKE_REFER_RATE_LIMIT,
+      env.INTAKE_REFER_RATE_WINDOW_SECONDS,
+      env.INTAKE_REFER_CLIENT_IP_HEADER?.toLowerCase(),
+      env.INTAKE_FORM_SECRET ?? randomBytes(32).toString('base64url'),
+      env.INTAKE_STAFF_ID_SYSTEM,
+      env.INTAKE_REFER_FACILITY,
+      env.INTAKE_URGENT_LINE,
+      env.HARBOR_ENV === 'production',
+    );
+  }
+}
+
 /**
  * Turns intake's settings into one typed object per feature, so a feature holds only what it uses and no
  * feature reads INTAKE_* names.
@@ -60,6 +90,7 @@ export class IntakeSettingsModule {
       new IntakeLimits(byteSize(env.INTAKE_BODY_LIMIT)),
       new SignedRequestSettings(env.INTAKE_SIGNATURE_TOLERANCE_SECONDS),
       new SourceRegistry(env.INTAKE_SOURCE_SYSTEMS),
+      SelfReferralSettings.from(env),
     ]);
   }
 }

@@ -20,11 +20,13 @@ button{display:block;width:100%;font-size:1.1rem;padding:.9rem;margin:1.25rem 0;
 .urgent{background:#fef3c7;border-left:6px solid #92400e;padding:.75rem 1rem;margin:1.5rem 0;border-radius:.25rem}
 .urgent a{color:#1a1a1a;font-weight:700;font-size:1.15rem}a{color:#1d4ed8}`;
 
-/** Every response of /refer: nothing cached or framed, no referrer, and a policy that allows only the style above. */
+/** Every response of /refer: nothing cached or framed, no referrer to another site, and a policy that allows only the style above. */
 export const SELF_REFERRAL_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'cache-control': 'no-store',
   pragma: 'no-cache',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on the form's own post, and the
+  // anti-forgery check needs the real origin. Nothing goes to another site either way.
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
   'content-security-policy': [
     "default-src 'none'",
@@ -81,12 +83,12 @@ export function formPageHtml({ action, token, urgentLine, values = {}, problems 
       <fieldset${errorOf('referredBy') ? ' aria-describedby="referredBy-error"' : ''}>
         <legend>${LABELS.referredBy}</legend>${error('referredBy')}${radio('self', 'For myself')}${radio('colleague', 'For a colleague')}
       </fieldset>
-      <fieldset>
+      <fieldset aria-describedby="reach-hint">
         <legend>Who should we reach?</legend>
-        <p class="hint">A staff ID is enough. Without one, give a name and a phone number or an email address.</p>${input(
+        <p class="hint" id="reach-hint">A staff ID is enough. Without one, give a name and a phone number or an email address.</p>${input(
           'staffId', 'text', 'As on the hospital badge. With it we use the contact details the staff directory holds.', 'off',
         )}${input('name', 'text', undefined, 'name')}${input('phone', 'tel', undefined, 'tel')}${input('email', 'email', undefined, 'email')}
-      </fieldset>${input('department', 'text', 'Optional. Helps us choose a supporter from outside that unit.', 'organization-title')}
+      </fieldset>${input('department', 'text', 'Optional. Helps the program choose a suitable supporter.', 'organization-title')}
       <button type="submit">Ask for a peer supporter</button>
     </form>
     <p class="hint">We keep only what is needed to reach the person; no reason or story is asked for or stored.</p>${urgent(urgentLine)}`,
@@ -118,7 +120,7 @@ export function noticePageHtml(title: string, detail: string, urgentLine: string
 function urgent(line: string): string {
   return `
     <div class="urgent" role="note" aria-labelledby="urgent-title"><h2 id="urgent-title">Need to talk to someone now?</h2>
-    <p>This form is not for emergencies. Call the confidential support line, free, any time:
+    <p>This form is not for emergencies. Call the support line:
     <a href="tel:${escapeHtml(line.replace(/[^0-9+]/g, ''))}">${escapeHtml(line)}</a>. In danger, call your local emergency number.</p></div>`;
 }
 

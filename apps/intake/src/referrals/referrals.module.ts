@@ -1,6 +1,5 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { seconds, ThrottlerModule } from '@nestjs/throttler';
-import type { NextFunction, Request, Response } from 'express';
 import { SelfReferralSettings } from '../intake.settings';
 import { SourceAuthModule } from '../source-auth/source-auth.module';
 import { TriggersModule } from '../triggers/triggers.module';
@@ -8,7 +7,6 @@ import { FormTokens } from './form-token';
 import { RecordReferral } from './record-referral.usecase';
 import { ReferralsController } from './referrals.controller';
 import { SelfReferralPageController } from './self-referral-page.controller';
-import { SELF_REFERRAL_HEADERS } from './self-referral-page.html';
 import { clientOf, SELF_REFERRAL_THROTTLER } from './self-referral-throttle';
 
 @Module({
@@ -30,13 +28,4 @@ import { clientOf, SELF_REFERRAL_THROTTLER } from './self-referral-throttle';
     { provide: FormTokens, inject: [SelfReferralSettings], useFactory: (settings: SelfReferralSettings) => new FormTokens(settings.formSecret, settings.secureCookies) },
   ],
 })
-export class ReferralsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply((_request: Request, response: Response, next: NextFunction) => {
-        response.set(SELF_REFERRAL_HEADERS);
-        next();
-      })
-      .forRoutes(SelfReferralPageController);
-  }
-}
+export class ReferralsModule {}

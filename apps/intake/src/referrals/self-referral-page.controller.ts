@@ -6,7 +6,7 @@ import { SelfReferralSettings } from '../intake.settings';
 import { FORM_TTL_SECONDS, FormTokens } from './form-token';
 import { RecordReferral } from './record-referral.usecase';
 import { parseSelfReferralForm, SelfReferralForm, triageText } from './self-referral-form';
-import { formPageHtml, noticePageHtml, thanksPageHtml } from './self-referral-page.html';
+import { formPageHtml, noticePageHtml, SELF_REFERRAL_HEADERS, thanksPageHtml } from './self-referral-page.html';
 import { RetryLaterFilter, SelfReferralThrottlerGuard, wantsHtml } from './self-referral-throttle';
 
 const ACTION = '/refer';
@@ -17,7 +17,8 @@ export const SELF_REFERRAL_CALLER = 'self-referral-page';
  * The public self-referral page: "I would like to talk to a peer", for oneself or a colleague, without signing in.
  * A post goes through the rate limit, then the anti-forgery check, then the form's rules, then the same use case as
  * `POST /v1/referrals`. Whatever was decided (known, opted out, paged lately, sent to triage), the answer is the same.
- * Headers (no-store, CSP, no framing) come from ReferralsModule's middleware (docs/intake.md, "Self-referral page").
+ * Every response carries SELF_REFERRAL_HEADERS (no-store, CSP, no framing): set here, by the 429 filter, and for
+ * errors by intake's problem renderer for `/refer` (docs/intake.md, "Self-referral page").
  */
 @Controller('refer')
 @UseFilters(RetryLaterFilter)
@@ -32,6 +33,7 @@ export class SelfReferralPageController {
   @Get()
   @PublicRoute('public self-referral form: asks nothing, shows no data')
   show(@Req() request: Request, @Res() response: Response) {
+    response.set(SELF_REFERRAL_HEADERS);
     this.sendForm(request, response, 200);
   }
 
@@ -40,6 +42,7 @@ export class SelfReferralPageController {
   @PublicRoute('public self-referral form: rate-limited per client, anti-forgery token bound to a SameSite=Strict cookie')
   @UseGuards(SelfReferralThrottlerGuard)
   async submit(@Req() request: Request, @Res() response: Response) {
+    response.set(SELF_REFERRAL_HEADERS);
     const html = wantsHtml(request);
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
     const check = this.tokens.check(body.token, {

@@ -157,6 +157,27 @@ describe('self-referral page /refer', () => {
     await context.close();
   });
 
+  it('for myself by name only: the triage item, once staff name the person, is a self-referral (honoured despite an opt-out)', async () => {
+    const name = `Sam ${freshId('Self')}`;
+    const staffId = freshId('E');
+    await harbor.request('intake', '/v1/opt-outs', { method: 'POST', role: Role.ProgramAdmin, body: JSON.stringify({ identifier: { system: STAFF_SYSTEM, value: staffId } }) });
+    const { context, page } = await newClient();
+    await page.goto(`${base}/refer`);
+    await page.getByLabel('For myself').check();
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Email').fill('sam@hospital.example.org');
+    expect((await submit(page)).status()).toBe(200);
+    const { rows } = await harbor.db.query(`SELECT "id", "display_text" FROM "intake"."triage_items" WHERE "display_text" LIKE $1`, [`${name}%`]);
+    expect(rows).toEqual([{ id: expect.any(String), display_text: `${name}; email sam@hospital.example.org` }]);
+    const assigned = await harbor.request('intake', `/v1/triage/${rows[0].id}/assign`, {
+      method: 'POST', role: Role.ProgramAdmin, body: JSON.stringify({ identifier: { system: STAFF_SYSTEM, value: staffId } }),
+    });
+    expect(assigned.status).toBe(200);
+    expect(await assigned.json()).toEqual({ decision: 'outreach', supportRequested: true });
+    expect(await supportRequestsFor(harbor, staffId)).toEqual([expect.objectContaining({ trigger: expect.objectContaining({ category: 'self-referral' }) })]);
+    await context.close();
+  });
+
   it('a cross-site post is refused with 403 and records nothing: from another site, without the token, or with a foreign Origin', async () => {
     const before = await pageReferrals();
     const { context, page, client } = await newClient();

@@ -102,8 +102,8 @@ export class IntakeEnv extends ServiceEnv {
 
   /**
    * Key of the self-referral form's anti-forgery token (at least 32 characters; mount it with
-   * INTAKE_FORM_SECRET_FILE). Unset: a random key per process, so a form only posts back to the replica that
-   * served it; set the same value on every replica.
+   * INTAKE_FORM_SECRET_FILE). Unset: derived from DATABASE_URL, which every replica shares. The same-origin checks
+   * and the SameSite=Strict cookie carry the defence; the key binds each token to its cookie and its time.
    */
   @IsOptional()
   @IsString()

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { byteSize, settingsModule } from '@harbor/service-runtime';
 import { AdverseEventOptions } from './fhir/adverse-event.mapper';
@@ -54,7 +54,7 @@ export class SelfReferralSettings {
     readonly rateLimit: number,
     readonly rateWindowSeconds: number,
     readonly clientIpHeader: string | undefined,
-    /** The anti-forgery key (a random one per process when not configured). */
+    /** The anti-forgery token's key (INTAKE_FORM_SECRET, else derived from DATABASE_URL). */
     readonly formSecret: string,
     readonly staffIdSystem: string,
     readonly facility: string,
@@ -68,7 +68,8 @@ export class SelfReferralSettings {
       env.INTAKE_REFER_RATE_LIMIT,
       env.INTAKE_REFER_RATE_WINDOW_SECONDS,
       env.INTAKE_REFER_CLIENT_IP_HEADER?.toLowerCase(),
-      env.INTAKE_FORM_SECRET ?? randomBytes(32).toString('base64url'),
+      // Unset: derived from what every replica shares, so a form served by one replica posts to another.
+      env.INTAKE_FORM_SECRET ?? createHmac('sha256', 'harbor-self-referral-form-key').update(env.DATABASE_URL).digest('base64url'),
       env.INTAKE_STAFF_ID_SYSTEM,
       env.INTAKE_REFER_FACILITY,
       env.INTAKE_URGENT_LINE,

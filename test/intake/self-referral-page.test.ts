@@ -89,12 +89,19 @@ describe('self-referral page /refer', () => {
     await expectNoAxeViolations(page);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-    // Keyboard only: the first radio, then the staff id and the unit.
-    await page.getByLabel('For myself').check();
-    await page.getByLabel('Staff ID').fill(staffId);
-    await page.getByLabel('Unit or department').fill('emergency');
-    await page.getByLabel('Unit or department').press('Enter');
-    await page.waitForURL(`${base}/refer`);
+    // Keyboard only: Tab to the first choice and select it, Tab to the staff ID, on to the unit, Enter sends.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('referredBy-self');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('staffId');
+    await page.keyboard.type(staffId);
+    for (const field of ['name', 'phone', 'email', 'department']) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('document.activeElement.id')).toBe(field);
+    }
+    await page.keyboard.type('emergency');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Thank you');
     const text = await page.textContent('main');
     expect(text).toContain('What happens next');
@@ -154,6 +161,14 @@ describe('self-referral page /refer', () => {
     expect(again.status()).toBe(200);
     const { rows: after } = await harbor.db.query(`SELECT count(*)::int AS "n" FROM "intake"."triage_items" WHERE "display_text" LIKE $1`, [`${name}%`]);
     expect(after[0].n).toBe(1);
+    // The same form sent back with a changed contact is a new referral (nothing entered is lost).
+    const changed = await context.request.post(`${base}/refer`, {
+      headers: { origin: base, accept: 'text/html', [CLIENT_HEADER]: client },
+      form: { token: token!, referredBy: 'colleague', name, email: 'pat@hospital.example.org', department: 'icu' },
+    });
+    expect(changed.status()).toBe(200);
+    const { rows: items } = await harbor.db.query(`SELECT "display_text" FROM "intake"."triage_items" WHERE "display_text" LIKE $1 ORDER BY "created_at"`, [`${name}%`]);
+    expect(items.map((item: { display_text: string }) => item.display_text)).toEqual([`${name}; phone +1 555 010 2000`, `${name}; email pat@hospital.example.org`]);
     await context.close();
   });
 

@@ -19,6 +19,14 @@ describe('FormTokens', () => {
     expect(new FormTokens('another-form-secret-of-32-characters!', true).check(second.token, { cookieHeader, host })).toEqual({ ok: false, reason: 'bad-token' });
   });
 
+  it('names a post by its form and a keyed digest of its content', () => {
+    const id = tokens.submissionId('f', ['self', 'E-1', undefined]);
+    expect(id).toMatch(/^f\.[\w-]{22}$/);
+    expect(tokens.submissionId('f', ['self', 'E-1', undefined])).toBe(id);
+    expect(tokens.submissionId('f', ['self', 'E-2', undefined])).not.toBe(id);
+    expect(tokens.submissionId('g', ['self', 'E-1', undefined])).not.toBe(id);
+  });
+
   it('refuses a token older than two hours', () => {
     const issuedAt = new Date('2026-11-26T10:00:00Z');
     const issued = tokens.issue(undefined, issuedAt);

@@ -64,6 +64,16 @@ export class FormTokens {
     return { ok: true, formId };
   }
 
+  /**
+   * The referral id of a post: the form's id with a keyed digest of what was entered, so the same form posted
+   * again with the same content (a double click, a reload) is one referral, and a changed one a new referral. Keyed,
+   * so the stored id says nothing about a name or number.
+   */
+  submissionId(formId: string, content: readonly (string | undefined)[]): string {
+    const digest = createHmac('sha256', this.secret).update(`self-referral-content\u0000${JSON.stringify(content.map((value) => value ?? null))}`).digest('base64url');
+    return `${formId}.${digest.slice(0, 22)}`;
+  }
+
   private mac(binding: string, formId: string, issuedAt: number): string {
     return createHmac('sha256', this.secret).update(`self-referral-form\u0000${binding}\u0000${formId}\u0000${issuedAt}`).digest('base64url');
   }

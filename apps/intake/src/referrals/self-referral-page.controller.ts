@@ -61,11 +61,12 @@ export class SelfReferralPageController {
       if (html) return this.sendForm(request, response, 422, parsed);
       throw new InvalidRequestException(parsed.problems);
     }
-    await this.record(parsed.form, check.formId);
+    const { values } = parsed;
+    await this.record(parsed.form, this.tokens.submissionId(check.formId, [values.referredBy, values.staffId, values.name, values.phone, values.email, values.department]));
     return response.status(200).type('html').send(thanksPageHtml(this.settings.urgentLine));
   }
 
-  private record(form: SelfReferralForm, formId: string): Promise<void> {
+  private record(form: SelfReferralForm, referralId: string): Promise<void> {
     const { person } = form;
     return this.recordReferral.execute({
       referredBy: form.referredBy,
@@ -73,8 +74,8 @@ export class SelfReferralPageController {
       person: 'staffId' in person ? { identifier: { system: this.settings.staffIdSystem, value: person.staffId } } : { displayText: triageText(person) },
       facility: this.settings.facility,
       department: form.department,
-      // The form's own id: the same form posted twice (a double click, a reload) is one referral.
-      referralId: formId,
+      // The form's own id and what was entered: the same form posted twice (a double click, a reload) is one referral.
+      referralId,
       caller: SELF_REFERRAL_CALLER,
     });
   }

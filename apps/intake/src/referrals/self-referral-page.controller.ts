@@ -1,11 +1,12 @@
 import { Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PublicRoute } from '@harbor/auth';
+import { FieldProblem } from '@harbor/input';
 import { InvalidRequestException, ProblemException } from '@harbor/service-runtime';
 import { SelfReferralSettings } from '../intake.settings';
 import { FORM_TTL_SECONDS, FormTokens } from './form-token';
 import { RecordReferral } from './record-referral.usecase';
-import { parseSelfReferralForm, SelfReferralForm, triageText } from './self-referral-form';
+import { FormValues, parseSelfReferralForm, SelfReferralForm, triageText } from './self-referral-form';
 import { formPageHtml, noticePageHtml, SELF_REFERRAL_HEADERS, thanksPageHtml } from './self-referral-page.html';
 import { RetryLaterFilter, SelfReferralThrottlerGuard, wantsHtml } from './self-referral-throttle';
 
@@ -80,7 +81,7 @@ export class SelfReferralPageController {
     });
   }
 
-  private sendForm(request: Request, response: Response, status: number, invalid?: Pick<Extract<ReturnType<typeof parseSelfReferralForm>, { ok: false }>, 'values' | 'problems'>) {
+  private sendForm(request: Request, response: Response, status: number, invalid?: { values: FormValues; problems: FieldProblem[] }) {
     const issued = this.tokens.issue(request.headers.cookie);
     if (issued.setCookie) response.append('set-cookie', issued.setCookie);
     response.status(status).type('html').send(formPageHtml({ action: ACTION, token: issued.token, urgentLine: this.settings.urgentLine, ...invalid }));

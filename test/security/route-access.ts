@@ -29,6 +29,8 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'POST /v1/triage/:id/dismiss': { roles: [ProgramAdmin] },
     'POST /v1/opt-outs': { roles: STAFF },
     'DELETE /v1/opt-outs': { roles: STAFF },
+    'GET /refer': { public: 'self-referral form: asks for nothing, shows no data' },
+    'POST /refer': { public: 'self-referral form: rate-limited per client, anti-forgery token bound to a SameSite=Strict cookie' },
   },
   matching: {
     ...HEALTH,

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { ServiceEnv, toBoolean, IntSetting, toList } from '@harbor/config';
 import { IsSourceSystemRegistry, parseSourceSystems, SourceSystemSetting } from './source-auth/source-system.setting';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory, LAWSUIT_KINDS, LawsuitKind, PROFESSION_GROUPS, ProfessionGroup } from '@harbor/contracts';
@@ -92,4 +92,49 @@ export class IntakeEnv extends ServiceEnv {
   /** How far a signed request's X-Harbor-Timestamp may be from the server's clock; older requests are refused. */
   @IntSetting(30, 3600)
   INTAKE_SIGNATURE_TOLERANCE_SECONDS = 300;
+
+  /**
+   * The public self-referral page (`/refer`): at most this many form posts per client address per window
+   * (INTAKE_REFER_RATE_WINDOW_SECONDS); more answer 429 with when to retry. Counted per replica.
+   */
+  @IntSetting(1, 10_000)
+  INTAKE_REFER_RATE_LIMIT = 20;
+
+  @IntSetting(1, 86_400)
+  INTAKE_REFER_RATE_WINDOW_SECONDS = 600;
+
+  /**
+   * A request header that carries the client's address, set (overwritten) by the reverse proxy in front of
+   * intake, e.g. `x-real-ip`. Empty: the connection's address, which behind a proxy is the proxy's.
+   */
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,64}$/i, { message: 'must be a header name such as x-real-ip' })
+  INTAKE_REFER_CLIENT_IP_HEADER?: string;
+
+  /**
+   * Key of the self-referral form's anti-forgery token (at least 32 characters; mount it with
+   * INTAKE_FORM_SECRET_FILE). Unset: derived from DATABASE_URL, which every replica shares. The same-origin checks
+   * and the SameSite=Strict cookie carry the defence; the key binds each token to its cookie and its time.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  INTAKE_FORM_SECRET?: string;
+
+  /** Identifier system of the staff id a self-referral gives, as the clinician directory holds it. */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  INTAKE_STAFF_ID_SYSTEM = 'urn:hospital:employee';
+
+  /** Facility recorded for a referral from the public page (it picks the matching program). */
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  INTAKE_REFER_FACILITY = 'unspecified';
+
+  /** The external line the page names for urgent need (a number to call, shown as given). */
+  @IsString()
+  @Matches(/^[0-9A-Za-z +().-]{3,40}$/, { message: 'must be a phone number such as 1-888-409-0141' })
+  INTAKE_URGENT_LINE = '1-888-409-0141';
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
 import { SupportRequested } from '@harbor/contracts';
-import { ServiceRuntimeModule } from '@harbor/service-runtime';
+import { ServiceRuntimeModule, standardProblem } from '@harbor/service-runtime';
 import { FhirModule } from './fhir/fhir.module';
 import { fhirProblemRenderer } from './fhir/operation-outcome';
 import { IncidentsModule } from './incidents/incidents.module';
@@ -11,6 +11,7 @@ import { LawsuitsModule } from './lawsuits/lawsuits.module';
 import { INTAKE_MIGRATIONS } from './migrations';
 import { OptOutsModule } from './opt-outs/opt-outs.module';
 import { ReferralsModule } from './referrals/referrals.module';
+import { SELF_REFERRAL_HEADERS } from './referrals/self-referral-page.html';
 import { TriageModule } from './triage/triage.module';
 
 @Module({})
@@ -27,7 +28,8 @@ export class IntakeModule {
           logger,
           migrations: INTAKE_MIGRATIONS,
           producesTo: [SupportRequested],
-          problemRenderers: [fhirProblemRenderer],
+          // Errors on the self-referral page, even those raised before a route is chosen, carry its headers.
+          problemRenderers: [fhirProblemRenderer, { pathPrefix: '/refer', contentType: 'application/problem+json', render: standardProblem, headers: SELF_REFERRAL_HEADERS }],
           // Counted and logged under shared labels: a live count per route would tell lawsuits from incidents and
           // referrals, or show when someone opted out (opt-outs share a label with the triage queue's routes).
           routeLabels: {
@@ -39,6 +41,7 @@ export class IntakeModule {
             '/v1/triage': 'program-staff-request',
             '/v1/triage/:id/assign': 'program-staff-request',
             '/v1/triage/:id/dismiss': 'program-staff-request',
+            '/refer': 'self-referral-page',
           },
         }),
         IntakeSettingsModule.forRoot(env),

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { byteSize, settingsModule } from '@harbor/service-runtime';
 import { AdverseEventOptions } from './fhir/adverse-event.mapper';
@@ -61,6 +62,36 @@ export class SignedRequestSettings {
   constructor(readonly toleranceSeconds: number) {}
 }
 
+/** The public self-referral page: rate limit, form key, where its referrals go and what it tells the person. */
+export class SelfReferralSettings {
+  constructor(
+    readonly rateLimit: number,
+    readonly rateWindowSeconds: number,
+    readonly clientIpHeader: string | undefined,
+    /** The anti-forgery token's key (INTAKE_FORM_SECRET, else derived from DATABASE_URL). */
+    readonly formSecret: string,
+    readonly staffIdSystem: string,
+    readonly facility: string,
+    readonly urgentLine: string,
+    /** Cookies marked Secure (production: served over HTTPS only). */
+    readonly secureCookies: boolean,
+  ) {}
+
+  static from(env: IntakeEnv): SelfReferralSettings {
+    return new SelfReferralSettings(
+      env.INTAKE_REFER_RATE_LIMIT,
+      env.INTAKE_REFER_RATE_WINDOW_SECONDS,
+      env.INTAKE_REFER_CLIENT_IP_HEADER?.toLowerCase(),
+      // Unset: derived from what every replica shares, so a form served by one replica posts to another.
+      env.INTAKE_FORM_SECRET ?? createHmac('sha256', 'harbor-self-referral-form-key').update(env.DATABASE_URL).digest('base64url'),
+      env.INTAKE_STAFF_ID_SYSTEM,
+      env.INTAKE_REFER_FACILITY,
+      env.INTAKE_URGENT_LINE,
+      env.HARBOR_ENV === 'production',
+    );
+  }
+}
+
 /**
  * Turns intake's settings into one typed object per feature, so a feature holds only what it uses and no
  * feature reads INTAKE_* names.
@@ -75,6 +106,7 @@ export class IntakeSettingsModule {
       new SignedRequestSettings(env.INTAKE_SIGNATURE_TOLERANCE_SECONDS),
       new SourceRegistry(env.INTAKE_SOURCE_SYSTEMS),
       new IntakeRetention(env.INTAKE_TRIGGER_RETENTION_DAYS, env.INTAKE_COOLDOWN_HOURS, env.INTAKE_TRIAGE_RETENTION_DAYS),
+      SelfReferralSettings.from(env),
     ]);
   }
 }

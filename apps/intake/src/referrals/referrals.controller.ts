@@ -4,14 +4,14 @@ import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { ACCEPTED } from '../http/accepted';
 import { BodyLimitGuard, JsonBodyGuard } from '../http/request-guards';
 import { RegisteredSourceGuard } from '../source-auth/registered-source.guard';
-import { RecordTrigger } from '../triggers/record-trigger.usecase';
+import { RecordReferral } from './record-referral.usecase';
 import { ReferralDto } from './referral.dto';
 
 @Controller('v1/referrals')
 @UseGuards(RegisteredSourceGuard, BodyLimitGuard, JsonBodyGuard)
 export class ReferralsController {
   constructor(
-    private readonly recordTrigger: RecordTrigger,
+    private readonly recordReferral: RecordReferral,
   ) {}
 
   /**
@@ -25,24 +25,14 @@ export class ReferralsController {
   @Roles(Role.SourceSystem, Role.ProgramAdmin)
   async refer(@Req() request: AuthenticatedRequest, @Body() body: ReferralDto) {
     const referralId = body.referralId ?? randomUUID();
-    const now = new Date().toISOString();
-    const selfReferral = body.referredBy === 'self';
-    await this.recordTrigger.executeInOwnTransaction(
-      {
-        kind: 'referral',
-        // Referral ids are unique per caller, so two portals cannot collide.
-        source: `referral:${request.principal?.subject ?? 'unknown'}`.slice(0, 100),
-        sourceEventId: referralId,
-        category: selfReferral ? 'self-referral' : 'colleague-referral',
-        facility: body.facility,
-        department: body.department,
-        occurredAt: now,
-        reportedAt: now,
-        clinicians: [{ identifier: { system: body.clinician.system, value: body.clinician.value }, profession: body.profession }],
-        unidentified: [],
-      },
-      { selfReferral },
-    );
+    await this.recordReferral.execute({
+      referredBy: body.referredBy,
+      person: { identifier: body.clinician, profession: body.profession },
+      facility: body.facility,
+      department: body.department,
+      referralId,
+      caller: request.principal?.subject ?? 'unknown',
+    });
     return { referralId, ...ACCEPTED };
   }
 }

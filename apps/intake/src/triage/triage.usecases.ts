@@ -25,13 +25,13 @@ export class TriageQueue {
 
   /**
    * Staff name the clinician: the trigger's policy applies to them as to any named clinician (opt-out and
-   * cooldown included) and the display text is deleted.
+   * cooldown included, except for a self-referral, as when it names the person itself) and the display text is deleted.
    */
   async assign(id: string, identifier: IdentifierV1, profession?: ProfessionGroup): Promise<{ decision: ClinicianDecision | 'already-named'; supportRequested: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const trigger = await this.lockOpenItem(manager, id);
       const decision = decideTriggerOutreach(trigger, this.outreach.policy);
-      const outcome = await this.recordTrigger.recordClinician(manager, trigger, decision, { identifier, profession }, false);
+      const outcome = await this.recordTrigger.recordClinician(manager, trigger, decision, { identifier, profession }, trigger.category === 'self-referral');
       await this.items.resolve(manager, id, 'assigned');
       return outcome ? { decision: outcome.decision, supportRequested: outcome.requestId !== null } : { decision: 'already-named', supportRequested: false };
     });

@@ -373,10 +373,13 @@ export class SupporterStore {
     );
   }
 
-  /** The supporter accepted a case from a death or severe-harm event at `at`: their rest period starts then. */
+  /**
+   * The supporter accepted a case from a death or severe-harm event at `at`: their rest period starts then (never
+   * later than now, so a skewed clock cannot lengthen it, and never earlier than a rest already running).
+   */
   async startRest(manager: EntityManager, supporterId: string, at: Date): Promise<void> {
     await manager.query(
-      `UPDATE "matching"."supporters" SET "last_severe_accepted_at" = GREATEST("last_severe_accepted_at", $2::timestamptz) WHERE "id" = $1`,
+      `UPDATE "matching"."supporters" SET "last_severe_accepted_at" = GREATEST("last_severe_accepted_at", LEAST($2::timestamptz, now())) WHERE "id" = $1`,
       [supporterId, at],
     );
   }

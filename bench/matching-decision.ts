@@ -117,7 +117,7 @@ interface Phase {
 
 /** Frees every reservation between phases so each phase starts from the same roster load. */
 async function resetLoad(db: DataSource): Promise<void> {
-  await db.query(`UPDATE "matching"."supporters" SET "open_cases" = 0`);
+  await db.query(`UPDATE "matching"."supporters" SET "open_cases" = 0, "cases_in_month" = 0, "last_severe_accepted_at" = NULL`);
   await db.query(`UPDATE "matching"."assignments" SET "status" = 'expired' WHERE "status" = 'offered'`);
 }
 
@@ -269,7 +269,11 @@ interface PlanCheck {
 async function checkPlans(db: DataSource): Promise<PlanCheck[]> {
   const [kase] = await db.query(`SELECT "id", "event_key", "clinician_id" FROM "matching"."cases" ORDER BY "created_at" DESC LIMIT 1`);
   const allTiers = [{ department: 'dept-3', profession: 'nurse' }, { department: 'dept-3' }, { profession: 'nurse' }, {}];
-  const firstPages = candidateFirstPagesSql('default', allTiers);
+  // With every row filter a decision applies (training, capacity, care for the carers: rest and monthly cap).
+  const now = new Date();
+  const firstPages = candidateFirstPagesSql('default', allTiers, {
+    trainedOn: now.toISOString().slice(0, 10), restedSince: new Date(now.getTime() - 48 * 3_600_000), monthlyCap: { month: now.toISOString().slice(0, 7), cap: 4 },
+  });
   const nextPage = (tier: (typeof allTiers)[number]) => candidatePageSql('default', tier, 16);
   const statements: [string, string, unknown[]][] = [
     ['directory lookup', `SELECT i."clinician_id", c."opted_out" FROM "matching"."clinician_identifiers" i

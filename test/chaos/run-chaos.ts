@@ -92,6 +92,8 @@ class ChaosRun {
       DATABASE_URL: this.database.url,
       KAFKA_BROKERS: this.brokers,
       LOG_LEVEL: 'info',
+      // The pool is sized so nobody runs out of capacity; the monthly case cap must not shrink it either.
+      ...(service === 'matching' ? { MATCHING_MONTHLY_CASE_CAP: '0' } : {}),
       ...(service === 'notification'
         ? {
           NOTIFY_PUBLIC_BASE_URL: `http://127.0.0.1:${ports.notification.http}`,

@@ -30,7 +30,8 @@ describe('a provider outage during a stream of incidents', () => {
     harbor = await HarborHarness.start({
       services: ['intake', 'matching', 'notification'],
       serviceEnv: {
-        matching: { MATCHING_SCHEDULER_TICK_MS: '200' },
+        // Ten supporters take sixteen severe cases: no rest after a severe case (care for the carers) in this test of outages.
+        matching: { MATCHING_SCHEDULER_TICK_MS: '200', MATCHING_REST_AFTER_SEVERE_HOURS: '0' },
         notification: {
           TWILIO_BASE_URL: twilioUrl, TWILIO_ACCOUNT_SID: 'AC-outage', TWILIO_AUTH_TOKEN: 'secret-token', TWILIO_FROM_NUMBER: '+15559990002',
           NOTIFY_SEND_ATTEMPTS: '3', NOTIFY_RETRY_BASE_MS: '50', NOTIFY_RETRY_MAX_MS: '2000', NOTIFY_PROVIDER_TIMEOUT_MS: '500',

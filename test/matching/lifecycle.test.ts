@@ -94,7 +94,8 @@ describe('matching: offers, deadlines, escalation and follow-ups', () => {
       excluded: { paused: 1, 'unavailable-ad-hoc': 1, 'no-shared-language': 1, 'already-offered': 3 },
       supporter: { supporterId: 'nurse-away', eligible: false, excludedBy: ['unavailable-ad-hoc'], rank: null },
     });
-    expect(explained.body.excluded).toEqual({ paused: 1, 'unavailable-ad-hoc': 1, 'no-shared-language': 1, 'already-offered': 3 });
+    // phys-c accepted a case of severe harm: resting (care for the carers) as well as already offered.
+    expect(explained.body.excluded).toEqual({ paused: 1, 'unavailable-ad-hoc': 1, 'no-shared-language': 1, 'already-offered': 3, resting: 1 });
 
     // Only the supporter who accepted may record outcomes; another supporter learns nothing.
     expect((await driver.asSupporter('nurse-a', `/v1/cases/${caseId}/outcome`, 'POST', { contactMade: true })).status).toBe(404);

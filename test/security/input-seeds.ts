@@ -85,6 +85,7 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'GET /v1/cases': () => ({ query: { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', limit: '10', status: 'requested' } }),
     'GET /v1/cases/:id/explain': () => ({ query: { supporterId: SEED_SUPPORTER } }),
     'GET /v1/program-staff': () => ({ query: { program: 'default' } }),
+    'GET /v1/roster/training-lapses': () => ({ query: { within: '90', program: 'default' } }),
     // Read back what the fuzzed writes stored for the seed supporter: an accepted value must also serialise.
     'GET /v1/roster/supporters/:id': () => ({ params: { id: SEED_SUPPORTER } }),
   },

@@ -56,6 +56,23 @@ export class MatchingEnv extends ServiceEnv {
   @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'may contain only letters, digits, ".", "_", ":" and "-"' })
   MATCHING_FALLBACK_RESOURCE = 'physician-support-line';
 
+  /** Default: hours a supporter rests (is not offered cases) after accepting a case from a death or severe-harm event; 0 = no rest. */
+  @IntSetting(0, 720)
+  MATCHING_REST_AFTER_SEVERE_HOURS = 48;
+
+  /** Default: cases a supporter may take per calendar month (UTC), held offers included; 0 = no cap. */
+  @IntSetting(0, 100)
+  MATCHING_MONTHLY_CASE_CAP = 4;
+
+  /** Days before a supporter's training expires on which they and the program administrators get a reminder (comma-separated). */
+  @Transform(toIntList)
+  @ArrayMinSize(0)
+  @ArrayMaxSize(5)
+  @IsInt({ each: true, message: 'must be a comma-separated list of whole days' })
+  @Min(1, { each: true })
+  @Max(365, { each: true })
+  MATCHING_TRAINING_REMINDER_DAYS: number[] = [30, 7];
+
   /** How often each replica looks for due deadlines (ms). Lower it in tests; deadlines are rows, so nothing is lost between ticks. */
   @IntSetting(50, 60_000)
   MATCHING_SCHEDULER_TICK_MS = 1000;

@@ -15,6 +15,8 @@ export function defaultPolicy(env: MatchingEnv): MatchingPolicy {
     maxOffers: env.MATCHING_MAX_OFFERS,
     followUpSeconds: env.MATCHING_FOLLOW_UP_HOURS.map((hours) => hours * 3600),
     fallbackResource: env.MATCHING_FALLBACK_RESOURCE,
+    restAfterSevereHours: env.MATCHING_REST_AFTER_SEVERE_HOURS,
+    monthlyCaseCap: env.MATCHING_MONTHLY_CASE_CAP,
   };
 }
 
@@ -42,6 +44,15 @@ export class CaseRetention {
   constructor(readonly days: number) {}
 }
 
+/** Days before a supporter's training expires on which reminders go out (MATCHING_TRAINING_REMINDER_DAYS), largest first. */
+export class TrainingReminderSettings {
+  readonly days: number[];
+
+  constructor(days: number[]) {
+    this.days = [...new Set(days)].sort((a, b) => b - a);
+  }
+}
+
 /**
  * Turns matching's settings into one typed object per feature, so a feature holds only what it uses and no
  * feature reads MATCHING_* names.
@@ -54,6 +65,7 @@ export class MatchingSettingsModule {
       new ContactKeys(parseKeyRing(env.CONTACT_ENCRYPTION_KEYS)),
       new SchedulerSettings(env.DATABASE_URL, env.MATCHING_SCHEDULER_TICK_MS, env.MATCHING_AVAILABILITY_REFRESH_SECONDS),
       new CaseRetention(env.MATCHING_CASE_RETENTION_DAYS),
+      new TrainingReminderSettings(env.MATCHING_TRAINING_REMINDER_DAYS),
     ]);
   }
 }

@@ -165,9 +165,9 @@ describe('matching stores (Postgres only)', () => {
     }));
     expect(await transaction((manager) => assignments.supportersOffered(manager, kase.id))).toEqual(['map-1']);
     expect(await transaction((manager) => assignments.lock(manager, offerId, kase.id))).toEqual({
-      id: offerId, status: 'offered', attempt: 1, supporterId: 'map-1', pagedAt: null,
+      id: offerId, status: 'offered', attempt: 1, supporterId: 'map-1', pagedAt: null, offeredAt: expect.any(Date),
     });
-    expect(await transaction((manager) => assignments.lockOffered(manager, kase.id))).toEqual([{ id: offerId, supporterId: 'map-1' }]);
+    expect(await transaction((manager) => assignments.lockOffered(manager, kase.id))).toEqual([{ id: offerId, supporterId: 'map-1', offeredAt: expect.any(Date) }]);
     await transaction((manager) => assignments.recordAnswer(manager, offerId, 'accepted', new Date().toISOString()));
     expect(await transaction((manager) => assignments.accepted(manager, kase.id))).toEqual({ id: offerId, supporterId: 'map-1' });
     expect(await transaction((manager) => assignments.isAcceptedBy(manager, kase.id, 'someone-else'))).toBe(false);
@@ -183,6 +183,7 @@ describe('matching stores (Postgres only)', () => {
       id: 'map-1', clinicianId: null, profession: 'Nurse', department: 'ICU', languages: ['en', 'fr'], status: 'active', optedOut: false,
       trainingExpiresOn: '2099-12-31', openCases: 0, maxOpenCases: 3, lastAssignedAt: null,
       availability: { timeZone: 'UTC', windows: [], unavailable: [] },
+      lastSevereAcceptedAt: null, acceptsCasesWhileResting: false, casesMonth: null, casesInMonth: 0,
     });
     const [firstPage] = await transaction((manager) => supporters.candidateFirstPages(manager, 'default', [{ department: 'icu', profession: 'nurse' }], {
       trainedOn: '2026-11-26', languages: ['fr'],

@@ -10,6 +10,7 @@ export interface LockedAssignment {
   attempt: number;
   supporterId: string;
   pagedAt: Date | null;
+  offeredAt: Date;
 }
 
 /** An offer about to be made: the decision that chose the supporter is kept with it. */
@@ -49,28 +50,28 @@ export class AssignmentStore {
   /** Locks the case's assignment for the transaction; undefined when the case has no such assignment. */
   async lock(manager: EntityManager, assignmentId: string, caseId: string): Promise<LockedAssignment | undefined> {
     const [row] = await manager.query(
-      `SELECT "id", "status", "attempt", "supporter_id", "paged_at" FROM "matching"."assignments" WHERE "id" = $1 AND "case_id" = $2 FOR UPDATE`,
+      `SELECT "id", "status", "attempt", "supporter_id", "paged_at", "offered_at" FROM "matching"."assignments" WHERE "id" = $1 AND "case_id" = $2 FOR UPDATE`,
       [assignmentId, caseId],
     );
-    return row && { id: row.id, status: row.status, attempt: Number(row.attempt), supporterId: row.supporter_id, pagedAt: row.paged_at };
+    return row && { id: row.id, status: row.status, attempt: Number(row.attempt), supporterId: row.supporter_id, pagedAt: row.paged_at, offeredAt: row.offered_at };
   }
 
   /** Locks the assignment if it is still an open offer; undefined otherwise. */
-  async lockIfOffered(manager: EntityManager, assignmentId: string | null): Promise<{ id: string; supporterId: string } | undefined> {
+  async lockIfOffered(manager: EntityManager, assignmentId: string | null): Promise<{ id: string; supporterId: string; offeredAt: Date } | undefined> {
     const [row] = await manager.query(
-      `SELECT "id", "supporter_id" FROM "matching"."assignments" WHERE "id" = $1 AND "status" = 'offered' FOR UPDATE`,
+      `SELECT "id", "supporter_id", "offered_at" FROM "matching"."assignments" WHERE "id" = $1 AND "status" = 'offered' FOR UPDATE`,
       [assignmentId],
     );
-    return row && { id: row.id, supporterId: row.supporter_id };
+    return row && { id: row.id, supporterId: row.supporter_id, offeredAt: row.offered_at };
   }
 
   /** Locks the case's open offers (normally one). */
-  async lockOffered(manager: EntityManager, caseId: string): Promise<{ id: string; supporterId: string }[]> {
-    const rows: { id: string; supporter_id: string }[] = await manager.query(
-      `SELECT "id", "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'offered' FOR UPDATE`,
+  async lockOffered(manager: EntityManager, caseId: string): Promise<{ id: string; supporterId: string; offeredAt: Date }[]> {
+    const rows: { id: string; supporter_id: string; offered_at: Date }[] = await manager.query(
+      `SELECT "id", "supporter_id", "offered_at" FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'offered' FOR UPDATE`,
       [caseId],
     );
-    return rows.map((row) => ({ id: row.id, supporterId: row.supporter_id }));
+    return rows.map((row) => ({ id: row.id, supporterId: row.supporter_id, offeredAt: row.offered_at }));
   }
 
   /** The offer the case's supporter accepted, if any. */

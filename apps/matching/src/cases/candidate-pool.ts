@@ -1,13 +1,22 @@
 import { EntityManager } from 'typeorm';
-import { CaseToMatch, exclusionsOf, SupporterCandidate } from '../policy/matching-decision';
+import { CaseToMatch, exclusionsOf, monthOf, SupporterCandidate } from '../policy/matching-decision';
 import { MatchingPolicy } from '../policy/policy';
 import { CANDIDATE_PAGE, CandidateFilter, CandidateTier, SupporterStore } from '../roster/supporter-store';
 
 /** Eligible supporters wanted per tier: the chosen one, runners-up, and spares for concurrent decisions. */
 const WANTED = 8;
 
+/** Care for the carers, as the candidate query and the reservation check them: not resting, under the monthly cap. */
+export function careFilter(policy: MatchingPolicy, now: Date): Pick<CandidateFilter, 'restedSince' | 'monthlyCap'> {
+  return {
+    restedSince: policy.restAfterSevereHours > 0 ? new Date(now.getTime() - policy.restAfterSevereHours * 3_600_000) : undefined,
+    monthlyCap: { month: monthOf(now), cap: policy.monthlyCaseCap },
+  };
+}
+
 /**
- * The rules that depend on the supporter row alone (training current, under capacity, a shared language
+ * The rules that depend on the supporter row alone (training current, under capacity, not resting after a
+ * severe case, under the monthly cap, a shared language
  * when required, not the clinician's department under "avoid"; status, opt-out and availability through the
  * index predicate) filter in SQL while the index is read, so a page is not spent on supporters who could
  * never be chosen. The policy re-checks them all, so a decision's exclusion counts show the relational
@@ -15,7 +24,12 @@ const WANTED = 8;
  * availability refresh; the census of an escalation, and GET /v1/cases/:id/explain, count every rule.
  */
 export function staticPrefilter(kase: CaseToMatch, policy: MatchingPolicy, now: Date): CandidateFilter {
-  const filter: CandidateFilter = { trainedOn: now.toISOString().slice(0, 10) };
+  const care = careFilter(policy, now);
+  const filter: CandidateFilter = {
+    trainedOn: now.toISOString().slice(0, 10),
+    restedSince: care.restedSince,
+    monthlyCap: policy.monthlyCaseCap > 0 ? care.monthlyCap : undefined,
+  };
   if (policy.languageRule === 'require' && kase.languages.length > 0) {
     filter.languages = [...new Set(kase.languages.flatMap((language) => [language, language.toLowerCase()]))];
   }

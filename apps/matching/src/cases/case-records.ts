@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AssignmentClosed, AssignmentCloseReason, CaseLifecycle, CaseLifecycleV1, CaseStatus } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
-import { CaseToMatch } from '../policy/matching-decision';
+import { CaseToMatch, monthOf } from '../policy/matching-decision';
 import { SupporterStore } from '../roster/supporter-store';
 import { AssignmentStore } from './assignment-store';
 import { CaseStore, MatchingCase } from './case-store';
@@ -56,12 +56,13 @@ export class CaseRecords {
    */
   async closeAssignment(
     manager: EntityManager,
-    assignment: { id: string; supporterId: string; caseId: string },
+    assignment: { id: string; supporterId: string; caseId: string; offeredAt?: Date },
     status: 'closed' | 'expired' | 'completed',
     reason: AssignmentCloseReason,
   ): Promise<void> {
     await this.assignments.close(manager, assignment.id, status, reason);
-    await this.supporters.releaseCapacity(manager, assignment.supporterId);
+    // An offer closed unanswered (expired, escalated) no longer counts towards the supporter's monthly cap.
+    await this.supporters.releaseCapacity(manager, assignment.supporterId, status !== 'completed' && assignment.offeredAt ? monthOf(assignment.offeredAt) : undefined);
     await this.outbox.enqueue(manager, AssignmentClosed, {
       assignmentId: assignment.id, caseId: assignment.caseId, supporterId: assignment.supporterId, reason, closedAt: new Date().toISOString(),
     });

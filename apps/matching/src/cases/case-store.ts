@@ -201,7 +201,11 @@ export class CaseStore {
   }
 
   /** Which rules excluded how many of the program's supporters when nobody was eligible, for staff to see. */
-  async recordCensus(manager: EntityManager, caseId: string, census: { at: string } & Pick<MatchingDecision, 'considered' | 'excluded'>): Promise<void> {
+  async recordCensus(
+    manager: EntityManager,
+    caseId: string,
+    census: { at: string; supporters?: { supporterId: string; reasons: string[] }[] } & Pick<MatchingDecision, 'considered' | 'excluded'>,
+  ): Promise<void> {
     await manager.query(`UPDATE "matching"."cases" SET "census" = $2 WHERE "id" = $1`, [caseId, JSON.stringify(census)]);
   }
 

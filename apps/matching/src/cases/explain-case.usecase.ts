@@ -1,6 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decide, exclusionsOf } from '../policy/matching-decision';
+import { decide, exclusionDetailsOf, exclusionsOf } from '../policy/matching-decision';
 import { ProgramPolicies } from '../policy/program-policies';
 import { SupporterStore } from '../roster/supporter-store';
 import { AssignmentStore } from './assignment-store';
@@ -45,6 +45,7 @@ export class ExplainCase {
                 supporterId,
                 eligible: exclusionsOf(supporter, context, policy, now).length === 0,
                 excludedBy: exclusionsOf(supporter, context, policy, now),
+                excludedBecause: exclusionDetailsOf(supporter, context, policy, now),
                 rank: decision.ranked.find((entry) => entry.supporter.id === supporterId)?.rank ?? null,
               }
             : { supporterId, inProgram: false }

@@ -3,12 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AssignmentOffered, ChannelAddressV1 } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
-import { decide, decisionRecord, SupporterCandidate } from '../policy/matching-decision';
+import { censusOf, decide, decisionRecord, SupporterCandidate } from '../policy/matching-decision';
 import { MatchingPolicy } from '../policy/policy';
 import { ProgramPolicies } from '../policy/program-policies';
 import { SupporterStore } from '../roster/supporter-store';
 import { AssignmentStore } from './assignment-store';
-import { loadCandidates } from './candidate-pool';
+import { careFilter, loadCandidates } from './candidate-pool';
 import { CaseRecords } from './case-records';
 import { CaseStore, MatchingCase } from './case-store';
 import { EscalateCase } from './escalate-case.usecase';
@@ -50,9 +50,11 @@ export class OfferNextSupporter {
     const context = await this.records.context(manager, kase, previous);
     const candidates = await loadCandidates(this.supporters, manager, kase.program, context, policy, now);
     const decision = decide(candidates, context, policy, now);
+    // The rest period and the monthly cap are re-checked under the supporter's lock, and the offer is counted.
+    const care = careFilter(policy, now);
     let contended = false;
     for (const { supporter } of decision.ranked) {
-      const channels = await this.supporters.reserve(manager, supporter.id);
+      const channels = await this.supporters.reserve(manager, supporter.id, false, care);
       if (!channels) {
         contended = true; // held or filled by a concurrent decision since it was read
         continue;
@@ -62,13 +64,14 @@ export class OfferNextSupporter {
     }
     if (!contended && decision.ranked.length === 0) {
       // Nobody eligible: count, over the program's whole pool, which rules excluded whom, for staff to see.
-      const census = decide(await this.supporters.pool(manager, kase.program), context, policy, now);
-      await this.cases.recordCensus(manager, kase.id, { at: now.toISOString(), considered: census.considered, excluded: census.excluded });
+      // Supporters resting or at their monthly cap are listed with the reasons in words.
+      const census = censusOf(await this.supporters.pool(manager, kase.program), context, policy, now);
+      await this.cases.recordCensus(manager, kase.id, { at: now.toISOString(), ...census });
     }
     if (contended) {
       // Everyone eligible was held by concurrent decisions: wait for the best one rather than escalate.
       for (const { supporter } of decision.ranked) {
-        const channels = await this.supporters.reserve(manager, supporter.id, true);
+        const channels = await this.supporters.reserve(manager, supporter.id, true, care);
         if (channels) return this.offer(manager, kase, supporter, channels, attempt, policy, decisionRecord(decision, supporter.id));
       }
       // All of them filled up meanwhile: decide again on fresh rows.

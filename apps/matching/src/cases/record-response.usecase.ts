@@ -5,6 +5,7 @@ import { KeyRing } from '@harbor/crypto';
 import { OutboxWriter } from '@harbor/messaging';
 import { contactOf } from '../directory/directory-store';
 import { ContactKeys } from '../matching.settings';
+import { monthOf, startsRest } from '../policy/matching-decision';
 import { SupporterStore } from '../roster/supporter-store';
 import { AssignmentStore, LockedAssignment } from './assignment-store';
 import { CaseRecords } from './case-records';
@@ -14,7 +15,7 @@ import { OfferNextSupporter } from './offer-next-supporter.usecase';
 
 /**
  * A supporter was paged, answered, or could not be reached. Paged starts the acknowledgement clock. Accept ends the search and releases the clinician's
- * contact details to that supporter only; decline and undeliverable free the capacity and ask the next one.
+ * contact details to that supporter only (and, for a case from a death or severe-harm event, starts their rest period); decline and undeliverable free the capacity and ask the next one.
  * A late answer to an offer that was already settled (expired, closed) changes nothing.
  */
 @Injectable()
@@ -44,9 +45,12 @@ export class RecordResponse {
       await this.deadlines.cancel(manager, kase.id, ['overall']);
       await this.records.changeStatus(manager, kase, 'accepted', { attempt: assignment.attempt, supporterId: assignment.supporterId });
       await this.releaseContact(manager, kase, assignment);
+      // Care for the carers: a case from a death or severe-harm event starts the supporter's rest period
+      // (its length is the program's policy, applied when they are next considered).
+      if (startsRest(kase.harmLevel)) await this.supporters.startRest(manager, assignment.supporterId, new Date(response.respondedAt));
       return;
     }
-    await this.supporters.releaseCapacity(manager, assignment.supporterId);
+    await this.supporters.releaseCapacity(manager, assignment.supporterId, monthOf(assignment.offeredAt));
     await this.offerNextSupporter.execute(manager, kase);
   }
 
@@ -72,7 +76,7 @@ export class RecordResponse {
     if (!found) return;
     await this.assignments.recordAnswer(manager, found.assignment.id, 'undeliverable', failure.failedAt);
     await this.deadlines.cancel(manager, found.kase.id, ['ack']);
-    await this.supporters.releaseCapacity(manager, found.assignment.supporterId);
+    await this.supporters.releaseCapacity(manager, found.assignment.supporterId, monthOf(found.assignment.offeredAt));
     await this.offerNextSupporter.execute(manager, found.kase);
   }
 

@@ -4,6 +4,7 @@ import { MatchingAbsorbedRequests1764000000700 } from './1764000000700-matching-
 import { MatchingAckClockAtDelivery1764000050100 } from './1764000050100-matching-ack-clock-at-delivery';
 import { MatchingClinicianProfessionUnknown1764000120010 } from './1764000120010-matching-clinician-profession-unknown';
 import { MatchingCasePurge1764000140000 } from './1764000140000-matching-case-purge';
+import { MatchingCareForTheCarers1764000160010 } from './1764000160010-matching-care-for-the-carers';
 
 /** The matching schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
 export const MATCHING_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MATCHING_MIGRATIONS = [
   MatchingAckClockAtDelivery1764000050100,
   MatchingClinicianProfessionUnknown1764000120010,
   MatchingCasePurge1764000140000,
+  MatchingCareForTheCarers1764000160010,
 ];

@@ -15,6 +15,8 @@ const policy = (overrides: Partial<MatchingPolicy> = {}): MatchingPolicy => ({
   maxOffers: 3,
   followUpSeconds: [86_400],
   fallbackResource: 'line',
+  restAfterSevereHours: 48,
+  monthlyCaseCap: 0,
   ...overrides,
 });
 
@@ -31,6 +33,10 @@ const candidate = (id: string, overrides: Partial<SupporterCandidate> = {}): Sup
   maxOpenCases: 2,
   lastAssignedAt: new Date('2026-10-01T00:00:00Z'),
   availability: { timeZone: 'UTC', windows: [], unavailable: [] },
+  lastSevereAcceptedAt: null,
+  acceptsCasesWhileResting: false,
+  casesMonth: null,
+  casesInMonth: 0,
   ...overrides,
 });
 
@@ -182,6 +188,10 @@ describe('decide: properties', () => {
       maxOpenCases: fc.integer({ min: 1, max: 3 }),
       lastAssignedAt: fc.option(fc.date({ min: new Date('2025-01-01'), max: new Date('2026-11-30'), noInvalidDate: true }), { nil: null }),
       availability: fc.constant<Availability>({ timeZone: 'UTC', windows: [], unavailable: [] }),
+      lastSevereAcceptedAt: fc.option(fc.date({ min: new Date('2026-11-25'), max: NOW, noInvalidDate: true }), { nil: null }),
+      acceptsCasesWhileResting: fc.boolean(),
+      casesMonth: fc.option(fc.constantFrom('2026-11', '2026-12'), { nil: null }),
+      casesInMonth: fc.integer({ min: 0, max: 6 }),
     }).map((value): SupporterCandidate => value);
   const roster = fc.uniqueArray(fc.stringMatching(/^s[0-9]{1,2}$/), { maxLength: 12 }).chain((list) => fc.tuple(...list.map(arbitraryCandidate)));
   const theCase = fc.record({
@@ -196,6 +206,8 @@ describe('decide: properties', () => {
     departmentRule: fc.constantFrom('avoid', 'prefer', 'any'),
     professionRule: fc.constantFrom('prefer', 'any'),
     languageRule: fc.constantFrom('require', 'any'),
+    restAfterSevereHours: fc.constantFrom(0, 24, 48),
+    monthlyCaseCap: fc.constantFrom(0, 2, 4),
   }).map((rules) => policy(rules as Partial<MatchingPolicy>));
 
   it('ranks exactly the candidates with no exclusion, each once, and counts every exclusion', () => {

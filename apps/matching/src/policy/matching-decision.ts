@@ -1,5 +1,5 @@
 import { Availability, unavailabilityAt } from './availability';
-import { MatchingPolicy } from './policy';
+import { MatchingPolicy, RESTFUL_HARM_LEVELS } from './policy';
 
 /** A roster entry as the policy sees it: no names, no contact details. */
 export interface SupporterCandidate {
@@ -16,6 +16,14 @@ export interface SupporterCandidate {
   maxOpenCases: number;
   lastAssignedAt: Date | null;
   availability: Availability;
+  /** When the supporter last accepted a case from a death or severe-harm event; null when never. */
+  lastSevereAcceptedAt: Date | null;
+  /** The supporter opted in to more cases during their rest period. */
+  acceptsCasesWhileResting: boolean;
+  /** The calendar month (UTC, YYYY-MM) `casesInMonth` counts; null when nothing was ever counted. */
+  casesMonth: string | null;
+  /** Cases taken (offers held and cases accepted) in `casesMonth`. */
+  casesInMonth: number;
 }
 
 /** What the policy needs to know about the case and its clinician. */
@@ -37,6 +45,8 @@ export const EXCLUSION_REASONS = [
   'unavailable-ad-hoc',
   'off-schedule',
   'at-capacity',
+  'resting',
+  'monthly-cap',
   'is-the-clinician',
   'involved-in-event',
   'already-offered',
@@ -44,6 +54,31 @@ export const EXCLUSION_REASONS = [
   'no-shared-language',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+/** The calendar month (UTC) `at` falls in, as YYYY-MM. */
+export const monthOf = (at: Date): string => at.toISOString().slice(0, 7);
+
+/** Whether accepting a case of this harm level starts a rest period. */
+export const startsRest = (harmLevel: string | null | undefined): boolean => harmLevel != null && RESTFUL_HARM_LEVELS.includes(harmLevel);
+
+/** Until when the supporter rests after their last severe case (whether or not they opted in to more); null when not resting at `now`. */
+export function restingUntil(candidate: Pick<SupporterCandidate, 'lastSevereAcceptedAt'>, policy: Pick<MatchingPolicy, 'restAfterSevereHours'>, now: Date): Date | null {
+  if (!candidate.lastSevereAcceptedAt || policy.restAfterSevereHours <= 0) return null;
+  const until = new Date(candidate.lastSevereAcceptedAt.getTime() + policy.restAfterSevereHours * 3_600_000);
+  return until > now ? until : null;
+}
+
+/** Cases the supporter has taken in the calendar month of `now`. */
+export const casesThisMonth = (candidate: Pick<SupporterCandidate, 'casesMonth' | 'casesInMonth'>, now: Date): number =>
+  candidate.casesMonth === monthOf(now) ? candidate.casesInMonth : 0;
+
+/** Care for the carers: resting after a severe case (unless opted in to more), or at the program's monthly cap. */
+export function careExclusionsOf(candidate: SupporterCandidate, policy: MatchingPolicy, now: Date): ('resting' | 'monthly-cap')[] {
+  const reasons: ('resting' | 'monthly-cap')[] = [];
+  if (!candidate.acceptsCasesWhileResting && restingUntil(candidate, policy, now)) reasons.push('resting');
+  if (policy.monthlyCaseCap > 0 && casesThisMonth(candidate, now) >= policy.monthlyCaseCap) reasons.push('monthly-cap');
+  return reasons;
+}
 
 const normalized = (value: string | null | undefined) => value?.toLowerCase() || null;
 
@@ -56,12 +91,34 @@ export function exclusionsOf(candidate: SupporterCandidate, kase: CaseToMatch, p
   const away = unavailabilityAt(candidate.availability, now);
   if (away) reasons.push(away);
   if (candidate.openCases >= candidate.maxOpenCases) reasons.push('at-capacity');
+  reasons.push(...careExclusionsOf(candidate, policy, now));
   if (kase.clinicianId && candidate.clinicianId === kase.clinicianId) reasons.push('is-the-clinician');
   else if (candidate.clinicianId && kase.involvedClinicianIds.includes(candidate.clinicianId)) reasons.push('involved-in-event');
   if (kase.alreadyOffered.includes(candidate.id)) reasons.push('already-offered');
   if (policy.departmentRule === 'avoid' && sameDepartment(candidate, kase)) reasons.push('same-department');
   if (policy.languageRule === 'require' && kase.languages.length > 0 && !sharesLanguage(candidate, kase)) reasons.push('no-shared-language');
   return reasons;
+}
+
+/** One exclusion in words staff can read, e.g. "resting after a severe case until 2026-11-28T09:00:00.000Z". */
+export function describeExclusion(reason: ExclusionReason, candidate: SupporterCandidate, policy: MatchingPolicy, now: Date): string {
+  switch (reason) {
+    case 'resting':
+      return `resting after a severe case until ${restingUntil(candidate, policy, now)?.toISOString()}`;
+    case 'monthly-cap':
+      return `monthly cap reached (${casesThisMonth(candidate, now)} of ${policy.monthlyCaseCap} cases in ${monthOf(now)})`;
+    case 'training-expired':
+      return candidate.trainingExpiresOn ? `training expired on ${candidate.trainingExpiresOn}` : 'no training on record';
+    case 'at-capacity':
+      return `at capacity (${candidate.openCases} of ${candidate.maxOpenCases} open cases)`;
+    default:
+      return reason.replace(/-/g, ' ');
+  }
+}
+
+/** Every rule that keeps this supporter from this case, in words. */
+export function exclusionDetailsOf(candidate: SupporterCandidate, kase: CaseToMatch, policy: MatchingPolicy, now: Date): string[] {
+  return exclusionsOf(candidate, kase, policy, now).map((reason) => describeExclusion(reason, candidate, policy, now));
 }
 
 export function sameDepartment(candidate: Pick<SupporterCandidate, 'department'>, kase: Pick<CaseToMatch, 'department'>): boolean {
@@ -104,7 +161,7 @@ function compareKeys(a: (number | string)[], b: (number | string)[]): number {
 }
 
 /** Why an eligible supporter ranks where they do, in words staff can read. */
-export function rankingReasons(candidate: SupporterCandidate, kase: CaseToMatch, policy: MatchingPolicy): string[] {
+export function rankingReasons(candidate: SupporterCandidate, kase: CaseToMatch, policy: MatchingPolicy, now?: Date): string[] {
   const reasons: string[] = [];
   if (policy.departmentRule === 'prefer') reasons.push(sameDepartment(candidate, kase) ? 'same department' : 'other department');
   if (policy.departmentRule === 'avoid' && kase.department) reasons.push('other department');
@@ -113,6 +170,9 @@ export function rankingReasons(candidate: SupporterCandidate, kase: CaseToMatch,
   if (policy.languageRule === 'require' && kase.languages.length > 0) reasons.push('shares a language');
   reasons.push(`${candidate.openCases} open cases`);
   reasons.push(candidate.lastAssignedAt ? `last assigned ${candidate.lastAssignedAt.toISOString()}` : 'never assigned');
+  const resting = now && restingUntil(candidate, policy, now);
+  if (resting) reasons.push(`opted in to cases while resting (until ${resting.toISOString()})`);
+  if (now && policy.monthlyCaseCap > 0) reasons.push(`${casesThisMonth(candidate, now)} of ${policy.monthlyCaseCap} cases this month`);
   return reasons;
 }
 
@@ -145,10 +205,27 @@ export function decide(candidates: SupporterCandidate[], kase: CaseToMatch, poli
   }
   eligible.sort((a, b) => compareKeys(a.key, b.key));
   return {
-    ranked: eligible.map(({ supporter }, index) => ({ supporter, rank: index + 1, reasons: rankingReasons(supporter, kase, policy) })),
+    ranked: eligible.map(({ supporter }, index) => ({ supporter, rank: index + 1, reasons: rankingReasons(supporter, kase, policy, now) })),
     considered: seen.size,
     excluded,
   };
+}
+
+/** Supporters listed by name of rule in a census: enough for staff to see who rests or is capped, bounded for big rosters. */
+const CENSUS_SUPPORTERS = 20;
+
+/**
+ * What an escalation records when nobody was eligible: the exclusion counts, and for up to 20 supporters
+ * excluded by care-for-the-carers rules (resting, monthly cap) every reason they were excluded, in words.
+ */
+export function censusOf(candidates: SupporterCandidate[], kase: CaseToMatch, policy: MatchingPolicy, now: Date) {
+  const decision = decide(candidates, kase, policy, now);
+  const supporters = candidates
+    .map((candidate) => ({ candidate, reasons: exclusionsOf(candidate, kase, policy, now) }))
+    .filter(({ reasons }) => reasons.includes('resting') || reasons.includes('monthly-cap'))
+    .slice(0, CENSUS_SUPPORTERS)
+    .map(({ candidate, reasons }) => ({ supporterId: candidate.id, reasons: reasons.map((reason) => describeExclusion(reason, candidate, policy, now)) }));
+  return { considered: decision.considered, excluded: decision.excluded, supporters };
 }
 
 /** What is kept with each offer: the chosen supporter and a few runners-up with their reasons, plus exclusion counts. */

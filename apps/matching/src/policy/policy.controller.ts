@@ -6,6 +6,7 @@ import { ProgramPolicies } from './program-policies';
 
 const POLICY_FIELDS = [
   'departmentRule', 'professionRule', 'languageRule', 'ackTimeoutSeconds', 'overallDeadlineSeconds', 'maxOffers', 'followUpSeconds', 'fallbackResource',
+  'restAfterSevereHours', 'monthlyCaseCap',
 ] as const;
 
 /** Each program's matching policy: environment defaults overridden field by field. */

@@ -56,4 +56,18 @@ export class PutPolicyDto {
   @IsOptional()
   @Matches(/^[A-Za-z0-9._:-]{1,100}$/, { message: 'fallbackResource may contain only letters, digits, ".", "_", ":" and "-"' })
   fallbackResource?: string;
+
+  /** Hours a supporter is not offered cases after accepting one from a death or severe-harm event; 0 = no rest. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(720)
+  restAfterSevereHours?: number;
+
+  /** Cases a supporter may take per calendar month (UTC); 0 = no cap. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  monthlyCaseCap?: number;
 }

@@ -25,4 +25,14 @@ export interface MatchingPolicy {
   followUpSeconds: number[];
   /** The external resource offered to the clinician when the case escalates (e.g. a national support line id). */
   fallbackResource: string;
+  /**
+   * Care for the carers: hours a supporter is not offered another case after accepting one from a death or
+   * severe-harm event, unless they opted in to more (`acceptsCasesWhileResting`). 0 = no rest period.
+   */
+  restAfterSevereHours: number;
+  /** Cases a supporter may take per calendar month (UTC): held offers and accepted cases count. 0 = no cap. */
+  monthlyCaseCap: number;
 }
+
+/** Harm levels whose cases send the supporter who accepted them into a rest period. */
+export const RESTFUL_HARM_LEVELS: readonly string[] = ['severe', 'death'];

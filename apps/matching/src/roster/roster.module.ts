@@ -4,12 +4,14 @@ import { ProgramStaffStore } from './program-staff-store';
 import { RosterController } from './roster.controller';
 import { SupporterAvailability } from './supporter-availability.usecase';
 import { SupporterStore } from './supporter-store';
+import { TrainingLapsesController } from './training-lapses.controller';
+import { SendTrainingReminders } from './training-reminders.usecase';
 import { UpsertSupporter } from './upsert-supporter.usecase';
 
 /** The roster owns the supporters' tables; cases reserve capacity and read candidates through the exported SupporterStore. */
 @Module({
-  controllers: [RosterController, ProgramStaffController],
-  providers: [UpsertSupporter, SupporterAvailability, ProgramStaffStore, SupporterStore],
+  controllers: [RosterController, ProgramStaffController, TrainingLapsesController],
+  providers: [UpsertSupporter, SupporterAvailability, SendTrainingReminders, ProgramStaffStore, SupporterStore],
   exports: [ProgramStaffStore, SupporterStore],
 })
 export class RosterModule {}

@@ -21,6 +21,8 @@ export interface SupporterProfile {
   languages: string[];
   timeZone: string;
   optedOut: boolean;
+  /** The supporter opted in to more cases during the rest period after a severe case (default false). */
+  acceptsCasesWhileResting?: boolean;
 }
 
 /** What staff read about one supporter (GET /v1/roster/supporters/:id). */
@@ -34,6 +36,10 @@ export interface SupporterView {
   languages: string[];
   status: string;
   optedOut: boolean;
+  acceptsCasesWhileResting: boolean;
+  lastSevereAcceptedAt: Date | null;
+  casesMonth: string | null;
+  casesInMonth: number;
   trainingExpiresOn: string | null;
   openCases: number;
   maxOpenCases: number;
@@ -46,6 +52,24 @@ export interface SupporterView {
   training: { id: string; course: string; completedOn: string; expiresOn: string }[];
 }
 
+/** A supporter whose training lapses soon (GET /v1/roster/training-lapses). */
+export interface TrainingLapse {
+  id: string;
+  program: string;
+  status: string;
+  trainingExpiresOn: string;
+  daysLeft: number;
+}
+
+/** A training reminder recorded as sent: the supporter, how to page them, and which reminder it is. */
+export interface DueTrainingReminder {
+  supporterId: string;
+  program: string;
+  channels: ChannelAddressV1[];
+  expiresOn: string;
+  daysBefore: number;
+}
+
 /** One class of the candidate ranking: supporters of this department and/or profession (lower case); neither for anyone. */
 export interface CandidateTier {
   department?: string;
@@ -55,10 +79,14 @@ export interface CandidateTier {
 /**
  * The rules that depend on the supporter row alone, filtered in SQL while the pool index is read: training
  * current on `trainedOn` (YYYY-MM-DD), under capacity (always), one of `languages` when given, not
- * `avoidDepartment` (lower case) when given.
+ * `avoidDepartment` (lower case) when given, not resting (`restedSince`) and under the monthly cap (`monthlyCap`) when given.
  */
 export interface CandidateFilter {
   trainedOn: string;
+  /** Care for the carers: not resting after a severe case accepted after `restedSince` (unless opted in to more). */
+  restedSince?: Date;
+  /** Care for the carers: fewer than `cap` cases taken in `month` (YYYY-MM). */
+  monthlyCap?: { month: string; cap: number };
   languages?: string[];
   avoidDepartment?: string;
 }
@@ -68,7 +96,8 @@ export const CANDIDATE_PAGE = 16;
 
 const CANDIDATE_COLUMNS = `s."id", s."clinician_id", s."profession", s."department", s."languages", s."status", s."opted_out",
             to_char(s."training_expires_on", 'YYYY-MM-DD') AS training, s."open_cases", s."max_open_cases",
-            s."last_assigned_at", s."time_zone", s."schedule", s."unavailable"`;
+            s."last_assigned_at", s."time_zone", s."schedule", s."unavailable", s."last_severe_accepted_at",
+            s."accepts_cases_while_resting", to_char(s."cases_month", 'YYYY-MM') AS cases_month, s."cases_in_month"`;
 /** The pool indexes' predicate: active, not opted out, and on call at the last availability refresh. */
 const POOL = `FROM "matching"."supporters" s WHERE s."program" = $1 AND s."status" = 'active' AND NOT s."opted_out" AND s."available_now"`;
 const ORDER = `ORDER BY s."program", s."open_cases", s."last_assigned_at" NULLS FIRST, s."id"`;
@@ -83,9 +112,17 @@ function candidateConditions(tier: CandidateTier, filter: CandidateFilter | unde
     conditions.push(`s."open_cases" < s."max_open_cases"`, `s."training_expires_on" >= ${param(filter.trainedOn)}::date`);
     if (filter.languages) conditions.push(`s."languages" && ${param(filter.languages)}::text[]`);
     if (filter.avoidDepartment !== undefined) conditions.push(`lower(s."department") IS DISTINCT FROM ${param(filter.avoidDepartment)}`);
+    if (filter.restedSince) conditions.push(restedCondition(param(filter.restedSince)));
+    if (filter.monthlyCap) conditions.push(underCapCondition(param(`${filter.monthlyCap.month}-01`), param(filter.monthlyCap.cap)));
   }
   return conditions.map((condition) => `AND ${condition}`).join(' ');
 }
+
+/** Not resting: no severe case accepted after `since`, or opted in to more (policy/matching-decision.ts careExclusionsOf). */
+const restedCondition = (since: string) =>
+  `(s."accepts_cases_while_resting" OR s."last_severe_accepted_at" IS NULL OR s."last_severe_accepted_at" <= ${since}::timestamptz)`;
+/** Under the monthly cap: the counter counts another month, or fewer than `cap` cases of `month` (its first day). */
+const underCapCondition = (month: string, cap: string) => `(s."cases_month" IS DISTINCT FROM ${month}::date OR s."cases_in_month" < ${cap}::int)`;
 
 /** The first page of each tier as one UNION ALL; each branch keeps its own index order and limit (exported for the bench's plans). */
 export function candidateFirstPagesSql(program: string, tiers: CandidateTier[], filter?: CandidateFilter): { sql: string; params: unknown[] } {
@@ -116,6 +153,10 @@ export function toCandidate(row: Record<string, unknown>): SupporterCandidate {
     openCases: Number(row.open_cases),
     maxOpenCases: Number(row.max_open_cases),
     lastAssignedAt: row.last_assigned_at ? new Date(row.last_assigned_at as string) : null,
+    lastSevereAcceptedAt: row.last_severe_accepted_at ? new Date(row.last_severe_accepted_at as string) : null,
+    acceptsCasesWhileResting: Boolean(row.accepts_cases_while_resting),
+    casesMonth: (row.cases_month as string | null) ?? null,
+    casesInMonth: Number(row.cases_in_month ?? 0),
     availability: {
       timeZone: row.time_zone as string,
       windows: toWindows(row.schedule as number[][]),
@@ -140,8 +181,8 @@ const AVAILABLE_NOW = `(NOT EXISTS (SELECT 1 FROM jsonb_array_elements(s."unavai
            AND (w->>2)::int > extract(hour FROM l.t) * 60 + extract(minute FROM l.t))))`;
 
 /**
- * The one owner of the roster: `"matching"."supporters"`, `"matching"."supporter_unavailability"` and
- * `"matching"."training_records"`. Cases reserve and release a supporter's capacity through it and read
+ * The one owner of the roster: `"matching"."supporters"`, `"matching"."supporter_unavailability"`,
+ * `"matching"."training_records"` and `"matching"."training_reminders"`. Cases reserve and release a supporter's capacity through it and read
  * candidates from it; the roster's use cases change profiles, schedules, periods and training. Its upsert reads
  * the directory's `"matching"."clinician_identifiers"` (read only: the directory is directory-store.ts's).
  * Writes take the caller's EntityManager, so they join its transaction.
@@ -155,18 +196,19 @@ export class SupporterStore {
     const [{ inserted }] = await manager.query(
       `INSERT INTO "matching"."supporters"
          ("id", "clinician_id", "display_name", "profession", "department", "facility", "status", "training_expires_on",
-          "max_open_cases", "channels", "program", "languages", "time_zone", "opted_out")
+          "max_open_cases", "channels", "program", "languages", "time_zone", "opted_out", "accepts_cases_while_resting")
        VALUES ($1, (SELECT "clinician_id" FROM "matching"."clinician_identifiers" WHERE "system" = $2 AND "value" = $3),
-               $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+               $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        ON CONFLICT ("id") DO UPDATE SET "clinician_id" = EXCLUDED."clinician_id", "display_name" = $4, "profession" = $5,
          "department" = $6, "facility" = $7, "status" = $8,
          "training_expires_on" = COALESCE(GREATEST($9::date, "supporters"."training_expires_on"), "supporters"."training_expires_on"),
          "max_open_cases" = GREATEST($10, "supporters"."open_cases"), "channels" = $11, "program" = $12, "languages" = $13,
-         "time_zone" = $14, "opted_out" = $15, "updated_at" = now()
+         "time_zone" = $14, "opted_out" = $15, "accepts_cases_while_resting" = $16, "updated_at" = now()
        RETURNING (xmax = 0) AS inserted`,
       [profile.id, profile.clinicianIdentifier?.system ?? null, profile.clinicianIdentifier?.value ?? null, profile.displayName, profile.profession,
         profile.department ?? null, profile.facility ?? null, profile.status, profile.trainingExpiresOn ?? null, profile.maxOpenCases,
-        JSON.stringify(profile.channels), profile.program, profile.languages, profile.timeZone, profile.optedOut],
+        JSON.stringify(profile.channels), profile.program, profile.languages, profile.timeZone, profile.optedOut,
+        profile.acceptsCasesWhileResting ?? false],
     );
     return inserted;
   }
@@ -242,6 +284,8 @@ export class SupporterStore {
   async describe(supporterId: string): Promise<SupporterView | undefined> {
     const [supporter] = await this.dataSource.query(
       `SELECT "id", "display_name" AS "displayName", "program", "profession", "department", "facility", "languages", "status", "opted_out" AS "optedOut",
+              "accepts_cases_while_resting" AS "acceptsCasesWhileResting", "last_severe_accepted_at" AS "lastSevereAcceptedAt",
+              to_char("cases_month", 'YYYY-MM') AS "casesMonth", "cases_in_month" AS "casesInMonth",
               to_char("training_expires_on", 'YYYY-MM-DD') AS "trainingExpiresOn", "open_cases" AS "openCases",
               "max_open_cases" AS "maxOpenCases", "last_assigned_at" AS "lastAssignedAt", "time_zone" AS "timeZone", "channels", "schedule"
        FROM "matching"."supporters" WHERE "id" = $1`,
@@ -289,27 +333,58 @@ export class SupporterStore {
    * the supporter is full, inactive, opted out or (without `wait`) held by another transaction. A row another
    * decision holds right now is skipped (SKIP LOCKED) rather than waited for, so concurrent cases spread over
    * the roster instead of queueing behind the top-ranked supporter; the capacity check is re-done under the
-   * lock. With `wait`, the lock is waited for.
+   * lock. With `wait`, the lock is waited for. With `care`, the rest period and the monthly cap are re-checked
+   * under the lock too, and the offer counts towards the supporter's cases of `care.monthlyCap.month`.
    */
-  async reserve(manager: EntityManager, supporterId: string, wait = false): Promise<ChannelAddressV1[] | undefined> {
+  async reserve(manager: EntityManager, supporterId: string, wait = false, care?: Pick<CandidateFilter, 'restedSince' | 'monthlyCap'>): Promise<ChannelAddressV1[] | undefined> {
+    const params: unknown[] = [supporterId];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const conditions: string[] = [];
+    if (care?.restedSince) conditions.push(restedCondition(param(care.restedSince)));
+    let count = '';
+    if (care?.monthlyCap) {
+      const month = param(`${care.monthlyCap.month}-01`);
+      if (care.monthlyCap.cap > 0) conditions.push(underCapCondition(month, param(care.monthlyCap.cap)));
+      count = `, "cases_in_month" = CASE WHEN s."cases_month" = ${month}::date THEN s."cases_in_month" + 1 ELSE 1 END, "cases_month" = ${month}::date`;
+    }
     const [row] = await manager.query(
       // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]).
       `WITH candidate AS (
-         SELECT "id" FROM "matching"."supporters"
-         WHERE "id" = $1 AND "open_cases" < "max_open_cases" AND "status" = 'active' AND NOT "opted_out"
+         SELECT "id" FROM "matching"."supporters" s
+         WHERE "id" = $1 AND "open_cases" < "max_open_cases" AND "status" = 'active' AND NOT "opted_out" ${conditions.map((condition) => `AND ${condition}`).join(' ')}
          FOR UPDATE${wait ? '' : ' SKIP LOCKED'}
        ), reserved AS (
-         UPDATE "matching"."supporters" s SET "open_cases" = s."open_cases" + 1, "last_assigned_at" = now()
+         UPDATE "matching"."supporters" s SET "open_cases" = s."open_cases" + 1, "last_assigned_at" = now()${count}
          FROM candidate WHERE s."id" = candidate."id" RETURNING s."channels"
        ) SELECT * FROM reserved`,
-      [supporterId],
+      params,
     );
     return row?.channels;
   }
 
-  /** Gives back the unit of capacity an offer reserved. */
-  async releaseCapacity(manager: EntityManager, supporterId: string): Promise<void> {
-    await manager.query(`UPDATE "matching"."supporters" SET "open_cases" = GREATEST("open_cases" - 1, 0) WHERE "id" = $1`, [supporterId]);
+  /**
+   * Gives back the unit of capacity an offer reserved. With `unacceptedOfMonth` (YYYY-MM, the month the offer
+   * was made), the offer ended without acceptance (declined, expired, undeliverable, escalated): it no longer
+   * counts towards that month's cases.
+   */
+  async releaseCapacity(manager: EntityManager, supporterId: string, unacceptedOfMonth?: string): Promise<void> {
+    await manager.query(
+      `UPDATE "matching"."supporters" SET "open_cases" = GREATEST("open_cases" - 1, 0),
+         "cases_in_month" = CASE WHEN "cases_month" = $2::date THEN GREATEST("cases_in_month" - 1, 0) ELSE "cases_in_month" END
+       WHERE "id" = $1`,
+      [supporterId, unacceptedOfMonth ? `${unacceptedOfMonth}-01` : null],
+    );
+  }
+
+  /**
+   * The supporter accepted a case from a death or severe-harm event at `at`: their rest period starts then (never
+   * later than now, so a skewed clock cannot lengthen it, and never earlier than a rest already running).
+   */
+  async startRest(manager: EntityManager, supporterId: string, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE "matching"."supporters" SET "last_severe_accepted_at" = GREATEST("last_severe_accepted_at", LEAST($2::timestamptz, now())) WHERE "id" = $1`,
+      [supporterId, at],
+    );
   }
 
   /** How to page the supporter, in preferred order; undefined when unknown. */
@@ -330,6 +405,53 @@ export class SupporterStore {
     const { sql, params } = candidatePageSql(program, tier, offset, filter);
     const rows: Record<string, unknown>[] = await manager.query(sql, params);
     return rows.map(toCandidate);
+  }
+
+  /**
+   * Supporters (not opted out) whose training expires between `today` and `within` days after it, soonest first,
+   * for the console's "who lapses when". No names or contact details.
+   */
+  async trainingLapses(today: string, within: number, program?: string): Promise<TrainingLapse[]> {
+    return this.dataSource.query(
+      `SELECT "id", "program", "status", to_char("training_expires_on", 'YYYY-MM-DD') AS "trainingExpiresOn",
+              ("training_expires_on" - $1::date) AS "daysLeft"
+       FROM "matching"."supporters"
+       WHERE NOT "opted_out" AND "training_expires_on" BETWEEN $1::date AND $1::date + $2::int AND ($3::text IS NULL OR "program" = $3)
+       ORDER BY "training_expires_on", "id"`,
+      [today, within, program ?? null],
+    );
+  }
+
+  /**
+   * Training reminders due on `today` (YYYY-MM-DD) and not yet sent, recorded as sent in the caller's transaction
+   * (at most `limit`). A supporter whose training expires in n days is due the smallest threshold of `daysBefore`
+   * that is at least n, once per (supporter, expiry date, threshold): the primary key of
+   * `"matching"."training_reminders"` makes a second run, a restart or a second replica record nothing again.
+   */
+  async recordDueTrainingReminders(manager: EntityManager, today: string, daysBefore: number[], limit: number): Promise<DueTrainingReminder[]> {
+    if (daysBefore.length === 0) return [];
+    return manager.query(
+      `WITH due AS (
+         SELECT s."id", s."program", s."channels", s."training_expires_on" AS "expires_on", t."days_before"
+         FROM "matching"."supporters" s
+         CROSS JOIN LATERAL (SELECT min(d) AS "days_before" FROM unnest($2::int[]) d WHERE d >= s."training_expires_on" - $1::date) t
+         WHERE NOT s."opted_out" AND s."training_expires_on" BETWEEN $1::date AND $1::date + $3::int
+           AND NOT EXISTS (SELECT 1 FROM "matching"."training_reminders" r
+                           WHERE r."supporter_id" = s."id" AND r."expires_on" = s."training_expires_on" AND r."days_before" = t."days_before")
+         ORDER BY s."training_expires_on", s."id"
+         LIMIT $4
+       ), recorded AS (
+         INSERT INTO "matching"."training_reminders" ("supporter_id", "expires_on", "days_before")
+         SELECT "id", "expires_on", "days_before" FROM due
+         ON CONFLICT DO NOTHING
+         RETURNING "supporter_id", "expires_on", "days_before"
+       )
+       SELECT r."supporter_id" AS "supporterId", d."program", d."channels", to_char(r."expires_on", 'YYYY-MM-DD') AS "expiresOn",
+              r."days_before" AS "daysBefore"
+       FROM recorded r JOIN due d ON d."id" = r."supporter_id"
+       ORDER BY r."expires_on", r."supporter_id"`,
+      [today, daysBefore, Math.max(...daysBefore), limit],
+    );
   }
 
   /**

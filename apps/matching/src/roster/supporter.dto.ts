@@ -71,6 +71,14 @@ export class UpsertSupporterDto {
   @IsBoolean()
   optedOut = false;
 
+  /**
+   * Care for the carers: the supporter opted in to more cases during the rest period that follows a case from
+   * a death or severe-harm event (the program's restAfterSevereHours). Off by default: they rest.
+   */
+  @IsOptional()
+  @IsBoolean()
+  acceptsCasesWhileResting = false;
+
   @IsInt()
   @Min(1)
   @Max(20)

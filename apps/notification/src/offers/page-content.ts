@@ -25,6 +25,7 @@ export function newReplyCode(random: () => number = Math.random): string {
 export const STAFF_PAGE_TEXT = {
   'follow-up-reminder': 'Harbor: a reminder to check in with the colleague you are supporting.',
   'coordinator-escalation': 'Harbor: a peer-support request needs a coordinator. Please open the Harbor program console.',
+  'training-reminder': 'Harbor: a peer supporter\'s training expires soon. Please open the Harbor program console to renew it.',
 } as const;
 
 /** A follow-up reminder to the supporter who accepted: the fixed text and, when the offer is known here, its encounter link. */

@@ -7,12 +7,15 @@ import { ChannelAddressV1 } from './assignment-offered.v1';
 import { IsRfc3339 } from '@harbor/input';
 import { defineEvent, PERSONAL_DATA_TOPIC_RETENTION_MS } from '../definition/event-definition';
 
-export const STAFF_PAGE_KINDS = ['follow-up-reminder', 'coordinator-escalation'] as const;
+export const STAFF_PAGE_KINDS = ['follow-up-reminder', 'coordinator-escalation', 'training-reminder'] as const;
 export type StaffPageKind = (typeof STAFF_PAGE_KINDS)[number];
 
 /**
  * Matching asks notification to page program staff: a follow-up reminder to the supporter who accepted,
- * or an escalation to the on-call coordinator. Like offers, it carries no clinician or event details.
+ * an escalation to the on-call coordinator, or a training reminder (a supporter's training expires soon,
+ * to the supporter and the program's administrators). Like offers, it carries no clinician or event details.
+ * A training reminder belongs to no case: its `caseId` is the reminder's own id (stable per supporter,
+ * expiry date and threshold), so the field keeps its meaning of "what this page is about" and its shape.
  */
 export class StaffPageRequestedV1 {
   @IsUUID()

@@ -83,6 +83,8 @@ describe('recovery after kill -9', () => {
     await paged(first, 'before-crash');
 
     await first.crash();
+    // As if the replacement ran in another pod: it does not know the dead member, so it must wait for its session.
+    await db.query(`DELETE FROM "notification"."consumer_members"`);
     await queuePage('queued-while-down');
     await offer('offered-while-down');
 
@@ -106,5 +108,23 @@ describe('recovery after kill -9', () => {
     const third = start();
     await third.waitUntilReady(15_000);
     await paged(third, 'offered-after-second-crash');
+  });
+  it('takes its own dead predecessor out of the group when restarted under the same name, instead of waiting for its session', async () => {
+    // The previous test's last process still runs on this port: stop it (a clean leave) first.
+    await Promise.all(processes.splice(0).map((process) => process.stop()));
+    // A 20 s session: waiting for it would take longer than the bound below.
+    const first = start({ KAFKA_SESSION_TIMEOUT_MS: '20000' });
+    await first.waitUntilReady(60_000);
+    await offer('before-the-kill');
+    await paged(first, 'before-the-kill');
+
+    await first.crash();
+    await offer('offered-after-the-kill');
+    const restartedAt = Date.now();
+    const second = start({ KAFKA_SESSION_TIMEOUT_MS: '20000' });
+    await second.waitUntilReady(12_000);
+    await paged(second, 'offered-after-the-kill');
+    expect(Date.now() - restartedAt).toBeLessThan(15_000);
+    expect(second.containing("took this instance's previous member out of the group").length).toBe(1);
   });
 });

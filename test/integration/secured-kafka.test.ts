@@ -204,6 +204,7 @@ describe('a service on a secured Kafka', () => {
   });
 
   it('resumes within seconds after the broker was killed and came back', async () => {
+    const givenUpBefore = harbor.logs.containing('consumer crashed and will not restart').length;
     const { url } = await startIntake(env(kafka.saslEnv(USERS.intake)));
     await waitReady(url);
     await kafka.stopBroker('SIGKILL');
@@ -230,6 +231,7 @@ describe('a service on a secured Kafka', () => {
     await waitReady(url, 15_000);
     const restarts = harbor.logs.containing('consumer crashed; kafkajs restarts it').map((line) => JSON.parse(line).restartInMs as number | undefined);
     expect(restarts.every((delay) => (delay ?? 0) <= 2_000)).toBe(true);
-    expect(harbor.logs.containing('consumer crashed and will not restart')).toHaveLength(0);
+    // Earlier tests here denied ACLs on purpose; this one gives up on nothing.
+    expect(harbor.logs.containing('consumer crashed and will not restart')).toHaveLength(givenUpBefore);
   }, 120_000);
 });

@@ -12,7 +12,8 @@ import { classifyDatabaseError } from '@harbor/persistence';
 import { deadLetterHeaders, inboundDeadLetter } from './dead-letter';
 import { decideAfterFailure, RetryPolicy } from './retry-policy';
 import { TopicNames } from './topic-names';
-import { consumerTiming } from './kafka-connection';
+import { consumerTiming, leaveGroupFor } from './kafka-connection';
+import { ConsumerMembers } from './consumer-members';
 import { EventDefinition, validateEventPayload, versionedType } from '@harbor/contracts';
 
 /** A consumed event after its envelope and payload passed validation. */
@@ -64,6 +65,11 @@ export interface EventConsumerOptions {
   explain?: (error: unknown) => string;
   /** The consumer stopped and will not restart by itself (e.g. an ACL denial): the process must go. */
   onFatal?: (reason: string) => void;
+  /**
+   * This instance's stable name (host and HTTP port): its member id is recorded on joining, and the next process
+   * under the same name takes that member out of the group before joining, instead of waiting for its session.
+   */
+  instanceKey?: string;
 }
 
 /**
@@ -114,6 +120,8 @@ export class EventConsumer {
   private readonly handlersByTopic = new Map<string, TopicRoute>();
   private readonly tracer;
 
+  private readonly members: ConsumerMembers;
+
   constructor(
     private readonly kafka: Kafka,
     private readonly dataSource: DataSource,
@@ -122,6 +130,7 @@ export class EventConsumer {
     private readonly logger: Logger,
     private readonly metrics: ServiceMetrics,
   ) {
+    this.members = new ConsumerMembers(dataSource, options.schema);
     for (const subscription of options.subscriptions) {
       const byType = new Map(subscription.handlers.map((handler) => [versionedType(handler.definition), handler] as const));
       this.handlersByTopic.set(options.topics.name(subscription.topic), {
@@ -152,13 +161,20 @@ export class EventConsumer {
   private async connectAndRun(): Promise<void> {
     const { groupId } = this.options;
     const { sessionTimeout, heartbeatInterval, maxWaitTimeInMs } = this.timing;
-    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval, maxWaitTimeInMs });
+    const consumer = this.kafka.consumer({
+      groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval, maxWaitTimeInMs,
+      // kafkajs's own default of 5 runner retries; and a consumer being stopped is never restarted by kafkajs (with a
+      // minute of client retries, a restart loop against a broker that is gone would outlive the process's stop).
+      retry: { retries: 5, restartOnFailure: async () => !this.stopping },
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.current = 'joined';
       this.logger.info({ groupId, memberId: payload.memberId, isLeader: payload.isLeader }, 'consumer joined its group');
+      this.rememberMember(payload.memberId);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
+    await this.evictPredecessor();
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.handlersByTopic.keys()], fromBeginning: true });
     await consumer.run({
@@ -167,6 +183,30 @@ export class EventConsumer {
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.onBatch(payload),
     });
+  }
+
+  /**
+   * A process killed without leaving its group (kill -9, OOM) keeps its partitions until its session expires,
+   * and the group cannot take the new member before that: 6 s or more per restart. The restarted instance knows
+   * its predecessor's member id and takes it out of the group first. Best effort: any failure means the wait.
+   */
+  private async evictPredecessor(): Promise<void> {
+    const { instanceKey, groupId } = this.options;
+    if (!instanceKey) return;
+    try {
+      const previous = await this.members.previous(instanceKey, groupId);
+      if (previous && (await leaveGroupFor(this.kafka, groupId, previous))) {
+        this.logger.info({ groupId, memberId: previous }, "took this instance's previous member out of the group");
+      }
+    } catch (error) {
+      this.logger.warn({ groupId, err: (error as Error).message }, "could not take this instance's previous member out of the group");
+    }
+  }
+
+  private rememberMember(memberId: string): void {
+    const { instanceKey, groupId } = this.options;
+    if (!instanceKey) return;
+    this.members.record(instanceKey, groupId, memberId).catch((error) => this.logger.warn({ groupId, err: (error as Error).message }, 'could not record the group member id'));
   }
 
   /**

@@ -173,3 +173,31 @@ async function alignTopicConfigs(admin: Admin, topics: TopicSpec[]): Promise<voi
     })),
   });
 }
+
+interface LeaveCapableCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  findGroupCoordinator(request: { groupId: string }): Promise<{ leaveGroup(request: { groupId: string; memberId: string }): Promise<unknown> }>;
+}
+
+/**
+ * Takes a member out of a consumer group, as that member would on a clean shutdown (LeaveGroup). kafkajs has no
+ * public call for this, so it uses the client's own cluster factory (kafkajs 2.x internals); false when that is not
+ * there or the broker refused (e.g. the member is already gone), and the caller simply waits for the session.
+ */
+export async function leaveGroupFor(kafka: Kafka, groupId: string, memberId: string): Promise<boolean> {
+  const factory = Object.getOwnPropertySymbols(kafka).find((symbol) => symbol.description === 'private:Kafka:createCluster');
+  if (!factory) return false;
+  const createCluster = (kafka as unknown as Record<symbol, (options: object) => LeaveCapableCluster>)[factory];
+  const cluster = createCluster({ metadataMaxAge: 300_000, allowAutoTopicCreation: false });
+  try {
+    await cluster.connect();
+    const coordinator = await cluster.findGroupCoordinator({ groupId });
+    await coordinator.leaveGroup({ groupId, memberId });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await cluster.disconnect().catch(() => undefined);
+  }
+}

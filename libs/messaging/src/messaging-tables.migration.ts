@@ -59,9 +59,33 @@ export function outboxPurgeOnPublishMigration(schema: string): new () => Migrati
   return migration;
 }
 
+/** Each instance's last consumer-group member id, so a restarted instance can take its dead predecessor out of the group. */
+export function consumerMembersMigration(schema: string): new () => MigrationInterface {
+  const migration = class implements MigrationInterface {
+    name = 'MessagingConsumerMembers1764000170000';
+
+    async up(runner: QueryRunner): Promise<void> {
+      await runner.query(`
+        CREATE TABLE "${schema}"."consumer_members" (
+          "instance_key" text NOT NULL,
+          "group_id" text NOT NULL,
+          "member_id" text NOT NULL,
+          "joined_at" timestamptz NOT NULL DEFAULT now(),
+          PRIMARY KEY ("instance_key", "group_id")
+        )`);
+    }
+
+    async down(runner: QueryRunner): Promise<void> {
+      await runner.query(`DROP TABLE "${schema}"."consumer_members"`);
+    }
+  };
+  Object.defineProperty(migration, 'name', { value: 'MessagingConsumerMembers1764000170000' });
+  return migration;
+}
+
 /** The messaging tables' migrations, in order: each service lists them before its own. */
 export function messagingMigrations(schema: string): (new () => MigrationInterface)[] {
-  return [messagingTablesMigration(schema), outboxPurgeOnPublishMigration(schema)];
+  return [messagingTablesMigration(schema), outboxPurgeOnPublishMigration(schema), consumerMembersMigration(schema)];
 }
 
 /** The LISTEN/NOTIFY channel on which a schema's relay is woken when outbox rows commit. */

@@ -30,6 +30,8 @@ export interface MessagingSettings {
   producesTo: Pick<EventDefinition, 'topic' | 'topicPolicy'>[];
   /** Retention of the dead-letter topics of what this service consumes (they may hold inbound personal data). */
   deadLetterPolicy?: TopicPolicy;
+  /** This instance's stable name (host and HTTP port), so a restart can take its dead predecessor out of the group. */
+  instanceKey?: string;
 }
 
 export type ProducerState = 'connecting' | 'connected' | 'disconnected';
@@ -126,6 +128,7 @@ export class MessagingRuntime {
           retry,
           topics: this.topics,
           sessionTimeoutMs,
+          instanceKey: this.settings.instanceKey,
           explain: (error) => explainKafkaError(error, connection),
           onFatal: (reason) => this.fail(reason),
         },

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'pino';
 import { acceptedCorrelationId, PinoNestLogger, readBuildInfo, runWithContext, ServiceMetrics } from '@harbor/observability';
@@ -56,8 +57,18 @@ export async function createServiceApp(rootModule: DynamicModule, http: HttpSett
   app.connectMicroservice({ strategy: app.get(HarborEventTransport) });
   const declared = serviceDeclaration(rootModule);
   await app.get(ApiDocument).build(app, declared.service, readBuildInfo().version, declared.openApiMetadata);
-  await app.init();
-  await app.startAllMicroservices();
+  try {
+    await app.init();
+    // Recurring jobs (@nestjs/schedule intervals) never keep a process alive on their own: the HTTP server does.
+    // An app that failed to start, or a test's app left unclosed, must not linger because of a purge timer.
+    const jobs = app.get(SchedulerRegistry);
+    for (const name of jobs.getIntervals()) jobs.getInterval(name).unref?.();
+    await app.startAllMicroservices();
+  } catch (error) {
+    // Whatever did start (pools, timers, listeners) goes with the failed start.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

@@ -2,6 +2,7 @@ import {
   BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { ScheduleModule } from '@nestjs/schedule';
 import { DataSource, MigrationInterface } from 'typeorm';
 import { Logger } from 'pino';
@@ -155,6 +156,9 @@ export class ServiceRuntimeModule {
               retry: { attempts: options.env.KAFKA_RETRY_ATTEMPTS, baseDelayMs: options.env.KAFKA_RETRY_BASE_MS, maxDelayMs: 10_000 },
               producesTo: options.producesTo,
               deadLetterPolicy: deadLetterTopicPolicy(options.env.KAFKA_DEAD_LETTER_RETENTION_HOURS),
+              // A pod keeps its name across container restarts; the port tells apart instances sharing a host (a
+              // random port, as in tests, names no stable instance).
+              instanceKey: options.env.HTTP_PORT > 0 ? `${hostname()}:${options.env.HTTP_PORT}` : undefined,
             },
             dataSource,
             logger,

@@ -121,6 +121,8 @@ export class EventConsumer {
   private readonly tracer;
 
   private readonly members: ConsumerMembers;
+  /** The member id of the last join, so a crash can leave it behind cleanly. */
+  private memberId?: string;
 
   constructor(
     private readonly kafka: Kafka,
@@ -171,6 +173,7 @@ export class EventConsumer {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.current = 'joined';
       this.logger.info({ groupId, memberId: payload.memberId, isLeader: payload.isLeader }, 'consumer joined its group');
+      this.memberId = payload.memberId;
       this.rememberMember(payload.memberId);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
@@ -223,6 +226,9 @@ export class EventConsumer {
     const reason = this.options.explain?.(error) ?? error.message;
     if (restart) {
       this.current = 'rejoining';
+      // kafkajs restarts it as a new member; the one it was would hold the group for a session. Leave on its behalf
+      // (the client's retries carry the request until the broker answers again).
+      if (this.memberId) void leaveGroupFor(this.kafka, groupId, this.memberId);
       // kafkajs restarts after the last retry's wait, which KAFKA_CONSUMER_RETRY bounds (it reached 30 s by default).
       this.logger.warn({ groupId, err: reason, restartInMs: (error as { retryTime?: number }).retryTime }, 'consumer crashed; kafkajs restarts it');
       return;

@@ -11,3 +11,4 @@ export * from './api-document';
 export * from './event-transport';
 export * from './json-body';
 export * from './settings-module';
+export * from './page-headers';

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { FieldProblem } from '@harbor/input';
 import { FormField, FormValues } from './self-referral-form';
+import { personPageHeaders } from '@harbor/service-runtime';
 
 /**
  * The public self-referral page: plain server-rendered HTML with one inline style sheet, no script and nothing
@@ -21,23 +21,8 @@ button{display:block;width:100%;font-size:1.1rem;padding:.9rem;margin:1.25rem 0;
 .urgent a{color:#1a1a1a;font-weight:700;font-size:1.15rem}a{color:#1d4ed8}`;
 
 /** Every response of /refer: nothing cached or framed, no referrer to another site, and a policy that allows only the style above. */
-export const SELF_REFERRAL_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'cache-control': 'no-store',
-  pragma: 'no-cache',
-  // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on the form's own post, and the
-  // anti-forgery check needs the real origin. Nothing goes to another site either way.
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'content-security-policy': [
-    "default-src 'none'",
-    `style-src 'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`,
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; '),
-  'x-content-type-options': 'nosniff',
-  'x-robots-tag': 'noindex, nofollow',
-});
+// same-origin, not no-referrer: the anti-forgery check needs the form post's real Origin. Nothing goes to another site either way.
+export const SELF_REFERRAL_HEADERS = personPageHeaders(PAGE_STYLE, 'same-origin');
 
 export interface FormPage {
   action: string;

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { personPageHeaders } from '@harbor/service-runtime';
 import { PAGE_STYLE } from './offer-page.html';
 
 /**
@@ -7,21 +7,7 @@ import { PAGE_STYLE } from './offer-page.html';
  * accepted page shows a name: nothing may be cached, leak through a Referer, be framed, or load anything
  * but the page's own style.
  */
-export const LINK_PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  'cache-control': 'no-store',
-  pragma: 'no-cache',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'content-security-policy': [
-    "default-src 'none'",
-    `style-src 'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`,
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; '),
-  'x-content-type-options': 'nosniff',
-  'x-robots-tag': 'noindex, nofollow',
-});
+export const LINK_PAGE_HEADERS = personPageHeaders(PAGE_STYLE);
 
 /** Express middleware for the link routes (errors raised before routing get the same headers from the problem renderer). */
 export function setLinkPageHeaders(_request: Request, response: Response, next: NextFunction): void {

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { ContactView, escapeHtml } from '../acknowledgements/offer-page.html';
-import { LINK_PAGE_HEADERS } from '../acknowledgements/link-page-headers';
 import { EncounterContent } from './encounter-content';
 import { availableActions, EncounterAction, EncounterProgress } from './encounter-progress';
+import { personPageHeaders } from '@harbor/service-runtime';
 
 /** The contact section: the released contact (bound browser only), a wait, or where it is shown instead. */
 export type ContactSection =
@@ -123,13 +122,8 @@ font-size:1.1rem;border-radius:.5rem;border:2px solid transparent;background:#e5
 .accept{background:#1f6f43;color:#fff}.secondary{background:#fff;border-color:#374151}.contact{font-size:1.25rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
 
-/** The /a/ headers, with a policy that allows exactly the encounter page's style. */
-export const ENCOUNTER_PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
-  ...LINK_PAGE_HEADERS,
-  'content-security-policy': LINK_PAGE_HEADERS['content-security-policy'].replace(
-    /style-src '[^']+'/, `style-src 'sha256-${createHash('sha256').update(ENCOUNTER_STYLE).digest('base64')}'`,
-  ),
-});
+/** The headers of every page a person sees, with a policy that allows exactly the encounter page's style. */
+export const ENCOUNTER_PAGE_HEADERS = personPageHeaders(ENCOUNTER_STYLE);
 
 function encounterPage(body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">

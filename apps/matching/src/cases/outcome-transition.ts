@@ -1,12 +1,7 @@
-import { CaseOutcomeV1, CaseStatus } from '@harbor/contracts';
+import { CaseOutcomeV1, CaseStatus, OutcomeReportV1 } from '@harbor/contracts';
 
 /** What a supporter (or program staff) reports about a case: structured flags only, never notes. */
-export interface OutcomeReport extends CaseOutcomeV1 {
-  /** The supporter completed a follow-up conversation. */
-  followUpCompleted?: boolean;
-  /** The case is finished: pending follow-ups are cancelled and the supporter's capacity is freed. */
-  close?: boolean;
-}
+export type OutcomeReport = OutcomeReportV1;
 
 export type OutcomeActor = 'supporter' | 'staff';
 

@@ -1,4 +1,4 @@
-import { createServer, Server } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
 import { ALL_ROLES, Role } from './roles';
@@ -16,6 +16,8 @@ export interface DevTokenIssuerOptions {
   publishTokens?: boolean;
 }
 
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
 /**
  * A local OpenID-style token issuer for development, tests and Docker Compose: it publishes a JWKS and signs
  * tokens for any role. Never deployed: production points AUTH_ISSUER / AUTH_JWKS_URL at the hospital's
@@ -24,17 +26,30 @@ export interface DevTokenIssuerOptions {
 export class DevTokenIssuer {
   /** What GET /tokens.json serves, when started with `publishTokens`. */
   publishedTokens?: Record<Role, string>;
+  /** Where requests the issuer does not answer go (see serveOtherRequestsWith). */
+  private otherRequests?: RequestHandler;
 
   private constructor(
     private readonly server: Server,
     private readonly privateKey: KeyLike,
+    /** The private signing key as a JWK (kid `harbor-dev`), for a development OpenID provider that must sign as this issuer. */
+    readonly signingJwk: JWK,
     readonly issuer: string,
     readonly audience: string,
   ) {}
 
+  /**
+   * Hands every request the issuer does not answer itself (and the discovery document) to `handler`: the console's
+   * development OpenID provider runs on the same origin and key, so its access tokens are this issuer's tokens.
+   */
+  serveOtherRequestsWith(handler: RequestHandler): void {
+    this.otherRequests = handler;
+  }
+
   static async start(options: DevTokenIssuerOptions = {}): Promise<DevTokenIssuer> {
-    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'harbor-dev', alg: 'ES256', use: 'sig' };
+    const signingJwk: JWK = { ...(await exportJWK(privateKey)), kid: 'harbor-dev', alg: 'ES256', use: 'sig' };
     const host = options.host ?? '127.0.0.1';
     // Filled in once listening: the issuer's name may depend on the port it got.
     const ready: { issuer?: DevTokenIssuer } = {};
@@ -43,9 +58,10 @@ export class DevTokenIssuer {
       const { issuer } = ready;
       if (!issuer) return response.writeHead(503).end();
       if (request.url === '/.well-known/jwks.json') return json({ keys: [jwk] });
-      if (request.url === '/.well-known/openid-configuration') return json({ issuer: issuer.issuer, jwks_uri: issuer.jwksUrl });
       if (request.url === '/health') return json({ status: 'ok' });
       if (request.url === '/tokens.json' && issuer.publishedTokens) return json(issuer.publishedTokens);
+      if (issuer.otherRequests) return issuer.otherRequests(request, response);
+      if (request.url === '/.well-known/openid-configuration') return json({ issuer: issuer.issuer, jwks_uri: issuer.jwksUrl });
       response.writeHead(404).end();
     });
     await new Promise<void>((resolve, reject) => {
@@ -53,7 +69,7 @@ export class DevTokenIssuer {
       server.listen(options.port ?? 0, host, () => resolve());
     });
     const name = (options.issuer ?? `http://${host}:${(server.address() as AddressInfo).port}`).replace(/\/$/, '');
-    const issuer = new DevTokenIssuer(server, privateKey, name, options.audience ?? 'harbor');
+    const issuer = new DevTokenIssuer(server, privateKey, signingJwk, name, options.audience ?? 'harbor');
     if (options.publishTokens) issuer.publishedTokens = await issuer.tokensForEveryRole();
     ready.issuer = issuer;
     return issuer;

@@ -38,7 +38,8 @@ export type ProducerState = 'connecting' | 'connected' | 'disconnected';
 
 /** What readiness needs to know about Kafka. */
 export interface MessagingStatus {
-  producer: ProducerState;
+  /** `none` for an app without messaging (the console). */
+  producer: ProducerState | 'none';
   /** `none` for a service that consumes nothing. */
   consumer: ConsumerState | 'none';
 }

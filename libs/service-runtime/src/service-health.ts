@@ -25,7 +25,7 @@ export function isReady(checks: ReadinessChecks): boolean {
   return (
     checks.lifecycle === 'running' &&
     checks.database === 'up' &&
-    checks.kafkaProducer === 'connected' &&
+    (checks.kafkaProducer === 'connected' || checks.kafkaProducer === 'none') &&
     (checks.kafkaConsumer === 'joined' || checks.kafkaConsumer === 'none')
   );
 }

@@ -8,7 +8,7 @@ import { DataSource, MigrationInterface } from 'typeorm';
 import { Logger } from 'pino';
 import { AuthModule } from '@harbor/auth';
 import { ServiceEnv } from '@harbor/config';
-import { deadLetterTopicPolicy, messagingMigrations, MessagingRuntime, OutboxWriter } from '@harbor/messaging';
+import { deadLetterTopicPolicy, messagingMigrations, MessagingRuntime, MessagingStatus, OutboxWriter, Subscription } from '@harbor/messaging';
 import { ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema, requireMigratedSchema } from '@harbor/persistence';
 import { ApiDocument, ApiDocumentController, OpenApiMetadataLoader } from './api-document';
@@ -43,6 +43,29 @@ export interface ServiceRuntimeOptions {
    * path keeps DEFAULT_MAX_JSON_VALUES. The route must then validate its items one at a time, not the document.
    */
   jsonValueLimits?: Record<string, number>;
+  /**
+   * `false` for an app that neither produces nor consumes events (the console, a front end to the services' APIs):
+   * no Kafka client, no outbox tables, and readiness does not wait for a producer. Default true.
+   */
+  messaging?: boolean;
+}
+
+/**
+ * Stands in for the messaging runtime of an app declared with `messaging: false`: nothing to connect, stop or
+ * report, and a handler that consumes events is a wiring mistake that stops the start.
+ */
+class WithoutMessaging {
+  status(): MessagingStatus {
+    return { producer: 'none', consumer: 'none' };
+  }
+  get subscriptions(): readonly Subscription[] {
+    return [];
+  }
+  onFatal(): void {}
+  async start(subscriptions: Subscription[]): Promise<void> {
+    if (subscriptions.length > 0) throw new Error('an app declared with messaging: false has event handlers');
+  }
+  async stop(): Promise<void> {}
 }
 
 const OPTIONS = Symbol('SERVICE_RUNTIME_OPTIONS');
@@ -67,11 +90,11 @@ export function serviceDeclaration(root: DynamicModule): ServiceRuntimeOptions {
 }
 
 /** The service's data source on its own schema, with the shared messaging tables' migration first. */
-export function serviceDataSource(options: Pick<ServiceRuntimeOptions, 'env' | 'schema' | 'migrations'>): DataSource {
+export function serviceDataSource(options: Pick<ServiceRuntimeOptions, 'env' | 'schema' | 'migrations' | 'messaging'>): DataSource {
   return createServiceDataSource({
     url: options.env.DATABASE_URL,
     schema: options.schema,
-    migrations: [...messagingMigrations(options.schema), ...options.migrations],
+    migrations: [...(options.messaging === false ? [] : messagingMigrations(options.schema)), ...options.migrations],
   });
 }
 
@@ -91,7 +114,7 @@ class ServiceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Consumers start with the event transport (HarborEventTransport.listen); this only warns about the set-up. */
   onApplicationBootstrap(): void {
-    if (this.options.env.HARBOR_ENV === 'production' && !this.options.env.KAFKA_SSL) {
+    if (this.options.messaging !== false && this.options.env.HARBOR_ENV === 'production' && !this.options.env.KAFKA_SSL) {
       this.logger.warn('KAFKA_SSL is off: events, released contact details included, travel to Kafka unencrypted');
     }
   }
@@ -144,7 +167,7 @@ export class ServiceRuntimeModule {
         provide: MessagingRuntime,
         inject: [DataSource],
         useFactory: (dataSource: DataSource) =>
-          new MessagingRuntime(
+          options.messaging === false ? (new WithoutMessaging() as unknown as MessagingRuntime) : new MessagingRuntime(
             {
               service: options.service,
               schema: options.schema,

@@ -1,0 +1,106 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Role } from '@harbor/auth';
+import { HarborApi } from '../api/harbor-api';
+import { ConsolePage, ConsoleRequest, renderPage } from '../session/console-page';
+import { duration, when } from './format';
+import { html, Html } from './html';
+
+interface CaseRow {
+  id: string;
+  status: string;
+  program: string;
+  supporterId: string | null;
+  offers: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface CaseDetail extends Omit<CaseRow, 'offers'> {
+  acceptedAt: string | null;
+  closedAt: string | null;
+  escalationReason: string | null;
+  offers: unknown;
+  deadlines: { kind: string; sequence: number; dueAt: string; status: string }[];
+}
+
+interface Offer {
+  attempt: number;
+  supporterId: string;
+  status: string;
+  offeredAt: string;
+  pagedAt: string | null;
+  pagedVia: string | null;
+  respondBy: string | null;
+  respondedAt: string | null;
+  closedReason: string | null;
+  considered: number | null;
+  reasons: { supporterId?: string; rank?: number; chosen?: boolean; reasons?: string[] }[] | null;
+}
+
+const ACTIVE = ['offered', 'accepted', 'contacted', 'follow-up'];
+const NEEDS_STAFF = ['escalated', 'unresolved'];
+
+/**
+ * The cases board: who is waiting for an acknowledgement and for how long, what is escalated, which follow-ups
+ * are due, and each offer's reasons. Nothing about the patient, the event or the clinician: no category, harm,
+ * place or names, only the case's state and the supporters' ids.
+ */
+@Controller()
+export class CasesController {
+  constructor(private readonly api: HarborApi) {}
+
+  @Get('cases')
+  @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
+  async board(@Req() request: ConsoleRequest, @Res() response: Response, @Query('program') program?: string): Promise<void> {
+    const query = new URLSearchParams({ limit: '200' });
+    if (program) query.set('program', program);
+    const { cases } = await this.api.read<{ cases: CaseRow[] }>(request, 'matching', `/v1/cases?${query}`);
+    const now = Date.now();
+    const waiting = cases.filter((kase) => kase.status === 'offered');
+    const escalated = cases.filter((kase) => NEEDS_STAFF.includes(kase.status));
+    const following = cases.filter((kase) => ACTIVE.includes(kase.status) && kase.status !== 'offered');
+    // Follow-ups due: the pending follow-up deadlines of the accepted cases (one read each, the newest 25).
+    const details = await Promise.all(following.slice(0, 25).map((kase) => this.api.get<CaseDetail>(request, 'matching', `/v1/cases/${encodeURIComponent(kase.id)}`)));
+    const followUps = details
+      .filter((detail) => detail.ok)
+      .flatMap((detail) => detail.body.deadlines.filter((deadline) => deadline.kind.includes('follow') && deadline.status === 'pending').map((deadline) => ({ kase: detail.body, deadline })))
+      .sort((a, b) => a.deadline.dueAt.localeCompare(b.deadline.dueAt));
+    const link = (kase: { id: string }) => html`<a href="/cases/${kase.id}">${kase.id.slice(0, 8)}</a>`;
+    const table = (headers: string[], rows: Html[], empty: string) =>
+      rows.length === 0
+        ? html`<p class="muted">${empty}</p>`
+        : html`<div class="table-wrap"><table><thead><tr>${headers.map((header) => html`<th scope="col">${header}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+    const body = html`
+      <section aria-labelledby="waiting"><h2 id="waiting">Waiting for acknowledgement (${waiting.length})</h2>
+      ${table(['Case', 'Offered to', 'Offer', 'Waiting for'], waiting.map((kase) => html`<tr><td>${link(kase)}</td><td>${kase.supporterId ?? ''}</td><td>${kase.offers}</td><td>${duration(now - Date.parse(kase.updatedAt))}</td></tr>`), 'No case is waiting for a supporter’s answer.')}</section>
+      <section aria-labelledby="escalated"><h2 id="escalated">Escalated to the program (${escalated.length})</h2>
+      ${table(['Case', 'Status', 'Offers', 'Since'], escalated.map((kase) => html`<tr><td>${link(kase)}</td><td><span class="status">${kase.status}</span></td><td>${kase.offers}</td><td>${duration(now - Date.parse(kase.updatedAt))}</td></tr>`), 'Nothing is escalated.')}</section>
+      <section aria-labelledby="followups"><h2 id="followups">Follow-ups due (${followUps.length})</h2>
+      ${table(['Case', 'Supporter', 'Follow-up', 'Due'], followUps.map(({ kase, deadline }) => html`<tr><td>${link(kase)}</td><td>${kase.supporterId ?? ''}</td><td>${deadline.kind} ${deadline.sequence}</td><td>${when(deadline.dueAt)}</td></tr>`), 'No follow-up is pending.')}</section>
+      <section aria-labelledby="all"><h2 id="all">All recent cases</h2>
+      ${table(['Case', 'Status', 'Supporter', 'Offers', 'Opened', 'Last change'], cases.map((kase) => html`<tr><td>${link(kase)}</td><td><span class="status">${kase.status}</span></td><td>${kase.supporterId ?? ''}</td><td>${kase.offers}</td><td>${when(kase.createdAt)}</td><td>${when(kase.updatedAt)}</td></tr>`), 'No cases yet.')}</section>`;
+    renderPage(request, response, { title: 'Cases', body, current: '/cases' });
+  }
+
+  @Get('cases/:id')
+  @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
+  async detail(@Req() request: ConsoleRequest, @Res() response: Response, @Param('id') id: string): Promise<void> {
+    const kase = await this.api.read<CaseDetail>(request, 'matching', `/v1/cases/${encodeURIComponent(id)}`);
+    const offers = (kase.offers as Offer[]) ?? [];
+    const reasons = (offer: Offer) =>
+      html`<ul>${(offer.reasons ?? []).map((entry) => html`<li>${entry.supporterId ?? ''}${entry.rank ? ` (rank ${entry.rank})` : ''}${entry.chosen ? ' — chosen' : ''}: ${(entry.reasons ?? []).join(', ')}</li>`)}</ul>`;
+    const body = html`
+      <dl><dt>Status</dt><dd><span class="status" id="case-status">${kase.status}</span></dd><dt>Program</dt><dd>${kase.program}</dd>
+      <dt>Opened</dt><dd>${when(kase.createdAt)}</dd>${kase.acceptedAt ? html`<dt>Accepted</dt><dd>${when(kase.acceptedAt)}</dd>` : ''}
+      ${kase.escalationReason ? html`<dt>Escalated because</dt><dd>${kase.escalationReason}</dd>` : ''}${kase.closedAt ? html`<dt>Closed</dt><dd>${when(kase.closedAt)}</dd>` : ''}</dl>
+      <h2>Offers and the reasons for each decision</h2>
+      ${offers.length === 0 ? html`<p class="muted">No offer yet.</p>` : html`<div class="table-wrap"><table><thead><tr><th scope="col">#</th><th scope="col">Supporter</th><th scope="col">Status</th><th scope="col">Offered</th><th scope="col">Answer due</th><th scope="col">Answered</th><th scope="col">Why this supporter (of ${offers[0].considered ?? '?'} considered)</th></tr></thead><tbody>
+      ${offers.map((offer) => html`<tr><td>${offer.attempt}</td><td>${offer.supporterId}</td><td><span class="status">${offer.status}</span>${offer.closedReason ? html` <span class="muted">(${offer.closedReason})</span>` : ''}</td><td>${when(offer.offeredAt)}${offer.pagedVia ? html`<br><span class="muted">paged via ${offer.pagedVia}</span>` : ''}</td><td>${when(offer.respondBy)}</td><td>${when(offer.respondedAt)}</td><td>${reasons(offer)}</td></tr>`)}
+      </tbody></table></div>`}
+      <h2>Deadlines</h2>
+      ${kase.deadlines.length === 0 ? html`<p class="muted">None.</p>` : html`<ul>${kase.deadlines.map((deadline) => html`<li>${deadline.kind} ${deadline.sequence}: ${when(deadline.dueAt)} (${deadline.status})</li>`)}</ul>`}
+      <p><a href="/cases">Back to the board</a></p>`;
+    renderPage(request, response, { title: `Case ${kase.id.slice(0, 8)}`, body, current: '/cases' });
+  }
+}

@@ -6,7 +6,7 @@
 'use strict';
 const path = require('node:path');
 
-const DIST = process.env.HARBOR_DIST_DIR || path.join(__dirname, '..', '..', 'dist');
+const DIST = path.resolve(process.env.HARBOR_DIST_DIR || path.join(__dirname, '..', '..', 'dist'));
 
 /** The console's development client: the same values are the console's own development defaults. */
 const DEV_CONSOLE_CLIENT = { clientId: 'harbor-console', clientSecret: 'harbor-console-development-secret' };

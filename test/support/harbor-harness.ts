@@ -45,6 +45,11 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Settings for one service (e.g. the Twilio base URL for notification). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * An issuer already running elsewhere (the console tests' development identity process, whose OpenID provider
+   * must share the issuer with the services), with one token per role for the harness's own calls.
+   */
+  externalIssuer?: { url: string; tokens: Record<Role, string> };
 }
 
 /**
@@ -58,6 +63,7 @@ export class HarborHarness {
   db!: Pool;
   topicPrefix = uniqueTopicPrefix();
   private issuer!: DevTokenIssuer;
+  private external?: HarnessOptions['externalIssuer'];
   private dropDatabase?: () => Promise<void>;
   /** The fresh database every service of this harness uses (each in its own schema). */
   databaseUrl!: string;
@@ -73,6 +79,7 @@ export class HarborHarness {
   }
 
   async token(role: Role, subject?: string): Promise<string> {
+    if (this.external) return this.external.tokens[role];
     return this.issuer.issue([role], subject);
   }
 
@@ -118,7 +125,8 @@ export class HarborHarness {
     this.databaseUrl = database.url;
     this.dropDatabase = database.drop;
     this.db = new Pool({ connectionString: database.url, max: 3 });
-    this.issuer = await DevTokenIssuer.start();
+    this.external = options.externalIssuer;
+    if (!this.external) this.issuer = await DevTokenIssuer.start();
     const services = options.services ?? (['intake', 'matching', 'notification', 'reporting'] as ServiceName[]);
     const started = await Promise.all(services.map((service) => this.startService(service, options)));
     services.forEach((service, index) => (this.apps[service] = started[index]));
@@ -132,7 +140,7 @@ export class HarborHarness {
       KAFKA_BROKERS: testInfrastructure().brokers.join(','),
       KAFKA_TOPIC_PREFIX: this.topicPrefix,
       KAFKA_RETRY_BASE_MS: '50',
-      AUTH_ISSUER: this.issuer.issuer,
+      AUTH_ISSUER: this.external?.url ?? this.issuer.issuer,
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: '0',
       METRICS_PORT: '0',

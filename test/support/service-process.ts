@@ -35,7 +35,7 @@ export class ServiceProcess {
   private readonly child: ChildProcess;
 
   private constructor(
-    readonly service: ServiceName,
+    readonly service: ServiceName | 'console',
     readonly port: number,
     env: Record<string, string>,
   ) {
@@ -55,7 +55,7 @@ export class ServiceProcess {
   }
 
   /** Starts the compiled service (see buildServices) on `port`, with `env` as its whole environment. */
-  static start(service: ServiceName, port: number, env: Record<string, string>): ServiceProcess {
+  static start(service: ServiceName | 'console', port: number, env: Record<string, string>): ServiceProcess {
     return new ServiceProcess(service, port, env);
   }
 

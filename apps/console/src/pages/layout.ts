@@ -68,7 +68,8 @@ h1{font-size:1.5rem;margin:.5rem 0 1rem}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;background:#fff}
-th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top;overflow-wrap:anywhere}
+input[type=file]{width:100%}
 form.inline{display:inline}
 fieldset{border:1px solid #d0d7de;background:#fff;margin:0 0 1rem;padding:.75rem}
 label{display:block;margin:.5rem 0 .15rem;font-weight:600}
@@ -76,7 +77,7 @@ input,select,textarea{font:inherit;max-width:100%}
 input[type=text],input[type=date],input[type=number],input[type=time],input[type=url],input[type=tel],select,textarea{width:100%;padding:.35rem;border:1px solid #6a737d;border-radius:3px}
 .row{display:flex;flex-wrap:wrap;gap:.5rem}
 .row>div{flex:1 1 12rem}
-button{font:inherit;padding:.4rem .9rem;border:1px solid #123a5e;border-radius:3px;background:#123a5e;color:#fff;cursor:pointer}
+button{white-space:nowrap;font:inherit;padding:.4rem .9rem;border:1px solid #123a5e;border-radius:3px;background:#123a5e;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#123a5e}
 .notice{padding:.5rem .75rem;margin:0 0 1rem;border-left:4px solid}
 .notice.ok{background:#e6f4ea;border-color:#1e7e34}

@@ -1,0 +1,302 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Role } from '@harbor/auth';
+import { FakeTwilio } from '../support/fake-twilio';
+import { HarborHarness } from '../support/harbor-harness';
+import { waitFor } from '../support/infrastructure';
+import { freePort } from '../support/secured-kafka';
+import { buildServices, ServiceProcess } from '../support/service-process';
+import { launchChromium } from '../reporting/browser';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SHOTS = join(ROOT, '.cache', 'console-screenshots');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const NPI = 'http://hl7.org/fhir/sid/us-npi';
+const SUPPORTER_PHONE = '+15550018018';
+
+/** axe-core, injected into the page (the console's CSP allows no script of its own), over the whole document. */
+async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(context: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run((globalThis as unknown as { document: unknown }).document);
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
+  });
+}
+
+/** The development identity process (token issuer + OpenID provider, scripts/stack/dev-identity.js) on a free port. */
+async function startDevIdentity(port: number, consoleUrl: string): Promise<{ child: ChildProcess; url: string; tokens: Record<Role, string> }> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts', 'stack', 'dev-identity.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HARBOR_DIST_DIR: join(ROOT, '.cache', 'test-dist'), DEV_ISSUER_PORT: String(port), CONSOLE_PUBLIC_BASE_URL: consoleUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const line = await waitFor(async () => output.split('\n').find((entry) => entry.startsWith('{"issuer"')), 'the development identity to start', 30_000).catch((error) => {
+    throw new Error(`${error.message}: ${output}`);
+  });
+  const { issuer, tokens } = JSON.parse(line) as { issuer: string; tokens: Record<Role, string> };
+  return { child, url: issuer, tokens };
+}
+
+/**
+ * The program team's console in Debian's Chromium, against the real services, Kafka and Postgres: sign in through
+ * the development OpenID provider (code + PKCE), add a supporter, import the directory, resolve a triage item,
+ * and watch the case move from offered to accepted as the supporter answers through the link of their SMS page.
+ * Every page is checked with axe-core and photographed at 320 px.
+ */
+describe('console', () => {
+  const twilio = new FakeTwilio();
+  let harbor: HarborHarness;
+  let identity: { child: ChildProcess; url: string; tokens: Record<Role, string> };
+  let consoleProcess: ServiceProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let consoleUrl: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const [twilioUrl, consolePort, identityPort] = await Promise.all([twilio.start(), freePort(), freePort(), buildServices()]);
+    consoleUrl = `http://127.0.0.1:${consolePort}`;
+    identity = await startDevIdentity(identityPort, consoleUrl);
+    harbor = await HarborHarness.start({
+      externalIssuer: { url: identity.url, tokens: identity.tokens },
+      serviceEnv: {
+        notification: { TWILIO_BASE_URL: twilioUrl, TWILIO_ACCOUNT_SID: 'AC-test', TWILIO_AUTH_TOKEN: 'secret-token', TWILIO_FROM_NUMBER: '+15559990000' },
+      },
+    });
+    consoleProcess = ServiceProcess.start('console', consolePort, {
+      DATABASE_URL: harbor.databaseUrl,
+      METRICS_PORT: '0',
+      AUTH_ISSUER: identity.url,
+      CONSOLE_OIDC_ISSUER: identity.url,
+      CONSOLE_PUBLIC_BASE_URL: consoleUrl,
+      CONSOLE_INTAKE_URL: harbor.urls.intake,
+      CONSOLE_MATCHING_URL: harbor.urls.matching,
+      CONSOLE_NOTIFICATION_URL: harbor.urls.notification,
+      CONSOLE_REPORTING_URL: harbor.urls.reporting,
+    });
+    await consoleProcess.waitUntilReady().catch((error) => {
+      throw new Error(`${error.message}: ${consoleProcess.output.join('\n')}`);
+    });
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await consoleProcess?.stop();
+    identity?.child.kill('SIGTERM');
+    await harbor?.stop();
+    await twilio.stop();
+  });
+
+  async function newSession(): Promise<void> {
+    await context?.close();
+    context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+    // The development sign-in page imports a web font; nothing leaves the machine.
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+    page = await context.newPage();
+  }
+
+  async function signIn(user: string, path = '/'): Promise<void> {
+    await newSession();
+    await page.goto(`${consoleUrl}${path}`);
+    expect(page.url()).toContain(`${identity.url}/interaction/`);
+    await page.fill('input[name=login]', user);
+    await page.fill('input[name=password]', 'any password');
+    await Promise.all([page.waitForURL(`${consoleUrl}/**`), page.click('button[type=submit]')]);
+  }
+
+  /** axe over the page, and a look at 320 px (the narrowest phone): no sideways scrolling of the page itself. */
+  async function checkPage(name: string): Promise<void> {
+    expect({ name, violations: await axeViolations(page) }).toEqual({ name, violations: [] });
+    await page.setViewportSize({ width: 320, height: 800 });
+    const overflow = await page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+      return doc.documentElement.scrollWidth - doc.documentElement.clientWidth;
+    });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    expect({ name, overflow }).toEqual({ name, overflow: 0 });
+    await page.setViewportSize({ width: 1024, height: 900 });
+  }
+
+  it('signs the administrator in through OpenID Connect; no token reaches the browser', async () => {
+    await signIn('admin');
+    expect(new URL(page.url()).pathname).toBe('/cases');
+    expect(await page.textContent('h1')).toBe('Cases');
+    expect(await page.textContent('header')).toContain('Ada Admin');
+    const cookies = await context.cookies(consoleUrl);
+    const session = cookies.find((cookie) => cookie.name === 'harbor_console')!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(cookies.map((cookie) => cookie.value).join(' ')).not.toMatch(/eyJ/);
+    const storage = await page.evaluate(() => JSON.stringify({ ...(globalThis as unknown as { localStorage: object }).localStorage, ...(globalThis as unknown as { sessionStorage: object }).sessionStorage }));
+    expect(storage).toBe('{}');
+    const response = await page.request.get(`${consoleUrl}/cases`);
+    expect(response.headers()['content-security-policy']).toContain("default-src 'none'");
+    expect(await response.text()).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    await checkPage('cases-empty');
+  });
+
+  it('adds a supporter with channels, training, capacity and weekly availability, then pauses and activates them', async () => {
+    await page.goto(`${consoleUrl}/roster/new`);
+    await checkPage('roster-new');
+    await page.fill('#id', 'sup-console');
+    await page.fill('#displayName', 'Casey Console');
+    await page.selectOption('#profession', 'physician');
+    await page.fill('#department', 'surgery');
+    await page.fill('#trainingExpiresOn', '2099-12-31');
+    await page.fill('#maxOpenCases', '2');
+    await page.selectOption('#channelKind0', 'sms');
+    await page.fill('#channelAddress0', SUPPORTER_PHONE);
+    await Promise.all([page.waitForURL(`${consoleUrl}/roster/sup-console`), page.click('button:has-text("Add supporter")')]);
+    expect(await page.textContent('[role=status]')).toContain('Supporter added');
+    expect(await page.textContent('#supporter-status')).toBe('active');
+
+    // A bad value comes back as the service's problem, naming the field, with what was typed kept.
+    await page.fill('#timeZone', 'Mars/Olympus_Mons');
+    await page.click('button:has-text("Save changes")');
+    expect(await page.textContent('[role=alert]')).toMatch(/timeZone/);
+    expect(await page.inputValue('#displayName')).toBe('Casey Console');
+
+    await page.goto(`${consoleUrl}/roster/sup-console`);
+    await page.click('button:has-text("Pause")');
+    await page.waitForSelector('#supporter-status:has-text("paused")');
+    await page.click('button:has-text("Activate")');
+    await page.waitForSelector('#supporter-status:has-text("active")');
+    // Every day around the clock: the case below must find the supporter on call.
+    for (const day of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) {
+      await page.fill(`#start-${day}`, '00:00');
+      await page.fill(`#end-${day}`, '00:00');
+    }
+    await page.click('button:has-text("Save availability")');
+    expect(await page.textContent('[role=status]')).toContain('Availability saved');
+    expect(await page.inputValue('#start-wed')).toBe('00:00');
+    await checkPage('roster-supporter');
+    const supporter = (await (await harbor.request('matching', '/v1/roster/supporters/sup-console', { role: Role.ProgramAdmin })).json()) as Record<string, unknown>;
+    expect(supporter).toMatchObject({ status: 'active', maxOpenCases: 2, trainingExpiresOn: '2099-12-31', channels: [{ kind: 'sms', address: SUPPORTER_PHONE }] });
+    await page.goto(`${consoleUrl}/roster`);
+    await checkPage('roster');
+  });
+
+  it('imports the directory and shows the report row by row', async () => {
+    await page.goto(`${consoleUrl}/directory`);
+    const csv = `identifiers,displayName,profession,department,facility,phone\n${NPI}|1234567893,Dr. Tess Triage,nursing,emergency,general,+15550019019\n,No Identifier,,,,\n`;
+    await page.setInputFiles('#file', { name: 'clinicians.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.click('button:has-text("Upload")');
+    await page.waitForSelector('h2:has-text("Import report")');
+    expect(await page.textContent('main')).toMatch(/created: 1/);
+    await checkPage('directory-report');
+  });
+
+  it('resolves a triage item to a clinician, and the case moves from offered to accepted as the supporter answers', async () => {
+    const adverseEvent = {
+      resourceType: 'AdverseEvent', identifier: [{ system: 'urn:ehr:ae', value: 'AE-CONSOLE-1' }], actuality: 'actual', date: '2026-11-26T03:00:00Z',
+      category: [{ coding: [{ code: 'assault' }] }], seriousness: { coding: [{ code: 'serious' }] }, location: { reference: 'Location/general' },
+      subject: { type: 'Practitioner', display: 'Nurse Tess on the night shift' },
+    };
+    const submitted = await harbor.request('intake', '/fhir/AdverseEvent', { method: 'POST', role: Role.SourceSystem, headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(adverseEvent) });
+    expect(submitted.status).toBe(202);
+
+    await waitFor(async () => {
+      await page.goto(`${consoleUrl}/triage`);
+      return (await page.locator('.triage-item').count()) > 0 || undefined;
+    }, 'the triage item in the console');
+    expect(await page.textContent('.triage-item')).toContain('Nurse Tess on the night shift');
+    await checkPage('triage');
+    await page.fill('#value-0', '1234567893');
+    await page.click('.triage-item button:has-text("Resolve")');
+    expect(await page.textContent('[role=status]')).toContain('support was requested');
+
+    // Offered: the board shows who it waits for, and for how long.
+    await waitFor(async () => {
+      await page.goto(`${consoleUrl}/cases`);
+      return (await page.textContent('#waiting'))?.includes('(1)') || undefined;
+    }, 'the case waiting for acknowledgement on the board');
+    const waiting = await page.textContent('section[aria-labelledby=waiting]');
+    expect(waiting).toContain('sup-console');
+    expect(waiting).toMatch(/\d+ min/);
+    // Nothing about the event or the clinician on the board.
+    for (const secret of ['Tess', 'assault', 'emergency', '1234567893', 'general']) expect(await page.textContent('main')).not.toContain(secret);
+    await checkPage('cases-offered');
+    await page.click('section[aria-labelledby=waiting] a');
+    expect(await page.textContent('#case-status')).toBe('offered');
+    expect(await page.textContent('main')).toContain('chosen');
+    await checkPage('case-detail');
+
+    // The supporter answers through the link of their SMS page.
+    const sms = await waitFor(async () => twilio.messages.find((message) => message.to === SUPPORTER_PHONE), 'the SMS page');
+    const link = new URL(/(https?:\/\/\S+\/a\/\S+)/.exec(sms.body)![1]);
+    const answered = await harbor.request('notification', link.pathname, { method: 'POST', body: JSON.stringify({ decision: 'accept' }) });
+    expect(answered.status).toBe(200);
+
+    await waitFor(async () => {
+      await page.reload();
+      return (await page.textContent('#case-status')) === 'accepted' || undefined;
+    }, 'the case detail to show the acceptance');
+    await page.goto(`${consoleUrl}/cases`);
+    expect(await page.textContent('#waiting')).toContain('(0)');
+    expect(await page.textContent('section[aria-labelledby=all]')).toContain('accepted');
+  });
+
+  it('serves the program pages to the administrator', async () => {
+    for (const [path, heading, shot] of [
+      ['/settings', 'Program settings', 'settings'],
+      ['/opt-outs', 'Opt-outs', 'opt-outs'],
+      ['/training-lapses', 'Training lapses', 'training-lapses'],
+      ['/staff-pages', 'Failed staff pages', 'staff-pages'],
+    ]) {
+      const response = await page.goto(`${consoleUrl}${path}`);
+      expect({ path, status: response!.status() }).toEqual({ path, status: 200 });
+      expect(await page.textContent('h1')).toBe(heading);
+      await checkPage(shot);
+    }
+    // Settings round trip: a policy value and the guide.
+    await page.goto(`${consoleUrl}/settings`);
+    await page.fill('#ackTimeoutMinutes', '20');
+    await page.click('button:has-text("Save policy")');
+    expect(await page.textContent('[role=status]')).toContain('Policy saved');
+    expect(await page.inputValue('#ackTimeoutMinutes')).toBe('20');
+    await page.fill('#guide', 'Ask how they are doing.\nListen first.');
+    await page.click('button:has-text("Save guide and resources")');
+    expect(await page.textContent('[role=status]')).toContain('Guide and resources saved');
+    expect(await page.inputValue('#guide')).toBe('Ask how they are doing.\nListen first.');
+    // The recognition page is the director's.
+    expect((await page.goto(`${consoleUrl}/recognition`))!.status()).toBe(403);
+  });
+
+  it('refuses a form without the session’s anti-forgery token', async () => {
+    const forged = await page.request.post(`${consoleUrl}/roster/sup-console/pause`, { form: { _csrf: 'forged' }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    const supporter = (await (await harbor.request('matching', '/v1/roster/supporters/sup-console', { role: Role.ProgramAdmin })).json()) as { status: string };
+    expect(supporter.status).toBe('active');
+  });
+
+  it('shows the director recognition, and a clear 403 to someone without a program role; sign-out ends the session', async () => {
+    await signIn('director', '/recognition');
+    expect(await page.textContent('h1')).toBe('Supporter recognition');
+    await page.fill('#supporterIds', 'sup-console');
+    await page.click('button:has-text("Count")');
+    await page.waitForSelector('h2:has-text("Colleagues reached")');
+    await checkPage('recognition');
+
+    await page.click('button:has-text("Sign out")');
+    // The provider asks whether to sign out there too (RP-initiated logout), then sends the browser back.
+    await page.waitForURL((url) => url.href.startsWith(identity.url) || url.href.startsWith(`${consoleUrl}/signed-out`));
+    if (page.url().startsWith(identity.url)) await page.click('button[name=logout]');
+    await page.waitForURL(`${consoleUrl}/signed-out`);
+    const after = await page.request.get(`${consoleUrl}/cases`, { maxRedirects: 0 });
+    expect(after.status()).toBe(303);
+    expect(after.headers().location).toMatch(/^\/auth\/login/);
+
+    await signIn('analyst', '/cases');
+    expect(await page.textContent('h1')).toBe('Not allowed');
+    expect(await page.textContent('main')).toContain('program-admin, program-director');
+    await checkPage('forbidden');
+  });
+});

@@ -77,7 +77,7 @@ export class CasesController {
       <section aria-labelledby="escalated"><h2 id="escalated">Escalated to the program (${escalated.length})</h2>
       ${table(['Case', 'Status', 'Offers', 'Since'], escalated.map((kase) => html`<tr><td>${link(kase)}</td><td><span class="status">${kase.status}</span></td><td>${kase.offers}</td><td>${duration(now - Date.parse(kase.updatedAt))}</td></tr>`), 'Nothing is escalated.')}</section>
       <section aria-labelledby="followups"><h2 id="followups">Follow-ups due (${followUps.length})</h2>
-      ${table(['Case', 'Supporter', 'Follow-up', 'Due'], followUps.map(({ kase, deadline }) => html`<tr><td>${link(kase)}</td><td>${kase.supporterId ?? ''}</td><td>${deadline.kind} ${deadline.sequence}</td><td>${when(deadline.dueAt)}</td></tr>`), 'No follow-up is pending.')}</section>
+      ${table(['Case', 'Supporter', 'Follow-up', 'Due'], followUps.map(({ kase, deadline }) => html`<tr><td>${link(kase)}</td><td>${kase.supporterId ?? ''}</td><td>${deadline.kind}${deadline.sequence ? ` ${deadline.sequence}` : ''}</td><td>${when(deadline.dueAt)}</td></tr>`), 'No follow-up is pending.')}</section>
       <section aria-labelledby="all"><h2 id="all">All recent cases</h2>
       ${table(['Case', 'Status', 'Supporter', 'Offers', 'Opened', 'Last change'], cases.map((kase) => html`<tr><td>${link(kase)}</td><td><span class="status">${kase.status}</span></td><td>${kase.supporterId ?? ''}</td><td>${kase.offers}</td><td>${when(kase.createdAt)}</td><td>${when(kase.updatedAt)}</td></tr>`), 'No cases yet.')}</section>`;
     renderPage(request, response, { title: 'Cases', body, current: '/cases' });
@@ -91,15 +91,17 @@ export class CasesController {
     const reasons = (offer: Offer) =>
       html`<ul>${(offer.reasons ?? []).map((entry) => html`<li>${entry.supporterId ?? ''}${entry.rank ? ` (rank ${entry.rank})` : ''}${entry.chosen ? ' — chosen' : ''}: ${(entry.reasons ?? []).join(', ')}</li>`)}</ul>`;
     const body = html`
-      <dl><dt>Status</dt><dd><span class="status" id="case-status">${kase.status}</span></dd><dt>Program</dt><dd>${kase.program}</dd>
+      <dl class="facts"><dt>Status</dt><dd><span class="status" id="case-status">${kase.status}</span></dd><dt>Program</dt><dd>${kase.program}</dd>
       <dt>Opened</dt><dd>${when(kase.createdAt)}</dd>${kase.acceptedAt ? html`<dt>Accepted</dt><dd>${when(kase.acceptedAt)}</dd>` : ''}
       ${kase.escalationReason ? html`<dt>Escalated because</dt><dd>${kase.escalationReason}</dd>` : ''}${kase.closedAt ? html`<dt>Closed</dt><dd>${when(kase.closedAt)}</dd>` : ''}</dl>
       <h2>Offers and the reasons for each decision</h2>
-      ${offers.length === 0 ? html`<p class="muted">No offer yet.</p>` : html`<div class="table-wrap"><table><thead><tr><th scope="col">#</th><th scope="col">Supporter</th><th scope="col">Status</th><th scope="col">Offered</th><th scope="col">Answer due</th><th scope="col">Answered</th><th scope="col">Why this supporter (of ${offers[0].considered ?? '?'} considered)</th></tr></thead><tbody>
-      ${offers.map((offer) => html`<tr><td>${offer.attempt}</td><td>${offer.supporterId}</td><td><span class="status">${offer.status}</span>${offer.closedReason ? html` <span class="muted">(${offer.closedReason})</span>` : ''}</td><td>${when(offer.offeredAt)}${offer.pagedVia ? html`<br><span class="muted">paged via ${offer.pagedVia}</span>` : ''}</td><td>${when(offer.respondBy)}</td><td>${when(offer.respondedAt)}</td><td>${reasons(offer)}</td></tr>`)}
-      </tbody></table></div>`}
+      ${offers.length === 0 ? html`<p class="muted">No offer yet.</p>` : offers.map((offer) => html`<article class="offer" aria-labelledby="offer-${offer.attempt}"><h3 id="offer-${offer.attempt}">Offer ${offer.attempt}: ${offer.supporterId}</h3>
+        <dl class="facts"><dt>Status</dt><dd><span class="status">${offer.status}</span>${offer.closedReason ? html` <span class="muted">(${offer.closedReason})</span>` : ''}</dd>
+        <dt>Offered</dt><dd>${when(offer.offeredAt)}</dd>${offer.pagedVia ? html`<dt>Paged via</dt><dd>${offer.pagedVia}</dd>` : ''}
+        <dt>Answer due</dt><dd>${when(offer.respondBy)}</dd>${offer.respondedAt ? html`<dt>Answered</dt><dd>${when(offer.respondedAt)}</dd>` : ''}</dl>
+        <p><strong>Why (of ${offer.considered ?? '?'} supporters considered):</strong></p>${reasons(offer)}</article>`)}
       <h2>Deadlines</h2>
-      ${kase.deadlines.length === 0 ? html`<p class="muted">None.</p>` : html`<ul>${kase.deadlines.map((deadline) => html`<li>${deadline.kind} ${deadline.sequence}: ${when(deadline.dueAt)} (${deadline.status})</li>`)}</ul>`}
+      ${kase.deadlines.length === 0 ? html`<p class="muted">None.</p>` : html`<ul>${kase.deadlines.map((deadline) => html`<li>${deadline.kind}${deadline.sequence ? ` ${deadline.sequence}` : ''}: ${when(deadline.dueAt)} (${deadline.status})</li>`)}</ul>`}
       <p><a href="/cases">Back to the board</a></p>`;
     renderPage(request, response, { title: `Case ${kase.id.slice(0, 8)}`, body, current: '/cases' });
   }

@@ -1,4 +1,4 @@
-import { scheduleFromForm, supporterFromForm, triageAssignmentFromForm } from './forms';
+import { scheduleByDay, scheduleFromForm, supporterFromForm, triageAssignmentFromForm } from './forms';
 
 describe('console forms', () => {
   it('turns the supporter form into the roster body: channels in order, console without an address, numbers as numbers', () => {
@@ -28,5 +28,10 @@ describe('console forms', () => {
   it('builds the triage assignment with the profession only when chosen', () => {
     expect(triageAssignmentFromForm({ system: 'urn:x', value: '42', profession: '' })).toEqual({ identifier: { system: 'urn:x', value: '42' } });
     expect(triageAssignmentFromForm({ system: 'urn:x', value: '42', profession: 'nursing' })).toEqual({ identifier: { system: 'urn:x', value: '42' }, profession: 'nursing' });
+  });
+
+  it('shows the stored schedule per weekday: whole days as 00:00–00:00, the first window of a day', () => {
+    const byDay = scheduleByDay([{ day: 3, startMinute: 0, endMinute: 1440 }, { day: 1, startMinute: 1080, endMinute: 1440 }, { day: 1, startMinute: 480, endMinute: 1020 }]);
+    expect(Object.fromEntries(byDay)).toEqual({ mon: { start: '08:00', end: '17:00' }, wed: { start: '00:00', end: '00:00' } });
   });
 });

@@ -78,3 +78,18 @@ export function triageAssignmentFromForm(body: FormBody): Record<string, unknown
 export function isChannelKind(kind: string): boolean {
   return (CHANNEL_KINDS as readonly string[]).includes(kind);
 }
+
+const hhmm = (minute: number) => `${String(Math.floor((minute % 1440) / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/**
+ * Matching's stored schedule (ISO day 1–7, minutes from midnight, overnight windows split at midnight) back into
+ * the form's one from–until per weekday: the day's first window; a window ending at midnight shows as 00:00.
+ */
+export function scheduleByDay(windows: { day: number; startMinute: number; endMinute: number }[]): Map<string, { start: string; end: string }> {
+  const byDay = new Map<string, { start: string; end: string }>();
+  for (const window of [...windows].sort((a, b) => a.day - b.day || a.startMinute - b.startMinute)) {
+    const day = WEEKDAYS[window.day - 1];
+    if (day && !byDay.has(day)) byDay.set(day, { start: hhmm(window.startMinute), end: hhmm(window.endMinute) });
+  }
+  return byDay;
+}

@@ -68,7 +68,7 @@ h1{font-size:1.5rem;margin:.5rem 0 1rem}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;background:#fff}
-th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top;overflow-wrap:anywhere}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top}
 input[type=file]{width:100%}
 form.inline{display:inline}
 fieldset{border:1px solid #d0d7de;background:#fff;margin:0 0 1rem;padding:.75rem}
@@ -83,5 +83,9 @@ button.secondary{background:#fff;color:#123a5e}
 .notice.ok{background:#e6f4ea;border-color:#1e7e34}
 .notice.problem{background:#fdecea;border-color:#b42318}
 .muted{color:#57606a}
+.offer{background:#fff;border:1px solid #d0d7de;padding:.5rem .75rem;margin:0 0 .75rem}
+.offer h3{font-size:1rem;margin:0 0 .25rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .75rem;margin:0 0 .5rem}
+dl.facts dd{margin:0}
 .status{display:inline-block;padding:0 .4rem;border-radius:3px;background:#dfe7ef}
 `;

@@ -4,7 +4,7 @@ import { Role } from '@harbor/auth';
 import { CHANNEL_KINDS, PROFESSION_GROUPS } from '@harbor/contracts';
 import { HarborApi } from '../api/harbor-api';
 import { ConsolePage, ConsoleRequest, redirectWithNotice, renderPage } from '../session/console-page';
-import { CHANNEL_ROWS, FormBody, scheduleFromForm, supporterFromForm, trainingFromForm, WEEKDAY_NAMES, WEEKDAYS } from './forms';
+import { CHANNEL_ROWS, FormBody, scheduleByDay, scheduleFromForm, supporterFromForm, trainingFromForm, WEEKDAY_NAMES, WEEKDAYS } from './forms';
 import { html, Html } from './html';
 import { csrfField } from './layout';
 
@@ -23,7 +23,7 @@ interface SupporterView {
   maxOpenCases?: number;
   timeZone?: string;
   channels?: { kind: string; address: string }[];
-  schedule?: { day: string; start: string; end: string }[];
+  schedule?: { day: number; startMinute: number; endMinute: number }[];
   training?: { course: string; completedOn: string; expiresOn: string }[];
   casesInMonth?: number;
 }
@@ -114,10 +114,10 @@ export class RosterController {
     const supporter = await this.api.read<SupporterView>(request, 'matching', supporterPath(id));
     const csrf = request.console!.csrf;
     const isAdmin = request.console!.user.roles.includes(Role.ProgramAdmin);
-    const windows = new Map((supporter.schedule ?? []).map((window) => [window.day, window]));
+    const windows = scheduleByDay(supporter.schedule ?? []);
     const paused = supporter.status === 'paused';
     const body = html`
-      <dl><dt>Status</dt><dd><span class="status" id="supporter-status">${supporter.status}</span></dd><dt>Open cases</dt><dd>${supporter.openCases ?? 0} of at most ${supporter.maxOpenCases}</dd>
+      <dl class="facts"><dt>Status</dt><dd><span class="status" id="supporter-status">${supporter.status}</span></dd><dt>Open cases</dt><dd>${supporter.openCases ?? 0} of at most ${supporter.maxOpenCases}</dd>
       <dt>Training current until</dt><dd>${supporter.trainingExpiresOn ?? 'no current training'}</dd><dt>Cases this month</dt><dd>${supporter.casesInMonth ?? 0}</dd></dl>
       ${isAdmin ? html`
       <form method="post" action="/roster/${supporter.id}/${paused ? 'activate' : 'pause'}">${csrfField(csrf)}<button type="submit" class="secondary">${paused ? 'Activate (take cases again)' : 'Pause (no new cases)'}</button></form>

@@ -1,5 +1,5 @@
-// `npm start`: Kafka (started or reused), Postgres (checked), a development token issuer, the four
-// services and the demo. Ctrl-C or `npm stop` stops everything this started.
+// `npm start`: Kafka (started or reused), Postgres (checked), the development identity (token issuer and the
+// console's OpenID provider), the four services, the console and the demo. Ctrl-C or `npm stop` stops everything this started.
 'use strict';
 require('../register-paths');
 const { spawn } = require('node:child_process');
@@ -8,6 +8,7 @@ const path = require('node:path');
 const { ensureLocalKafka, stopLocalKafka, ROOT } = require('./local-kafka');
 const { checkPostgres, DEFAULT_DATABASE_URL } = require('./postgres-check');
 const { runDemo } = require('./demo');
+const { startDevIdentity } = require('./dev-identity');
 
 const STATE_DIR = path.join(ROOT, '.harbor');
 const PID_FILE = path.join(STATE_DIR, 'stack.pid');
@@ -18,7 +19,9 @@ const SERVICES = [
   { name: 'matching', port: 3002 },
   { name: 'notification', port: 3003 },
   { name: 'reporting', port: 3004 },
+  { name: 'console', port: 3005 },
 ];
+const CONSOLE_URL = 'http://127.0.0.1:3005';
 const DEV_ISSUER_PORT = 3999;
 
 const env = {
@@ -106,10 +109,12 @@ async function main() {
     if (kafka.started) fs.writeFileSync(KAFKA_MARKER, kafka.pidFile);
     await checkPostgres(env.DATABASE_URL, 'Harbor');
 
+    let consoleUsers;
     if (!process.env.AUTH_ISSUER) {
-      const { DevTokenIssuer } = require(path.join(ROOT, 'dist', 'libs', 'auth', 'src', 'dev-issuer'));
-      issuer = await DevTokenIssuer.start({ port: DEV_ISSUER_PORT });
+      // One origin and key for the printed tokens and the console's sign-in, so the services accept both.
+      ({ issuer, users: consoleUsers } = await startDevIdentity({ port: DEV_ISSUER_PORT, consoleBaseUrls: [CONSOLE_URL] }));
       env.AUTH_ISSUER = issuer.issuer;
+      env.CONSOLE_OIDC_ISSUER ??= issuer.issuer;
     }
 
     let pageLink;
@@ -131,6 +136,12 @@ async function main() {
     say('\nHarbor is running:');
     for (const service of SERVICES) say(`  ${service.name.padEnd(13)} http://127.0.0.1:${service.port}`);
     say(`  kafka         ${env.KAFKA_BROKERS}${kafka.started ? ' (started by npm start)' : ' (reused)'}`);
+    say(`\nThe program team's console: ${CONSOLE_URL}`);
+    if (consoleUsers) {
+      say('  development sign-in (any password):');
+      for (const [user, { roles }] of Object.entries(consoleUsers)) say(`    ${user.padEnd(10)} ${roles.join(', ')}`);
+      say('  (admin and director see the console; the others get its 403 page)');
+    }
     if (issuer) {
       const tokens = await issuer.tokensForEveryRole();
       say(`\nDevelopment bearer tokens (issuer ${issuer.issuer}, valid 12 h):`);

@@ -4,7 +4,10 @@ import { Role } from '@harbor/auth';
 import { HarborApi } from '../api/harbor-api';
 import { ConsolePage, ConsoleRequest, renderPage } from '../session/console-page';
 import { duration, when } from './format';
-import { html, Html } from './html';
+import { html } from './html';
+import { dataTable } from './table';
+
+type Cell = Parameters<typeof dataTable>[1][number][number];
 
 interface CaseRow {
   id: string;
@@ -67,19 +70,16 @@ export class CasesController {
       .flatMap((detail) => detail.body.deadlines.filter((deadline) => deadline.kind.includes('follow') && deadline.status === 'pending').map((deadline) => ({ kase: detail.body, deadline })))
       .sort((a, b) => a.deadline.dueAt.localeCompare(b.deadline.dueAt));
     const link = (kase: { id: string }) => html`<a href="/cases/${kase.id}">${kase.id.slice(0, 8)}</a>`;
-    const table = (headers: string[], rows: Html[], empty: string) =>
-      rows.length === 0
-        ? html`<p class="muted">${empty}</p>`
-        : html`<div class="table-wrap"><table><thead><tr>${headers.map((header) => html`<th scope="col">${header}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+    const table = (headers: string[], rows: Cell[][], empty: string) => (rows.length === 0 ? html`<p class="muted">${empty}</p>` : dataTable(headers, rows));
     const body = html`
       <section aria-labelledby="waiting"><h2 id="waiting">Waiting for acknowledgement (${waiting.length})</h2>
-      ${table(['Case', 'Offered to', 'Offer', 'Waiting for'], waiting.map((kase) => html`<tr><td>${link(kase)}</td><td>${kase.supporterId ?? ''}</td><td>${kase.offers}</td><td>${duration(now - Date.parse(kase.updatedAt))}</td></tr>`), 'No case is waiting for a supporter’s answer.')}</section>
+      ${table(['Case', 'Offered to', 'Offer', 'Waiting for'], waiting.map((kase) => [link(kase), kase.supporterId, kase.offers, duration(now - Date.parse(kase.updatedAt))]), 'No case is waiting for a supporter’s answer.')}</section>
       <section aria-labelledby="escalated"><h2 id="escalated">Escalated to the program (${escalated.length})</h2>
-      ${table(['Case', 'Status', 'Offers', 'Since'], escalated.map((kase) => html`<tr><td>${link(kase)}</td><td><span class="status">${kase.status}</span></td><td>${kase.offers}</td><td>${duration(now - Date.parse(kase.updatedAt))}</td></tr>`), 'Nothing is escalated.')}</section>
+      ${table(['Case', 'Status', 'Offers', 'Since'], escalated.map((kase) => [link(kase), html`<span class="status">${kase.status}</span>`, kase.offers, duration(now - Date.parse(kase.updatedAt))]), 'Nothing is escalated.')}</section>
       <section aria-labelledby="followups"><h2 id="followups">Follow-ups due (${followUps.length})</h2>
-      ${table(['Case', 'Supporter', 'Follow-up', 'Due'], followUps.map(({ kase, deadline }) => html`<tr><td>${link(kase)}</td><td>${kase.supporterId ?? ''}</td><td>${deadline.kind}${deadline.sequence ? ` ${deadline.sequence}` : ''}</td><td>${when(deadline.dueAt)}</td></tr>`), 'No follow-up is pending.')}</section>
+      ${table(['Case', 'Supporter', 'Follow-up', 'Due'], followUps.map(({ kase, deadline }) => [link(kase), kase.supporterId, `${deadline.kind}${deadline.sequence ? ` ${deadline.sequence}` : ''}`, when(deadline.dueAt)]), 'No follow-up is pending.')}</section>
       <section aria-labelledby="all"><h2 id="all">All recent cases</h2>
-      ${table(['Case', 'Status', 'Supporter', 'Offers', 'Opened', 'Last change'], cases.map((kase) => html`<tr><td>${link(kase)}</td><td><span class="status">${kase.status}</span></td><td>${kase.supporterId ?? ''}</td><td>${kase.offers}</td><td>${when(kase.createdAt)}</td><td>${when(kase.updatedAt)}</td></tr>`), 'No cases yet.')}</section>`;
+      ${table(['Case', 'Status', 'Supporter', 'Offers', 'Opened', 'Last change'], cases.map((kase) => [link(kase), html`<span class="status">${kase.status}</span>`, kase.supporterId, kase.offers, when(kase.createdAt), when(kase.updatedAt)]), 'No cases yet.')}</section>`;
     renderPage(request, response, { title: 'Cases', body, current: '/cases' });
   }
 

@@ -67,6 +67,7 @@ main{padding:1rem;max-width:72rem}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}
 h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
 .table-wrap{overflow-x:auto}
+@media (max-width:40rem){table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}table.stack tr{display:block;border-bottom:1px solid #d0d7de;padding:.25rem 0}table.stack td{display:grid;grid-template-columns:minmax(6rem,40%) 1fr;gap:.5rem;border:0;padding:.1rem .5rem;overflow-wrap:anywhere}table.stack td::before{content:attr(data-label);font-weight:600}}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top}
 input[type=file]{width:100%}

@@ -9,18 +9,28 @@ import { when } from './format';
 import { field, FormBody } from './forms';
 import { html, Html } from './html';
 import { csrfField } from './layout';
+import { dataTable } from './table';
 import { encounterContentFromForm, policyFromForm, PolicyView } from './policy-form';
 
 const RESOURCE_ROWS = REFERRAL_TYPES.length;
 const PROGRAM = /^[A-Za-z0-9._-]{1,60}$/;
 const programOf = (value: string | undefined) => (value && PROGRAM.test(value) ? value : 'default');
 
-/** Rows of objects as a table of their plain values (the directory import's refused rows, for example). */
+/** A value from a service's report as text: field problems as "field message", other objects as JSON. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(cellText).join('; ');
+  if (typeof value === 'object') {
+    const problem = value as { field?: unknown; message?: unknown };
+    return problem.message !== undefined ? `${problem.field ?? ''} ${String(problem.message)}`.trim() : JSON.stringify(value);
+  }
+  return String(value);
+}
+
+/** Rows of objects as a table of their values (the directory import's refused rows, recognition counts). */
 function rowsTable(rows: Record<string, unknown>[]): Html {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
-  return html`<div class="table-wrap"><table><thead><tr>${columns.map((column) => html`<th scope="col">${column}</th>`)}</tr></thead>
-    <tbody>${rows.map((row) => html`<tr>${columns.map((column) => html`<td>${cell(row[column])}</td>`)}</tr>`)}</tbody></table></div>`;
+  return dataTable(columns, rows.map((row) => columns.map((column) => cellText(row[column]))));
 }
 
 /**
@@ -147,8 +157,8 @@ export class ProgramController {
     const body = html`<p>Record a clinician’s own request not to be contacted proactively (self-referrals are always honoured).</p>
       ${entries === undefined ? html`<p class="muted">The list of opt-outs is not available from intake (${listed.problem ?? listed.status}).</p>`
         : entries.length === 0 ? html`<p class="muted">Nobody has opted out.</p>`
-        : html`<div class="table-wrap"><table><thead><tr><th scope="col">System</th><th scope="col">Identifier</th><th scope="col">Since</th><th scope="col">Remove</th></tr></thead><tbody>
-          ${entries.map((entry, index) => html`<tr><td>${entry.system}</td><td>${entry.value}</td><td>${when(entry.createdAt)}</td><td><form method="post" action="/opt-outs/remove">${csrfField(csrf)}<input type="hidden" name="system" value="${entry.system}"><input type="hidden" name="value" value="${entry.value}"><button type="submit" class="secondary" aria-label="Remove opt-out ${index + 1}">Remove</button></form></td></tr>`)}</tbody></table></div>`}
+        : dataTable(['System', 'Identifier', 'Since', 'Remove'], entries.map((entry, index) => [entry.system, entry.value, when(entry.createdAt),
+          html`<form method="post" action="/opt-outs/remove">${csrfField(csrf)}<input type="hidden" name="system" value="${entry.system}"><input type="hidden" name="value" value="${entry.value}"><button type="submit" class="secondary" aria-label="Remove opt-out ${index + 1}">Remove</button></form>`]))}
       <form method="post" action="/opt-outs">${csrfField(csrf)}<fieldset><legend>Add an opt-out</legend>${identifierFields('add')}</fieldset><button type="submit">Add opt-out</button></form>
       <form method="post" action="/opt-outs/remove">${csrfField(csrf)}<fieldset><legend>Remove an opt-out</legend>${identifierFields('remove')}</fieldset><button type="submit" class="secondary">Remove opt-out</button></form>`;
     renderPage(request, response, { title: 'Opt-outs', body, current: '/opt-outs' });
@@ -175,8 +185,8 @@ export class ProgramController {
     const days = /^\d{1,3}$/.test(within) ? within : '90';
     const { supporters } = await this.api.read<{ supporters: { id: string; program: string; status: string; trainingExpiresOn: string; daysLeft: number }[] }>(request, 'matching', `/v1/roster/training-lapses?within=${days}`);
     const body = html`<form method="get" action="/training-lapses" class="row"><div><label for="within">Expiring within (days)</label><input type="text" inputmode="numeric" id="within" name="within" value="${days}"></div><div><button type="submit" class="secondary">Show</button></div></form>
-      ${supporters.length === 0 ? html`<p class="muted">No training lapses within ${days} days.</p>` : html`<div class="table-wrap"><table><thead><tr><th scope="col">Supporter</th><th scope="col">Program</th><th scope="col">Status</th><th scope="col">Training until</th><th scope="col">Days left</th></tr></thead><tbody>
-      ${supporters.map((supporter) => html`<tr><td><a href="/roster/${supporter.id}">${supporter.id}</a></td><td>${supporter.program}</td><td>${supporter.status}</td><td>${supporter.trainingExpiresOn}</td><td>${supporter.daysLeft}</td></tr>`)}</tbody></table></div>`}`;
+      ${supporters.length === 0 ? html`<p class="muted">No training lapses within ${days} days.</p>` : dataTable(['Supporter', 'Program', 'Status', 'Training until', 'Days left'],
+        supporters.map((supporter) => [html`<a href="/roster/${supporter.id}">${supporter.id}</a>`, supporter.program, supporter.status, supporter.trainingExpiresOn, supporter.daysLeft]))}`;
     renderPage(request, response, { title: 'Training lapses', body, current: '/training-lapses' });
   }
 
@@ -184,8 +194,8 @@ export class ProgramController {
   @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
   async staffPages(@Req() request: ConsoleRequest, @Res() response: Response): Promise<void> {
     const { pages } = await this.api.read<{ pages: { pageId: string; kind: string; caseId: string | null; recipientId: string; failedBecause: string | null; requestedAt: string; finishedAt: string | null; channels: string[] | null }[] }>(request, 'notification', '/v1/staff-pages?status=failed&limit=100');
-    const body = pages.length === 0 ? html`<p class="muted">No staff page has failed.</p>` : html`<p>These pages to program staff could not be delivered on any channel: call the person.</p><div class="table-wrap"><table><thead><tr><th scope="col">Kind</th><th scope="col">To</th><th scope="col">Case</th><th scope="col">Channels tried</th><th scope="col">Why</th><th scope="col">Requested</th></tr></thead><tbody>
-      ${pages.map((page) => html`<tr><td>${page.kind}</td><td>${page.recipientId}</td><td>${page.caseId ? html`<a href="/cases/${page.caseId}">${page.caseId.slice(0, 8)}</a>` : ''}</td><td>${(page.channels ?? []).join(', ')}</td><td>${page.failedBecause ?? ''}</td><td>${when(page.requestedAt)}</td></tr>`)}</tbody></table></div>`;
+    const body = pages.length === 0 ? html`<p class="muted">No staff page has failed.</p>` : html`<p>These pages to program staff could not be delivered on any channel: call the person.</p>${dataTable(['Kind', 'To', 'Case', 'Channels tried', 'Why', 'Requested'],
+      pages.map((page) => [page.kind, page.recipientId, page.caseId ? html`<a href="/cases/${page.caseId}">${page.caseId.slice(0, 8)}</a>` : '', (page.channels ?? []).join(', '), page.failedBecause, when(page.requestedAt)]))}`;
     renderPage(request, response, { title: 'Failed staff pages', body, current: '/staff-pages' });
   }
 

@@ -7,6 +7,7 @@ import { ConsolePage, ConsoleRequest, redirectWithNotice, renderPage } from '../
 import { CHANNEL_ROWS, FormBody, scheduleByDay, scheduleFromForm, supporterFromForm, trainingFromForm, WEEKDAY_NAMES, WEEKDAYS } from './forms';
 import { html, Html } from './html';
 import { csrfField } from './layout';
+import { dataTable } from './table';
 
 interface SupporterView {
   id: string;
@@ -67,17 +68,18 @@ export class RosterController {
     const result = await this.api.get<{ supporters?: SupporterView[] } | SupporterView[]>(request, 'matching', `/v1/roster/supporters${program ? `?program=${encodeURIComponent(program)}` : ''}`);
     const supporters = result.ok ? (Array.isArray(result.body) ? result.body : (result.body.supporters ?? [])) : undefined;
     const isAdmin = request.console!.user.roles.includes(Role.ProgramAdmin);
-    const rows = (supporters ?? []).map(
-      (supporter) => html`<tr><td><a href="/roster/${supporter.id}">${supporter.displayName}</a><br><span class="muted">${supporter.id}</span></td><td>${supporter.program}</td><td><span class="status">${supporter.status ?? ''}</span></td>
-      <td>${supporter.openCases ?? 0} / ${supporter.maxOpenCases ?? ''}</td><td>${supporter.trainingExpiresOn ?? 'none'}</td><td>${(supporter.channels ?? []).map((channel) => channel.kind).join(', ')}</td></tr>`,
-    );
+    const rows = (supporters ?? []).map((supporter) => [
+      html`<a href="/roster/${supporter.id}">${supporter.displayName}</a><br><span class="muted">${supporter.id}</span>`, supporter.program,
+      html`<span class="status">${supporter.status ?? ''}</span>`, `${supporter.openCases ?? 0} / ${supporter.maxOpenCases ?? ''}`, supporter.trainingExpiresOn ?? 'none',
+      (supporter.channels ?? []).map((channel) => channel.kind).join(', '),
+    ]);
     const body = html`${isAdmin ? html`<p><a href="/roster/new">Add a supporter</a></p>` : ''}
       <form method="get" action="/roster/open" class="row"><div><label for="open-id">Open a supporter by roster id</label><input type="text" id="open-id" name="id" required></div><div><button type="submit" class="secondary">Open</button></div></form>
       ${supporters === undefined
         ? html`<p class="muted">The roster list is not available from matching (${result.problem ?? result.status}); open a supporter by id.</p>`
         : rows.length === 0
           ? html`<p class="muted">No supporters yet.</p>`
-          : html`<div class="table-wrap"><table><thead><tr><th scope="col">Supporter</th><th scope="col">Program</th><th scope="col">Status</th><th scope="col">Load</th><th scope="col">Training until</th><th scope="col">Channels</th></tr></thead><tbody>${rows}</tbody></table></div>`}`;
+          : dataTable(['Supporter', 'Program', 'Status', 'Load', 'Training until', 'Channels'], rows)}`;
     renderPage(request, response, { title: 'Roster', body, current: '/roster' });
   }
 

@@ -38,10 +38,9 @@ export function csrfField(csrf: string | undefined): Html {
 }
 
 export function layout(view: PageView): string {
-  const nav = view.user
-    ? html`<nav aria-label="Console"><ul>${NAV.filter((entry) => entry.roles.some((role) => view.user!.roles.includes(role))).map(
-        (entry) => html`<li><a href="${entry.path}"${entry.path === view.current ? html` aria-current="page"` : ''}>${entry.label}</a></li>`,
-      )}</ul></nav>`
+  const entries = view.user ? NAV.filter((entry) => entry.roles.some((role) => view.user!.roles.includes(role))) : [];
+  const nav = entries.length > 0
+    ? html`<nav aria-label="Console"><ul>${entries.map((entry) => html`<li><a href="${entry.path}"${entry.path === view.current ? html` aria-current="page"` : ''}>${entry.label}</a></li>`)}</ul></nav>`
     : '';
   const account = view.user
     ? html`<form class="signout" method="post" action="/auth/logout">${csrfField(view.csrf)}<span>${view.user.name}</span> <button type="submit">Sign out</button></form>`

@@ -22,7 +22,10 @@ function cellText(value: unknown): string {
   if (Array.isArray(value)) return value.map(cellText).join('; ');
   if (typeof value === 'object') {
     const problem = value as { field?: unknown; message?: unknown };
-    return problem.message !== undefined ? `${problem.field ?? ''} ${String(problem.message)}`.trim() : JSON.stringify(value);
+    if (problem.message === undefined) return JSON.stringify(value);
+    const message = String(problem.message);
+    // class-validator's messages usually start with the field already.
+    return problem.field === undefined || message.startsWith(String(problem.field)) ? message : `${String(problem.field)}: ${message}`;
   }
   return String(value);
 }
@@ -126,7 +129,7 @@ export class ProgramController {
         <div><label for="resourcePhone${row}">Phone</label><input type="tel" id="resourcePhone${row}" name="resourcePhone${row}" value="${resource?.phone ?? ''}"></div>
         <div><label for="resourceUrl${row}">Website (https)</label><input type="url" id="resourceUrl${row}" name="resourceUrl${row}" value="${resource?.url ?? ''}"></div></div>`;
       })}</fieldset><button type="submit">Save guide and resources</button></form>
-      <p class="muted">Which triggers reach the program (professions, categories, harm threshold, claim kinds) is intake's trigger policy, set in its configuration (docs/intake.md).</p>`;
+      <h2>Trigger policy</h2><p class="muted">Which events reach the program — served professions, incident categories, the harm threshold and claim kinds — is intake's trigger policy, set in its configuration (<code>INTAKE_SERVED_PROFESSIONS</code>, <code>INTAKE_OUTREACH_CATEGORIES</code>, <code>INTAKE_MIN_HARM_LEVEL</code>, <code>INTAKE_LAWSUIT_KINDS</code>; docs/intake.md), not here.</p>`;
     renderPage(request, response, { title: 'Program settings', body, current: '/settings' });
   }
 

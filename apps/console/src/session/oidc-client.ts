@@ -1,7 +1,13 @@
-// openid-client is an ES module: compiled CommonJS require()s it on Node 20.19+; jest never loads this file.
 import { Injectable } from '@nestjs/common';
-import * as oidc from 'openid-client';
+import type * as OpenIdClient from 'openid-client';
 import { OidcClientSettings } from '../console.settings';
+
+/**
+ * openid-client is an ES module: compiled CommonJS require()s it on Node 20.19+, but ts-jest cannot. It is
+ * loaded on first use, so tests (and the deployment checks) can load the console's module without it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const openIdClient = (): typeof OpenIdClient => require('openid-client');
 
 export interface SignInStart {
   url: string;
@@ -26,11 +32,12 @@ export interface SignedIn {
  */
 @Injectable()
 export class OidcClient {
-  private configuration?: Promise<oidc.Configuration>;
+  private configuration?: Promise<OpenIdClient.Configuration>;
 
   constructor(private readonly settings: OidcClientSettings) {}
 
   async start(): Promise<SignInStart> {
+    const oidc = openIdClient();
     const config = await this.config();
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
@@ -48,6 +55,7 @@ export class OidcClient {
 
   /** Exchanges the callback's code; throws when state, nonce, PKCE or the ID token do not check out. */
   async finish(callbackPathAndQuery: string, expected: { state: string; nonce: string; codeVerifier: string }): Promise<SignedIn> {
+    const oidc = openIdClient();
     const config = await this.config();
     const tokens = await oidc.authorizationCodeGrant(config, new URL(callbackPathAndQuery, this.settings.publicBaseUrl), {
       pkceCodeVerifier: expected.codeVerifier,
@@ -67,6 +75,7 @@ export class OidcClient {
 
   /** The provider's sign-out URL (RP-initiated logout) when it has one. */
   async signOutUrl(idToken: string | undefined, returnTo: string): Promise<string | undefined> {
+    const oidc = openIdClient();
     const config = await this.config().catch(() => undefined);
     if (!config?.serverMetadata().end_session_endpoint) return undefined;
     const parameters: Record<string, string> = { post_logout_redirect_uri: returnTo, client_id: this.settings.clientId };
@@ -74,7 +83,8 @@ export class OidcClient {
     return oidc.buildEndSessionUrl(config, parameters).href;
   }
 
-  private config(): Promise<oidc.Configuration> {
+  private config(): Promise<OpenIdClient.Configuration> {
+    const oidc = openIdClient();
     this.configuration ??= oidc
       .discovery(new URL(this.settings.issuer), this.settings.clientId, this.settings.clientSecret, undefined, {
         // Plain http only for the development provider: production requires an https:// CONSOLE_OIDC_ISSUER.

@@ -181,6 +181,7 @@ describe('console', () => {
     const supporter = (await (await harbor.request('matching', '/v1/roster/supporters/sup-console', { role: Role.ProgramAdmin })).json()) as Record<string, unknown>;
     expect(supporter).toMatchObject({ status: 'active', maxOpenCases: 2, trainingExpiresOn: '2099-12-31', channels: [{ kind: 'sms', address: SUPPORTER_PHONE }] });
     await page.goto(`${consoleUrl}/roster`);
+    expect(await page.textContent('main')).toContain('Casey Console');
     await checkPage('roster');
   });
 
@@ -191,6 +192,9 @@ describe('console', () => {
     await page.click('button:has-text("Upload")');
     await page.waitForSelector('h2:has-text("Import report")');
     expect(await page.textContent('main')).toMatch(/created: 1/);
+    // Row by row: the imported row with its Harbor id, the refused one with the field named.
+    expect(await page.textContent('main')).toMatch(/imported \(1\)/);
+    expect(await page.textContent('main')).toMatch(/profession should not be empty/);
     await checkPage('directory-report');
   });
 
@@ -266,6 +270,14 @@ describe('console', () => {
     await page.click('button:has-text("Save guide and resources")');
     expect(await page.textContent('[role=status]')).toContain('Guide and resources saved');
     expect(await page.inputValue('#guide')).toBe('Ask how they are doing.\nListen first.');
+    // Opt-outs: recorded, then checked one identifier at a time (there is no list of the registry).
+    await page.goto(`${consoleUrl}/opt-outs`);
+    await page.fill('#add-value', '1999999999');
+    await page.click('button:has-text("Add opt-out")');
+    expect(await page.textContent('#opt-out-answer')).toContain('1999999999 has opted out');
+    await page.fill('#remove-value', '1999999999');
+    await page.click('button:has-text("Remove opt-out")');
+    expect(await page.textContent('#opt-out-answer')).toContain('has not opted out');
     // The recognition page is the director's.
     expect((await page.goto(`${consoleUrl}/recognition`))!.status()).toBe(403);
   });

@@ -58,7 +58,7 @@ export class ProgramController {
       return renderPage(request, response, { title: 'Clinician directory', body: this.uploadForm(request.console!.csrf), notice: { kind: 'problem', text: 'Choose a CSV file or a FHIR Bundle (JSON) to upload.' }, current: '/directory' }, 422);
     }
     const isJson = /\.json$/i.test(file.originalname) || file.mimetype.includes('json');
-    const result = await this.api.call<Record<string, unknown>>(request, 'matching', 'POST', '/v1/directory/clinicians/import', file.buffer, isJson ? 'application/fhir+json' : 'text/csv');
+    const result = await this.api.call<Record<string, unknown>>(request, 'matching', 'POST', '/v1/directory/clinicians/import?rows=outcomes', file.buffer, isJson ? 'application/fhir+json' : 'text/csv');
     let report: Html;
     if (!result.ok) report = html``;
     else {
@@ -151,17 +151,21 @@ export class ProgramController {
 
   @Get('opt-outs')
   @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
-  async optOuts(@Req() request: ConsoleRequest, @Res() response: Response): Promise<void> {
-    const listed = await this.api.get<{ optOuts?: { system: string; value: string; createdAt?: string }[] }>(request, 'intake', '/v1/opt-outs');
+  async optOuts(@Req() request: ConsoleRequest, @Res() response: Response, @Query('system') system?: string, @Query('value') value?: string): Promise<void> {
     const csrf = request.console!.csrf;
-    const entries = listed.ok ? (listed.body.optOuts ?? []) : undefined;
-    const identifierFields = (prefix: string) => html`<div class="row"><div><label for="${prefix}-system">Identifier system</label><input type="text" id="${prefix}-system" name="system" value="http://hl7.org/fhir/sid/us-npi" required></div>
-      <div><label for="${prefix}-value">Identifier</label><input type="text" id="${prefix}-value" name="value" required></div></div>`;
-    const body = html`<p>Record a clinician’s own request not to be contacted proactively (self-referrals are always honoured).</p>
-      ${entries === undefined ? html`<p class="muted">The list of opt-outs is not available from intake (${listed.problem ?? listed.status}).</p>`
-        : entries.length === 0 ? html`<p class="muted">Nobody has opted out.</p>`
-        : dataTable(['System', 'Identifier', 'Since', 'Remove'], entries.map((entry, index) => [entry.system, entry.value, when(entry.createdAt),
-          html`<form method="post" action="/opt-outs/remove">${csrfField(csrf)}<input type="hidden" name="system" value="${entry.system}"><input type="hidden" name="value" value="${entry.value}"><button type="submit" class="secondary" aria-label="Remove opt-out ${index + 1}">Remove</button></form>`]))}
+    // There is no list of the registry (intake keeps none to give out): one identifier is checked at a time.
+    let checked: Html = html``;
+    if (system && value) {
+      const result = await this.api.get<{ optedOut: boolean; since?: string }>(request, 'intake', `/v1/opt-outs/check?${new URLSearchParams({ system, value })}`);
+      checked = result.ok
+        ? html`<p class="notice ${result.body.optedOut ? 'ok' : 'problem'}" role="status" id="opt-out-answer">${value} ${result.body.optedOut ? `has opted out${result.body.since ? ` (since ${when(result.body.since)})` : ''}.` : 'has not opted out.'}</p>`
+        : html`<p class="notice problem" role="alert">${result.problem}</p>`;
+    }
+    const identifierFields = (prefix: string, given?: { system?: string; value?: string }) => html`<div class="row"><div><label for="${prefix}-system">Identifier system</label><input type="text" id="${prefix}-system" name="system" value="${given?.system ?? 'http://hl7.org/fhir/sid/us-npi'}" required></div>
+      <div><label for="${prefix}-value">Identifier</label><input type="text" id="${prefix}-value" name="value" value="${given?.value ?? ''}" required></div></div>`;
+    const body = html`<p>Record a clinician’s own request not to be contacted proactively, or its withdrawal (self-referrals are always honoured).</p>
+      <form method="get" action="/opt-outs"><fieldset><legend>Check one clinician</legend>${identifierFields('check', { system, value })}</fieldset><button type="submit" class="secondary">Check</button></form>
+      ${checked}
       <form method="post" action="/opt-outs">${csrfField(csrf)}<fieldset><legend>Add an opt-out</legend>${identifierFields('add')}</fieldset><button type="submit">Add opt-out</button></form>
       <form method="post" action="/opt-outs/remove">${csrfField(csrf)}<fieldset><legend>Remove an opt-out</legend>${identifierFields('remove')}</fieldset><button type="submit" class="secondary">Remove opt-out</button></form>`;
     renderPage(request, response, { title: 'Opt-outs', body, current: '/opt-outs' });
@@ -171,7 +175,8 @@ export class ProgramController {
   @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
   async addOptOut(@Req() request: ConsoleRequest, @Res() response: Response, @Body() body: FormBody): Promise<void> {
     const result = await this.api.call(request, 'intake', 'POST', '/v1/opt-outs', { identifier: { system: field(body, 'system') ?? '', value: field(body, 'value') ?? '' } });
-    redirectWithNotice(request, response, '/opt-outs', result.ok ? { kind: 'ok', text: 'Opt-out recorded.' } : { kind: 'problem', text: result.problem! });
+    const checkAgain = `/opt-outs?${new URLSearchParams({ system: field(body, 'system') ?? '', value: field(body, 'value') ?? '' })}`;
+    redirectWithNotice(request, response, result.ok ? checkAgain : '/opt-outs', result.ok ? { kind: 'ok', text: 'Opt-out recorded.' } : { kind: 'problem', text: result.problem! });
   }
 
   @Post('opt-outs/remove')
@@ -179,7 +184,7 @@ export class ProgramController {
   async removeOptOut(@Req() request: ConsoleRequest, @Res() response: Response, @Body() body: FormBody): Promise<void> {
     const query = new URLSearchParams({ system: field(body, 'system') ?? '', value: field(body, 'value') ?? '' });
     const result = await this.api.call(request, 'intake', 'DELETE', `/v1/opt-outs?${query}`);
-    redirectWithNotice(request, response, '/opt-outs', result.ok ? { kind: 'ok', text: 'Opt-out removed.' } : { kind: 'problem', text: result.problem! });
+    redirectWithNotice(request, response, result.ok ? `/opt-outs?${query}` : '/opt-outs', result.ok ? { kind: 'ok', text: 'Opt-out removed.' } : { kind: 'problem', text: result.problem! });
   }
 
   @Get('training-lapses')

@@ -64,29 +64,23 @@ export class RosterController {
 
   @Get('roster')
   @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
-  async list(@Req() request: ConsoleRequest, @Res() response: Response, @Query('program') program?: string): Promise<void> {
-    const result = await this.api.get<{ supporters?: SupporterView[] } | SupporterView[]>(request, 'matching', `/v1/roster/supporters${program ? `?program=${encodeURIComponent(program)}` : ''}`);
-    const supporters = result.ok ? (Array.isArray(result.body) ? result.body : (result.body.supporters ?? [])) : undefined;
+  async list(@Req() request: ConsoleRequest, @Res() response: Response, @Query('program') program?: string, @Query('after') after?: string): Promise<void> {
+    const query = new URLSearchParams({ limit: '100' });
+    if (program) query.set('program', program);
+    if (after) query.set('after', after);
+    const { supporters, next } = await this.api.read<{ supporters: SupporterView[]; next: string | null }>(request, 'matching', `/v1/roster/supporters?${query}`);
     const isAdmin = request.console!.user.roles.includes(Role.ProgramAdmin);
-    const rows = (supporters ?? []).map((supporter) => [
+    const rows = supporters.map((supporter) => [
       html`<a href="/roster/${supporter.id}">${supporter.displayName}</a><br><span class="muted">${supporter.id}</span>`, supporter.program,
       html`<span class="status">${supporter.status ?? ''}</span>`, `${supporter.openCases ?? 0} / ${supporter.maxOpenCases ?? ''}`, supporter.trainingExpiresOn ?? 'none',
       (supporter.channels ?? []).map((channel) => channel.kind).join(', '),
     ]);
+    const more = new URLSearchParams(program ? { program, after: next ?? '' } : { after: next ?? '' });
     const body = html`${isAdmin ? html`<p><a href="/roster/new">Add a supporter</a></p>` : ''}
-      <form method="get" action="/roster/open" class="row"><div><label for="open-id">Open a supporter by roster id</label><input type="text" id="open-id" name="id" required></div><div><button type="submit" class="secondary">Open</button></div></form>
-      ${supporters === undefined
-        ? html`<p class="muted">The roster list is not available from matching (${result.problem ?? result.status}); open a supporter by id.</p>`
-        : rows.length === 0
-          ? html`<p class="muted">No supporters yet.</p>`
-          : dataTable(['Supporter', 'Program', 'Status', 'Load', 'Training until', 'Channels'], rows)}`;
+      <form method="get" action="/roster" class="row"><div><label for="program-filter">Program</label><input type="text" id="program-filter" name="program" value="${program ?? ''}"></div><div><button type="submit" class="secondary">Filter</button></div></form>
+      ${rows.length === 0 ? html`<p class="muted">No supporters${after ? ' after these' : ' yet'}.</p>` : dataTable(['Supporter', 'Program', 'Status', 'Load', 'Training until', 'Channels'], rows)}
+      ${next ? html`<p><a href="/roster?${more.toString()}">Next supporters</a></p>` : ''}`;
     renderPage(request, response, { title: 'Roster', body, current: '/roster' });
-  }
-
-  @Get('roster/open')
-  @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
-  open(@Req() request: ConsoleRequest, @Res() response: Response, @Query('id') id = ''): void {
-    response.redirect(303, `/roster/${encodeURIComponent(id.trim())}`);
   }
 
   @Get('roster/new')

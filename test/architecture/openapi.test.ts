@@ -31,6 +31,8 @@ function readmeRoutes(): Record<ServiceName, string[]> {
     const cells = line.split('|').map((cell) => cell.trim());
     if (cells.length < 5 || !/^(GET|POST|PUT|PATCH|DELETE)$/.test(cells[1])) continue;
     const [, method, paths, service] = cells;
+    // The console's rows are checked against the console's own router (test/console/console-routes.test.ts).
+    if (service === 'console') continue;
     const services = service === 'all' ? SERVICES : [service as ServiceName];
     for (const [, path] of paths.matchAll(/`([^`]+)`/g)) {
       for (const owner of services) routes[owner].push(asOpenApi(`${method} ${path.split('?')[0]}`));

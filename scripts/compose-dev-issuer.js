@@ -17,7 +17,11 @@ async function main() {
     audience: process.env.AUTH_AUDIENCE || 'harbor',
     publishTokens: true,
   });
+  // The console's development OpenID provider on the same origin and key (docs/console.md).
+  const { startDevOpenIdProvider, DEV_CONSOLE_USERS, DEV_CONSOLE_CLIENT } = require(path.join(__dirname, '..', 'dist', 'libs', 'auth', 'src', 'dev-openid-provider'));
+  startDevOpenIdProvider(issuer, { ...DEV_CONSOLE_CLIENT, consoleBaseUrls: (process.env.CONSOLE_PUBLIC_BASE_URL || 'http://localhost:3005').split(',') });
   process.stdout.write(`dev issuer ${issuer.issuer} listening on :${port} (DEVELOPMENT ONLY)\n`);
+  process.stdout.write(`Console sign-in users (any password): ${Object.keys(DEV_CONSOLE_USERS).join(', ')}\n`);
   process.stdout.write('Bearer tokens (valid 12 h; also at GET /tokens.json):\n');
   for (const [role, token] of Object.entries(issuer.publishedTokens)) process.stdout.write(`  ${role.padEnd(17)} ${token}\n`);
   const stop = () => issuer.stop().then(() => process.exit(0));

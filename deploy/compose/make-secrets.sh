@@ -22,6 +22,9 @@ write postgres_password "$postgres_password" 999
 write database_url "postgres://harbor:${postgres_password}@postgres:5432/harbor"
 write notify_link_secret "$(random)"
 write reporting_hash_key "$(random)"
+write console_session_secret "$(random)"
+# Edit: the console's client secret at the hospital's OpenID Connect provider (docs/console.md).
+write console_oidc_client_secret ""
 # Edit: one entry per system allowed to submit triggers over HTTP (docs/intake.md, "Source authentication").
 write intake_source_systems "[{\"id\": \"incident-reporting\", \"hmacSecrets\": [\"$(random)\"]}]"
 # Providers: fill in the ones you use; an empty file leaves that channel kind unconfigured.

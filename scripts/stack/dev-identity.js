@@ -8,18 +8,15 @@ const path = require('node:path');
 
 const DIST = path.resolve(process.env.HARBOR_DIST_DIR || path.join(__dirname, '..', '..', 'dist'));
 
-/** The console's development client: the same values are the console's own development defaults. */
-const DEV_CONSOLE_CLIENT = { clientId: 'harbor-console', clientSecret: 'harbor-console-development-secret' };
-
 async function startDevIdentity({ port = 3999, consoleBaseUrls = ['http://127.0.0.1:3005'], accessTokenTtlSeconds } = {}) {
   const { DevTokenIssuer } = require(path.join(DIST, 'libs', 'auth', 'src', 'dev-issuer'));
-  const { startDevOpenIdProvider, DEV_CONSOLE_USERS } = require(path.join(DIST, 'libs', 'auth', 'src', 'dev-openid-provider'));
+  const { startDevOpenIdProvider, DEV_CONSOLE_USERS, DEV_CONSOLE_CLIENT } = require(path.join(DIST, 'libs', 'auth', 'src', 'dev-openid-provider'));
   const issuer = await DevTokenIssuer.start({ port });
   startDevOpenIdProvider(issuer, { ...DEV_CONSOLE_CLIENT, consoleBaseUrls, accessTokenTtlSeconds });
   return { issuer, users: DEV_CONSOLE_USERS };
 }
 
-module.exports = { startDevIdentity, DEV_CONSOLE_CLIENT };
+module.exports = { startDevIdentity };
 
 if (require.main === module) {
   const consoleBaseUrls = (process.env.CONSOLE_PUBLIC_BASE_URL || 'http://127.0.0.1:3005').split(',');

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { declaredSettings, HarborService, SERVICES } from './support/harbor-services';
+import { APPS, declaredSettings, HarborService } from './support/harbor-services';
 import { readYaml, REPO } from './support/manifests';
 import { controllerPaths, PENDING_SETTINGS } from './support/references';
 
@@ -73,8 +73,8 @@ describe('Compose files', () => {
     const [compose] = readYaml('docker-compose.production.yml');
     const harbor = harborServices(compose);
 
-    it('runs all four services in production mode, with no development issuer, console fallback or committed secret', () => {
-      expect(harbor.map(([, service]) => service).sort()).toEqual([...SERVICES].sort());
+    it('runs all four services and the console in production mode, with no development issuer, console fallback or committed secret', () => {
+      expect(harbor.map(([, service]) => service).sort()).toEqual([...APPS].sort());
       for (const [, , definition] of harbor) {
         expect(definition.environment.HARBOR_ENV).toBe('production');
         expect(definition.environment.AUTH_ISSUER).toMatch(/^\$\{AUTH_ISSUER:\?/);

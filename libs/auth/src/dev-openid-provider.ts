@@ -13,6 +13,9 @@ export const DEV_CONSOLE_USERS: Readonly<Record<string, { name: string; roles: R
   supporter: { name: 'Sam Supporter (peer supporter)', roles: [Role.Supporter] },
 });
 
+/** The console's development client: the same values are the console's own development defaults (ConsoleEnv). */
+export const DEV_CONSOLE_CLIENT = Object.freeze({ clientId: 'harbor-console', clientSecret: 'harbor-console-development-secret' });
+
 /** The resource the console's access tokens are for: their `aud` is the services' AUTH_AUDIENCE. */
 const HARBOR_API = 'urn:harbor:api';
 

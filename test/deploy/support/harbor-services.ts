@@ -11,20 +11,26 @@ import { NotificationEnv } from '../../../apps/notification/src/notification.env
 import { NotificationModule } from '../../../apps/notification/src/notification.module';
 import { ReportingEnv } from '../../../apps/reporting/src/reporting.env';
 import { ReportingModule } from '../../../apps/reporting/src/reporting.module';
+import { ConsoleEnv } from '../../../apps/console/src/console.env';
+import { ConsoleModule } from '../../../apps/console/src/console.module';
 import { EventDefinition, TopicPolicy } from '@harbor/contracts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export type HarborService = 'intake' | 'matching' | 'notification' | 'reporting';
+export type HarborService = 'intake' | 'matching' | 'notification' | 'reporting' | 'console';
 
-/** The four services as their main.ts starts them. */
+/** The four services and the console as their main.ts starts them. */
 export const SERVICE_ENTRIES: Record<HarborService, ServiceEntry<any>> = {
   intake: { name: 'intake', env: IntakeEnv, module: (env: IntakeEnv, logger: Logger) => IntakeModule.forRoot(env, logger) },
   matching: { name: 'matching', env: MatchingEnv, module: (env: MatchingEnv, logger: Logger) => MatchingModule.forRoot(env, logger) },
   notification: { name: 'notification', env: NotificationEnv, module: (env: NotificationEnv, logger: Logger) => NotificationModule.forRoot(env, logger) },
   reporting: { name: 'reporting', env: ReportingEnv, module: (env: ReportingEnv, logger: Logger) => ReportingModule.forRoot(env, logger) },
+  console: { name: 'console', env: ConsoleEnv, module: (env: ConsoleEnv, logger: Logger) => ConsoleModule.forRoot(env, logger) },
 };
 
-export const SERVICES = Object.keys(SERVICE_ENTRIES) as HarborService[];
+/** The four services on Kafka (each with its KafkaUser, topics and consumer group). */
+export const SERVICES: HarborService[] = ['intake', 'matching', 'notification', 'reporting'];
+/** Every app deployed from Harbor's image: the four services and the console (no Kafka). */
+export const APPS = Object.keys(SERVICE_ENTRIES) as HarborService[];
 
 /** Every setting a service's env class declares (what `loadConfig` reads). */
 export function declaredSettings(service: HarborService): Set<string> {

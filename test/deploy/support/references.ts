@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { declaredSettings, HarborService, SERVICES } from './harbor-services';
+import { APPS, declaredSettings, HarborService } from './harbor-services';
 import { KubernetesObject, podSpecs, REPO } from './manifests';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -18,7 +18,7 @@ function isDeclared(service: HarborService, name: string): boolean {
 }
 
 function isDeclaredByAny(name: string): boolean {
-  return SERVICES.some((service) => isDeclared(service, name));
+  return APPS.some((service) => isDeclared(service, name));
 }
 
 /**
@@ -53,7 +53,7 @@ export function referenceProblems(objects: KubernetesObject[], secrets: Map<stri
     // Operators' tools read the services' variables (any service's); a service's pods only its own.
     const component = owner.metadata.labels?.['app.kubernetes.io/component'];
     const service = component as HarborService;
-    if (!SERVICES.includes(service) && component !== 'operations') {
+    if (!APPS.includes(service) && component !== 'operations') {
       problems.push(`${owner.kind} ${owner.metadata.name}: label app.kubernetes.io/component must name a Harbor service or be "operations"`);
       continue;
     }

@@ -302,6 +302,7 @@ describe('console', () => {
     await page.waitForURL((url) => url.href.startsWith(identity.url) || url.href.startsWith(`${consoleUrl}/signed-out`));
     if (page.url().startsWith(identity.url)) await page.click('button[name=logout]');
     await page.waitForURL(`${consoleUrl}/signed-out`);
+    await checkPage('signed-out');
     const after = await page.request.get(`${consoleUrl}/cases`, { maxRedirects: 0 });
     expect(after.status()).toBe(303);
     expect(after.headers().location).toMatch(/^\/auth\/login/);

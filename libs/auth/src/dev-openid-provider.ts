@@ -90,8 +90,6 @@ export function startDevOpenIdProvider(issuer: DevTokenIssuer, options: DevOpenI
     },
   };
   const provider = new Provider(issuer.issuer, configuration);
-  // The dev issuer speaks plain HTTP on 127.0.0.1; oidc-provider would refuse cookies it thinks are insecure otherwise.
-  provider.proxy = true;
   issuer.serveOtherRequestsWith(provider.callback());
   return provider;
 }

@@ -33,6 +33,11 @@ export interface ScenarioCost {
   rowsWrittenPerIncident: number;
   /** Sampled backend wait events (type:event → share of samples with a backend waiting on it), busiest first. */
   waits: { event: string; share: number }[];
+  /**
+   * Lock waits by the statement that waited and the blocking transaction's current statement (from pg_stat_activity and
+   * pg_blocking_pids), busiest first: which statement queues behind which.
+   */
+  lockWaits: { waiting: string; blockedBy: string; share: number }[];
   samples: number;
 }
 
@@ -70,6 +75,7 @@ export class ScenarioMeter {
   private readonly cpuAtStart: Record<string, number> = {};
   private counters?: { xact: number; written: number };
   private readonly waitCounts = new Map<string, number>();
+  private readonly lockCounts = new Map<string, number>();
   private samples = 0;
   private timer?: NodeJS.Timeout;
   private sampling = false;
@@ -98,6 +104,13 @@ export class ScenarioMeter {
       transactionsPerIncident: round((end.xact - this.counters!.xact) / incidents, 1),
       rowsWrittenPerIncident: round((end.written - this.counters!.written) / incidents, 1),
       waits: waits.slice(0, 8),
+      lockWaits: [...this.lockCounts]
+        .map(([pair, count]) => {
+          const [waiting, blockedBy] = pair.split('\u0000');
+          return { waiting, blockedBy, share: round(count / Math.max(1, this.samples), 3) };
+        })
+        .sort((a, b) => b.share - a.share)
+        .slice(0, 6),
       samples: this.samples,
     };
   }
@@ -117,16 +130,27 @@ export class ScenarioMeter {
     this.sampling = true;
     try {
       const { rows } = await this.admin.query(
-        `SELECT wait_event_type AS "type", wait_event AS "event" FROM pg_stat_activity
-         WHERE datname = $1 AND state = 'active' AND wait_event IS NOT NULL AND pid <> pg_backend_pid()`,
+        `SELECT a.wait_event_type AS "type", a.wait_event AS "event", a.query AS "waiting",
+                CASE WHEN a.wait_event_type = 'Lock' THEN (SELECT b.query FROM pg_stat_activity b WHERE b.pid = (pg_blocking_pids(a.pid))[1]) END AS "blockedBy"
+         FROM pg_stat_activity a
+         WHERE a.datname = $1 AND a.state = 'active' AND a.wait_event IS NOT NULL AND a.pid <> pg_backend_pid()`,
         [this.database],
       );
       this.samples++;
       for (const event of new Set(rows.map((row) => `${row.type}:${row.event}`))) this.waitCounts.set(event, (this.waitCounts.get(event) ?? 0) + 1);
+      const pairs = rows.filter((row) => row.type === 'Lock').map((row) => `${statementShape(row.waiting)}\u0000${statementShape(row.blockedBy ?? '(none)')}`);
+      for (const pair of new Set(pairs)) this.lockCounts.set(pair, (this.lockCounts.get(pair) ?? 0) + 1);
     } finally {
       this.sampling = false;
     }
   }
+}
+
+/** A statement's first words and the tables it names, short enough to read in a table (no values: bench data only). */
+export function statementShape(sql: string): string {
+  const text = sql.replace(/\s+/g, ' ').trim();
+  const tables = [...new Set([...text.matchAll(/"(\w+)"\."(\w+)"/g)].map((match) => `${match[1]}.${match[2]}`))];
+  return `${text.split(' ').slice(0, 3).join(' ')}${tables.length ? ` … ${tables.join(', ')}` : ''}`.slice(0, 140);
 }
 
 /**
@@ -202,6 +226,7 @@ export function breakdownMarkdown(label: string, hops: HopLatency[], cost: Scena
     `CPU seconds: ${Object.entries(cost.cpuSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}. `
       + `Postgres: ${cost.transactionsPerIncident} transactions and ${cost.rowsWrittenPerIncident} rows written per incident. `
       + `Waits (share of ${cost.samples} samples with a backend waiting): ${cost.waits.map((wait) => `${wait.event} ${(wait.share * 100).toFixed(0)}%`).join(', ') || 'none'}.`
+      + (cost.lockWaits.length ? `\nLock waits (waiting statement ← the blocking transaction's current statement, share of samples): ${cost.lockWaits.map((wait) => `\`${wait.waiting}\` ← \`${wait.blockedBy}\` ${(wait.share * 100).toFixed(0)}%`).join('; ')}.` : '')
       + (rssMb ? ` RSS after draining: ${Object.entries(rssMb).map(([name, mb]) => `${name} ${mb} MB`).join(', ')}.` : ''),
   ];
   return lines.join('\n');

@@ -88,6 +88,7 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'GET /v1/program-staff': () => ({ query: { program: 'default' } }),
     'GET /v1/roster/training-lapses': () => ({ query: { within: '90', program: 'default' } }),
     'GET /v1/roster/supporters': () => ({ query: { program: 'default', status: 'active', limit: '20' } }),
+    'GET /v1/cases/board': () => ({ query: { program: 'default' } }),
     // Read back what the fuzzed writes stored for the seed supporter: an accepted value must also serialise.
     'GET /v1/roster/supporters/:id': () => ({ params: { id: SEED_SUPPORTER } }),
   },

@@ -39,6 +39,7 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'POST /v1/directory/clinicians/import': { roles: [ProgramAdmin] },
     'POST /v1/roster/supporters': { roles: [ProgramAdmin] },
     'GET /v1/roster/supporters': { roles: STAFF },
+    'GET /v1/cases/board': { roles: STAFF },
     'GET /v1/roster/supporters/:id': { roles: STAFF },
     'PUT /v1/roster/supporters/:id/schedule': { roles: [ProgramAdmin] },
     'POST /v1/roster/supporters/:id/unavailability': { roles: [ProgramAdmin] },

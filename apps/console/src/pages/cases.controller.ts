@@ -41,8 +41,12 @@ interface Offer {
   reasons: { supporterId?: string; rank?: number; chosen?: boolean; reasons?: string[] }[] | null;
 }
 
-const ACTIVE = ['offered', 'accepted', 'contacted', 'follow-up'];
-const NEEDS_STAFF = ['escalated', 'unresolved'];
+/** matching's `GET /v1/cases/board`: ids and times only. */
+interface CasesBoard {
+  awaitingAcknowledgement: { caseId: string; supporterId: string; attempt: number; respondBy: string; waitingSeconds: number; reasons: unknown }[];
+  escalated: { caseId: string; status: string; escalationReason: string | null; fallbackResource: string | null; waitingSeconds: number }[];
+  followUpsDue: { caseId: string; supporterId: string | null; sequence: number; dueAt: string; overdue: boolean }[];
+}
 
 /**
  * The cases board: who is waiting for an acknowledgement and for how long, what is escalated, which follow-ups
@@ -56,30 +60,29 @@ export class CasesController {
   @Get('cases')
   @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
   async board(@Req() request: ConsoleRequest, @Res() response: Response, @Query('program') program?: string): Promise<void> {
-    const query = new URLSearchParams({ limit: '200' });
+    const filter = program ? `?program=${encodeURIComponent(program)}` : '';
+    const query = new URLSearchParams({ limit: '50' });
     if (program) query.set('program', program);
-    const { cases } = await this.api.read<{ cases: CaseRow[] }>(request, 'matching', `/v1/cases?${query}`);
-    const now = Date.now();
-    const waiting = cases.filter((kase) => kase.status === 'offered');
-    const escalated = cases.filter((kase) => NEEDS_STAFF.includes(kase.status));
-    const following = cases.filter((kase) => ACTIVE.includes(kase.status) && kase.status !== 'offered');
-    // Follow-ups due: the pending follow-up deadlines of the accepted cases (one read each, the newest 25).
-    const details = await Promise.all(following.slice(0, 25).map((kase) => this.api.get<CaseDetail>(request, 'matching', `/v1/cases/${encodeURIComponent(kase.id)}`)));
-    const followUps = details
-      .filter((detail) => detail.ok)
-      .flatMap((detail) => detail.body.deadlines.filter((deadline) => deadline.kind.includes('follow') && deadline.status === 'pending').map((deadline) => ({ kase: detail.body, deadline })))
-      .sort((a, b) => a.deadline.dueAt.localeCompare(b.deadline.dueAt));
-    const link = (kase: { id: string }) => html`<a href="/cases/${kase.id}">${kase.id.slice(0, 8)}</a>`;
+    const [board, recent] = await Promise.all([
+      this.api.read<CasesBoard>(request, 'matching', `/v1/cases/board${filter}`),
+      this.api.read<{ cases: CaseRow[] }>(request, 'matching', `/v1/cases?${query}`),
+    ]);
+    const link = (caseId: string) => html`<a href="/cases/${caseId}">${caseId.slice(0, 8)}</a>`;
     const table = (headers: string[], rows: Cell[][], empty: string) => (rows.length === 0 ? html`<p class="muted">${empty}</p>` : dataTable(headers, rows));
+    const chosen = (reasons: unknown) => {
+      const entry = Array.isArray(reasons) ? (reasons as { chosen?: boolean; reasons?: string[] }[]).find((candidate) => candidate.chosen) : undefined;
+      return (entry?.reasons ?? []).join(', ');
+    };
     const body = html`
-      <section aria-labelledby="waiting"><h2 id="waiting">Waiting for acknowledgement (${waiting.length})</h2>
-      ${table(['Case', 'Offered to', 'Offer', 'Waiting for'], waiting.map((kase) => [link(kase), kase.supporterId, kase.offers, duration(now - Date.parse(kase.updatedAt))]), 'No case is waiting for a supporter’s answer.')}</section>
-      <section aria-labelledby="escalated"><h2 id="escalated">Escalated to the program (${escalated.length})</h2>
-      ${table(['Case', 'Status', 'Offers', 'Since'], escalated.map((kase) => [link(kase), html`<span class="status">${kase.status}</span>`, kase.offers, duration(now - Date.parse(kase.updatedAt))]), 'Nothing is escalated.')}</section>
-      <section aria-labelledby="followups"><h2 id="followups">Follow-ups due (${followUps.length})</h2>
-      ${table(['Case', 'Supporter', 'Follow-up', 'Due'], followUps.map(({ kase, deadline }) => [link(kase), kase.supporterId, `${deadline.kind}${deadline.sequence ? ` ${deadline.sequence}` : ''}`, when(deadline.dueAt)]), 'No follow-up is pending.')}</section>
-      <section aria-labelledby="all"><h2 id="all">All recent cases</h2>
-      ${table(['Case', 'Status', 'Supporter', 'Offers', 'Opened', 'Last change'], cases.map((kase) => [link(kase), html`<span class="status">${kase.status}</span>`, kase.supporterId, kase.offers, when(kase.createdAt), when(kase.updatedAt)]), 'No cases yet.')}</section>`;
+      <form method="get" action="/cases" class="row"><div><label for="program">Program</label><input type="text" id="program" name="program" value="${program ?? ''}"></div><div><button type="submit" class="secondary">Show</button></div></form>
+      <section aria-labelledby="waiting"><h2 id="waiting">Waiting for acknowledgement (${board.awaitingAcknowledgement.length})</h2>
+      ${table(['Case', 'Offered to', 'Offer', 'Waiting for', 'Answer due', 'Why this supporter'], board.awaitingAcknowledgement.map((offer) => [link(offer.caseId), offer.supporterId, offer.attempt, duration(offer.waitingSeconds * 1000), when(offer.respondBy), chosen(offer.reasons)]), 'No case is waiting for a supporter’s answer.')}</section>
+      <section aria-labelledby="escalated"><h2 id="escalated">Escalated to the program (${board.escalated.length})</h2>
+      ${table(['Case', 'Status', 'Why', 'Resource offered', 'For'], board.escalated.map((kase) => [link(kase.caseId), html`<span class="status">${kase.status}</span>`, kase.escalationReason, kase.fallbackResource, duration(kase.waitingSeconds * 1000)]), 'Nothing is escalated.')}</section>
+      <section aria-labelledby="followups"><h2 id="followups">Follow-ups due (${board.followUpsDue.length})</h2>
+      ${table(['Case', 'Supporter', 'Follow-up', 'Due'], board.followUpsDue.map((due) => [link(due.caseId), due.supporterId, due.sequence, html`${when(due.dueAt)}${due.overdue ? html` <strong>overdue</strong>` : ''}`]), 'No follow-up is due within a day.')}</section>
+      <section aria-labelledby="all"><h2 id="all">Recent cases</h2>
+      ${table(['Case', 'Status', 'Supporter', 'Offers', 'Opened', 'Last change'], recent.cases.map((kase) => [link(kase.id), html`<span class="status">${kase.status}</span>`, kase.supporterId, kase.offers, when(kase.createdAt), when(kase.updatedAt)]), 'No cases yet.')}</section>`;
     renderPage(request, response, { title: 'Cases', body, current: '/cases' });
   }
 

@@ -260,8 +260,9 @@ describe('console', () => {
       expect(await page.textContent('h1')).toBe(heading);
       await checkPage(shot);
     }
-    // Settings round trip: a policy value and the guide.
+    // Settings round trip: a policy value and the guide; intake's trigger policy shown as configured.
     await page.goto(`${consoleUrl}/settings`);
+    expect(await page.textContent('#trigger-policy')).toMatch(/Harm threshold\s*mild or worse/);
     await page.fill('#ackTimeoutMinutes', '20');
     await page.click('button:has-text("Save policy")');
     expect(await page.textContent('[role=status]')).toContain('Policy saved');

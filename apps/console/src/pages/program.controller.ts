@@ -88,9 +88,10 @@ export class ProgramController {
   @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
   async settings(@Req() request: ConsoleRequest, @Res() response: Response, @Query('program') requested?: string): Promise<void> {
     const program = programOf(requested);
-    const [policies, content] = await Promise.all([
+    const [policies, content, triggers] = await Promise.all([
       this.api.read<{ defaults: PolicyView; programs: { program: string; facilities: string[]; policy: PolicyView; updatedAt: string; updatedBy: string }[] }>(request, 'matching', '/v1/policy'),
       this.api.read<{ guide: string[]; resources: { kind: string; label: string; phone?: string; url?: string }[] }>(request, 'notification', `/v1/programs/${program}/encounter-content`),
+      this.api.read<{ servedProfessions: string[]; outreachCategories: string[]; minHarmLevel: string; lawsuitKinds: string[]; cooldownHours: number }>(request, 'intake', '/v1/trigger-policy'),
     ]);
     const saved = policies.programs.find((entry) => entry.program === program);
     const policy = saved?.policy ?? policies.defaults;
@@ -129,7 +130,10 @@ export class ProgramController {
         <div><label for="resourcePhone${row}">Phone</label><input type="tel" id="resourcePhone${row}" name="resourcePhone${row}" value="${resource?.phone ?? ''}"></div>
         <div><label for="resourceUrl${row}">Website (https)</label><input type="url" id="resourceUrl${row}" name="resourceUrl${row}" value="${resource?.url ?? ''}"></div></div>`;
       })}</fieldset><button type="submit">Save guide and resources</button></form>
-      <h2>Trigger policy</h2><p class="muted">Which events reach the program — served professions, incident categories, the harm threshold and claim kinds — is intake's trigger policy, set in its configuration (<code>INTAKE_SERVED_PROFESSIONS</code>, <code>INTAKE_OUTREACH_CATEGORIES</code>, <code>INTAKE_MIN_HARM_LEVEL</code>, <code>INTAKE_LAWSUIT_KINDS</code>; docs/intake.md), not here.</p>`;
+      <h2>Trigger policy</h2>
+      <dl class="facts" id="trigger-policy"><dt>Professions served</dt><dd>${triggers.servedProfessions.join(', ')}</dd><dt>Incident categories</dt><dd>${triggers.outreachCategories.join(', ')}</dd>
+      <dt>Harm threshold</dt><dd>${triggers.minHarmLevel} or worse</dd><dt>Claim kinds</dt><dd>${triggers.lawsuitKinds.join(', ')}</dd><dt>Not asked again for</dt><dd>${triggers.cooldownHours} h</dd></dl>
+      <p class="muted">Which events reach the program is intake's trigger policy, set in its configuration (<code>INTAKE_SERVED_PROFESSIONS</code>, <code>INTAKE_OUTREACH_CATEGORIES</code>, <code>INTAKE_MIN_HARM_LEVEL</code>, <code>INTAKE_LAWSUIT_KINDS</code>, <code>INTAKE_COOLDOWN_HOURS</code>; docs/intake.md); it is shown here, not changed here.</p>`;
     renderPage(request, response, { title: 'Program settings', body, current: '/settings' });
   }
 

@@ -348,14 +348,29 @@ export class SupporterStore {
 
   /**
    * Takes one unit of the supporter's capacity atomically; returns the supporter's channels, or undefined when
-   * the supporter is full, inactive, opted out or (without `wait`) held by another transaction. A row another
-   * decision holds right now is skipped (SKIP LOCKED) rather than waited for, so concurrent cases spread over
-   * the roster instead of queueing behind the top-ranked supporter; the capacity check is re-done under the
-   * lock. With `wait`, the lock is waited for. With `care`, the rest period and the monthly cap are re-checked
-   * under the lock too, and the offer counts towards the supporter's cases of `care.monthlyCap.month`.
+   * the supporter is full, inactive, opted out or (without `wait`) held by another transaction. With `wait`, the
+   * lock is waited for. See reserveFirstFree.
    */
   async reserve(manager: EntityManager, supporterId: string, wait = false, care?: Pick<CandidateFilter, 'restedSince' | 'monthlyCap'>): Promise<ChannelAddressV1[] | undefined> {
-    const params: unknown[] = [supporterId];
+    return (await this.reserveFirstFree(manager, [supporterId], care, wait))?.channels;
+  }
+
+  /**
+   * Takes one unit of capacity of the first supporter of `supporterIds` (in that order) who still has room and
+   * whom no other transaction holds, in one statement, locking that row only; undefined when none of them can be
+   * reserved now. A row another decision holds right now is skipped (SKIP LOCKED) rather than waited for: that
+   * decision is about to raise the supporter's load and last-assigned time, after which the ranking would put
+   * them behind the next one anyway. The capacity, status, rest period and monthly cap are re-checked under the
+   * lock, and with `care.monthlyCap` the offer counts towards that month's cases. With `wait`, locks are waited for.
+   */
+  async reserveFirstFree(
+    manager: EntityManager,
+    supporterIds: string[],
+    care?: Pick<CandidateFilter, 'restedSince' | 'monthlyCap'>,
+    wait = false,
+  ): Promise<{ id: string; channels: ChannelAddressV1[] } | undefined> {
+    if (supporterIds.length === 0) return undefined;
+    const params: unknown[] = [supporterIds];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions: string[] = [];
     if (care?.restedSince) conditions.push(restedCondition(param(care.restedSince)));
@@ -366,18 +381,20 @@ export class SupporterStore {
       count = `, "cases_in_month" = CASE WHEN s."cases_month" = ${month}::date THEN s."cases_in_month" + 1 ELSE 1 END, "cases_month" = ${month}::date`;
     }
     const [row] = await manager.query(
-      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]).
+      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]). LIMIT 1 above the
+      // row locking: only the one row reserved is locked, however many ids are tried.
       `WITH candidate AS (
          SELECT "id" FROM "matching"."supporters" s
-         WHERE "id" = $1 AND "open_cases" < "max_open_cases" AND "status" = 'active' AND NOT "opted_out" ${conditions.map((condition) => `AND ${condition}`).join(' ')}
+         WHERE "id" = ANY($1::text[]) AND "open_cases" < "max_open_cases" AND "status" = 'active' AND NOT "opted_out" ${conditions.map((condition) => `AND ${condition}`).join(' ')}
+         ORDER BY array_position($1::text[], s."id") LIMIT 1
          FOR UPDATE${wait ? '' : ' SKIP LOCKED'}
        ), reserved AS (
          UPDATE "matching"."supporters" s SET "open_cases" = s."open_cases" + 1, "last_assigned_at" = now()${count}
-         FROM candidate WHERE s."id" = candidate."id" RETURNING s."channels"
+         FROM candidate WHERE s."id" = candidate."id" RETURNING s."id", s."channels"
        ) SELECT * FROM reserved`,
       params,
     );
-    return row?.channels;
+    return row ? { id: row.id, channels: row.channels } : undefined;
   }
 
   /**

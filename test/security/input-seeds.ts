@@ -86,6 +86,7 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'GET /v1/cases/:id/explain': () => ({ query: { supporterId: SEED_SUPPORTER } }),
     'GET /v1/program-staff': () => ({ query: { program: 'default' } }),
     'GET /v1/roster/training-lapses': () => ({ query: { within: '90', program: 'default' } }),
+    'GET /v1/roster/recognition': () => ({ query: { year: '2026', program: 'default' } }),
     // Read back what the fuzzed writes stored for the seed supporter: an accepted value must also serialise.
     'GET /v1/roster/supporters/:id': () => ({ params: { id: SEED_SUPPORTER } }),
   },

@@ -47,6 +47,7 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'POST /v1/roster/supporters/:id/pause': { roles: [ProgramAdmin] },
     'POST /v1/roster/supporters/:id/activate': { roles: [ProgramAdmin] },
     'GET /v1/roster/training-lapses': { roles: STAFF },
+    'GET /v1/roster/recognition': { roles: [ProgramDirector] },
     'GET /v1/program-staff': { roles: STAFF },
     'PUT /v1/program-staff/:id': { roles: STAFF },
     'GET /v1/policy': { roles: STAFF },

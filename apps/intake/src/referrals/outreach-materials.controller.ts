@@ -1,12 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { PublicRoute } from '@harbor/auth';
-import { personPageHeaders } from '@harbor/service-runtime';
+import { fileSlug, pdfDownloadHeaders } from '@harbor/service-runtime';
 import { OutreachMaterialSettings } from '../intake.settings';
 import { badgeCardPdf, OutreachMaterial, posterPdf } from './outreach-materials';
-
-/** The headers of the other public pages (nothing cached, framed or sent on as a referrer), for a download. */
-const MATERIAL_HEADERS = Object.freeze({ ...personPageHeaders(''), 'content-type': 'application/pdf' });
 
 /**
  * The printable poster and badge card of the self-referral page. Public, like `/refer` itself: they hold the
@@ -47,13 +44,7 @@ export class OutreachMaterialsController {
   }
 
   private send(response: Response, kind: string, pdf: Buffer): void {
-    response.set(MATERIAL_HEADERS);
-    response.set('content-disposition', `attachment; filename="${fileSlug(this.settings.programName)}-${kind}.pdf"`);
+    response.set(pdfDownloadHeaders(`${fileSlug(this.settings.programName, 'peer-support')}-${kind}.pdf`));
     response.status(200).end(pdf);
   }
-}
-
-/** The program's name as a file name: ASCII letters and digits joined by dashes. */
-export function fileSlug(name: string): string {
-  return name.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase().slice(0, 40) || 'peer-support';
 }

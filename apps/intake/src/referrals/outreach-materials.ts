@@ -1,5 +1,5 @@
-import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { renderPdf } from '@harbor/service-runtime';
 
 /**
  * The printable poster and badge card that publicize the program: its name, a QR code to the self-referral page
@@ -34,7 +34,7 @@ export function qrModules(url: string): { size: number; isDark(row: number, colu
 
 /** A poster for notice boards, grand rounds and staff rooms (US Letter or A4, portrait). */
 export function posterPdf(material: OutreachMaterial, paper: PosterPaper): Promise<Buffer> {
-  return render({ size: paper === 'a4' ? 'A4' : 'LETTER', title: `${material.programName} – poster` }, material, (doc) => {
+  return renderPdf({ size: paper === 'a4' ? 'A4' : 'LETTER', info: documentInfo(material, 'poster') }, (doc) => {
     const { width, height } = doc.page;
     const margin = 54;
     const inner = width - 2 * margin;
@@ -70,7 +70,7 @@ export function posterPdf(material: OutreachMaterial, paper: PosterPaper): Promi
 
 /** A card the size of a hospital badge (CR80, landscape), to clip behind a badge or hand out. */
 export function badgeCardPdf(material: OutreachMaterial): Promise<Buffer> {
-  return render({ size: BADGE_CARD_SIZE, title: `${material.programName} – badge card` }, material, (doc) => {
+  return renderPdf({ size: BADGE_CARD_SIZE, info: documentInfo(material, 'badge card') }, (doc) => {
     const { width, height } = doc.page;
     const pad = 8;
     const band = 26;
@@ -95,26 +95,8 @@ export function badgeCardPdf(material: OutreachMaterial): Promise<Buffer> {
   });
 }
 
-function render(
-  page: { size: string | [number, number]; title: string },
-  material: OutreachMaterial,
-  draw: (doc: PDFKit.PDFDocument) => void,
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({
-      size: page.size,
-      margin: 0,
-      info: { Title: page.title, Author: material.programName, Subject: `How to reach ${material.programName}` },
-      lang: 'en',
-      displayTitle: true,
-    });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    draw(doc);
-    doc.end();
-  });
+function documentInfo(material: OutreachMaterial, kind: string): PDFKit.DocumentInfo {
+  return { Title: `${material.programName} – ${kind}`, Author: material.programName, Subject: `How to reach ${material.programName}` };
 }
 
 /** The QR code as black squares on a white square that includes the quiet zone; one rectangle per run of dark modules. */

@@ -107,6 +107,8 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'GET /v1/metrics/report': () => ({ query: { from: '2026-01', to: '2026-11', granularity: 'month' } }),
     'GET /v1/metrics/report.csv': () => ({ query: { from: '2026-01', to: '2026-11' } }),
     'GET /v1/metrics/summary': () => ({ query: { from: '2026-01', to: '2026-11' } }),
+    'GET /v1/metrics/at-a-glance': () => ({ query: { year: '2026' } }),
+    'GET /v1/metrics/at-a-glance.pdf': () => ({ query: { year: '2026' } }),
   },
 };
 

@@ -75,10 +75,14 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'GET /v1/metrics/report': { roles: [QsAnalyst, ProgramDirector] },
     'GET /v1/metrics/report.csv': { roles: [QsAnalyst, ProgramDirector] },
     'GET /v1/metrics/summary': { roles: [QsAnalyst, ProgramDirector] },
+    'GET /v1/metrics/at-a-glance': { roles: [QsAnalyst, ProgramDirector] },
+    'GET /v1/metrics/at-a-glance.pdf': { roles: [QsAnalyst, ProgramDirector] },
     'POST /v1/recognition': { roles: [ProgramDirector] },
     'GET /dashboard': { public: 'static page without data; its data comes from the role-checked API' },
     'GET /dashboard/app.js': { public: 'static script without data' },
     'GET /dashboard/app.css': { public: 'static stylesheet' },
+    'GET /dashboard/at-a-glance': { public: 'static page without data; its data comes from the role-checked API' },
+    'GET /dashboard/at-a-glance.js': { public: 'static script without data' },
   },
 };
 

@@ -97,8 +97,9 @@ function section(doc: PDFKit.PDFDocument, title: string, lines: [string, string]
   doc.fillColor(INK).font('Helvetica-Bold').fontSize(10.5).text(title, x, top, { width });
   let y = doc.y + 3;
   for (const [label, value] of lines) {
-    doc.font('Helvetica').fontSize(9).fillColor(INK).text(label, x, y, { width: width - 70, lineBreak: false, ellipsis: true });
-    doc.font('Helvetica-Bold').text(value, x + width - 70, y, { width: 70, align: 'right', lineBreak: false });
+    // Labels are short by design; one that would not fit is cut with an ellipsis rather than wrapped over the next line.
+    doc.font('Helvetica').fontSize(9).fillColor(INK).text(label, x, y, { width: width - 56, height: 11, lineBreak: false, ellipsis: true });
+    doc.font('Helvetica-Bold').text(value, x + width - 56, y, { width: 56, align: 'right', lineBreak: false });
     y += 13;
     doc.moveTo(x, y - 2).lineTo(x + width, y - 2).lineWidth(0.3).strokeColor(RULE).stroke();
   }

@@ -50,7 +50,7 @@ describe('program at a glance', () => {
     expect(glance.rates.find((figure) => figure.key === 'medianMinutesToFirstContact')!.value).toEqual(all.statistics.medianMinutesToFirstContact);
     expect(glance.supporterLoad).toEqual(release.supporterLoad);
     expect(glance.periods).toEqual([{ period: '2025', cases: { value: 55, suppressed: false }, reached: all.cells['reached:yes'] }]);
-    expect(glance.notes.join(' ')).toMatch(/Periods shown by .*year.* instead of quarter/);
+    expect(glance.notes.join(' ')).toMatch(/Periods shown as released \(2025: year\) rather than by quarter/);
   });
 
   it('a year released by month: sums of published months, and no rate or median (they cannot be added up)', () => {

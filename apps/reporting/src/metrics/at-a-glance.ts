@@ -84,7 +84,7 @@ export function programAtAGlance(shelf: ReleaseShelf, year: number, minCellSize:
   const stat = (key: keyof NonNullable<typeof statistics>, label: string): GlanceFigure => ({ key, label, value: statistics?.[key] ?? SUPPRESSED });
 
   const released = outreach.periods.length > 0;
-  const notes = [...new Set([...quarters.coarsening, ...categories.coarsening].map((note) => `${note.dimension === 'period' ? 'Periods' : 'Categories'} shown by ${note.applied} instead of ${note.requested}: ${note.reason}.`))];
+  const notes = [...new Set([...quarters.coarsening, ...categories.coarsening].map((note) => `${note.dimension === 'period' ? 'Periods' : 'Categories'} shown as released (${note.applied}) rather than by ${note.requested}: ${note.reason}.`))];
   if (released && !single) notes.push('Rates and medians are shown only for a year released as one period: they cannot be added up from its parts.');
 
   return {
@@ -97,7 +97,7 @@ export function programAtAGlance(shelf: ReleaseShelf, year: number, minCellSize:
       ? [
           stat('percentSupporterAccepted', 'Offers a supporter accepted (%)'),
           stat('percentContactedWithinTarget', 'Reached within 30 minutes (%)'),
-          stat('percentClinicianAcceptedSupport', 'Reached colleagues who accepted support (%)'),
+          stat('percentClinicianAcceptedSupport', 'Accepted support, of those reached (%)'),
           stat('medianMinutesToFirstContact', 'Median minutes from event to first contact'),
           stat('medianMinutesOfferToAccept', 'Median minutes from offer to acceptance'),
         ]

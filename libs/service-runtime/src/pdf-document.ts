@@ -1,12 +1,13 @@
-import PDFDocument from 'pdfkit';
 import { personPageHeaders } from './page-headers';
 
 /**
  * A PDF drawn with pdfkit, collected into one buffer: the printable poster and badge card (intake), the program at
  * a glance sheet (reporting). Standard PDF fonts only, nothing embedded from the machine, so the same settings make
- * the same document anywhere.
+ * the same document anywhere. pdfkit is loaded on the first PDF, not when a service starts (it takes about 0.2 s
+ * to load, and most services never make a PDF).
  */
-export function renderPdf(options: PDFKit.PDFDocumentOptions, draw: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
+export async function renderPdf(options: PDFKit.PDFDocumentOptions, draw: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({ margin: 0, lang: 'en', displayTitle: true, ...options });
     const chunks: Buffer[] = [];

@@ -89,6 +89,7 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'GET /v1/roster/training-lapses': () => ({ query: { within: '90', program: 'default' } }),
     'GET /v1/roster/supporters': () => ({ query: { program: 'default', status: 'active', limit: '20' } }),
     'GET /v1/cases/board': () => ({ query: { program: 'default' } }),
+    'GET /v1/roster/recognition': () => ({ query: { year: '2026', program: 'default' } }),
     // Read back what the fuzzed writes stored for the seed supporter: an accepted value must also serialise.
     'GET /v1/roster/supporters/:id': () => ({ params: { id: SEED_SUPPORTER } }),
   },
@@ -109,6 +110,8 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'GET /v1/metrics/report': () => ({ query: { from: '2026-01', to: '2026-11', granularity: 'month' } }),
     'GET /v1/metrics/report.csv': () => ({ query: { from: '2026-01', to: '2026-11' } }),
     'GET /v1/metrics/summary': () => ({ query: { from: '2026-01', to: '2026-11' } }),
+    'GET /v1/metrics/at-a-glance': () => ({ query: { year: '2026' } }),
+    'GET /v1/metrics/at-a-glance.pdf': () => ({ query: { year: '2026' } }),
   },
 };
 

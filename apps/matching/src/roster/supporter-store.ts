@@ -23,6 +23,18 @@ export interface SupporterProfile {
   optedOut: boolean;
   /** The supporter opted in to more cases during the rest period after a severe case (default false). */
   acceptsCasesWhileResting?: boolean;
+  /** The supporter agreed to be named on the end-of-year recognition list (default false). */
+  recognitionConsent?: boolean;
+}
+
+/** One consenting supporter on the end-of-year recognition list: their name and what they did that year. */
+export interface RecognisedSupporter {
+  displayName: string;
+  program: string;
+  /** Cases whose offer they accepted in the year (UTC). */
+  casesAccepted: number;
+  /** Of those, the cases where they reached the colleague (a contact recorded). */
+  colleaguesReached: number;
 }
 
 /** What staff read about one supporter (GET /v1/roster/supporters/:id). */
@@ -37,6 +49,8 @@ export interface SupporterView {
   status: string;
   optedOut: boolean;
   acceptsCasesWhileResting: boolean;
+  recognitionConsent: boolean;
+  recognitionConsentAt: Date | null;
   lastSevereAcceptedAt: Date | null;
   casesMonth: string | null;
   casesInMonth: number;
@@ -202,19 +216,23 @@ export class SupporterStore {
     const [{ inserted }] = await manager.query(
       `INSERT INTO "matching"."supporters"
          ("id", "clinician_id", "display_name", "profession", "department", "facility", "status", "training_expires_on",
-          "max_open_cases", "channels", "program", "languages", "time_zone", "opted_out", "accepts_cases_while_resting")
+          "max_open_cases", "channels", "program", "languages", "time_zone", "opted_out", "accepts_cases_while_resting",
+          "recognition_consent", "recognition_consent_at")
        VALUES ($1, (SELECT "clinician_id" FROM "matching"."clinician_identifiers" WHERE "system" = $2 AND "value" = $3),
-               $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+               $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, CASE WHEN $17 THEN now() END)
        ON CONFLICT ("id") DO UPDATE SET "clinician_id" = EXCLUDED."clinician_id", "display_name" = $4, "profession" = $5,
          "department" = $6, "facility" = $7, "status" = $8,
          "training_expires_on" = COALESCE(GREATEST($9::date, "supporters"."training_expires_on"), "supporters"."training_expires_on"),
          "max_open_cases" = GREATEST($10, "supporters"."open_cases"), "channels" = $11, "program" = $12, "languages" = $13,
-         "time_zone" = $14, "opted_out" = $15, "accepts_cases_while_resting" = $16, "updated_at" = now()
+         "time_zone" = $14, "opted_out" = $15, "accepts_cases_while_resting" = $16,
+         "recognition_consent" = $17,
+         "recognition_consent_at" = CASE WHEN NOT $17 THEN NULL WHEN "supporters"."recognition_consent" THEN "supporters"."recognition_consent_at" ELSE now() END,
+         "updated_at" = now()
        RETURNING (xmax = 0) AS inserted`,
       [profile.id, profile.clinicianIdentifier?.system ?? null, profile.clinicianIdentifier?.value ?? null, profile.displayName, profile.profession,
         profile.department ?? null, profile.facility ?? null, profile.status, profile.trainingExpiresOn ?? null, profile.maxOpenCases,
         JSON.stringify(profile.channels), profile.program, profile.languages, profile.timeZone, profile.optedOut,
-        profile.acceptsCasesWhileResting ?? false],
+        profile.acceptsCasesWhileResting ?? false, profile.recognitionConsent ?? false],
     );
     return inserted;
   }
@@ -291,6 +309,7 @@ export class SupporterStore {
     const [supporter] = await this.dataSource.query(
       `SELECT "id", "display_name" AS "displayName", "program", "profession", "department", "facility", "languages", "status", "opted_out" AS "optedOut",
               "accepts_cases_while_resting" AS "acceptsCasesWhileResting", "last_severe_accepted_at" AS "lastSevereAcceptedAt",
+              "recognition_consent" AS "recognitionConsent", "recognition_consent_at" AS "recognitionConsentAt",
               to_char("cases_month", 'YYYY-MM') AS "casesMonth", "cases_in_month" AS "casesInMonth",
               to_char("training_expires_on", 'YYYY-MM-DD') AS "trainingExpiresOn", "open_cases" AS "openCases",
               "max_open_cases" AS "maxOpenCases", "last_assigned_at" AS "lastAssignedAt", "time_zone" AS "timeZone", "channels", "schedule"
@@ -320,6 +339,31 @@ export class SupporterStore {
        WHERE ($1::text IS NULL OR "program" = $1) AND ($2::text IS NULL OR "status" = $2) AND ($3::text IS NULL OR "id" > $3)
        ORDER BY "id" LIMIT $4`,
       [filter.program ?? null, filter.status ?? null, filter.after ?? null, filter.limit],
+    );
+  }
+
+  /**
+   * The end-of-year recognition list: every supporter who consented (of one program, or all), with the cases whose
+   * offer they accepted in the calendar year (UTC, by the time they accepted) and how many of those colleagues they
+   * reached (the case has a recorded contact). Names and counts only: no supporter id, no clinician, no case. A
+   * consenting supporter who has left the program appears only for a year in which they took a case; one who did
+   * not consent never appears. Sorted by name, for reading out.
+   */
+  async recognitionList(year: number, program: string | undefined): Promise<RecognisedSupporter[]> {
+    return this.dataSource.query(
+      `SELECT s."display_name" AS "displayName", s."program",
+              count(a."id")::int AS "casesAccepted",
+              count(a."id") FILTER (WHERE c."contacted_at" IS NOT NULL)::int AS "colleaguesReached"
+         FROM "matching"."supporters" s
+         LEFT JOIN "matching"."assignments" a
+           ON a."supporter_id" = s."id" AND a."status" IN ('accepted', 'completed')
+          AND a."responded_at" >= make_timestamptz($1, 1, 1, 0, 0, 0, 'UTC') AND a."responded_at" < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'UTC')
+         LEFT JOIN "matching"."cases" c ON c."id" = a."case_id"
+        WHERE s."recognition_consent" AND ($2::text IS NULL OR s."program" = $2)
+        GROUP BY s."id"
+       HAVING NOT s."opted_out" OR count(a."id") > 0
+        ORDER BY lower(s."display_name"), s."display_name", s."id"`,
+      [year, program ?? null],
     );
   }
 

@@ -5,6 +5,7 @@ import { MatchingAckClockAtDelivery1764000050100 } from './1764000050100-matchin
 import { MatchingClinicianProfessionUnknown1764000120010 } from './1764000120010-matching-clinician-profession-unknown';
 import { MatchingCasePurge1764000140000 } from './1764000140000-matching-case-purge';
 import { MatchingCareForTheCarers1764000160010 } from './1764000160010-matching-care-for-the-carers';
+import { MatchingGroupDebriefs1764000190000 } from './1764000190000-matching-group-debriefs';
 
 /** The matching schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
 export const MATCHING_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MATCHING_MIGRATIONS = [
   MatchingClinicianProfessionUnknown1764000120010,
   MatchingCasePurge1764000140000,
   MatchingCareForTheCarers1764000160010,
+  MatchingGroupDebriefs1764000190000,
 ];

@@ -4,6 +4,7 @@ import { InvalidRequestException } from '@harbor/service-runtime';
 import { Published, sumPublished, SUPPRESSED } from '../disclosure/statistics';
 import { ReleaseSchedule } from '../reporting.settings';
 import { parseMonth } from './periods';
+import { sumGroupDebriefs } from './group-debriefs';
 import { buildReport, Report } from './report';
 import { ReportQueryDto, SummaryQueryDto } from './report.dto';
 import { reportToCsv } from './report-csv';
@@ -60,6 +61,8 @@ export class MetricsController {
       accepted: total('supporter:accepted'),
       reached: total('reached:yes'),
       medianMinutesOfferToAccept: single?.medianMinutesOfferToAccept ?? SUPPRESSED,
+      // Their own kind, under the same protection: sums of the released periods' protected debrief tables.
+      groupDebriefs: sumGroupDebriefs(report.periods.map((period) => period.groupDebriefs ?? undefined)),
       unreleasedFrom: report.unreleasedFrom,
     };
   }

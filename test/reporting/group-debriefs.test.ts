@@ -106,4 +106,17 @@ describe('reporting: group debriefs under disclosure control', () => {
     const north = await get('/v1/metrics/report?from=2025-03&to=2025-03&facility=north');
     expect(north.periods[0].groupDebriefs).toBeNull();
   });
+
+  it('exports the same protected debrief counts as CSV', async () => {
+    const response = await harbor.request('reporting', '/v1/metrics/report.csv?from=2025-03&to=2025-05&place=all', { role: Role.QsAnalyst });
+    expect(response.status).toBe(200);
+    const lines = (await response.text()).trim().split('\r\n');
+    expect(lines).toContain('2025-03,month,all,group-debriefs:declined,,true,<11,');
+    expect(lines).toContain('2025-03,month,all,group-debriefs:open,0,false,0,');
+    expect(lines).toContain('2025-05,month,all,group-debriefs:held,,true,<11,');
+    for (const line of lines.filter((l) => l.includes('group-debriefs:'))) {
+      const value = line.split(',')[4];
+      expect(value === '' || Number(value) === 0 || Number(value) >= 11).toBe(true);
+    }
+  });
 });

@@ -44,6 +44,8 @@ export class OfferGroupDebrief {
     if (!unit) return undefined;
     await this.debriefs.lockTally(manager, eventKey, unit);
     const clinicians = await this.debriefs.noteMember(manager, eventKey, unit, tallyMember(clinician.key));
+    // No threshold is below 2: most events name one clinician, and their requests need not read the policy here.
+    if (!debriefDue(clinicians, 2)) return undefined;
     const program = await this.policies.programFor(manager, request.facility);
     const policy = await this.policies.policyOf(manager, program);
     if (!debriefDue(clinicians, policy.groupDebriefMinClinicians)) return undefined;

@@ -340,10 +340,20 @@ describe('intake sources', () => {
       const stored = async (identifier: string) => (await harbor.db.query(`SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_value" = $1`, [identifier])).rows;
       expect(await stored(value)).toHaveLength(1);
       expect(await stored(other)).toEqual([]);
+      // Staff can check one identifier they hold; an incident feed cannot.
+      const checkPath = (identifier: string) => `/v1/opt-outs/check?system=${encodeURIComponent(NPI)}&value=${identifier}`;
+      const check = async (identifier: string) => jsonOf(await harbor.request('intake', checkPath(identifier), { role: Role.ProgramAdmin }));
+      expect(await check(value)).toEqual({ optedOut: true, since: expect.any(String) });
+      expect(await check(other)).toEqual({ optedOut: false });
+      expect((await harbor.request('intake', checkPath(value), { role: Role.SourceSystem })).status).toBe(403);
+      const missingValue = await harbor.request('intake', `/v1/opt-outs/check?system=${encodeURIComponent(NPI)}`, { role: Role.ProgramAdmin });
+      expect(missingValue.status).toBe(422);
+      expect((await jsonOf(missingValue)).errors).toEqual([{ field: 'value', message: expect.stringContaining('required') }]);
 
       const optIn = await harbor.request('intake', optInPath, { role: Role.ProgramDirector, method: 'DELETE' });
       expect(optIn.status).toBe(204);
       expect(await stored(value)).toEqual([]);
+      expect(await check(value)).toEqual({ optedOut: false });
     });
 
     it('a second trigger within the cooldown is absorbed by the open case', async () => {

@@ -42,8 +42,8 @@ describe('matching: directory import of a large CSV', () => {
     await harbor?.stop();
   });
 
-  const post = async (body: string) => {
-    const response = await fetch(`${harbor.urls.matching}/v1/directory/clinicians/import`, {
+  const post = async (body: string, query = '') => {
+    const response = await fetch(`${harbor.urls.matching}/v1/directory/clinicians/import${query}`, {
       method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body,
     });
     return { status: response.status, body: (await response.json()) as { errors?: unknown[] } & Record<string, unknown> };
@@ -126,6 +126,30 @@ describe('matching: directory import of a large CSV', () => {
        JOIN "matching"."clinician_identifiers" i ON i."clinician_id" = c."id" WHERE i."system" = 'urn:order:e'`,
     );
     expect(rows).toEqual([{ display_name: 'Third', profession: 'physician', languages: [], opted_out: true }]);
+  });
+
+  it('reports row by row, when asked, what each row did to which clinician', async () => {
+    const csv = `${HEADER}
+"urn:rows:e|1",First,nurse,,,,,,false
+"urn:rows:e|2",Bad,,,,,,,maybe
+"urn:rows:e|1;urn:rows:e|3",Again,nurse,,,,,,false
+"urn:rows:e|4",Other,physician,,,,,,false
+`;
+    const { status, body } = await post(csv, '?rows=outcomes');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ created: 2, updated: 1, failed: [{ row: 2, errors: expect.any(Array) }] });
+    const imported = body.imported as { row: number; outcome: string; clinicianId: string }[];
+    expect(imported.map(({ row, outcome }) => [row, outcome])).toEqual([[1, 'created'], [3, 'updated'], [4, 'created']]);
+    expect(imported[1].clinicianId).toBe(imported[0].clinicianId);
+    const { rows } = await harbor.db.query(`SELECT DISTINCT "clinician_id" AS id FROM "matching"."clinician_identifiers" WHERE "system" = 'urn:rows:e' AND "value" = '4'`);
+    expect(rows).toEqual([{ id: imported[2].clinicianId }]);
+    // Without the parameter the answer stays as it was; an unknown value is named.
+    expect((await post(`${HEADER}
+"urn:rows:e|5",Plain,nurse,,,,,,false
+`)).body).toEqual({ created: 1, updated: 0, failed: [] });
+    const wrong = await post(csv, '?rows=all');
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.errors).toEqual([{ field: 'rows', message: expect.stringContaining('outcomes') }]);
   });
 
   it('refuses a row holding a NUL character on its field instead of failing the whole import', async () => {

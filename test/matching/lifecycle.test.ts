@@ -46,6 +46,18 @@ describe('matching: offers, deadlines, escalation and follow-ups', () => {
     // Peers first, ties by least recently assigned then id: nurse-a.
     expect(first.payload).toMatchObject({ attempt: 1, supporterId: 'nurse-a', channels: [{ kind: 'console', address: '' }] });
     const caseId = first.payload.caseId;
+    // The cases board shows the offer waiting for nurse-a's answer, with the reasons she was chosen, and nothing about the event.
+    const waiting = await driver.admin('/v1/cases/board', 'GET');
+    expect(waiting.status).toBe(200);
+    const waitingEntry = waiting.body.awaitingAcknowledgement.find((entry: { caseId: string }) => entry.caseId === caseId);
+    // Paged or not yet, depending on whether notification's delivery report has come back.
+    const { pagedAt, ...waitingRest } = waitingEntry;
+    expect(pagedAt === null || typeof pagedAt === 'string').toBe(true);
+    expect(waitingRest).toEqual({
+      caseId, supporterId: 'nurse-a', attempt: 1, offeredAt: expect.any(String), respondBy: expect.any(String),
+      waitingSeconds: expect.any(Number), reasons: expect.arrayContaining([expect.objectContaining({ supporterId: 'nurse-a', chosen: true })]),
+    });
+    expect(JSON.stringify(waiting.body)).not.toMatch(/E-100|Testname|category|harm|emergency|facility/);
 
     await driver.respond(first, 'declined');
     const [second] = await driver.next(AssignmentOffered, (offer) => offer.attempt === 2, 'the offer after the decline');
@@ -103,6 +115,12 @@ describe('matching: offers, deadlines, escalation and follow-ups', () => {
     expect((await driver.asSupporter('phys-c', `/v1/cases/${caseId}/outcome`, 'POST', {})).status).toBe(422);
     const contacted = await driver.asSupporter('phys-c', `/v1/cases/${caseId}/outcome`, 'POST', { contactMade: true, referrals: ['eap-therapy'] });
     expect(contacted).toMatchObject({ status: 200, body: { status: 'contacted', outcome: { contactMade: true, referrals: ['eap-therapy'] } } });
+    // Accepted: off the board's waiting list; its follow-ups (due within the day) are on it, for phys-c.
+    const board = (await driver.admin('/v1/cases/board?program=default', 'GET')).body;
+    expect(board.awaitingAcknowledgement.filter((entry: { caseId: string }) => entry.caseId === caseId)).toEqual([]);
+    const dueFollowUps = board.followUpsDue.filter((entry: { caseId: string }) => entry.caseId === caseId);
+    expect(dueFollowUps.length).toBeGreaterThan(0);
+    for (const entry of dueFollowUps) expect(entry).toEqual({ caseId, supporterId: 'phys-c', sequence: expect.any(Number), dueAt: expect.any(String), overdue: expect.any(Boolean) });
 
     // Follow-up reminders after 1 s and 2 s page the supporter, in order, once each.
     const reminders = await driver.next(StaffPageRequested, (page) => page.caseId === caseId && page.kind === 'follow-up-reminder', 'two follow-up reminders', 2);
@@ -149,6 +167,12 @@ describe('matching: offers, deadlines, escalation and follow-ups', () => {
     expect(page.payload).toMatchObject({ kind: 'coordinator-escalation', recipientId: 'coord-east', channels: [{ kind: 'sms', address: '+15550009999' }] });
     const [escalated] = await driver.next(CaseLifecycle, (change) => change.caseId === caseId && change.status === 'escalated', 'the escalation');
     expect(escalated.payload).toMatchObject({ escalationReason: 'overall-deadline', fallbackResource: 'national-physician-line' });
+    // On the east board as escalated, with the reason and since when; not on the default program's board.
+    const eastBoard = (await driver.admin('/v1/cases/board?program=east', 'GET')).body;
+    expect(eastBoard.escalated.filter((entry: { caseId: string }) => entry.caseId === caseId)).toEqual([{
+      caseId, status: 'escalated', escalationReason: 'overall-deadline', fallbackResource: 'national-physician-line', since: expect.any(String), waitingSeconds: expect.any(Number),
+    }]);
+    expect((await driver.admin('/v1/cases/board?program=default', 'GET')).body.escalated.filter((entry: { caseId: string }) => entry.caseId === caseId)).toEqual([]);
     // The coordinator alone is paged (the director only when there is no coordinator), and only once.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(driver.of(StaffPageRequested, (event) => event.caseId === caseId)).toHaveLength(1);

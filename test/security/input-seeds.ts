@@ -50,6 +50,7 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'POST /v1/triage/:id/dismiss': () => ({}),
     'POST /v1/opt-outs': () => ({ body: { system: NPI, value: `fuzz-${randomUUID()}` } }),
     'DELETE /v1/opt-outs': () => ({ query: { system: NPI, value: `fuzz-${randomUUID()}` } }),
+    'GET /v1/opt-outs/check': () => ({ query: { system: NPI, value: `fuzz-${randomUUID()}` } }),
     'GET /v1/triage': () => ({ query: { limit: '10' } }),
     // Without the form's cookie every post is refused (403) before its fields are read; self-referral-page.test.ts
     // sends bad fields through a real browser session.
@@ -88,6 +89,8 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'GET /v1/cases/:id/explain': () => ({ query: { supporterId: SEED_SUPPORTER } }),
     'GET /v1/program-staff': () => ({ query: { program: 'default' } }),
     'GET /v1/roster/training-lapses': () => ({ query: { within: '90', program: 'default' } }),
+    'GET /v1/roster/supporters': () => ({ query: { program: 'default', status: 'active', limit: '20' } }),
+    'GET /v1/cases/board': () => ({ query: { program: 'default' } }),
     // Read back what the fuzzed writes stored for the seed supporter: an accepted value must also serialise.
     'GET /v1/roster/supporters/:id': () => ({ params: { id: SEED_SUPPORTER } }),
   },

@@ -194,4 +194,20 @@ describe('matching stores (Postgres only)', () => {
     });
     expect(await transaction((manager) => supporters.channelsOf(manager, 'map-1'))).toEqual([{ kind: 'sms', address: '+15550000001' }]);
   });
+
+  it('lists the roster by id, a page at a time, filtered by program and status', async () => {
+    const program = `list-${randomUUID().slice(0, 8)}`;
+    for (const [id, status] of [['c', 'active'], ['a', 'active'], ['b', 'paused'], ['d', 'active']] as const) {
+      await transaction((manager) => supporters.save(manager, profile(`${program}-${id}`, { program, status, channels: [{ kind: 'email', address: `${id}@example.org` }] })));
+    }
+    const ids = (rows: { id: string }[]) => rows.map((row) => row.id.slice(program.length + 1));
+    const first = await supporters.list({ program, limit: 2 });
+    expect(ids(first)).toEqual(['a', 'b']);
+    expect(ids(await supporters.list({ program, limit: 2, after: first[1].id }))).toEqual(['c', 'd']);
+    expect(ids(await supporters.list({ program, status: 'active', limit: 10 }))).toEqual(['a', 'c', 'd']);
+    expect(first[0]).toEqual({
+      id: `${program}-a`, displayName: `Supporter ${program}-a`, program, profession: 'Nurse', department: 'ICU', status: 'active', optedOut: false,
+      trainingExpiresOn: '2099-12-31', openCases: 0, maxOpenCases: 1, channels: [{ kind: 'email', address: 'a@example.org' }],
+    });
+  });
 });

@@ -18,6 +18,15 @@ export class OptOutStore {
     await this.dataSource.query(`DELETE FROM "intake"."opt_outs" WHERE "identifier_system" = $1 AND "identifier_value" = $2`, [identifier.system, identifier.value]);
   }
 
+  /** When the identifier was put on the registry; undefined when it is not on it. */
+  async since(identifier: IdentifierV1): Promise<Date | undefined> {
+    const [row] = await this.dataSource.query(
+      `SELECT "created_at" AS "since" FROM "intake"."opt_outs" WHERE "identifier_system" = $1 AND "identifier_value" = $2`,
+      [identifier.system, identifier.value],
+    );
+    return row?.since;
+  }
+
   async isOptedOut(manager: EntityManager, identifier: IdentifierV1): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_system" = $1 AND "identifier_value" = $2`,

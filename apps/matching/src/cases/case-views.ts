@@ -20,6 +20,23 @@ export interface CaseClock {
   oldestUnansweredEscalationSeconds: number | null;
 }
 
+/** Rows per section of the cases board: the board is for what needs attention now, not for history. */
+export const BOARD_ROWS = 200;
+
+/**
+ * The program team's cases board: what waits for a supporter's answer and since when (with the reasons the
+ * supporter was chosen), what escalated or could not be resolved and since when, and which follow-ups are due
+ * within a day or overdue. Case ids, supporter ids and times only: no clinician, patient or event details.
+ */
+export interface CasesBoard {
+  at: Date;
+  awaitingAcknowledgement: {
+    caseId: string; supporterId: string; attempt: number; offeredAt: Date; pagedAt: Date | null; respondBy: Date; waitingSeconds: number; reasons: unknown;
+  }[];
+  escalated: { caseId: string; status: string; escalationReason: string | null; fallbackResource: string | null; since: Date; waitingSeconds: number }[];
+  followUpsDue: { caseId: string; supporterId: string | null; sequence: number; dueAt: Date; overdue: boolean }[];
+}
+
 /**
  * What program staff and the metrics read about cases: the list, one case with its offers, deadlines and absorbed
  * triggers, and the clocks. Read-only routes call this directly; everything that changes a case goes through a
@@ -50,6 +67,39 @@ export class CaseViews {
       [filter.status ?? null, filter.program ?? null, filter.supporterId ?? null, filter.from ?? null, filter.to ?? null,
         filter.after?.createdAt ?? null, filter.after?.id ?? null, filter.limit],
     );
+  }
+
+  /** The cases board of one program or of all (see CasesBoard), oldest first in each section. */
+  async board(program?: string): Promise<CasesBoard> {
+    const params = [program ?? null, BOARD_ROWS];
+    const [awaitingAcknowledgement, escalated, followUpsDue, [{ at }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT a."case_id" AS "caseId", a."supporter_id" AS "supporterId", a."attempt", a."offered_at" AS "offeredAt", a."paged_at" AS "pagedAt",
+                a."respond_by" AS "respondBy", EXTRACT(EPOCH FROM now() - a."offered_at")::int AS "waitingSeconds", a."reasons"
+         FROM "matching"."assignments" a JOIN "matching"."cases" c ON c."id" = a."case_id"
+         WHERE a."status" = 'offered' AND ($1::text IS NULL OR c."program" = $1)
+         ORDER BY a."offered_at" LIMIT $2`,
+        params,
+      ),
+      this.dataSource.query(
+        `SELECT "id" AS "caseId", "status", "escalation_reason" AS "escalationReason", "fallback_resource" AS "fallbackResource",
+                "updated_at" AS "since", EXTRACT(EPOCH FROM now() - "updated_at")::int AS "waitingSeconds"
+         FROM "matching"."cases" WHERE "status" IN ('escalated', 'unresolved') AND ($1::text IS NULL OR "program" = $1)
+         ORDER BY "updated_at" LIMIT $2`,
+        params,
+      ),
+      this.dataSource.query(
+        `SELECT d."case_id" AS "caseId",
+                (SELECT a."supporter_id" FROM "matching"."assignments" a WHERE a."case_id" = d."case_id" AND a."status" IN ('accepted', 'completed') ORDER BY a."attempt" DESC LIMIT 1) AS "supporterId",
+                d."sequence", d."due_at" AS "dueAt", d."due_at" <= now() AS "overdue"
+         FROM "matching"."deadlines" d JOIN "matching"."cases" c ON c."id" = d."case_id"
+         WHERE d."kind" = 'follow-up' AND d."status" = 'pending' AND d."due_at" <= now() + interval '1 day' AND ($1::text IS NULL OR c."program" = $1)
+         ORDER BY d."due_at" LIMIT $2`,
+        params,
+      ),
+      this.dataSource.query(`SELECT now() AS "at"`),
+    ]);
+    return { at, awaitingAcknowledgement, escalated, followUpsDue };
   }
 
   /** The case, its offers with the reasons for each decision, its deadlines and absorbed triggers; undefined when unknown. */

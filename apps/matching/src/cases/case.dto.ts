@@ -78,3 +78,11 @@ export class ExplainQuery {
   @MaxLength(100)
   supporterId?: string;
 }
+
+/** GET /v1/cases/board: one program's board, or every program's. */
+export class CasesBoardQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  program?: string;
+}

@@ -3,7 +3,7 @@ import { isUUID } from 'class-validator';
 import { isRfc3339 } from '@harbor/input';
 import { AuthenticatedRequest, Role, Roles } from '@harbor/auth';
 import { InvalidRequestException } from '@harbor/service-runtime';
-import { ExplainQuery, ListCasesQuery, RecordOutcomeDto } from './case.dto';
+import { CasesBoardQuery, ExplainQuery, ListCasesQuery, RecordOutcomeDto } from './case.dto';
 import { CaseViews } from './case-views';
 import { ExplainCase } from './explain-case.usecase';
 import { OutcomeCaller, RecordOutcome } from './record-outcome.usecase';
@@ -35,6 +35,13 @@ export class CasesController {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return { cases: page, next: rows.length > query.limit ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  /** The cases board (declared before `:id`, which would take "board" for an id). */
+  @Get('board')
+  @Roles(Role.ProgramAdmin, Role.ProgramDirector)
+  async board(@Query() query: CasesBoardQuery) {
+    return this.cases.board(query.program);
   }
 
   @Get(':id')

@@ -6,6 +6,7 @@ import { MatchingClinicianProfessionUnknown1764000120010 } from './1764000120010
 import { MatchingCasePurge1764000140000 } from './1764000140000-matching-case-purge';
 import { MatchingCareForTheCarers1764000160010 } from './1764000160010-matching-care-for-the-carers';
 import { MatchingGroupDebriefs1764000190000 } from './1764000190000-matching-group-debriefs';
+import { MatchingCasesBoard1764000210000 } from './1764000210000-matching-cases-board';
 
 /** The matching schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
 export const MATCHING_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MATCHING_MIGRATIONS = [
   MatchingCasePurge1764000140000,
   MatchingCareForTheCarers1764000160010,
   MatchingGroupDebriefs1764000190000,
+  MatchingCasesBoard1764000210000,
 ];

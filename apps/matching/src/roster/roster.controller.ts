@@ -1,11 +1,12 @@
 import {
-  Body, Controller, Delete, Get, HttpCode, Injectable, NotFoundException, Param, ParseUUIDPipe, PipeTransform, Post, Put, Res,
+  Body, Controller, Delete, Get, HttpCode, Injectable, NotFoundException, Param, ParseUUIDPipe, PipeTransform, Post, Put, Query, Res,
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { Role, Roles } from '@harbor/auth';
 import { AddTrainingDto, AddUnavailabilityDto, PutScheduleDto } from './availability.dto';
 import { SupporterAvailability } from './supporter-availability.usecase';
-import { UpsertSupporterDto } from './supporter.dto';
+import { SupporterStore } from './supporter-store';
+import { ListSupportersQuery, UpsertSupporterDto } from './supporter.dto';
 import { UpsertSupporter } from './upsert-supporter.usecase';
 
 const SUPPORTER_ID = ':id';
@@ -24,7 +25,17 @@ export class RosterController {
   constructor(
     private readonly upsertSupporter: UpsertSupporter,
     private readonly availability: SupporterAvailability,
+    private readonly supporters: SupporterStore,
   ) {}
+
+  /** The roster for the console: one page ordered by id; `next` is the `after` of the following page. */
+  @Get()
+  @Roles(Role.ProgramAdmin, Role.ProgramDirector)
+  async list(@Query() query: ListSupportersQuery) {
+    const supporters = await this.supporters.list(query);
+    const next = supporters.length === query.limit ? supporters[supporters.length - 1].id : null;
+    return { supporters, next };
+  }
 
   @Post()
   @Roles(Role.ProgramAdmin)

@@ -52,6 +52,12 @@ export interface SupporterView {
   training: { id: string; course: string; completedOn: string; expiresOn: string }[];
 }
 
+/** One roster row as the console lists it (GET /v1/roster/supporters). */
+export type SupporterListItem = Pick<
+  SupporterView,
+  'id' | 'displayName' | 'program' | 'profession' | 'department' | 'status' | 'optedOut' | 'trainingExpiresOn' | 'openCases' | 'maxOpenCases' | 'channels'
+>;
+
 /** A supporter whose training lapses soon (GET /v1/roster/training-lapses). */
 export interface TrainingLapse {
   id: string;
@@ -303,6 +309,18 @@ export class SupporterStore {
       [supporterId],
     );
     return { ...supporter, schedule: toWindows(supporter.schedule), unavailability, training };
+  }
+
+  /** The roster ordered by id, after `after`, at most `limit` rows. */
+  async list(filter: { program?: string; status?: string; after?: string; limit: number }): Promise<SupporterListItem[]> {
+    return this.dataSource.query(
+      `SELECT "id", "display_name" AS "displayName", "program", "profession", "department", "status", "opted_out" AS "optedOut",
+              to_char("training_expires_on", 'YYYY-MM-DD') AS "trainingExpiresOn", "open_cases" AS "openCases", "max_open_cases" AS "maxOpenCases", "channels"
+       FROM "matching"."supporters"
+       WHERE ($1::text IS NULL OR "program" = $1) AND ($2::text IS NULL OR "status" = $2) AND ($3::text IS NULL OR "id" > $3)
+       ORDER BY "id" LIMIT $4`,
+      [filter.program ?? null, filter.status ?? null, filter.after ?? null, filter.limit],
+    );
   }
 
   /**

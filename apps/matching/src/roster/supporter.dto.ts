@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsTimeZone, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
   ValidateNested,
@@ -90,4 +90,27 @@ export class UpsertSupporterDto {
   @ValidateNested({ each: true })
   @Type(() => ChannelAddressV1)
   channels: ChannelAddressV1[];
+}
+
+/** GET /v1/roster/supporters: the roster, by id, one page at a time. */
+export class ListSupportersQuery {
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,60}$/, { message: 'program may contain only letters, digits, ".", "_" and "-"' })
+  program?: string;
+
+  @IsOptional()
+  @IsIn(SUPPORTER_STATUSES, { message: `status must be one of ${SUPPORTER_STATUSES.join(', ')}` })
+  status?: (typeof SUPPORTER_STATUSES)[number];
+
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit = 100;
+
+  /** The last id of the previous page (`next` in its answer). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,100}$/, { message: 'after must be a supporter id' })
+  after?: string;
 }

@@ -7,7 +7,7 @@ import { dottedPath, FieldProblem, fieldProblems, findUnsafeText } from '@harbor
 import { ImportedClinicianDto } from '../clinician.dto';
 import { findIdentifierOwners, lockDirectoryForWriting, writeImportPlan } from '../directory-store';
 import { ImportedClinician, SourceRow } from './clinician-sources';
-import { identifierKey, planImport, ValidRow } from './import-plan';
+import { identifierKey, planImport, RowOutcome, ValidRow } from './import-plan';
 
 export interface ImportReport {
   created: number;
@@ -15,6 +15,13 @@ export interface ImportReport {
   failed: { row: number; errors: FieldProblem[] }[];
   /** Rows imported although part of them could not be read (e.g. profession unknown); present only when there are any. */
   warnings?: { row: number; warnings: FieldProblem[] }[];
+  /** Each imported row's outcome in row order; only when asked for (`?rows=outcomes`), since it grows with the file. */
+  imported?: RowOutcome[];
+}
+
+export interface ImportOptions {
+  /** Also report what each imported row did (created or updated, and the clinician's Harbor id). */
+  rowOutcomes?: boolean;
 }
 
 /** Valid rows written per batch: bounds what an import holds in memory whatever the size of the file. */
@@ -35,8 +42,8 @@ export const IMPORT_BATCH_ROWS = 10_000;
 export class ImportClinicians {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async execute(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>): Promise<ImportReport> {
-    const report: ImportReport = { created: 0, updated: 0, failed: [] };
+  async execute(rows: AsyncIterable<SourceRow> | Iterable<SourceRow>, options: ImportOptions = {}): Promise<ImportReport> {
+    const report: ImportReport = { created: 0, updated: 0, failed: [], ...(options.rowOutcomes ? { imported: [] } : {}) };
     const warnings: NonNullable<ImportReport['warnings']> = [];
     const runner = this.dataSource.createQueryRunner();
     let writing: Promise<void> | undefined;
@@ -96,6 +103,7 @@ export class ImportClinicians {
     await writeImportPlan(manager, plan);
     report.created += plan.created;
     report.updated += plan.updated;
+    report.imported?.push(...plan.outcomes);
     for (const row of plan.conflicts) report.failed.push({ row, errors: [{ field: 'identifiers', message: 'the identifiers belong to different clinicians' }] });
   }
 }

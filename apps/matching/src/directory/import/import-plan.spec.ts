@@ -40,6 +40,12 @@ describe('planImport', () => {
     expect(plan).toMatchObject({ created: 2, updated: 1 });
     // A refused row claims nothing: its new identifiers stay unowned.
     expect(plan.identifiers.map((identifier) => [identifier.value, identifier.clinicianId])).toEqual([['x', 'new-1'], ['y', 'new-2'], ['z', 'new-1']]);
+    // Row by row: refused rows have no outcome; the others say what they did to which clinician.
+    expect(plan.outcomes).toEqual([
+      { row: 1, outcome: 'created', clinicianId: 'new-1' },
+      { row: 2, outcome: 'created', clinicianId: 'new-2' },
+      { row: 5, outcome: 'updated', clinicianId: 'new-1' },
+    ]);
   });
 
   it('plans a row whose profession is unknown like any other; a later row without one keeps the earlier profession', () => {
@@ -64,6 +70,8 @@ describe('planImport', () => {
         const input = rows(...identifierLists.map((values, index) => clinician(`C${index}`, ...values)));
         const plan = planImport(input, directory, ids());
         expect(plan.created + plan.updated + plan.conflicts.length).toBe(input.length);
+        // Every row is either refused or has exactly one outcome, and an outcome names the clinician the row's identifiers now belong to.
+        expect([...plan.outcomes.map((entry) => entry.row), ...plan.conflicts].sort((a, b) => a - b)).toEqual(input.map((entry) => entry.row));
         expect(new Set(plan.clinicians.map((entry) => entry.id)).size).toBe(plan.clinicians.length);
         const written = plan.identifiers.map(identifierKey);
         expect(new Set(written).size).toBe(written.length);
@@ -73,7 +81,7 @@ describe('planImport', () => {
         const conflicts = new Set(plan.conflicts);
         for (const { row, clinician: entry } of input) {
           if (conflicts.has(row)) continue;
-          expect(new Set(entry.identifiers.map((identifier) => ownerOf.get(identifierKey(identifier)))).size).toBe(1);
+          expect(new Set(entry.identifiers.map((identifier) => ownerOf.get(identifierKey(identifier))))).toEqual(new Set([plan.outcomes.find((outcome) => outcome.row === row)?.clinicianId]));
         }
       },
     ));

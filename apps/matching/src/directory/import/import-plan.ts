@@ -14,6 +14,15 @@ export interface ImportPlan {
   updated: number;
   /** Rows whose identifiers belong to more than one clinician (counting the rows before them). */
   conflicts: number[];
+  /** What each accepted row did, in row order: the console's row-by-row import report. */
+  outcomes: RowOutcome[];
+}
+
+/** One imported row: whether it created a clinician or updated one (an earlier row's, or the directory's). */
+export interface RowOutcome {
+  row: number;
+  outcome: 'created' | 'updated';
+  clinicianId: string;
 }
 
 /**
@@ -34,7 +43,7 @@ export function planImport(rows: Iterable<ValidRow>, owners: ReadonlyMap<string,
   const existing = new Set(owners.values());
   const latest = new Map<string, ImportedClinician>();
   const identifiers: ImportPlan['identifiers'] = [];
-  const plan: ImportPlan = { clinicians: [], identifiers, created: 0, updated: 0, conflicts: [] };
+  const plan: ImportPlan = { clinicians: [], identifiers, created: 0, updated: 0, conflicts: [], outcomes: [] };
   for (const { row, clinician } of rows) {
     const keys = clinician.identifiers.map(identifierKey);
     const known = new Set(keys.map((key) => ownerOf.get(key)).filter((id): id is string => id !== undefined));
@@ -43,8 +52,9 @@ export function planImport(rows: Iterable<ValidRow>, owners: ReadonlyMap<string,
       continue;
     }
     const id = known.size === 1 ? [...known][0] : newId();
-    if (existing.has(id) || latest.has(id)) plan.updated++;
-    else plan.created++;
+    const outcome = existing.has(id) || latest.has(id) ? 'updated' : 'created';
+    plan[outcome]++;
+    plan.outcomes.push({ row, outcome, clinicianId: id });
     // A row that does not know the profession (null) keeps the one an earlier row of the file gave.
     const earlier = latest.get(id);
     latest.set(id, clinician.profession === null && earlier?.profession ? { ...clinician, profession: earlier.profession } : clinician);

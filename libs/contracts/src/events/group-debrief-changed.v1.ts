@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { IsRfc3339 } from '@harbor/input';
 import { defineEvent } from '../definition/event-definition';
 
@@ -9,6 +9,18 @@ export type GroupDebriefStatus = (typeof GROUP_DEBRIEF_STATUSES)[number];
 /** How many people attended a debrief that was held, as a band (never an exact head count). */
 export const ATTENDANCE_BANDS = ['2-4', '5-9', '10+'] as const;
 export type AttendanceBand = (typeof ATTENDANCE_BANDS)[number];
+
+/** The band is there exactly when the debrief was held, and is one of ATTENDANCE_BANDS. */
+function BandOnlyWhenHeld() {
+  return ValidateBy({
+    name: 'bandOnlyWhenHeld',
+    validator: {
+      validate: (value, args) =>
+        (args?.object as { status?: unknown }).status === 'held' ? (ATTENDANCE_BANDS as readonly unknown[]).includes(value) : value === undefined,
+      defaultMessage: () => `attendanceBand must be one of ${ATTENDANCE_BANDS.join(', ')} when the debrief was held, and absent otherwise`,
+    },
+  });
+}
 
 /**
  * A group debrief changed status. Matching opens one when a single event names at least the program's
@@ -35,9 +47,8 @@ export class GroupDebriefChangedV1 {
   @Max(10_000)
   clinicians: number;
 
-  /** Only with status `held`. */
-  @IsOptional()
-  @IsIn(ATTENDANCE_BANDS)
+  /** Exactly with status `held`. */
+  @BandOnlyWhenHeld()
   attendanceBand?: AttendanceBand;
 
   /** When the debrief was offered (status `offered`) or its outcome recorded. */

@@ -60,6 +60,9 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'GET /v1/cases/:id/explain': { roles: STAFF },
     'POST /v1/cases/:id/outcome': { roles: [Supporter, ...STAFF] },
     'DELETE /v1/cases/:id/follow-ups': { roles: [Supporter, ...STAFF] },
+    'GET /v1/debriefs': { roles: STAFF },
+    'GET /v1/debriefs/:id': { roles: STAFF },
+    'POST /v1/debriefs/:id/outcome': { roles: STAFF },
   },
   notification: {
     ...HEALTH,

@@ -7,6 +7,7 @@ import { ProgramIdentity, ReleaseSchedule } from '../reporting.settings';
 import { AtAGlance, programAtAGlance } from './at-a-glance';
 import { atAGlancePdf } from './at-a-glance-pdf';
 import { parseMonth } from './periods';
+import { sumGroupDebriefs } from './group-debriefs';
 import { buildReport, Report } from './report';
 import { AtAGlanceQueryDto, ReportQueryDto, SummaryQueryDto } from './report.dto';
 import { reportToCsv } from './report-csv';
@@ -89,6 +90,8 @@ export class MetricsController {
       accepted: total('supporter:accepted'),
       reached: total('reached:yes'),
       medianMinutesOfferToAccept: single?.medianMinutesOfferToAccept ?? SUPPRESSED,
+      // Their own kind, under the same protection: sums of the released periods' protected debrief tables.
+      groupDebriefs: sumGroupDebriefs(report.periods.map((period) => period.groupDebriefs ?? undefined)),
       unreleasedFrom: report.unreleasedFrom,
     };
   }

@@ -28,6 +28,8 @@ import { DeadlineStore } from '../apps/matching/src/cases/deadline-store';
 import { EscalateCase } from '../apps/matching/src/cases/escalate-case.usecase';
 import { ProgramStaffStore } from '../apps/matching/src/roster/program-staff-store';
 import { OfferNextSupporter } from '../apps/matching/src/cases/offer-next-supporter.usecase';
+import { OfferGroupDebrief } from '../apps/matching/src/debriefs/offer-group-debrief.usecase';
+import { GroupDebriefStore } from '../apps/matching/src/debriefs/group-debrief-store';
 import { OpenCase } from '../apps/matching/src/cases/open-case.usecase';
 import { MatchingEnv } from '../apps/matching/src/matching.env';
 import { MATCHING_MIGRATIONS } from '../apps/matching/src/migrations';
@@ -149,7 +151,8 @@ async function main(): Promise<void> {
     const records = new CaseRecords(outbox, cases, assignments, supporters);
     const escalate = new EscalateCase(outbox, policies, logger, new ProgramStaffStore(db), records, cases, assignments, deadlines);
     const offer = new OfferNextSupporter(outbox, policies, escalate, records, cases, assignments, supporters);
-    const openCase = new OpenCase(policies, offer, escalate, new AbsorptionReport(logger), records, cases, deadlines);
+    const groupDebriefs = new OfferGroupDebrief(outbox, policies, new ProgramStaffStore(db), new GroupDebriefStore(), logger);
+    const openCase = new OpenCase(policies, offer, escalate, new AbsorptionReport(logger), records, cases, deadlines, groupDebriefs);
 
     /** Opens one case in its own transaction: the whole decision as the Kafka handler runs it. Returns ms. */
     const handle = async (index: number) => {

@@ -79,7 +79,7 @@ const PRIVATE_CONTACT_KEYS = `k2026:${Buffer.alloc(32, 7).toString('base64')}`;
 
 /** A complete production environment per service: private secrets, https everywhere, a registered source system. */
 const PRODUCTION: Record<string, { schema: new () => ServiceEnv; env: Record<string, string> }> = {
-  intake: { schema: IntakeEnv, env: { INTAKE_SOURCE_SYSTEMS: '[{"id":"rl-datix"}]' } },
+  intake: { schema: IntakeEnv, env: { INTAKE_SOURCE_SYSTEMS: '[{"id":"rl-datix"}]', INTAKE_PUBLIC_BASE_URL: 'https://harbor.hospital.example' } },
   matching: { schema: MatchingEnv, env: { CONTACT_ENCRYPTION_KEYS: PRIVATE_CONTACT_KEYS } },
   notification: {
     schema: NotificationEnv,
@@ -128,6 +128,8 @@ describe('the services in production', () => {
     [['reporting'], 'REPORTING_HASH_KEY', undefined, /private value/],
     [['reporting'], 'REPORTING_HASH_KEY', 'dev-only-reporting-hash-key-CHANGE-ME-0001', /private value/],
     [['intake'], 'INTAKE_SOURCE_SYSTEMS', undefined, /must register the source systems in production/],
+    [['intake'], 'INTAKE_PUBLIC_BASE_URL', undefined, /https:\/\//],
+    [['intake'], 'INTAKE_PUBLIC_BASE_URL', 'http://harbor.hospital.example', /https:\/\//],
   ];
   const cases = refused.flatMap(([services, name, value, message]) => services.map((service) => [service, name, value, message] as const));
 

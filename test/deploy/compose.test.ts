@@ -105,12 +105,17 @@ describe('Compose files', () => {
       for (const [, , definition] of harbor) expect(definition.cap_add).toBeUndefined();
     });
 
-    it('the proxy forwards only the link pages and the Twilio webhooks, which notification serves', () => {
+    it('the proxy forwards only the link pages and the Twilio webhooks (notification) and the self-referral page (intake)', () => {
       const caddyfile = readFileSync(join(REPO, 'deploy/compose/Caddyfile'), 'utf8');
       const matcher = /@public path (.+)/.exec(caddyfile)![1].trim().split(/\s+/);
       expect(matcher).toEqual(['/a/*', '/webhooks/twilio/*']);
       for (const path of matcher) expect(controllerPaths('notification')).toContain(path.replace('/*', ''));
-      expect(caddyfile.match(/reverse_proxy .+/g)).toEqual(['reverse_proxy notification:3003']);
+      const refer = /@refer path (.+)/.exec(caddyfile)![1].trim().split(/\s+/);
+      expect(refer).toEqual(['/refer', '/refer/*']);
+      expect(controllerPaths('intake')).toContain('/refer');
+      expect(caddyfile.match(/reverse_proxy .+/g)).toEqual(['reverse_proxy notification:3003', 'reverse_proxy intake:3001 {']);
+      // The page's rate limit reads the client from a header the proxy always sets.
+      expect(caddyfile).toContain('header_up X-Real-IP {remote_host}');
       expect(caddyfile).toMatch(/handle \{\s*respond 404\s*\}/);
     });
   });

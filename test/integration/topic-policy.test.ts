@@ -63,10 +63,13 @@ describe('KAFKA_CREATE_TOPICS=false', () => {
     await ensureTopics(kafka, [{ name: harbor.topic('cases.lifecycle.v1') }], 1);
 
     const start = harbor.startReplica('reporting', { env: { KAFKA_CREATE_TOPICS: 'false' } });
-    await expect(start).rejects.toThrow(/^Kafka topics missing: \S+cases\.lifecycle\.v1\.dlq, \S+support\.metrics\.v1\. KAFKA_CREATE_TOPICS is off/);
+    await expect(start).rejects.toThrow(
+      /^Kafka topics missing: \S+cases\.lifecycle\.v1\.dlq, \S+debriefs\.lifecycle\.v1, \S+debriefs\.lifecycle\.v1\.dlq, \S+support\.metrics\.v1\. KAFKA_CREATE_TOPICS is off/,
+    );
     expect(await existingTopics()).toEqual([harbor.topic('cases.lifecycle.v1')]);
 
-    await ensureTopics(kafka, [{ name: harbor.topic('cases.lifecycle.v1.dlq') }, { name: harbor.topic('support.metrics.v1') }], 1);
+    const missing = ['cases.lifecycle.v1.dlq', 'debriefs.lifecycle.v1', 'debriefs.lifecycle.v1.dlq', 'support.metrics.v1'];
+    await ensureTopics(kafka, missing.map((topic) => ({ name: harbor.topic(topic) })), 1);
     const reporting = await harbor.startReplica('reporting', { env: { KAFKA_CREATE_TOPICS: 'false' } });
     await reporting.close();
   });

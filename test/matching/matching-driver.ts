@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, Producer } from 'kafkajs';
 import { Role } from '@harbor/auth';
-import { AssignmentClosed, AssignmentOffered, AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, CaseLifecycle, ContactReleased, EventDefinition, StaffPageRequested, SupportRequested, SupportRequestedV1 } from '@harbor/contracts';
+import {
+  AssignmentClosed, AssignmentOffered, AssignmentPaged, AssignmentResponded, AssignmentUndeliverable, CaseLifecycle, ContactReleased, EventDefinition, GroupDebriefChanged, StaffPageRequested,
+  SupportRequested, SupportRequestedV1,
+} from '@harbor/contracts';
 import { envelopeToHeaders, HEADER, newEnvelope } from '@harbor/messaging';
 import { HarborHarness } from '../support/harbor-harness';
 import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
@@ -12,7 +15,7 @@ export interface Received {
   payload: Record<string, unknown> & { caseId: string };
 }
 
-const OUTBOUND = [AssignmentOffered, AssignmentClosed, CaseLifecycle, ContactReleased, StaffPageRequested];
+const OUTBOUND = [AssignmentOffered, AssignmentClosed, CaseLifecycle, ContactReleased, StaffPageRequested, GroupDebriefChanged];
 
 /**
  * Drives matching alone through real Kafka: produces the events intake and notification would produce

@@ -137,6 +137,8 @@ describe('reporting against real Kafka and Postgres', () => {
       reached: { value: 26, suppressed: false },
       // 2025 is released by month, so its year is a derived period: no median.
       medianMinutesOfferToAccept: { value: null, suppressed: true },
+      // No group debriefs in these years: their own table, all zeros (test/reporting/group-debriefs.test.ts has some).
+      groupDebriefs: expect.objectContaining({ offered: { value: 0, suppressed: false }, held: { value: 0, suppressed: false } }),
       unreleasedFrom: null,
     };
     expect(await summary('from=2025-01&to=2025-12')).toEqual({ ...totals, period: { from: '2025-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' } });

@@ -84,12 +84,15 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'PUT /v1/policy': () => ({ body: { program: 'default' } }),
     'POST /v1/cases/:id/outcome': () => ({ body: { contactMade: true } }),
     'DELETE /v1/cases/:id/follow-ups': () => ({}),
+    'GET /v1/debriefs': () => ({ query: { status: 'offered', program: 'default', limit: '10' } }),
+    'POST /v1/debriefs/:id/outcome': () => ({ body: { outcome: 'held', attendanceBand: '5-9' } }),
     'GET /v1/cases': () => ({ query: { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', limit: '10', status: 'requested' } }),
     'GET /v1/cases/:id/explain': () => ({ query: { supporterId: SEED_SUPPORTER } }),
     'GET /v1/program-staff': () => ({ query: { program: 'default' } }),
     'GET /v1/roster/training-lapses': () => ({ query: { within: '90', program: 'default' } }),
     'GET /v1/roster/supporters': () => ({ query: { program: 'default', status: 'active', limit: '20' } }),
     'GET /v1/cases/board': () => ({ query: { program: 'default' } }),
+    'GET /v1/roster/recognition': () => ({ query: { year: '2026', program: 'default' } }),
     // Read back what the fuzzed writes stored for the seed supporter: an accepted value must also serialise.
     'GET /v1/roster/supporters/:id': () => ({ params: { id: SEED_SUPPORTER } }),
   },
@@ -110,6 +113,8 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'GET /v1/metrics/report': () => ({ query: { from: '2026-01', to: '2026-11', granularity: 'month' } }),
     'GET /v1/metrics/report.csv': () => ({ query: { from: '2026-01', to: '2026-11' } }),
     'GET /v1/metrics/summary': () => ({ query: { from: '2026-01', to: '2026-11' } }),
+    'GET /v1/metrics/at-a-glance': () => ({ query: { year: '2026' } }),
+    'GET /v1/metrics/at-a-glance.pdf': () => ({ query: { year: '2026' } }),
   },
 };
 
@@ -148,4 +153,5 @@ export const EVENT_SEEDS: Record<string, (harbor: HarborHarness) => Record<strin
     recordId: randomUUID(), assignmentId: randomUUID(), caseId: randomUUID(), contactMade: true, referrals: ['legal'], timeOffSuggested: true, recordedAt: now(),
   }),
   'org.harbor.case.lifecycle.v1': () => ({ caseId: randomUUID(), status: 'requested', at: now(), trigger: trigger(), facility: 'general', professionGroup: 'physician' }),
+  'org.harbor.group-debrief.changed.v1': () => ({ debriefId: randomUUID(), status: 'held', facility: 'general', clinicians: 3, attendanceBand: '5-9', at: now() }),
 };

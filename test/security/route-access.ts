@@ -33,6 +33,8 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'GET /v1/trigger-policy': { roles: STAFF },
     'GET /refer': { public: 'self-referral form: asks for nothing, shows no data' },
     'POST /refer': { public: 'self-referral form: rate-limited per client, anti-forgery token bound to a SameSite=Strict cookie' },
+    'GET /refer/poster.pdf': { public: 'printable poster: the program name, the /refer address and the urgent line, no data' },
+    'GET /refer/card.pdf': { public: 'printable badge card: the program name, the /refer address and the urgent line, no data' },
   },
   matching: {
     ...HEALTH,
@@ -49,6 +51,7 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'POST /v1/roster/supporters/:id/pause': { roles: [ProgramAdmin] },
     'POST /v1/roster/supporters/:id/activate': { roles: [ProgramAdmin] },
     'GET /v1/roster/training-lapses': { roles: STAFF },
+    'GET /v1/roster/recognition': { roles: [ProgramDirector] },
     'GET /v1/program-staff': { roles: STAFF },
     'PUT /v1/program-staff/:id': { roles: STAFF },
     'GET /v1/policy': { roles: STAFF },
@@ -58,6 +61,9 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'GET /v1/cases/:id/explain': { roles: STAFF },
     'POST /v1/cases/:id/outcome': { roles: [Supporter, ...STAFF] },
     'DELETE /v1/cases/:id/follow-ups': { roles: [Supporter, ...STAFF] },
+    'GET /v1/debriefs': { roles: STAFF },
+    'GET /v1/debriefs/:id': { roles: STAFF },
+    'POST /v1/debriefs/:id/outcome': { roles: STAFF },
   },
   notification: {
     ...HEALTH,
@@ -76,10 +82,14 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'GET /v1/metrics/report': { roles: [QsAnalyst, ProgramDirector] },
     'GET /v1/metrics/report.csv': { roles: [QsAnalyst, ProgramDirector] },
     'GET /v1/metrics/summary': { roles: [QsAnalyst, ProgramDirector] },
+    'GET /v1/metrics/at-a-glance': { roles: [QsAnalyst, ProgramDirector] },
+    'GET /v1/metrics/at-a-glance.pdf': { roles: [QsAnalyst, ProgramDirector] },
     'POST /v1/recognition': { roles: [ProgramDirector] },
     'GET /dashboard': { public: 'static page without data; its data comes from the role-checked API' },
     'GET /dashboard/app.js': { public: 'static script without data' },
     'GET /dashboard/app.css': { public: 'static stylesheet' },
+    'GET /dashboard/at-a-glance': { public: 'static page without data; its data comes from the role-checked API' },
+    'GET /dashboard/at-a-glance.js': { public: 'static script without data' },
   },
 };
 

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { ServiceEnv, toBoolean, IntSetting, toList } from '@harbor/config';
+import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { HttpsInProduction, ServiceEnv, toBoolean, IntSetting, toList } from '@harbor/config';
 import { IsSourceSystemRegistry, parseSourceSystems, SourceSystemSetting } from './source-auth/source-system.setting';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory, LAWSUIT_KINDS, LawsuitKind, PROFESSION_GROUPS, ProfessionGroup } from '@harbor/contracts';
 
@@ -137,4 +137,26 @@ export class IntakeEnv extends ServiceEnv {
   @IsString()
   @Matches(/^[0-9A-Za-z +().-]{3,40}$/, { message: 'must be a phone number such as 1-888-409-0141' })
   INTAKE_URGENT_LINE = '1-888-409-0141';
+
+  /**
+   * The program's name as posters and badge cards print it. The PDFs use the standard PDF fonts, which cover
+   * Western European letters only, hence the character set.
+   */
+  @Matches(/^(?=.*[^\s\u00A0])[\x20-\x7E\u00A0-\u00FF\u2013\u2014\u2018\u2019\u201C\u201D]{2,60}$/, {
+    message: 'must be 2–60 characters of Western European text (the PDFs\' standard fonts), e.g. RISE Peer Support',
+  })
+  INTAKE_PROGRAM_NAME = 'Peer support';
+
+  /**
+   * Where staff reach intake's public pages: the QR code on posters and badge cards leads to `<this>/refer`.
+   * https in production: the page takes a colleague's name and contact.
+   */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an absolute http(s) URL such as https://harbor.hospital.example' })
+  @Matches(/^[^?#]*$/, { message: 'must not carry a query or fragment' })
+  @HttpsInProduction('posters send staff to the self-referral page, which takes names and contacts')
+  INTAKE_PUBLIC_BASE_URL = 'http://127.0.0.1:3001';
+
+  /** Paper of the printable poster (`GET /refer/poster.pdf`): `letter` or `a4`. */
+  @IsIn(['letter', 'a4'])
+  INTAKE_POSTER_PAPER: 'letter' | 'a4' = 'letter';
 }

@@ -92,6 +92,21 @@ export class SelfReferralSettings {
   }
 }
 
+/** What the printable poster and badge card say: the program's name, where the QR code leads, the urgent line. */
+export class OutreachMaterialSettings {
+  constructor(
+    readonly programName: string,
+    /** `<INTAKE_PUBLIC_BASE_URL>/refer`: the self-referral page. */
+    readonly referUrl: string,
+    readonly urgentLine: string,
+    readonly posterPaper: 'letter' | 'a4',
+  ) {}
+
+  static from(env: IntakeEnv): OutreachMaterialSettings {
+    return new OutreachMaterialSettings(env.INTAKE_PROGRAM_NAME.trim(), `${env.INTAKE_PUBLIC_BASE_URL.replace(/\/+$/, '')}/refer`, env.INTAKE_URGENT_LINE, env.INTAKE_POSTER_PAPER);
+  }
+}
+
 /**
  * Turns intake's settings into one typed object per feature, so a feature holds only what it uses and no
  * feature reads INTAKE_* names.
@@ -107,6 +122,7 @@ export class IntakeSettingsModule {
       new SourceRegistry(env.INTAKE_SOURCE_SYSTEMS),
       new IntakeRetention(env.INTAKE_TRIGGER_RETENTION_DAYS, env.INTAKE_COOLDOWN_HOURS, env.INTAKE_TRIAGE_RETENTION_DAYS),
       SelfReferralSettings.from(env),
+      OutreachMaterialSettings.from(env),
     ]);
   }
 }

@@ -64,6 +64,10 @@ export class MatchingEnv extends ServiceEnv {
   @IntSetting(0, 100)
   MATCHING_MONTHLY_CASE_CAP = 4;
 
+  /** Default: clinicians of one unit named by one event from which the program's coordinator is offered a group debrief. */
+  @IntSetting(2, 50)
+  MATCHING_GROUP_DEBRIEF_MIN_CLINICIANS = 3;
+
   /** Days before a supporter's training expires on which they and the program administrators get a reminder (comma-separated). */
   @Transform(toIntList)
   @ArrayMinSize(0)

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { AssignmentClosed, AssignmentOffered, CaseLifecycle, ContactReleased, StaffPageRequested } from '@harbor/contracts';
+import { AssignmentClosed, AssignmentOffered, CaseLifecycle, ContactReleased, GroupDebriefChanged, StaffPageRequested } from '@harbor/contracts';
 import { ServiceRuntimeModule } from '@harbor/service-runtime';
 import { CasesModule } from './cases/cases.module';
 import { DirectoryModule } from './directory/directory.module';
@@ -22,7 +22,7 @@ export class MatchingModule {
           env,
           logger,
           migrations: MATCHING_MIGRATIONS,
-          producesTo: [AssignmentOffered, AssignmentClosed, CaseLifecycle, ContactReleased, StaffPageRequested],
+          producesTo: [AssignmentOffered, AssignmentClosed, CaseLifecycle, ContactReleased, StaffPageRequested, GroupDebriefChanged],
           // A FHIR Bundle of clinicians holds about 25 values per clinician; the import validates them row by row.
           jsonValueLimits: { '/v1/directory/clinicians/import': 30_000 },
         }),

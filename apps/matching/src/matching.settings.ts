@@ -17,6 +17,7 @@ export function defaultPolicy(env: MatchingEnv): MatchingPolicy {
     fallbackResource: env.MATCHING_FALLBACK_RESOURCE,
     restAfterSevereHours: env.MATCHING_REST_AFTER_SEVERE_HOURS,
     monthlyCaseCap: env.MATCHING_MONTHLY_CASE_CAP,
+    groupDebriefMinClinicians: env.MATCHING_GROUP_DEBRIEF_MIN_CLINICIANS,
   };
 }
 

@@ -54,4 +54,13 @@ export class ReportingEnv extends ServiceEnv {
   @IsArray()
   @Matches(PLACE_ID_PATTERN, { each: true, message: `each department ${PLACE_ID_RULE}` })
   REPORTING_DEPARTMENTS: string[] = [];
+
+  /**
+   * The program's name as the "program at a glance" sheet prints it (set it to intake's INTAKE_PROGRAM_NAME). The
+   * PDF uses the standard PDF fonts, which cover Western European letters only, hence the character set.
+   */
+  @Matches(/^(?=.*[^\s\u00A0])[\x20-\x7E\u00A0-\u00FF\u2013\u2014\u2018\u2019\u201C\u201D]{2,60}$/, {
+    message: 'must be 2–60 characters of Western European text (the PDF\'s standard fonts), e.g. RISE Peer Support',
+  })
+  REPORTING_PROGRAM_NAME = 'Peer support';
 }

@@ -28,6 +28,11 @@ export class PublicationSchedule {
   ) {}
 }
 
+/** How the program names itself on what reporting prints (the program at a glance sheet). */
+export class ProgramIdentity {
+  constructor(readonly name: string) {}
+}
+
 /**
  * Turns reporting's settings into one typed object per feature, so a feature holds only what it uses and no
  * feature reads REPORTING_* names.
@@ -42,6 +47,7 @@ export class ReportingSettingsModule {
         env.REPORTING_RELEASE_DELAY_DAYS, env.REPORTING_RELEASE_GRANULARITY,
       ),
       new PublicationSchedule(env.REPORTING_PUBLISH_INTERVAL_SECONDS, env.REPORTING_PUBLISH_YEARS),
+      new ProgramIdentity(env.REPORTING_PROGRAM_NAME.trim()),
     ]);
   }
 }

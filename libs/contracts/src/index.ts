@@ -21,3 +21,4 @@ export * from './events/staff-page-failed.v1';
 export * from './events/lawsuit-notified.v1';
 export * from './events/support-metrics.v1';
 export * from './events/encounter-recorded.v1';
+export * from './events/group-debrief-changed.v1';

@@ -12,3 +12,4 @@ export * from './event-transport';
 export * from './json-body';
 export * from './settings-module';
 export * from './page-headers';
+export * from './pdf-document';

@@ -30,7 +30,7 @@ describe('care for the carers (Postgres only)', () => {
 
   const policy: MatchingPolicy = {
     departmentRule: 'any', professionRule: 'any', languageRule: 'any', ackTimeoutSeconds: 900, overallDeadlineSeconds: 1800, maxOffers: 3,
-    followUpSeconds: [], fallbackResource: 'line', restAfterSevereHours: 48, monthlyCaseCap: 4,
+    followUpSeconds: [], fallbackResource: 'line', restAfterSevereHours: 48, monthlyCaseCap: 4, groupDebriefMinClinicians: 3,
   };
   const kase: CaseToMatch = { clinicianId: null, profession: 'nurse', department: null, languages: [], involvedClinicianIds: [], alreadyOffered: [] };
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AssignmentStore } from '../../../apps/matching/src/cases/assignment-store';
 import { CaseStore, NewCase } from '../../../apps/matching/src/cases/case-store';
+import { CaseViews } from '../../../apps/matching/src/cases/case-views';
 import { DeadlineStore } from '../../../apps/matching/src/cases/deadline-store';
 import { saveClinician } from '../../../apps/matching/src/directory/directory-store';
 import { MatchingEnv } from '../../../apps/matching/src/matching.env';
@@ -89,6 +90,37 @@ describe('matching stores (Postgres only)', () => {
     const both = await Promise.all([1, 2].map(() => transaction((manager) => supporters.reserve(manager, 'cap-1', true))));
     expect(both.filter(Boolean)).toHaveLength(1);
     expect(await openCount('cap-1')).toBe(1);
+  });
+
+  it('reserves the first of a ranked list that has room and is not held, locking that one row only', async () => {
+    const ids = ['rank-1', 'rank-2', 'rank-3', 'rank-4'];
+    await transaction(async (manager) => {
+      for (const id of ids) await supporters.save(manager, profile(id, { maxOpenCases: 1, channels: [{ kind: 'sms', address: `+1555${id.slice(-1)}` }] }));
+    });
+    // rank-2 is full already.
+    expect(await transaction((manager) => supporters.reserve(manager, 'rank-2'))).toBeDefined();
+    const held = gate();
+    const done = gate();
+    // A holds rank-1 (its transaction stays open); B, given the whole ranking, does not wait for A and skips the
+    // full rank-2: it takes rank-3. C, meanwhile, can still take rank-4: B locked rank-3 alone.
+    const a = transaction(async (manager) => {
+      expect(await supporters.reserveFirstFree(manager, ['rank-1'])).toEqual({ id: 'rank-1', channels: [{ kind: 'sms', address: '+15551' }] });
+      held.open();
+      await done.opened;
+    });
+    await held.opened;
+    const b = transaction(async (manager) => {
+      const reserved = await supporters.reserveFirstFree(manager, ids);
+      const c = await transaction((other) => supporters.reserveFirstFree(other, ['rank-3', 'rank-4']));
+      return [reserved, c];
+    });
+    expect(await b).toEqual([{ id: 'rank-3', channels: [{ kind: 'sms', address: '+15553' }] }, { id: 'rank-4', channels: [{ kind: 'sms', address: '+15554' }] }]);
+    // Nobody left: every one is full or held.
+    expect(await transaction((manager) => supporters.reserveFirstFree(manager, ids))).toBeUndefined();
+    done.open();
+    await a;
+    expect(await Promise.all(ids.map(openCount))).toEqual([1, 1, 1, 1]);
+    expect(await transaction((manager) => supporters.reserveFirstFree(manager, []))).toBeUndefined();
   });
 
   it('reserves a paused, opted-out or full supporter never', async () => {
@@ -193,6 +225,43 @@ describe('matching stores (Postgres only)', () => {
       id: 'map-1', optedOut: false, trainingExpiresOn: '2099-12-31', openCases: 0, maxOpenCases: 3, timeZone: 'UTC', schedule: [], unavailability: [], training: [],
     });
     expect(await transaction((manager) => supporters.channelsOf(manager, 'map-1'))).toEqual([{ kind: 'sms', address: '+15550000001' }]);
+  });
+
+  it('shows on the cases board what waits for an answer, what escalated and which follow-ups are due, nothing about the event', async () => {
+    const program = `board-${randomUUID().slice(0, 8)}`;
+    const views = new CaseViews(database.dataSource, cases);
+    await transaction((manager) => supporters.save(manager, profile(`${program}-s`, { program, maxOpenCases: 5 })));
+    const waiting = newCase({ program });
+    const escalated = newCase({ program });
+    const following = newCase({ program });
+    const elsewhere = newCase({ program: `${program}-other` });
+    for (const kase of [waiting, escalated, following, elsewhere]) await transaction((manager) => cases.insert(manager, kase));
+    const offer = (caseId: string, status: string) => database.dataSource.query(
+      `INSERT INTO "matching"."assignments" ("id", "case_id", "supporter_id", "attempt", "status", "reasons", "considered", "excluded", "respond_by", "ack_seconds", "offered_at")
+       VALUES (gen_random_uuid(), $1, $2, 1, $3, '[{"supporterId":"x","chosen":true}]', 1, '{}', now() + interval '10 minutes', 600, now() - interval '90 seconds')`,
+      [caseId, `${program}-s`, status],
+    );
+    await offer(waiting.id, 'offered');
+    await offer(elsewhere.id, 'offered');
+    await offer(following.id, 'accepted');
+    await database.dataSource.query(`UPDATE "matching"."cases" SET "status" = 'escalated', "escalation_reason" = 'overall-deadline' WHERE "id" = $1`, [escalated.id]);
+    await transaction(async (manager) => {
+      await deadlines.schedule(manager, { kind: 'follow-up', caseId: following.id, sequence: 1, dueAt: new Date(Date.now() + 3_600_000) });
+      await deadlines.schedule(manager, { kind: 'follow-up', caseId: following.id, sequence: 2, dueAt: new Date(Date.now() + 3 * 86_400_000) });
+    });
+
+    const board = await views.board(program);
+    expect(board.awaitingAcknowledgement).toEqual([{
+      caseId: waiting.id, supporterId: `${program}-s`, attempt: 1, offeredAt: expect.any(Date), pagedAt: null, respondBy: expect.any(Date),
+      waitingSeconds: expect.any(Number), reasons: [{ supporterId: 'x', chosen: true }],
+    }]);
+    expect(board.awaitingAcknowledgement[0].waitingSeconds).toBeGreaterThanOrEqual(89);
+    expect(board.escalated).toEqual([{ caseId: escalated.id, status: 'escalated', escalationReason: 'overall-deadline', fallbackResource: null, since: expect.any(Date), waitingSeconds: expect.any(Number) }]);
+    // Only the reminder due within the day.
+    expect(board.followUpsDue).toEqual([{ caseId: following.id, supporterId: `${program}-s`, sequence: 1, dueAt: expect.any(Date), overdue: false }]);
+    expect(JSON.stringify(board)).not.toMatch(/medication|severe|icu|north|E-/);
+    // Every program's board holds the other program's waiting offer too.
+    expect((await views.board()).awaitingAcknowledgement.map((entry) => entry.caseId)).toEqual(expect.arrayContaining([waiting.id, elsewhere.id]));
   });
 
   it('lists the roster by id, a page at a time, filtered by program and status', async () => {

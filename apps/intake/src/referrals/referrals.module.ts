@@ -4,6 +4,7 @@ import { SelfReferralSettings } from '../intake.settings';
 import { SourceAuthModule } from '../source-auth/source-auth.module';
 import { TriggersModule } from '../triggers/triggers.module';
 import { FormTokens } from './form-token';
+import { OutreachMaterialsController } from './outreach-materials.controller';
 import { RecordReferral } from './record-referral.usecase';
 import { ReferralsController } from './referrals.controller';
 import { SelfReferralPageController } from './self-referral-page.controller';
@@ -22,7 +23,7 @@ import { clientOf, SELF_REFERRAL_THROTTLER } from './self-referral-throttle';
       }),
     }),
   ],
-  controllers: [ReferralsController, SelfReferralPageController],
+  controllers: [ReferralsController, SelfReferralPageController, OutreachMaterialsController],
   providers: [
     RecordReferral,
     { provide: FormTokens, inject: [SelfReferralSettings], useFactory: (settings: SelfReferralSettings) => new FormTokens(settings.formSecret, settings.secureCookies) },

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DebriefsModule } from '../debriefs/debriefs.module';
 import { PolicyModule } from '../policy/policy.module';
 import { RosterModule } from '../roster/roster.module';
 import { AbsorptionReport } from './absorption-report';
@@ -21,7 +22,7 @@ import { RecordResponse } from './record-response.usecase';
 import { RecordEncounter } from './record-encounter.usecase';
 
 @Module({
-  imports: [PolicyModule, RosterModule],
+  imports: [PolicyModule, RosterModule, DebriefsModule],
   controllers: [CasesController, CaseEventsController],
   providers: [
     OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, RecordEncounter, ExplainCase, DeadlineScheduler, CaseGauges, CaseViews, PurgeClosedCases,

@@ -12,8 +12,8 @@ import { CaseRecords } from './case-records';
 import { CaseStore, MatchingCase } from './case-store';
 import { DeadlineStore } from './deadline-store';
 
-/** Who is paged when a case escalates, in order: the first role with anyone active in it. */
-const ESCALATION_ROLES = ['on-call-coordinator', 'director', 'administrator'] as const;
+/** Who is paged when a case escalates (and who is offered a group debrief), in order: the first role with anyone active in it. */
+export const ESCALATION_ROLES = ['on-call-coordinator', 'director', 'administrator'] as const;
 
 /**
  * Hands a case to people when the automatic search ends without an acceptance: the open offer (if any)

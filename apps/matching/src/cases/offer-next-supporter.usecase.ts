@@ -24,6 +24,12 @@ export class SupportersBusyError extends Error {
   }
 }
 
+/**
+ * Decisions one offer may take when the best supporters are held by concurrent decisions: each pages past the
+ * ones held (WANTED per round, see candidate-pool.ts) before the offer waits for the best of the first decision.
+ */
+const MAX_DECISION_ROUNDS = 8;
+
 @Injectable()
 export class OfferNextSupporter {
   constructor(
@@ -48,20 +54,25 @@ export class OfferNextSupporter {
 
     const now = new Date();
     const context = await this.records.context(manager, kase, previous);
-    const candidates = await loadCandidates(this.supporters, manager, kase.program, context, policy, now);
-    const decision = decide(candidates, context, policy, now);
     // The rest period and the monthly cap are re-checked under the supporter's lock, and the offer is counted.
     const care = careFilter(policy, now);
-    let contended = false;
-    for (const { supporter } of decision.ranked) {
-      const channels = await this.supporters.reserve(manager, supporter.id, false, care);
-      if (!channels) {
-        contended = true; // held or filled by a concurrent decision since it was read
-        continue;
+    // Supporters a concurrent decision holds (or filled) since they were read: the next decision pages past them
+    // instead of queueing behind that decision's transaction (docs/matching.md, "Concurrent decisions").
+    const held = new Set<string>();
+    let first: ReturnType<typeof decide> | undefined;
+    for (let round = 0; round < MAX_DECISION_ROUNDS; round++) {
+      const decision = decide(await loadCandidates(this.supporters, manager, kase.program, context, policy, now, held), context, policy, now);
+      first ??= decision;
+      if (decision.ranked.length === 0) break;
+      const reserved = await this.supporters.reserveFirstFree(manager, decision.ranked.map(({ supporter }) => supporter.id), care);
+      if (reserved) {
+        const { supporter } = decision.ranked.find((entry) => entry.supporter.id === reserved.id)!;
+        return this.offer(manager, kase, supporter, reserved.channels, attempt, policy, decisionRecord(decision, supporter.id));
       }
-      await this.offer(manager, kase, supporter, channels, attempt, policy, decisionRecord(decision, supporter.id));
-      return;
+      for (const { supporter } of decision.ranked) held.add(supporter.id);
     }
+    const decision = first!;
+    const contended = held.size > 0;
     if (!contended && decision.ranked.length === 0) {
       // Nobody eligible: count, over the program's whole pool, which rules excluded whom, for staff to see.
       // Supporters resting or at their monthly cap are listed with the reasons in words.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { SupportRequestedV1 } from '@harbor/contracts';
+import { OfferGroupDebrief } from '../debriefs/offer-group-debrief.usecase';
 import { resolveIdentifier } from '../directory/directory-store';
 import { ProgramPolicies } from '../policy/program-policies';
 import { clinicianLockKey, shouldAbsorb } from './absorption';
@@ -20,6 +21,7 @@ export function eventKeyOf(request: SupportRequestedV1): string {
 interface ResolvedClinician {
   clinicianId: string;
   optedOut: boolean;
+  department: string | null;
 }
 
 /**
@@ -39,15 +41,19 @@ export class OpenCase {
     private readonly records: CaseRecords,
     private readonly cases: CaseStore,
     private readonly deadlines: DeadlineStore,
+    private readonly groupDebriefs: OfferGroupDebrief,
   ) {}
 
   /** Returns the id of the case it opened; undefined when the request was a repeat or was absorbed. */
   async execute(manager: EntityManager, request: SupportRequestedV1): Promise<string | undefined> {
     const clinician = await resolveIdentifier(manager, request.clinician);
     const clinicianId = clinician?.clinicianId ?? null;
+    const clinicianKey = clinicianLockKey(clinicianId, request.clinician);
     // Before looking for an open case, so two requests for one clinician at once cannot both find none.
-    await this.cases.lockClinician(manager, clinicianLockKey(clinicianId, request.clinician));
+    await this.cases.lockClinician(manager, clinicianKey);
     if (await this.cases.requestAlreadyHandled(manager, request.requestId)) return undefined;
+    // Every clinician the event names counts for their unit's group debrief, whatever their own outreach.
+    await this.groupDebriefs.noteClinician(manager, request, eventKeyOf(request), { key: clinicianKey, department: clinician?.department ?? null });
     const openCase = await this.cases.findOpen(manager, clinicianId, request.clinician);
     if (openCase && shouldAbsorb(request, openCase)) {
       await this.absorb(manager, openCase.id, request);

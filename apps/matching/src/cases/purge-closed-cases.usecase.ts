@@ -4,6 +4,7 @@ import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { runExclusivelyInBatches } from '@harbor/persistence';
 import { LOGGER } from '@harbor/service-runtime';
+import { GroupDebriefStore } from '../debriefs/group-debrief-store';
 import { CaseRetention } from '../matching.settings';
 import { CaseStore } from './case-store';
 
@@ -13,7 +14,9 @@ const EVERY_MS = 10 * 60_000;
 
 /**
  * Forgetting on time: the identifying data of a case closed longer ago than MATCHING_CASE_RETENTION_DAYS is
- * erased (CaseStore.purgeClosedBefore). Every replica schedules it; one runs each turn (runExclusively).
+ * erased (CaseStore.purgeClosedBefore), and so is the group-debrief tally of events counted longer ago than
+ * that (hashed clinicians per event and unit; the debriefs themselves name nobody and stay). Every replica
+ * schedules it; one runs each turn (runExclusively).
  */
 @Injectable()
 export class PurgeClosedCases {
@@ -21,6 +24,7 @@ export class PurgeClosedCases {
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly cases: CaseStore,
     private readonly retention: CaseRetention,
+    private readonly debriefs: GroupDebriefStore,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -35,6 +39,8 @@ export class PurgeClosedCases {
     const total = await runExclusivelyInBatches(this.dataSource, 'matching-case-purge', BATCH, async (manager) =>
       (await this.cases.purgeClosedBefore(manager, cutoff, BATCH)).length);
     if (total > 0) this.logger.info({ purged: total, retentionDays: this.retention.days }, 'identifying data of closed cases purged');
+    const tally = await runExclusivelyInBatches(this.dataSource, 'matching-debrief-tally-purge', BATCH, (manager) => this.debriefs.purgeTallyBefore(manager, cutoff, BATCH));
+    if (tally > 0) this.logger.info({ purged: tally, retentionDays: this.retention.days }, 'group-debrief tally rows purged');
     return total;
   }
 }

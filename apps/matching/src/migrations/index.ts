@@ -5,6 +5,8 @@ import { MatchingAckClockAtDelivery1764000050100 } from './1764000050100-matchin
 import { MatchingClinicianProfessionUnknown1764000120010 } from './1764000120010-matching-clinician-profession-unknown';
 import { MatchingCasePurge1764000140000 } from './1764000140000-matching-case-purge';
 import { MatchingCareForTheCarers1764000160010 } from './1764000160010-matching-care-for-the-carers';
+import { MatchingGroupDebriefs1764000190000 } from './1764000190000-matching-group-debriefs';
+import { MatchingRecognitionConsent1764000200100 } from './1764000200100-matching-recognition-consent';
 import { MatchingCasesBoard1764000210000 } from './1764000210000-matching-cases-board';
 
 /** The matching schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
@@ -16,5 +18,7 @@ export const MATCHING_MIGRATIONS = [
   MatchingClinicianProfessionUnknown1764000120010,
   MatchingCasePurge1764000140000,
   MatchingCareForTheCarers1764000160010,
+  MatchingGroupDebriefs1764000190000,
+  MatchingRecognitionConsent1764000200100,
   MatchingCasesBoard1764000210000,
 ];

@@ -17,6 +17,7 @@ const policy = (overrides: Partial<MatchingPolicy> = {}): MatchingPolicy => ({
   fallbackResource: 'line',
   restAfterSevereHours: 48,
   monthlyCaseCap: 0,
+  groupDebriefMinClinicians: 3,
   ...overrides,
 });
 

@@ -6,7 +6,7 @@ import { ProgramPolicies } from './program-policies';
 
 const POLICY_FIELDS = [
   'departmentRule', 'professionRule', 'languageRule', 'ackTimeoutSeconds', 'overallDeadlineSeconds', 'maxOffers', 'followUpSeconds', 'fallbackResource',
-  'restAfterSevereHours', 'monthlyCaseCap',
+  'restAfterSevereHours', 'monthlyCaseCap', 'groupDebriefMinClinicians',
 ] as const;
 
 /** Each program's matching policy: environment defaults overridden field by field. */

@@ -70,4 +70,11 @@ export class PutPolicyDto {
   @Min(0)
   @Max(100)
   monthlyCaseCap?: number;
+
+  /** Clinicians of one unit named by one event from which the coordinator is offered a group debrief for the unit. */
+  @IsOptional()
+  @IsInt()
+  @Min(2)
+  @Max(50)
+  groupDebriefMinClinicians?: number;
 }

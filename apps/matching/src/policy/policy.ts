@@ -32,6 +32,11 @@ export interface MatchingPolicy {
   restAfterSevereHours: number;
   /** Cases a supporter may take per calendar month (UTC): held offers and accepted cases count. 0 = no cap. */
   monthlyCaseCap: number;
+  /**
+   * One event, a whole unit: when one event names at least this many clinicians of one unit, the program's
+   * coordinator is also offered a group debrief for that unit (besides each person's own outreach).
+   */
+  groupDebriefMinClinicians: number;
 }
 
 /** Harm levels whose cases send the supporter who accepted them into a rest period. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ProgramStaffController } from './program-staff.controller';
 import { ProgramStaffStore } from './program-staff-store';
+import { RecognitionController } from './recognition.controller';
 import { RosterController } from './roster.controller';
 import { SupporterAvailability } from './supporter-availability.usecase';
 import { SupporterStore } from './supporter-store';
@@ -10,7 +11,7 @@ import { UpsertSupporter } from './upsert-supporter.usecase';
 
 /** The roster owns the supporters' tables; cases reserve capacity and read candidates through the exported SupporterStore. */
 @Module({
-  controllers: [RosterController, ProgramStaffController, TrainingLapsesController],
+  controllers: [RosterController, ProgramStaffController, TrainingLapsesController, RecognitionController],
   providers: [UpsertSupporter, SupporterAvailability, SendTrainingReminders, ProgramStaffStore, SupporterStore],
   exports: [ProgramStaffStore, SupporterStore],
 })

@@ -23,6 +23,18 @@ export interface SupporterProfile {
   optedOut: boolean;
   /** The supporter opted in to more cases during the rest period after a severe case (default false). */
   acceptsCasesWhileResting?: boolean;
+  /** The supporter agreed to be named on the end-of-year recognition list (default false). */
+  recognitionConsent?: boolean;
+}
+
+/** One consenting supporter on the end-of-year recognition list: their name and what they did that year. */
+export interface RecognisedSupporter {
+  displayName: string;
+  program: string;
+  /** Cases whose offer they accepted in the year (UTC). */
+  casesAccepted: number;
+  /** Of those, the cases where they reached the colleague (a contact recorded). */
+  colleaguesReached: number;
 }
 
 /** What staff read about one supporter (GET /v1/roster/supporters/:id). */
@@ -37,6 +49,8 @@ export interface SupporterView {
   status: string;
   optedOut: boolean;
   acceptsCasesWhileResting: boolean;
+  recognitionConsent: boolean;
+  recognitionConsentAt: Date | null;
   lastSevereAcceptedAt: Date | null;
   casesMonth: string | null;
   casesInMonth: number;
@@ -202,19 +216,23 @@ export class SupporterStore {
     const [{ inserted }] = await manager.query(
       `INSERT INTO "matching"."supporters"
          ("id", "clinician_id", "display_name", "profession", "department", "facility", "status", "training_expires_on",
-          "max_open_cases", "channels", "program", "languages", "time_zone", "opted_out", "accepts_cases_while_resting")
+          "max_open_cases", "channels", "program", "languages", "time_zone", "opted_out", "accepts_cases_while_resting",
+          "recognition_consent", "recognition_consent_at")
        VALUES ($1, (SELECT "clinician_id" FROM "matching"."clinician_identifiers" WHERE "system" = $2 AND "value" = $3),
-               $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+               $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, CASE WHEN $17 THEN now() END)
        ON CONFLICT ("id") DO UPDATE SET "clinician_id" = EXCLUDED."clinician_id", "display_name" = $4, "profession" = $5,
          "department" = $6, "facility" = $7, "status" = $8,
          "training_expires_on" = COALESCE(GREATEST($9::date, "supporters"."training_expires_on"), "supporters"."training_expires_on"),
          "max_open_cases" = GREATEST($10, "supporters"."open_cases"), "channels" = $11, "program" = $12, "languages" = $13,
-         "time_zone" = $14, "opted_out" = $15, "accepts_cases_while_resting" = $16, "updated_at" = now()
+         "time_zone" = $14, "opted_out" = $15, "accepts_cases_while_resting" = $16,
+         "recognition_consent" = $17,
+         "recognition_consent_at" = CASE WHEN NOT $17 THEN NULL WHEN "supporters"."recognition_consent" THEN "supporters"."recognition_consent_at" ELSE now() END,
+         "updated_at" = now()
        RETURNING (xmax = 0) AS inserted`,
       [profile.id, profile.clinicianIdentifier?.system ?? null, profile.clinicianIdentifier?.value ?? null, profile.displayName, profile.profession,
         profile.department ?? null, profile.facility ?? null, profile.status, profile.trainingExpiresOn ?? null, profile.maxOpenCases,
         JSON.stringify(profile.channels), profile.program, profile.languages, profile.timeZone, profile.optedOut,
-        profile.acceptsCasesWhileResting ?? false],
+        profile.acceptsCasesWhileResting ?? false, profile.recognitionConsent ?? false],
     );
     return inserted;
   }
@@ -291,6 +309,7 @@ export class SupporterStore {
     const [supporter] = await this.dataSource.query(
       `SELECT "id", "display_name" AS "displayName", "program", "profession", "department", "facility", "languages", "status", "opted_out" AS "optedOut",
               "accepts_cases_while_resting" AS "acceptsCasesWhileResting", "last_severe_accepted_at" AS "lastSevereAcceptedAt",
+              "recognition_consent" AS "recognitionConsent", "recognition_consent_at" AS "recognitionConsentAt",
               to_char("cases_month", 'YYYY-MM') AS "casesMonth", "cases_in_month" AS "casesInMonth",
               to_char("training_expires_on", 'YYYY-MM-DD') AS "trainingExpiresOn", "open_cases" AS "openCases",
               "max_open_cases" AS "maxOpenCases", "last_assigned_at" AS "lastAssignedAt", "time_zone" AS "timeZone", "channels", "schedule"
@@ -324,6 +343,31 @@ export class SupporterStore {
   }
 
   /**
+   * The end-of-year recognition list: every supporter who consented (of one program, or all), with the cases whose
+   * offer they accepted in the calendar year (UTC, by the time they accepted) and how many of those colleagues they
+   * reached (the case has a recorded contact). Names and counts only: no supporter id, no clinician, no case. A
+   * consenting supporter who has left the program appears only for a year in which they took a case; one who did
+   * not consent never appears. Sorted by name, for reading out.
+   */
+  async recognitionList(year: number, program: string | undefined): Promise<RecognisedSupporter[]> {
+    return this.dataSource.query(
+      `SELECT s."display_name" AS "displayName", s."program",
+              count(a."id")::int AS "casesAccepted",
+              count(a."id") FILTER (WHERE c."contacted_at" IS NOT NULL)::int AS "colleaguesReached"
+         FROM "matching"."supporters" s
+         LEFT JOIN "matching"."assignments" a
+           ON a."supporter_id" = s."id" AND a."status" IN ('accepted', 'completed')
+          AND a."responded_at" >= make_timestamptz($1, 1, 1, 0, 0, 0, 'UTC') AND a."responded_at" < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'UTC')
+         LEFT JOIN "matching"."cases" c ON c."id" = a."case_id"
+        WHERE s."recognition_consent" AND ($2::text IS NULL OR s."program" = $2)
+        GROUP BY s."id"
+       HAVING NOT s."opted_out" OR count(a."id") > 0
+        ORDER BY lower(s."display_name"), s."display_name", s."id"`,
+      [year, program ?? null],
+    );
+  }
+
+  /**
    * Recomputes the cached `available_now` flag that keeps off-call supporters out of the pool indexes: for one
    * supporter after a roster change, or for everyone on the scheduler's refresh (only rows whose value changed
    * are written). Returns how many rows changed.
@@ -348,14 +392,29 @@ export class SupporterStore {
 
   /**
    * Takes one unit of the supporter's capacity atomically; returns the supporter's channels, or undefined when
-   * the supporter is full, inactive, opted out or (without `wait`) held by another transaction. A row another
-   * decision holds right now is skipped (SKIP LOCKED) rather than waited for, so concurrent cases spread over
-   * the roster instead of queueing behind the top-ranked supporter; the capacity check is re-done under the
-   * lock. With `wait`, the lock is waited for. With `care`, the rest period and the monthly cap are re-checked
-   * under the lock too, and the offer counts towards the supporter's cases of `care.monthlyCap.month`.
+   * the supporter is full, inactive, opted out or (without `wait`) held by another transaction. With `wait`, the
+   * lock is waited for. See reserveFirstFree.
    */
   async reserve(manager: EntityManager, supporterId: string, wait = false, care?: Pick<CandidateFilter, 'restedSince' | 'monthlyCap'>): Promise<ChannelAddressV1[] | undefined> {
-    const params: unknown[] = [supporterId];
+    return (await this.reserveFirstFree(manager, [supporterId], care, wait))?.channels;
+  }
+
+  /**
+   * Takes one unit of capacity of the first supporter of `supporterIds` (in that order) who still has room and
+   * whom no other transaction holds, in one statement, locking that row only; undefined when none of them can be
+   * reserved now. A row another decision holds right now is skipped (SKIP LOCKED) rather than waited for: that
+   * decision is about to raise the supporter's load and last-assigned time, after which the ranking would put
+   * them behind the next one anyway. The capacity, status, rest period and monthly cap are re-checked under the
+   * lock, and with `care.monthlyCap` the offer counts towards that month's cases. With `wait`, locks are waited for.
+   */
+  async reserveFirstFree(
+    manager: EntityManager,
+    supporterIds: string[],
+    care?: Pick<CandidateFilter, 'restedSince' | 'monthlyCap'>,
+    wait = false,
+  ): Promise<{ id: string; channels: ChannelAddressV1[] } | undefined> {
+    if (supporterIds.length === 0) return undefined;
+    const params: unknown[] = [supporterIds];
     const param = (value: unknown) => `$${params.push(value)}`;
     const conditions: string[] = [];
     if (care?.restedSince) conditions.push(restedCondition(param(care.restedSince)));
@@ -366,18 +425,20 @@ export class SupporterStore {
       count = `, "cases_in_month" = CASE WHEN s."cases_month" = ${month}::date THEN s."cases_in_month" + 1 ELSE 1 END, "cases_month" = ${month}::date`;
     }
     const [row] = await manager.query(
-      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]).
+      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]). LIMIT 1 above the
+      // row locking: only the one row reserved is locked, however many ids are tried.
       `WITH candidate AS (
          SELECT "id" FROM "matching"."supporters" s
-         WHERE "id" = $1 AND "open_cases" < "max_open_cases" AND "status" = 'active' AND NOT "opted_out" ${conditions.map((condition) => `AND ${condition}`).join(' ')}
+         WHERE "id" = ANY($1::text[]) AND "open_cases" < "max_open_cases" AND "status" = 'active' AND NOT "opted_out" ${conditions.map((condition) => `AND ${condition}`).join(' ')}
+         ORDER BY array_position($1::text[], s."id") LIMIT 1
          FOR UPDATE${wait ? '' : ' SKIP LOCKED'}
        ), reserved AS (
          UPDATE "matching"."supporters" s SET "open_cases" = s."open_cases" + 1, "last_assigned_at" = now()${count}
-         FROM candidate WHERE s."id" = candidate."id" RETURNING s."channels"
+         FROM candidate WHERE s."id" = candidate."id" RETURNING s."id", s."channels"
        ) SELECT * FROM reserved`,
       params,
     );
-    return row?.channels;
+    return row ? { id: row.id, channels: row.channels } : undefined;
   }
 
   /**

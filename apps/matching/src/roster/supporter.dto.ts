@@ -79,6 +79,14 @@ export class UpsertSupporterDto {
   @IsBoolean()
   acceptsCasesWhileResting = false;
 
+  /**
+   * The supporter agreed to be named, with what they did that year, on the program's end-of-year recognition list
+   * (GET /v1/roster/recognition, director only). Off by default; a replace without it withdraws the consent.
+   */
+  @IsOptional()
+  @IsBoolean()
+  recognitionConsent = false;
+
   @IsInt()
   @Min(1)
   @Max(20)

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEFAULT_PAGE_TEMPLATE, newReplyCode, PageVariables, renderPage } from './page-content';
+import { DEFAULT_PAGE_TEMPLATE, groupDebriefOfferText, newReplyCode, PageVariables, renderPage, STAFF_PAGE_TEXT } from './page-content';
 
 const LINK = 'https://harbor.example.org/a/6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d.1714982400.abc_DEF-123';
 
@@ -95,5 +95,19 @@ describe('newReplyCode', () => {
     const codes = Array.from({ length: 200 }, () => newReplyCode());
     for (const code of codes) expect(code).toMatch(/^[1-9][0-9]{3}$/);
     expect(new Set(codes).size).toBeGreaterThan(1);
+  });
+});
+
+describe('groupDebriefOfferText', () => {
+  it('names the unit and the kind of offer, and nothing else', () => {
+    expect(groupDebriefOfferText('icu')).toBe(
+      'Harbor: one event involved several colleagues of unit "icu". Please offer the unit a group debrief; details in the Harbor program console.',
+    );
+    expect(groupDebriefOfferText(undefined)).toBe(STAFF_PAGE_TEXT['group-debrief-offer']);
+    fc.assert(fc.property(fc.string({ minLength: 1, maxLength: 100 }), (unit) => {
+      const text = groupDebriefOfferText(unit);
+      // The unit appears once, verbatim (no placeholder expansion), inside the fixed sentence.
+      return text.split(`"${unit}"`).length === 2 && text.startsWith('Harbor: one event involved several colleagues of unit "');
+    }));
   });
 });

@@ -26,7 +26,18 @@ export const STAFF_PAGE_TEXT = {
   'follow-up-reminder': 'Harbor: a reminder to check in with the colleague you are supporting.',
   'coordinator-escalation': 'Harbor: a peer-support request needs a coordinator. Please open the Harbor program console.',
   'training-reminder': 'Harbor: a peer supporter\'s training expires soon. Please open the Harbor program console to renew it.',
+  'group-debrief-offer': 'Harbor: one event involved several colleagues of one unit. Please offer the unit a group debrief; details in the Harbor program console.',
 } as const;
+
+/**
+ * A group-debrief offer to the program coordinator: the fixed text naming the unit, the one thing the page
+ * says about it (never the event, the patient or the colleagues). Without a unit, the fixed text alone.
+ */
+export function groupDebriefOfferText(unit: string | undefined): string {
+  return unit
+    ? `Harbor: one event involved several colleagues of unit "${unit}". Please offer the unit a group debrief; details in the Harbor program console.`
+    : STAFF_PAGE_TEXT['group-debrief-offer'];
+}
 
 /** A follow-up reminder to the supporter who accepted: the fixed text and, when the offer is known here, its encounter link. */
 export function followUpReminderText(encounterLink: string | undefined): string {

@@ -7,7 +7,7 @@ import { DispatchQueue } from '../dispatch/dispatch-queue';
 import { StaffPageSettings } from '../notification.settings';
 import { EncounterLinks } from '../encounters/encounter-links';
 import { EncounterRecords } from '../encounters/encounter-records';
-import { followUpReminderText, STAFF_PAGE_TEXT } from '../offers/page-content';
+import { followUpReminderText, groupDebriefOfferText, STAFF_PAGE_TEXT } from '../offers/page-content';
 
 /**
  * Follow-up reminders and coordinator escalations go through the same dispatcher, channels and fallbacks as
@@ -32,6 +32,8 @@ export class StaffPageRequestedHandler {
       // Back to the encounter page of the offer this supporter accepted, through a fresh link.
       const offer = await this.encounterRecords.acceptedOffer(context.manager, page.caseId, page.recipientId);
       text = followUpReminderText(offer && this.encounters.link(offer.assignmentId));
+    } else if (page.kind === 'group-debrief-offer') {
+      text = groupDebriefOfferText(page.unit);
     }
     await this.dispatches.enqueue(context.manager, {
       kind: 'staff-page', refId: page.pageId, caseId: page.caseId, recipientId: page.recipientId, channels: page.channels, text,

@@ -1,6 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { PublicRoute } from '@harbor/auth';
+import { AT_A_GLANCE_CSS, AT_A_GLANCE_HTML, AT_A_GLANCE_JS } from './at-a-glance.assets';
 import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS } from './dashboard.assets';
+
+const STYLESHEET = DASHBOARD_CSS + AT_A_GLANCE_CSS;
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -33,6 +36,27 @@ export class DashboardController {
   @Header('x-content-type-options', 'nosniff')
   @Header('cache-control', 'no-cache')
   stylesheet(): string {
-    return DASHBOARD_CSS;
+    return STYLESHEET;
+  }
+
+  /** The program at a glance page: no data; its script reads /v1/metrics/at-a-glance with the user's token. */
+  @Get('at-a-glance')
+  @PublicRoute('static program-at-a-glance page without data; its data comes from the role-checked API')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('content-security-policy', CSP)
+  @Header('referrer-policy', 'no-referrer')
+  @Header('x-content-type-options', 'nosniff')
+  @Header('cache-control', 'no-store')
+  glance(): string {
+    return AT_A_GLANCE_HTML;
+  }
+
+  @Get('at-a-glance.js')
+  @PublicRoute('static program-at-a-glance script')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('x-content-type-options', 'nosniff')
+  @Header('cache-control', 'no-cache')
+  glanceScript(): string {
+    return AT_A_GLANCE_JS;
   }
 }

@@ -19,3 +19,8 @@ export function truncateToHour(iso: string): Date {
 export function supporterKey(hashKey: string, supporterId: string): string {
   return createHmac('sha256', hashKey).update(`supporter:${supporterId}`).digest('base64url');
 }
+
+/** HMAC of a group debrief's id under the same key, in its own domain ("debrief:"), never equal to a case key. */
+export function debriefKey(hashKey: string, debriefId: string): string {
+  return createHmac('sha256', hashKey).update(`debrief:${debriefId}`).digest('base64url');
+}

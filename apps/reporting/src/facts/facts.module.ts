@@ -8,10 +8,12 @@ import { RecognitionController } from '../recognition/recognition.controller';
 import { RecogniseSupporters } from '../recognition/recognise-supporters.usecase';
 import { CaseFactStore } from './case-fact-store';
 import { CaseLifecycleHandler } from './case-lifecycle.handler';
+import { DebriefFactStore } from './debrief-fact-store';
+import { GroupDebriefHandler } from './group-debrief.handler';
 import { RecordCaseFact } from './record-case-fact.usecase';
 
 @Module({
-  controllers: [MetricsController, RecognitionController, DashboardController, CaseLifecycleHandler],
-  providers: [CaseFactStore, RecordCaseFact, ReleaseStore, PublishMetrics, PublicationScheduler, RecogniseSupporters],
+  controllers: [MetricsController, RecognitionController, DashboardController, CaseLifecycleHandler, GroupDebriefHandler],
+  providers: [CaseFactStore, DebriefFactStore, RecordCaseFact, ReleaseStore, PublishMetrics, PublicationScheduler, RecogniseSupporters],
 })
 export class FactsModule {}

@@ -1,11 +1,15 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Controller, Get, Header, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Role, Roles } from '@harbor/auth';
-import { InvalidRequestException } from '@harbor/service-runtime';
+import { fileSlug, InvalidRequestException, pdfDownloadHeaders } from '@harbor/service-runtime';
 import { Published, sumPublished, SUPPRESSED } from '../disclosure/statistics';
-import { ReleaseSchedule } from '../reporting.settings';
+import { ProgramIdentity, ReleaseSchedule } from '../reporting.settings';
+import { AtAGlance, programAtAGlance } from './at-a-glance';
+import { atAGlancePdf } from './at-a-glance-pdf';
 import { parseMonth } from './periods';
+import { sumGroupDebriefs } from './group-debriefs';
 import { buildReport, Report } from './report';
-import { ReportQueryDto, SummaryQueryDto } from './report.dto';
+import { AtAGlanceQueryDto, ReportQueryDto, SummaryQueryDto } from './report.dto';
 import { reportToCsv } from './report-csv';
 import { ReleaseStore } from './release-store';
 
@@ -17,7 +21,33 @@ export class MetricsController {
   constructor(
     private readonly store: ReleaseStore,
     private readonly schedule: ReleaseSchedule,
+    private readonly program: ProgramIdentity,
   ) {}
+
+  /**
+   * "Program at a glance" for grand rounds and staff meetings: one year's headline counts, rates, breakdowns and
+   * periods, every one read from the protected releases (docs/reporting.md, "Program at a glance").
+   */
+  @Get('at-a-glance')
+  @Roles(Role.QsAnalyst, Role.ProgramDirector)
+  async atAGlance(@Query() query: AtAGlanceQueryDto): Promise<AtAGlance & { program: string }> {
+    return { program: this.program.name, ...(await this.glanceOf(query)) };
+  }
+
+  /** The same sheet as one printable page (PDF download). */
+  @Get('at-a-glance.pdf')
+  @Roles(Role.QsAnalyst, Role.ProgramDirector)
+  async atAGlancePdf(@Query() query: AtAGlanceQueryDto, @Res() response: Response) {
+    const glance = await this.glanceOf(query);
+    const pdf = await atAGlancePdf(glance, this.program.name, new Date());
+    response.set(pdfDownloadHeaders(`${fileSlug(this.program.name, 'peer-support')}-at-a-glance-${glance.year}.pdf`));
+    response.status(200).end(pdf);
+  }
+
+  private async glanceOf(query: AtAGlanceQueryDto): Promise<AtAGlance> {
+    const year = query.year ?? new Date().getUTCFullYear();
+    return programAtAGlance(await this.store.shelf(year, year), year, this.schedule.minCellSize);
+  }
 
   @Get('report')
   @Roles(Role.QsAnalyst, Role.ProgramDirector)
@@ -60,6 +90,8 @@ export class MetricsController {
       accepted: total('supporter:accepted'),
       reached: total('reached:yes'),
       medianMinutesOfferToAccept: single?.medianMinutesOfferToAccept ?? SUPPRESSED,
+      // Their own kind, under the same protection: sums of the released periods' protected debrief tables.
+      groupDebriefs: sumGroupDebriefs(report.periods.map((period) => period.groupDebriefs ?? undefined)),
       unreleasedFrom: report.unreleasedFrom,
     };
   }

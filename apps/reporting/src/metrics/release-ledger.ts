@@ -1,5 +1,6 @@
 import { CaseFact } from './case-fact';
 import { coarser, Granularity, Period, periodOf, periodsBetween } from './periods';
+import { DebriefFact } from './group-debriefs';
 import { buildRelease, Release, ReleaseSettings } from './release';
 
 /**
@@ -59,6 +60,8 @@ export function chooseGranularity(year: number, facts: YearFacts, now: Date, set
 export interface YearFacts {
   year: CaseFact[];
   previous: CaseFact[];
+  /** The year's group debriefs (their own table in each release; they do not choose the granularity). */
+  debriefs?: DebriefFact[];
 }
 
 /** What advancing a year fixed: a new plan, new releases, and what could not be released (retried later). */
@@ -110,7 +113,7 @@ export class ReleaseLedger {
     for (const period of this.duePeriods(year, now)) {
       if (this.releases.has(period.label)) continue;
       try {
-        const { release, excluded } = buildRelease(period, facts.year, this.settings);
+        const { release, excluded } = buildRelease(period, facts.year, this.settings, facts.debriefs);
         this.releases.set(period.label, release);
         advance.releases.push(release);
         if (excluded.length > 0) advance.excluded.push({ period: period.label, reasons: excluded });

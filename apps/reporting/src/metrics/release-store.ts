@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ServiceMetrics } from '@harbor/observability';
 import { LOGGER } from '@harbor/service-runtime';
 import { CaseFactStore } from '../facts/case-fact-store';
+import { DebriefFactStore } from '../facts/debrief-fact-store';
 import { factsExcludedCounter, releaseFailuresCounter } from '../facts/facts-metrics';
 import { ReleaseSchedule } from '../reporting.settings';
 import { Granularity } from './periods';
@@ -39,6 +40,7 @@ export class ReleaseStore {
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: ServiceMetrics,
     private readonly facts: CaseFactStore,
+    private readonly debriefFacts: DebriefFactStore,
   ) {
     this.settings = schedule;
     this.excludedFacts = factsExcludedCounter(metrics);
@@ -63,7 +65,12 @@ export class ReleaseStore {
     for (const year of years) {
       if (!ledger.hasWork(year, now)) continue;
       const facts = await this.facts.loadYears(manager, year - 1, year);
-      const advance = ledger.advance(year, { year: facts.filter((f) => f.openedHour.getUTCFullYear() === year), previous: facts.filter((f) => f.openedHour.getUTCFullYear() === year - 1) }, now);
+      const debriefs = await this.debriefFacts.loadYear(manager, year);
+      const advance = ledger.advance(
+        year,
+        { year: facts.filter((f) => f.openedHour.getUTCFullYear() === year), previous: facts.filter((f) => f.openedHour.getUTCFullYear() === year - 1), debriefs },
+        now,
+      );
       await this.save(manager, advance, now);
       advances.push(advance);
     }

@@ -3,6 +3,7 @@ import { protectTable } from '../disclosure/linked-table';
 import { median, percentile, Published, publishPercentage, publishStatistic, SUPPRESSED } from '../disclosure/statistics';
 import { CaseFact } from './case-fact';
 import { COLUMN_IDS, COLUMN_ROOT, columnsOf } from './dimensions';
+import { DebriefFact, debriefFactProblem, GroupDebriefCounts, groupDebriefCounts } from './group-debriefs';
 import { Period } from './periods';
 import { Place, placeHierarchy, placeKey, placesOf, PlaceVocabulary } from './places';
 
@@ -49,6 +50,8 @@ export interface Release {
   places: string[];
   rows: Record<string, ReleaseRow>;
   supporterLoad: SupporterLoad;
+  /** Group debriefs offered in the period, their own protected table; absent from releases fixed before they were counted. */
+  groupDebriefs?: GroupDebriefCounts;
 }
 
 export interface ReleaseSettings {
@@ -101,9 +104,16 @@ interface Counted {
   columns: Set<string>;
 }
 
-export function buildRelease(period: Period, facts: CaseFact[], settings: ReleaseSettings): ReleaseBuild {
+export function buildRelease(period: Period, facts: CaseFact[], settings: ReleaseSettings, debriefFacts: DebriefFact[] = []): ReleaseBuild {
   const k = settings.minCellSize;
   const excluded: string[] = [];
+  const debriefs: DebriefFact[] = [];
+  for (const fact of debriefFacts) {
+    if (!(fact.openedHour >= period.start && fact.openedHour < period.end)) continue;
+    const problem = debriefFactProblem(fact);
+    if (problem) excluded.push(problem);
+    else debriefs.push(fact);
+  }
   const counted: Counted[] = [];
   for (const fact of facts) {
     if (!(fact.openedHour >= period.start && fact.openedHour < period.end)) continue;
@@ -141,7 +151,9 @@ export function buildRelease(period: Period, facts: CaseFact[], settings: Releas
     rows[key] = { place: placeOf.get(key)!, cells, statistics: rowStatistics(inRow.get(key) ?? [], cells, k) };
   }
   return {
-    release: { period, minCellSize: k, columns: table.columnIds, places: table.rowIds, rows, supporterLoad: supporterLoad(counted, k) },
+    release: {
+      period, minCellSize: k, columns: table.columnIds, places: table.rowIds, rows, supporterLoad: supporterLoad(counted, k), groupDebriefs: groupDebriefCounts(debriefs, k),
+    },
     excluded,
   };
 }

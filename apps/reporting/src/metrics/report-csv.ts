@@ -1,3 +1,4 @@
+import { Published } from '../disclosure/statistics';
 import { Report } from './report';
 
 const HEADER = ['period', 'granularity', 'place', 'measure', 'value', 'suppressed', 'display', 'coarsened'];
@@ -12,6 +13,17 @@ export function reportToCsv(report: Report): string {
       const numbers = [...Object.entries(row.cells), ...Object.entries(row.statistics ?? {})];
       for (const [measure, published] of numbers) {
         lines.push([period.period, period.granularity, row.place, measure, published.value ?? '', published.suppressed, display(published.value), coarsened].map(csvField).join(','));
+      }
+    }
+    // Group debriefs: the program's own protected table, on `all` rows with `group-debriefs:` measures.
+    const debriefs = period.groupDebriefs;
+    if (debriefs) {
+      const numbers: [string, Published][] = [
+        ['group-debriefs:offered', debriefs.offered], ['group-debriefs:held', debriefs.held], ['group-debriefs:declined', debriefs.declined], ['group-debriefs:open', debriefs.open],
+        ...debriefs.attendance.map(({ band, debriefs: count }): [string, Published] => [`group-debriefs:attendance:${band}`, count]),
+      ];
+      for (const [measure, published] of numbers) {
+        lines.push([period.period, period.granularity, 'all', measure, published.value ?? '', published.suppressed, display(published.value), coarsened].map(csvField).join(','));
       }
     }
   }

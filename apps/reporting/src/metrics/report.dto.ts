@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { GROUPINGS, Grouping } from './dimensions';
 import { PLACE_LEVELS, PlaceLevel } from './places';
 import { GRANULARITIES, Granularity } from './periods';
@@ -52,4 +53,15 @@ export class SummaryQueryDto {
   @IsOptional()
   @Matches(/^\d{4}-\d{2}/, { message: 'must start with YYYY-MM' })
   to?: string;
+}
+
+export class AtAGlanceQueryDto {
+  /** Calendar year (UTC) of the sheet; default the current one. */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year?: number;
 }

@@ -1,4 +1,5 @@
 import { Published, sumPublished } from '../disclosure/statistics';
+import { GroupDebriefCounts, sumGroupDebriefs } from './group-debriefs';
 import { columnsForGrouping, groupOf, Grouping } from './dimensions';
 import { Granularity, isFiner, Period, periodsBetween } from './periods';
 import { PLACE_LEVELS, PlaceLevel, placeLabel } from './places';
@@ -43,6 +44,8 @@ export interface ReportPeriod {
   /** "all", and the places whose count is published and not zero (no label for a hidden or empty place). */
   rows: ReportRow[];
   supporterLoad: SupporterLoad | null;
+  /** Group debriefs of the period (whole program), protected; null where a part was released before they were counted. */
+  groupDebriefs: GroupDebriefCounts | null;
 }
 
 export interface Report {
@@ -177,6 +180,8 @@ export function buildReport(shelf: ReleaseShelf, query: ReportQuery, minCellSize
         statistics: slot.derived ? null : slot.parts[0].rows[key].statistics,
       })),
       supporterLoad: slot.derived ? null : slot.parts[0].supporterLoad,
+      // Counted for the whole program only: a report for one facility shows none rather than the program's.
+      groupDebriefs: query.facility ? null : sumGroupDebriefs(slot.parts.map((release) => release.groupDebriefs)),
     })),
   };
 }

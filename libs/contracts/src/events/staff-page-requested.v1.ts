@@ -7,7 +7,7 @@ import { ChannelAddressV1 } from './assignment-offered.v1';
 import { IsRfc3339 } from '@harbor/input';
 import { defineEvent, PERSONAL_DATA_TOPIC_RETENTION_MS } from '../definition/event-definition';
 
-export const STAFF_PAGE_KINDS = ['follow-up-reminder', 'coordinator-escalation', 'training-reminder'] as const;
+export const STAFF_PAGE_KINDS = ['follow-up-reminder', 'coordinator-escalation', 'training-reminder', 'group-debrief-offer'] as const;
 export type StaffPageKind = (typeof STAFF_PAGE_KINDS)[number];
 
 /**
@@ -16,6 +16,8 @@ export type StaffPageKind = (typeof STAFF_PAGE_KINDS)[number];
  * to the supporter and the program's administrators). Like offers, it carries no clinician or event details.
  * A training reminder belongs to no case: its `caseId` is the reminder's own id (stable per supporter,
  * expiry date and threshold), so the field keeps its meaning of "what this page is about" and its shape.
+ * A group-debrief offer (one event involved several clinicians of one unit) goes to the program's coordinator;
+ * its `caseId` is the debrief's id and `unit` names the unit — the only thing the page says about it.
  */
 export class StaffPageRequestedV1 {
   @IsUUID()
@@ -44,6 +46,13 @@ export class StaffPageRequestedV1 {
   @IsInt()
   @Min(1)
   sequence?: number;
+
+  /** For a group-debrief offer: the unit (department) to offer the debrief to. Nothing else names it. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  unit?: string;
 
   @IsRfc3339()
   requestedAt: string;

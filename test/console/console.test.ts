@@ -154,6 +154,7 @@ describe('console', () => {
     await page.fill('#maxOpenCases', '2');
     await page.selectOption('#channelKind0', 'sms');
     await page.fill('#channelAddress0', SUPPORTER_PHONE);
+    await page.check('input[name=recognitionConsent]');
     await Promise.all([page.waitForURL(`${consoleUrl}/roster/sup-console`), page.click('button:has-text("Add supporter")')]);
     expect(await page.textContent('[role=status]')).toContain('Supporter added');
     expect(await page.textContent('#supporter-status')).toBe('active');
@@ -163,6 +164,11 @@ describe('console', () => {
     await page.click('button:has-text("Save changes")');
     expect(await page.textContent('[role=alert]')).toMatch(/timeZone/);
     expect(await page.inputValue('#displayName')).toBe('Casey Console');
+    // A valid edit keeps what the form shows and does not change: the supporter's consent stays given.
+    await page.fill('#timeZone', 'UTC');
+    await page.fill('#department', 'trauma surgery');
+    await page.click('button:has-text("Save changes")');
+    expect(await page.isChecked('input[name=recognitionConsent]')).toBe(true);
 
     await page.goto(`${consoleUrl}/roster/sup-console`);
     await page.click('button:has-text("Pause")');
@@ -179,7 +185,10 @@ describe('console', () => {
     expect(await page.inputValue('#start-wed')).toBe('00:00');
     await checkPage('roster-supporter');
     const supporter = (await (await harbor.request('matching', '/v1/roster/supporters/sup-console', { role: Role.ProgramAdmin })).json()) as Record<string, unknown>;
-    expect(supporter).toMatchObject({ status: 'active', maxOpenCases: 2, trainingExpiresOn: '2099-12-31', channels: [{ kind: 'sms', address: SUPPORTER_PHONE }] });
+    expect(supporter).toMatchObject({
+      status: 'active', maxOpenCases: 2, trainingExpiresOn: '2099-12-31', channels: [{ kind: 'sms', address: SUPPORTER_PHONE }],
+      department: 'trauma surgery', recognitionConsent: true, optedOut: false,
+    });
     await page.goto(`${consoleUrl}/roster`);
     expect(await page.textContent('main')).toContain('Casey Console');
     await checkPage('roster');

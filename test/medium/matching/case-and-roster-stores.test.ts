@@ -264,6 +264,23 @@ describe('matching stores (Postgres only)', () => {
     expect((await views.board()).awaitingAcknowledgement.map((entry) => entry.caseId)).toEqual(expect.arrayContaining([waiting.id, elsewhere.id]));
   });
 
+  it('keeps a supporter\'s link to their own directory entry when an edit does not name it, and changes it when one does', async () => {
+    const own = { system: EMPLOYEE, value: `E-${randomUUID()}` };
+    const other = { system: EMPLOYEE, value: `E-${randomUUID()}` };
+    const [ownId, otherId] = [randomUUID(), randomUUID()];
+    await transaction((manager) => saveClinician(manager, ownId, { displayName: 'Own', profession: 'nurse' }, [own]));
+    await transaction((manager) => saveClinician(manager, otherId, { displayName: 'Other', profession: 'nurse' }, [other]));
+    const linkOf = async () => (await database.dataSource.query(`SELECT "clinician_id" FROM "matching"."supporters" WHERE "id" = 'linked-1'`))[0].clinician_id;
+    await transaction((manager) => supporters.save(manager, profile('linked-1', { clinicianIdentifier: own })));
+    expect(await linkOf()).toBe(ownId);
+    // The console's edit form does not carry the identifier: the link stays.
+    await transaction((manager) => supporters.save(manager, profile('linked-1', { displayName: 'Renamed' })));
+    expect(await linkOf()).toBe(ownId);
+    expect(await supporters.describe('linked-1')).toMatchObject({ displayName: 'Renamed', linkedToDirectory: true });
+    await transaction((manager) => supporters.save(manager, profile('linked-1', { clinicianIdentifier: other })));
+    expect(await linkOf()).toBe(otherId);
+  });
+
   it('lists the roster by id, a page at a time, filtered by program and status', async () => {
     const program = `list-${randomUUID().slice(0, 8)}`;
     for (const [id, status] of [['c', 'active'], ['a', 'active'], ['b', 'paused'], ['d', 'active']] as const) {

@@ -5,11 +5,11 @@ describe('console forms', () => {
     const supporter = supporterFromForm({
       id: ' sup-9 ', displayName: 'Sam', profession: 'nursing', program: 'default', languages: 'en, es', timeZone: 'Europe/Paris', maxOpenCases: '3',
       trainingExpiresOn: '2027-01-31', channelKind0: 'sms', channelAddress0: '+15550001111', channelKind1: '', channelKind2: 'console', channelAddress2: 'ignored',
-      acceptsCasesWhileResting: 'yes', department: '',
+      acceptsCasesWhileResting: 'yes', recognitionConsent: 'yes', department: '',
     });
     expect(supporter).toEqual({
       id: 'sup-9', displayName: 'Sam', profession: 'nursing', program: 'default', languages: ['en', 'es'], timeZone: 'Europe/Paris', maxOpenCases: 3,
-      acceptsCasesWhileResting: true, status: 'active', trainingExpiresOn: '2027-01-31',
+      acceptsCasesWhileResting: true, recognitionConsent: true, optedOut: false, status: 'active', trainingExpiresOn: '2027-01-31',
       channels: [{ kind: 'sms', address: '+15550001111' }, { kind: 'console', address: '' }],
     });
   });

@@ -41,6 +41,9 @@ export function supporterFromForm(body: FormBody): Record<string, unknown> {
     timeZone: field(body, 'timeZone') ?? 'UTC',
     maxOpenCases: numberOr(field(body, 'maxOpenCases'), 2),
     acceptsCasesWhileResting: field(body, 'acceptsCasesWhileResting') === 'yes',
+    // The roster's upsert replaces the profile: both choices are sent every time, as the form shows them.
+    recognitionConsent: field(body, 'recognitionConsent') === 'yes',
+    optedOut: field(body, 'optedOut') === 'yes',
     status: field(body, 'status') === 'paused' ? 'paused' : 'active',
     channels,
   };

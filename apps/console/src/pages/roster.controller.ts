@@ -19,6 +19,9 @@ interface SupporterView {
   languages?: string[];
   status?: string;
   acceptsCasesWhileResting?: boolean;
+  recognitionConsent?: boolean;
+  optedOut?: boolean;
+  linkedToDirectory?: boolean;
   trainingExpiresOn?: string | null;
   openCases?: number;
   maxOpenCases?: number;
@@ -49,6 +52,10 @@ function supporterForm(csrf: string, values: Partial<SupporterView>, editing: bo
   <div><label for="maxOpenCases">Open cases at most</label><input type="number" id="maxOpenCases" name="maxOpenCases" min="1" max="20" value="${values.maxOpenCases ?? 2}"></div>
   <div><label><input type="checkbox" name="acceptsCasesWhileResting" value="yes"${values.acceptsCasesWhileResting ? ' checked' : ''}> Takes cases during the rest period after a severe case</label></div>
   </div></fieldset>
+  <fieldset><legend>The supporter's choices</legend>
+  <div><label><input type="checkbox" name="recognitionConsent" value="yes"${values.recognitionConsent ? ' checked' : ''}> Agrees to be named in the end-of-year recognition list</label></div>
+  <div><label><input type="checkbox" name="optedOut" value="yes"${values.optedOut ? ' checked' : ''}> Has stepped back: offer no cases</label></div>
+  ${values.linkedToDirectory ? html`<p class="muted">Linked to their own directory entry: never offered their own case.</p>` : ''}</fieldset>
   <fieldset><legend>Channels, in the order they are tried</legend>
   ${Array.from({ length: CHANNEL_ROWS }, (_, row) => html`<div class="row"><div><label for="channelKind${row}">Channel ${row + 1}</label>
     <select id="channelKind${row}" name="channelKind${row}"><option value="">none</option>${CHANNEL_KINDS.map((kind) => html`<option${channels[row]?.kind === kind ? ' selected' : ''}>${kind}</option>`)}</select></div>

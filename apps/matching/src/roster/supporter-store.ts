@@ -48,6 +48,8 @@ export interface SupporterView {
   languages: string[];
   status: string;
   optedOut: boolean;
+  /** Linked to their own directory entry (`clinicianIdentifier`), so never matched to themselves. */
+  linkedToDirectory: boolean;
   acceptsCasesWhileResting: boolean;
   recognitionConsent: boolean;
   recognitionConsentAt: Date | null;
@@ -211,7 +213,11 @@ const AVAILABLE_NOW = `(NOT EXISTS (SELECT 1 FROM jsonb_array_elements(s."unavai
 export class SupporterStore {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Creates or replaces the supporter's profile (never lowering capacity below its open cases); true when it was created. */
+  /**
+   * Creates or replaces the supporter's profile (never lowering capacity below its open cases); true when it was
+   * created. A profile without `clinicianIdentifier` keeps the supporter's link to their own directory entry: an
+   * edit that does not mention it (the console's form) must not make them matchable to themselves.
+   */
   async save(manager: EntityManager, profile: SupporterProfile): Promise<boolean> {
     const [{ inserted }] = await manager.query(
       `INSERT INTO "matching"."supporters"
@@ -220,7 +226,7 @@ export class SupporterStore {
           "recognition_consent", "recognition_consent_at")
        VALUES ($1, (SELECT "clinician_id" FROM "matching"."clinician_identifiers" WHERE "system" = $2 AND "value" = $3),
                $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, CASE WHEN $17 THEN now() END)
-       ON CONFLICT ("id") DO UPDATE SET "clinician_id" = EXCLUDED."clinician_id", "display_name" = $4, "profession" = $5,
+       ON CONFLICT ("id") DO UPDATE SET "clinician_id" = CASE WHEN $2::text IS NULL THEN "supporters"."clinician_id" ELSE EXCLUDED."clinician_id" END, "display_name" = $4, "profession" = $5,
          "department" = $6, "facility" = $7, "status" = $8,
          "training_expires_on" = COALESCE(GREATEST($9::date, "supporters"."training_expires_on"), "supporters"."training_expires_on"),
          "max_open_cases" = GREATEST($10, "supporters"."open_cases"), "channels" = $11, "program" = $12, "languages" = $13,
@@ -308,6 +314,7 @@ export class SupporterStore {
   async describe(supporterId: string): Promise<SupporterView | undefined> {
     const [supporter] = await this.dataSource.query(
       `SELECT "id", "display_name" AS "displayName", "program", "profession", "department", "facility", "languages", "status", "opted_out" AS "optedOut",
+              "clinician_id" IS NOT NULL AS "linkedToDirectory",
               "accepts_cases_while_resting" AS "acceptsCasesWhileResting", "last_severe_accepted_at" AS "lastSevereAcceptedAt",
               "recognition_consent" AS "recognitionConsent", "recognition_consent_at" AS "recognitionConsentAt",
               to_char("cases_month", 'YYYY-MM') AS "casesMonth", "cases_in_month" AS "casesInMonth",

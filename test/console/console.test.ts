@@ -302,6 +302,10 @@ describe('console', () => {
   it('shows the director recognition, and a clear 403 to someone without a program role; sign-out ends the session', async () => {
     await signIn('director', '/recognition');
     expect(await page.textContent('h1')).toBe('Supporter recognition');
+    // The end-of-year list: Casey agreed to be named and accepted the case above this year.
+    const listed = await page.locator('tr', { hasText: 'Casey Console' }).innerText();
+    expect(listed.replace(/\s+/g, ' ')).toMatch(/Casey Console default 1 /);
+    await checkPage('recognition-list');
     await page.fill('#supporterIds', 'sup-console');
     await page.click('button:has-text("Count")');
     await page.waitForSelector('h2:has-text("Colleagues reached")');

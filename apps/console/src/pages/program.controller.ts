@@ -211,10 +211,21 @@ export class ProgramController {
     renderPage(request, response, { title: 'Failed staff pages', body, current: '/staff-pages' });
   }
 
+  /** The end-of-year list (supporters who consented to be named) for the celebration, then the exact counts form. */
   @Get('recognition')
   @ConsolePage(Role.ProgramDirector)
-  recognition(@Req() request: ConsoleRequest, @Res() response: Response): void {
-    renderPage(request, response, { title: 'Supporter recognition', body: this.recognitionForm(request.console!.csrf, ''), current: '/recognition' });
+  async recognition(@Req() request: ConsoleRequest, @Res() response: Response, @Query('year') year?: string): Promise<void> {
+    const chosen = year && /^\d{4}$/.test(year) ? year : String(new Date().getUTCFullYear());
+    const list = await this.api.read<{ year: number; supporters: { displayName: string; program: string; casesAccepted: number; colleaguesReached: number }[] }>(
+      request, 'matching', `/v1/roster/recognition?year=${chosen}`,
+    );
+    const body = html`<h2>Recognition list ${list.year}</h2>
+      <p>Supporters who agreed to be named (their roster entry says so), with the cases they accepted and the colleagues they reached that year.</p>
+      ${list.supporters.length === 0 ? html`<p class="muted">Nobody has agreed to be named yet.</p>` : dataTable(['Supporter', 'Program', 'Cases accepted', 'Colleagues reached'],
+        list.supporters.map((supporter) => [supporter.displayName, supporter.program, String(supporter.casesAccepted), String(supporter.colleaguesReached)]))}
+      <form method="get" action="/recognition" class="row"><div><label for="list-year">Year</label><input type="text" inputmode="numeric" id="list-year" name="year" value="${chosen}"></div><div><button type="submit" class="secondary">Show</button></div></form>
+      <h2>Exact counts by roster id</h2>${this.recognitionForm(request.console!.csrf, '')}`;
+    renderPage(request, response, { title: 'Supporter recognition', body, current: '/recognition' });
   }
 
   @Post('recognition')

@@ -60,6 +60,7 @@ describe('self-referral page /refer', () => {
           INTAKE_REFER_RATE_WINDOW_SECONDS: '600',
           INTAKE_REFER_CLIENT_IP_HEADER: CLIENT_HEADER,
           INTAKE_REFER_FACILITY: 'general',
+          INTAKE_PROGRAM_NAME: 'RISE Peer Support',
         },
       },
     });
@@ -84,6 +85,8 @@ describe('self-referral page /refer', () => {
     const cookie = (await context.cookies()).find((candidate) => candidate.name === 'harbor_refer');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/refer' });
     expect(await page.getAttribute('html', 'lang')).toBe('en');
+    // The page names the program, as its posters do.
+    expect(await page.title()).toBe('Talk to a peer – RISE Peer Support');
     // Readable at 320 px: nothing wider than the viewport.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(320);
     await expectNoAxeViolations(page);

@@ -73,6 +73,8 @@ export class SelfReferralSettings {
     readonly staffIdSystem: string,
     readonly facility: string,
     readonly urgentLine: string,
+    /** INTAKE_PROGRAM_NAME: the pages' titles name the program, as its posters do. */
+    readonly programName: string,
     /** Cookies marked Secure (production: served over HTTPS only). */
     readonly secureCookies: boolean,
   ) {}
@@ -87,6 +89,7 @@ export class SelfReferralSettings {
       env.INTAKE_STAFF_ID_SYSTEM,
       env.INTAKE_REFER_FACILITY,
       env.INTAKE_URGENT_LINE,
+      env.INTAKE_PROGRAM_NAME.trim(),
       env.HARBOR_ENV === 'production',
     );
   }

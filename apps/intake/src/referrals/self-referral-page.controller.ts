@@ -54,7 +54,7 @@ export class SelfReferralPageController {
     });
     if (!check.ok) {
       const detail = `For your safety this form only takes requests sent from its own page in this browser within ${FORM_TTL_SECONDS / 3600} hours. Nothing was recorded. Please open the form again and send it once more.`;
-      if (html) return response.status(403).type('html').send(noticePageHtml('We could not accept this form', detail, this.settings.urgentLine));
+      if (html) return response.status(403).type('html').send(noticePageHtml('We could not accept this form', detail, this.settings));
       throw new ProblemException(403, 'The form could not be verified', detail);
     }
     const parsed = parseSelfReferralForm(body);
@@ -64,7 +64,7 @@ export class SelfReferralPageController {
     }
     const { values } = parsed;
     await this.record(parsed.form, this.tokens.submissionId(check.formId, [values.referredBy, values.staffId, values.name, values.phone, values.email, values.department]));
-    return response.status(200).type('html').send(thanksPageHtml(this.settings.urgentLine));
+    return response.status(200).type('html').send(thanksPageHtml(this.settings));
   }
 
   private record(form: SelfReferralForm, referralId: string): Promise<void> {
@@ -84,7 +84,7 @@ export class SelfReferralPageController {
   private sendForm(request: Request, response: Response, status: number, invalid?: { values: FormValues; problems: FieldProblem[] }) {
     const issued = this.tokens.issue(request.headers.cookie);
     if (issued.setCookie) response.append('set-cookie', issued.setCookie);
-    response.status(status).type('html').send(formPageHtml({ action: ACTION, token: issued.token, urgentLine: this.settings.urgentLine, ...invalid }));
+    response.status(status).type('html').send(formPageHtml({ action: ACTION, token: issued.token, brand: this.settings, ...invalid }));
   }
 }
 

@@ -24,10 +24,16 @@ button{display:block;width:100%;font-size:1.1rem;padding:.9rem;margin:1.25rem 0;
 // same-origin, not no-referrer: the anti-forgery check needs the form post's real Origin. Nothing goes to another site either way.
 export const SELF_REFERRAL_HEADERS = personPageHeaders(PAGE_STYLE, 'same-origin');
 
+/** What every self-referral page names: the program (INTAKE_PROGRAM_NAME) and the line for urgent need. */
+export interface PageBrand {
+  programName: string;
+  urgentLine: string;
+}
+
 export interface FormPage {
   action: string;
   token: string;
-  urgentLine: string;
+  brand: PageBrand;
   values?: FormValues;
   problems?: FieldProblem[];
 }
@@ -41,7 +47,7 @@ const LABELS: Record<FormField, string> = {
   department: 'Unit or department',
 };
 
-export function formPageHtml({ action, token, urgentLine, values = {}, problems = [] }: FormPage): string {
+export function formPageHtml({ action, token, brand, values = {}, problems = [] }: FormPage): string {
   const errorOf = (field: FormField) => problems.find((problem) => problem.field === field)?.message;
   const describedBy = (field: FormField, hint: boolean) => {
     const ids = [hint ? `${field}-hint` : '', errorOf(field) ? `${field}-error` : ''].filter(Boolean).join(' ');
@@ -59,7 +65,7 @@ export function formPageHtml({ action, token, urgentLine, values = {}, problems 
         .join('')}</ul></div>`
     : '';
   return page(
-    problems.length ? 'Please check the form – Peer support' : 'Talk to a peer – Peer support',
+    `${problems.length ? 'Please check the form' : 'Talk to a peer'} – ${brand.programName}`,
     `<h1>I would like to talk to a peer</h1>
     <p>Peer support is confidential, voluntary and free: a trained colleague who knows what a hard day in
     healthcare is like. It is not a report, not therapy and not part of any review.</p>${summary}
@@ -76,14 +82,14 @@ export function formPageHtml({ action, token, urgentLine, values = {}, problems 
       </fieldset>${input('department', 'text', 'Optional. Helps the program choose a suitable supporter.', 'organization-title')}
       <button type="submit">Ask for a peer supporter</button>
     </form>
-    <p class="hint">We keep only what is needed to reach the person; no reason or story is asked for or stored.</p>${urgent(urgentLine)}`,
+    <p class="hint">We keep only what is needed to reach the person; no reason or story is asked for or stored.</p>${urgent(brand.urgentLine)}`,
   );
 }
 
 /** After a post was taken: the same answer whoever was named and whatever was decided. */
-export function thanksPageHtml(urgentLine: string): string {
+export function thanksPageHtml(brand: PageBrand): string {
   return page(
-    'Thank you – Peer support',
+    `Thank you – ${brand.programName}`,
     `<h1>Thank you. Your request has been received.</h1>
     <h2>What happens next</h2>
     <ol>
@@ -91,15 +97,15 @@ export function thanksPageHtml(urgentLine: string): string {
       look at every request.</li>
       <li>The conversation is confidential. Taking part is voluntary: it is fine to say "not now".</li>
       <li>Nobody is told who asked.</li>
-    </ol>${urgent(urgentLine)}
+    </ol>${urgent(brand.urgentLine)}
     <p><a href="/refer">Send another request</a></p>`,
   );
 }
 
 /** A refusal a person sees (forged or stale form, too many posts): what happened and what to do. */
-export function noticePageHtml(title: string, detail: string, urgentLine: string): string {
-  return page(`${title} – Peer support`, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>
-    <p><a href="/refer">Open the form again</a></p>${urgent(urgentLine)}`);
+export function noticePageHtml(title: string, detail: string, brand: PageBrand): string {
+  return page(`${title} – ${brand.programName}`, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p>
+    <p><a href="/refer">Open the form again</a></p>${urgent(brand.urgentLine)}`);
 }
 
 function urgent(line: string): string {
@@ -121,6 +127,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 }
 
+/** The page with the program's name above its content, so a person knows whose page it is. */
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">

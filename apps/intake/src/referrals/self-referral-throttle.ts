@@ -47,7 +47,7 @@ export class RetryLaterFilter implements ExceptionFilter {
     const detail = `Too many requests came from this network in a short time. Please try again in ${when}.`;
     response.set(SELF_REFERRAL_HEADERS).set('retry-after', String(wait)).status(429);
     if (wantsHtml(request)) {
-      response.type('html').send(noticePageHtml('Please try again shortly', detail, this.settings.urgentLine));
+      response.type('html').send(noticePageHtml('Please try again shortly', detail, this.settings));
       return;
     }
     response.type('application/problem+json').send(JSON.stringify({ type: 'about:blank', status: 429, title: 'Too many requests', detail, instance: request.path }));

@@ -23,11 +23,12 @@ export class DebriefsController {
       this.api.read<{ debriefs: DebriefView[] }>(request, 'matching', query('offered', 200)),
       this.api.read<{ debriefs: DebriefView[] }>(request, 'matching', query('held', 50)),
       this.api.read<{ debriefs: DebriefView[] }>(request, 'matching', query('declined', 50)),
-      // Who was paged and whether it reached them; the page still serves the outcome forms without it.
-      this.api.get<{ pages: DebriefPageView[] }>(request, 'notification', '/v1/staff-pages?kind=group-debrief-offer&limit=200'),
+      // Who was paged and whether it reached them; the page still serves the outcome forms without it (notification
+      // down or refusing: the count of coordinators paged is shown instead).
+      this.api.get<{ pages: DebriefPageView[] }>(request, 'notification', '/v1/staff-pages?kind=group-debrief-offer&limit=200').catch(() => undefined),
     ]);
     const closed = [...held.debriefs, ...declined.debriefs].sort((a, b) => (b.closedAt ?? '').localeCompare(a.closedAt ?? ''));
-    const body = debriefsBody({ open: open.debriefs, closed, pages: pages.ok ? pages.body.pages : undefined, program, csrf: request.console!.csrf });
+    const body = debriefsBody({ open: open.debriefs, closed, pages: pages?.ok ? pages.body.pages : undefined, program, csrf: request.console!.csrf });
     renderPage(request, response, { title: 'Group debriefs', body, current: '/debriefs' });
   }
 

@@ -54,7 +54,7 @@ describe('console routes', () => {
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { database: 'up', kafkaProducer: 'none', kafkaConsumer: 'none' } });
-    for (const path of ['/cases', '/roster', '/triage', '/settings', '/recognition']) {
+    for (const path of ['/cases', '/roster', '/triage', '/settings', '/recognition', '/debriefs']) {
       const response = await fetch(`${url}${path}`, { redirect: 'manual' });
       expect({ path, status: response.status, location: response.headers.get('location') }).toEqual({ path, status: 303, location: `/auth/login?returnTo=${encodeURIComponent(path)}` });
     }

@@ -5,7 +5,7 @@ import { Browser, BrowserContext, Page } from 'playwright-core';
 import { Role } from '@harbor/auth';
 import { FakeTwilio } from '../support/fake-twilio';
 import { HarborHarness } from '../support/harbor-harness';
-import { waitFor } from '../support/infrastructure';
+import { kafkaClient, waitFor } from '../support/infrastructure';
 import { freePort } from '../support/secured-kafka';
 import { buildServices, ServiceProcess } from '../support/service-process';
 import { launchChromium } from '../reporting/browser';
@@ -297,6 +297,68 @@ describe('console', () => {
     expect(forged.status()).toBe(403);
     const supporter = (await (await harbor.request('matching', '/v1/roster/supporters/sup-console', { role: Role.ProgramAdmin })).json()) as { status: string };
     expect(supporter.status).toBe('active');
+  });
+
+  it('shows a group debrief when one incident names three clinicians of a unit, records it held (5-9), and shows its failed offer page', async () => {
+    // The unit's coordinator can be reached only by pager, which this deployment has no provider for: the
+    // debrief offer's staff page fails at once (refused) and lands on the failed staff pages.
+    const staff = { program: 'default', role: 'on-call-coordinator', displayName: 'Debrief coordinator', channels: [{ kind: 'pager', address: 'pager-debrief-coordinator' }] };
+    expect((await harbor.request('matching', '/v1/program-staff/coord-debrief', { method: 'PUT', role: Role.ProgramAdmin, body: JSON.stringify(staff) })).status).toBeLessThan(300);
+    const oid = 'urn:oid:2.16.840.1.113883.4.6';
+    const named = ['1000000901', '1000000902', '1000000903'];
+    for (const value of named) {
+      const entry = { identifiers: [{ system: oid, value }], displayName: `Dr. Unitmate ${value}`, profession: 'nurse', department: 'ICU', facility: 'general' };
+      expect((await harbor.request('matching', '/v1/directory/clinicians', { method: 'POST', role: Role.ProgramAdmin, body: JSON.stringify(entry) })).status).toBe(201);
+    }
+    const incident = {
+      source: 'rl-datix', sourceEventId: 'INC-CONSOLE-DEBRIEF', occurredAt: new Date(Date.now() - 20 * 60_000).toISOString(), reportedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+      category: 'unexpected-death', harmLevel: 'death', facility: 'general', department: 'icu',
+      involvedClinicians: named.map((value) => ({ identifier: { system: oid, value }, role: 'attending' })),
+    };
+    const producer = kafkaClient().producer();
+    await producer.connect();
+    await producer.send({ topic: harbor.topic('incidents.reported.v1'), messages: [{ key: 'rl-datix|INC-CONSOLE-DEBRIEF', value: JSON.stringify(incident) }] });
+    await producer.disconnect();
+
+    await signIn('admin', '/debriefs');
+    await waitFor(async () => {
+      await page.goto(`${consoleUrl}/debriefs`);
+      return ((await page.textContent('#open'))?.includes('(1)') && (await page.textContent('section.debrief'))?.includes('failed: call them')) || undefined;
+    }, 'the debrief and its failed offer page on the console', 60_000);
+    const debrief = page.locator('section.debrief');
+    expect(await debrief.textContent()).toMatch(/Unit icu.*Program\s*default.*Colleagues named\s*3.*Offered\s*\d{4}-\d\d-\d\d \d\d:\d\d UTC.*coord-debrief \(failed: call them\)/s);
+    // The page names no clinician and nothing about the event.
+    for (const secret of ['Unitmate', '100000090', 'INC-CONSOLE', 'death']) expect(await page.textContent('main')).not.toContain(secret);
+    expect(await page.locator('main textarea').count()).toBe(0);
+    await checkPage('debriefs-open');
+    const debriefId = (await debrief.getAttribute('id'))!.replace('debrief-', '');
+    const csrf = (await page.getAttribute('section.debrief input[name=_csrf]', 'value'))!;
+
+    // Held without a band (the browser requires a radio choice; a hand-made form does not) comes back naming the field (422).
+    const noBand = await page.request.post(`${consoleUrl}/debriefs/${debriefId}/outcome`, { form: { _csrf: csrf, outcome: 'held' } });
+    expect(noBand.status()).toBe(200);
+    expect(await noBand.text()).toMatch(/The outcome was not recorded: .*attendanceBand/);
+    await page.goto(`${consoleUrl}/debriefs`);
+    await page.check('section.debrief input[name=attendanceBand][value="5-9"]');
+    await page.click('section.debrief button:has-text("Record held")');
+    expect(await page.textContent('[role=status]')).toContain('Recorded for unit icu: held, 5-9 attended');
+    expect(await page.textContent('#open')).toContain('(0)');
+    expect(await page.textContent('#closed')).toContain('(1)');
+    expect(await page.textContent(`#outcome-${debriefId}`)).toBe('held, 5-9 attended');
+    await checkPage('debriefs-closed');
+    const held = (await (await harbor.request('matching', `/v1/debriefs/${debriefId}`, { role: Role.ProgramDirector })).json()) as Record<string, unknown>;
+    expect(held).toMatchObject({ status: 'held', attendanceBand: '5-9' });
+
+    // A second outcome (a form left open elsewhere) is refused by matching (409) and said so, not a server error.
+    const again = await page.request.post(`${consoleUrl}/debriefs/${debriefId}/outcome`, { form: { _csrf: csrf, outcome: 'declined' } });
+    expect(again.status()).toBe(200);
+    expect(await again.text()).toContain('already has its outcome');
+
+    await page.goto(`${consoleUrl}/staff-pages`);
+    const failed = page.locator('main tr', { hasText: 'group-debrief-offer' });
+    expect(await failed.textContent()).toContain('coord-debrief');
+    expect(await failed.locator('a').getAttribute('href')).toBe(`/debriefs#debrief-${debriefId}`);
+    await checkPage('staff-pages-failed');
   });
 
   it('shows the director recognition, and a clear 403 to someone without a program role; sign-out ends the session', async () => {

@@ -27,6 +27,7 @@ export const NAV: readonly { path: string; label: string; roles: readonly Role[]
   { path: '/directory', label: 'Directory', roles: [Role.ProgramAdmin] },
   { path: '/training-lapses', label: 'Training lapses', roles: [Role.ProgramAdmin, Role.ProgramDirector] },
   { path: '/staff-pages', label: 'Failed staff pages', roles: [Role.ProgramAdmin, Role.ProgramDirector] },
+  { path: '/debriefs', label: 'Group debriefs', roles: [Role.ProgramAdmin, Role.ProgramDirector] },
   { path: '/opt-outs', label: 'Opt-outs', roles: [Role.ProgramAdmin, Role.ProgramDirector] },
   { path: '/settings', label: 'Program settings', roles: [Role.ProgramAdmin, Role.ProgramDirector] },
   { path: '/recognition', label: 'Recognition', roles: [Role.ProgramDirector] },
@@ -88,4 +89,5 @@ button.secondary{background:#fff;color:#123a5e}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .75rem;margin:0 0 .5rem}
 dl.facts dd{margin:0}
 .status{display:inline-block;padding:0 .4rem;border-radius:3px;background:#dfe7ef}
+.choice{display:flex;gap:.5rem;align-items:center}.choice label{margin:.15rem 0;font-weight:400}
 `;

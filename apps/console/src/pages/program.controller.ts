@@ -207,7 +207,7 @@ export class ProgramController {
   async staffPages(@Req() request: ConsoleRequest, @Res() response: Response): Promise<void> {
     const { pages } = await this.api.read<{ pages: { pageId: string; kind: string; caseId: string | null; recipientId: string; failedBecause: string | null; requestedAt: string; finishedAt: string | null; channels: string[] | null }[] }>(request, 'notification', '/v1/staff-pages?status=failed&limit=100');
     const body = pages.length === 0 ? html`<p class="muted">No staff page has failed.</p>` : html`<p>These pages to program staff could not be delivered on any channel: call the person.</p>${dataTable(['Kind', 'To', 'Case', 'Channels tried', 'Why', 'Requested'],
-      pages.map((page) => [page.kind, page.recipientId, page.caseId ? html`<a href="/cases/${page.caseId}">${page.caseId.slice(0, 8)}</a>` : '', (page.channels ?? []).join(', '), page.failedBecause, when(page.requestedAt)]))}`;
+      pages.map((page) => [page.kind, page.recipientId, page.caseId ? html`<a href="${page.kind === 'group-debrief-offer' ? `/debriefs#debrief-${page.caseId}` : `/cases/${page.caseId}`}">${page.caseId.slice(0, 8)}</a>` : '', (page.channels ?? []).join(', '), page.failedBecause, when(page.requestedAt)]))}`;
     renderPage(request, response, { title: 'Failed staff pages', body, current: '/staff-pages' });
   }
 

@@ -53,3 +53,41 @@ export function encounterContentFromForm(body: FormBody, rows: number): { guide:
   }
   return { guide, resources };
 }
+
+/** Intake's trigger policy as `GET /v1/trigger-policy` gives it. */
+export interface TriggerPolicyView {
+  servedProfessions: string[];
+  outreachCategories: string[];
+  minHarmLevel: string;
+  lawsuitKinds: string[];
+  cooldownHours: number;
+  /** The fields program staff set; the others are intake's INTAKE_* configuration. */
+  overridden?: string[];
+}
+
+/** Every checked value of a checkbox list (none checked: an empty list). */
+function checked(body: FormBody, name: string): string[] {
+  const raw = body[name];
+  return (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((value) => value.trim()).filter(Boolean);
+}
+
+/**
+ * The trigger-policy form → intake's `PUT /v1/trigger-policy` body. Every field is sent as shown (the form shows
+ * the policy in force), so saving makes them all the program's; "all" among the professions means all of them.
+ * `reset` puts every field back to intake's configuration.
+ */
+export function triggerPolicyFromForm(body: FormBody): Record<string, unknown> {
+  if (field(body, 'reset') === 'configuration') {
+    return { servedProfessions: null, outreachCategories: null, minHarmLevel: null, lawsuitKinds: null, cooldownHours: null };
+  }
+  const professions = checked(body, 'servedProfessions');
+  const cooldown = field(body, 'cooldownHours');
+  return {
+    servedProfessions: professions.includes('all') ? ['all'] : professions,
+    outreachCategories: checked(body, 'outreachCategories'),
+    minHarmLevel: field(body, 'minHarmLevel') ?? '',
+    lawsuitKinds: checked(body, 'lawsuitKinds'),
+    // As typed when it is not a whole number, so intake's 422 names it.
+    cooldownHours: cooldown !== undefined && /^\d{1,6}$/.test(cooldown) ? Number(cooldown) : (cooldown ?? ''),
+  };
+}

@@ -162,7 +162,7 @@ export class ProgramController {
       <div><label for="minHarmLevel">Harm threshold: incidents at this harm or worse (${source('minHarmLevel')})</label><select id="minHarmLevel" name="minHarmLevel">${HARM_LEVELS.map((level) => html`<option${level === policy.minHarmLevel ? ' selected' : ''}>${level}</option>`)}</select></div>
       <div><label for="cooldownHours">Not asked again for (hours; 0 = always asked) (${source('cooldownHours')})</label><input type="text" inputmode="numeric" id="cooldownHours" name="cooldownHours" value="${policy.cooldownHours}"></div>
       </div></fieldset><button type="submit">Save trigger policy</button></form>
-      ${overridden.size ? html`<form method="post" action="/settings/trigger-policy">${csrfField(csrf)}<input type="hidden" name="reset" value="configuration"><button type="submit" class="secondary">Back to intake's configuration</button></form>` : html``}`;
+      ${overridden.size ? html`<form method="post" action="/settings/trigger-policy">${csrfField(csrf)}<input type="hidden" name="reset" value="configuration"><button type="submit" class="secondary">Back to intake’s configuration</button></form>` : html``}`;
   }
 
   @Post('settings/trigger-policy')

@@ -306,6 +306,9 @@ describe('console', () => {
     expect(await page.textContent('[role=status]')).toContain('Trigger policy saved');
     expect(await page.inputValue('#minHarmLevel')).toBe('severe');
     expect(await page.textContent('label[for=minHarmLevel]')).toContain('set here');
+    // Only the changed field became the program's: the others still follow intake's configuration.
+    expect(await page.textContent('#servedProfessions legend')).toContain('configuration');
+    expect(await page.textContent('label[for=cooldownHours]')).toContain('configuration');
     await checkPage('settings-trigger-policy');
     expect(await decisionFor('moderate')).toBe('below-harm-threshold');
     expect(await decisionFor('severe')).toBe('outreach');

@@ -25,6 +25,14 @@ describe('program settings forms', () => {
     expect(triggerPolicyFromForm({ servedProfessions: ['nursing', 'pharmacy'], cooldownHours: '2 days' })).toMatchObject({ servedProfessions: ['nursing', 'pharmacy'], minHarmLevel: '', cooldownHours: '2 days' });
   });
 
+  it('sends only the trigger-policy fields changed from what the page showed', () => {
+    const shown = { 'shown.servedProfessions': 'all', 'shown.outreachCategories': 'fall-with-harm,medication-error', 'shown.minHarmLevel': 'mild', 'shown.lawsuitKinds': '', 'shown.cooldownHours': '72' };
+    expect(triggerPolicyFromForm({ ...shown, servedProfessions: 'all', outreachCategories: ['medication-error', 'fall-with-harm'], minHarmLevel: 'severe', cooldownHours: '72' })).toEqual({ minHarmLevel: 'severe' });
+    expect(triggerPolicyFromForm({ ...shown, servedProfessions: 'all', outreachCategories: 'medication-error', minHarmLevel: 'mild', lawsuitKinds: 'lawsuit', cooldownHours: '0' })).toEqual({
+      outreachCategories: ['medication-error'], lawsuitKinds: ['lawsuit'], cooldownHours: 0,
+    });
+  });
+
   it('puts every trigger-policy field back to the configuration on reset', () => {
     expect(Object.values(triggerPolicyFromForm({ reset: 'configuration', minHarmLevel: 'death' }))).toEqual([null, null, null, null, null]);
   });

@@ -10,7 +10,7 @@ import { field, FormBody } from './forms';
 import { html, Html } from './html';
 import { csrfField } from './layout';
 import { dataTable } from './table';
-import { encounterContentFromForm, policyFromForm, PolicyView, triggerPolicyFromForm, TriggerPolicyView } from './policy-form';
+import { encounterContentFromForm, policyFromForm, PolicyView, shownValue, triggerPolicyFromForm, TriggerPolicyView } from './policy-form';
 
 const RESOURCE_ROWS = REFERRAL_TYPES.length;
 const PROGRAM = /^[A-Za-z0-9._-]{1,60}$/;
@@ -155,6 +155,7 @@ export class ProgramController {
     return html`<h2>Trigger policy</h2>
       <p class="muted">Which events lead intake to offer support, for triggers recorded from now on (the same for every program). Fields not set here follow intake's configuration (<code>INTAKE_*</code>; docs/intake.md).</p>
       <form method="post" action="/settings/trigger-policy" id="trigger-policy">${csrfField(csrf)}
+      ${(['servedProfessions', 'outreachCategories', 'minHarmLevel', 'lawsuitKinds', 'cooldownHours'] as const).map((name) => html`<input type="hidden" name="shown.${name}" value="${shownValue(policy[name])}">`)}
       ${boxes('servedProfessions', 'Professions served', ['all', ...PROFESSION_GROUPS], policy.servedProfessions)}
       ${boxes('outreachCategories', 'Incident categories that lead to outreach', INCIDENT_CATEGORIES, policy.outreachCategories)}
       ${boxes('lawsuitKinds', 'Claim kinds that lead to outreach', LAWSUIT_KINDS, policy.lawsuitKinds)}

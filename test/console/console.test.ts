@@ -9,6 +9,7 @@ import { kafkaClient, waitFor } from '../support/infrastructure';
 import { freePort } from '../support/secured-kafka';
 import { buildServices, ServiceProcess } from '../support/service-process';
 import { launchChromium } from '../reporting/browser';
+import { nativeIncident, waitForClinician } from '../intake/intake-helpers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SHOTS = join(ROOT, '.cache', 'console-screenshots');
@@ -271,7 +272,7 @@ describe('console', () => {
     }
     // Settings round trip: a policy value and the guide; intake's trigger policy shown as configured.
     await page.goto(`${consoleUrl}/settings`);
-    expect(await page.textContent('#trigger-policy')).toMatch(/Harm threshold\s*mild or worse/);
+    expect(await page.inputValue('#minHarmLevel')).toBe('mild');
     await page.fill('#ackTimeoutMinutes', '20');
     await page.click('button:has-text("Save policy")');
     expect(await page.textContent('[role=status]')).toContain('Policy saved');
@@ -290,6 +291,40 @@ describe('console', () => {
     expect(await page.textContent('#opt-out-answer')).toContain('has not opted out');
     // The recognition page is the director's.
     expect((await page.goto(`${consoleUrl}/recognition`))!.status()).toBe(403);
+  });
+
+  it('changes intake’s harm threshold: the next incidents below it are recorded only, those at it are served', async () => {
+    const decisionFor = async (harmLevel: string) => {
+      const value = `tp-console-${harmLevel}-${Date.now()}`;
+      const submitted = await harbor.request('intake', '/v1/incidents', { method: 'POST', role: Role.SourceSystem, body: JSON.stringify(nativeIncident([value], { harmLevel })) });
+      expect(submitted.status).toBe(202);
+      const [row] = await waitForClinician(harbor, NPI, value);
+      return row.decision;
+    };
+    await page.goto(`${consoleUrl}/settings`);
+    expect(await page.textContent('#servedProfessions legend')).toContain('configuration');
+    expect(await decisionFor('moderate')).toBe('outreach');
+    // Nobody served is refused by intake; the page says which field.
+    await page.uncheck('#servedProfessions input[value=all]');
+    await page.click('button:has-text("Save trigger policy")');
+    expect(await page.textContent('[role=alert]')).toContain('servedProfessions');
+    expect(await page.isChecked('#servedProfessions input[value=all]')).toBe(true);
+
+    await page.selectOption('#minHarmLevel', 'severe');
+    await page.click('button:has-text("Save trigger policy")');
+    expect(await page.textContent('[role=status]')).toContain('Trigger policy saved');
+    expect(await page.inputValue('#minHarmLevel')).toBe('severe');
+    expect(await page.textContent('label[for=minHarmLevel]')).toContain('set here');
+    // Only the changed field became the program's: the others still follow intake's configuration.
+    expect(await page.textContent('#servedProfessions legend')).toContain('configuration');
+    expect(await page.textContent('label[for=cooldownHours]')).toContain('configuration');
+    await checkPage('settings-trigger-policy');
+    expect(await decisionFor('moderate')).toBe('below-harm-threshold');
+    expect(await decisionFor('severe')).toBe('outreach');
+
+    await page.click('button:has-text("Back to intake’s configuration")');
+    expect(await page.inputValue('#minHarmLevel')).toBe('mild');
+    expect(await page.textContent('label[for=minHarmLevel]')).toContain('configuration');
   });
 
   it('refuses a form without the session’s anti-forgery token', async () => {

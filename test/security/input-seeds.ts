@@ -53,6 +53,8 @@ export const ROUTE_SEEDS: Record<ServiceName, Record<string, () => RouteSeed>> =
     'GET /v1/opt-outs/check': () => ({ query: { system: NPI, value: `fuzz-${randomUUID()}` } }),
     'GET /v1/triage': () => ({ query: { limit: '10' } }),
     'GET /v1/trigger-policy': () => ({}),
+    // Empty: a valid change that changes nothing (every field keeps its current value).
+    'PUT /v1/trigger-policy': () => ({ body: {} }),
     // Without the form's cookie every post is refused (403) before its fields are read; self-referral-page.test.ts
     // sends bad fields through a real browser session.
     'POST /refer': () => ({ contentType: 'application/x-www-form-urlencoded', body: 'referredBy=self&staffId=E-1&token=x' }),

@@ -31,6 +31,7 @@ export const ROUTE_ACCESS: Record<ServiceName, Record<string, Access>> = {
     'DELETE /v1/opt-outs': { roles: STAFF },
     'GET /v1/opt-outs/check': { roles: STAFF },
     'GET /v1/trigger-policy': { roles: STAFF },
+    'PUT /v1/trigger-policy': { roles: STAFF },
     'GET /refer': { public: 'self-referral form: asks for nothing, shows no data' },
     'POST /refer': { public: 'self-referral form: rate-limited per client, anti-forgery token bound to a SameSite=Strict cookie' },
     'GET /refer/poster.pdf': { public: 'printable poster: the program name, the /refer address and the urgent line, no data' },

@@ -53,3 +53,51 @@ export function encounterContentFromForm(body: FormBody, rows: number): { guide:
   }
   return { guide, resources };
 }
+
+/** Intake's trigger policy as `GET /v1/trigger-policy` gives it. */
+export interface TriggerPolicyView {
+  servedProfessions: string[];
+  outreachCategories: string[];
+  minHarmLevel: string;
+  lawsuitKinds: string[];
+  cooldownHours: number;
+  /** The fields program staff set; the others are intake's INTAKE_* configuration. */
+  overridden?: string[];
+}
+
+/** Every checked value of a checkbox list (none checked: an empty list). */
+function checked(body: FormBody, name: string): string[] {
+  const raw = body[name];
+  return (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((value) => value.trim()).filter(Boolean);
+}
+
+/** A trigger-policy field's value as one comparable text (lists order-free), for the form's `shown.<field>` inputs. */
+export function shownValue(value: readonly string[] | string | number): string {
+  return Array.isArray(value) ? [...value].sort().join(',') : String(value);
+}
+
+/**
+ * The trigger-policy form → intake's `PUT /v1/trigger-policy` body: only the fields changed from what the page
+ * showed (its `shown.<field>` inputs), so an untouched field keeps following the configuration and a change made
+ * meanwhile by someone else to another field is not overwritten. "all" among the professions means all of them.
+ * `reset` puts every field back to intake's configuration.
+ */
+export function triggerPolicyFromForm(body: FormBody): Record<string, unknown> {
+  if (field(body, 'reset') === 'configuration') {
+    return { servedProfessions: null, outreachCategories: null, minHarmLevel: null, lawsuitKinds: null, cooldownHours: null };
+  }
+  const professions = checked(body, 'servedProfessions');
+  const cooldown = field(body, 'cooldownHours');
+  const submitted: Record<string, string[] | string | number> = {
+    servedProfessions: professions.includes('all') ? ['all'] : professions,
+    outreachCategories: checked(body, 'outreachCategories'),
+    minHarmLevel: field(body, 'minHarmLevel') ?? '',
+    lawsuitKinds: checked(body, 'lawsuitKinds'),
+    // As typed when it is not a whole number, so intake's 422 names it.
+    cooldownHours: cooldown !== undefined && /^\d{1,6}$/.test(cooldown) ? Number(cooldown) : (cooldown ?? ''),
+  };
+  return Object.fromEntries(Object.entries(submitted).filter(([name, value]) => {
+    const shown = body[`shown.${name}`];
+    return typeof shown !== 'string' || shown !== shownValue(value);
+  }));
+}

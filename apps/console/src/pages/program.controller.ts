@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query, Req, Res, UploadedFile, UseIntercep
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Role } from '@harbor/auth';
-import { REFERRAL_TYPES } from '@harbor/contracts';
+import { HARM_LEVELS, INCIDENT_CATEGORIES, LAWSUIT_KINDS, PROFESSION_GROUPS, REFERRAL_TYPES } from '@harbor/contracts';
 import { HarborApi } from '../api/harbor-api';
 import { ConsolePage, ConsoleRequest, redirectWithNotice, renderPage } from '../session/console-page';
 import { when } from './format';
@@ -10,7 +10,7 @@ import { field, FormBody } from './forms';
 import { html, Html } from './html';
 import { csrfField } from './layout';
 import { dataTable } from './table';
-import { encounterContentFromForm, policyFromForm, PolicyView } from './policy-form';
+import { encounterContentFromForm, policyFromForm, PolicyView, shownValue, triggerPolicyFromForm, TriggerPolicyView } from './policy-form';
 
 const RESOURCE_ROWS = REFERRAL_TYPES.length;
 const PROGRAM = /^[A-Za-z0-9._-]{1,60}$/;
@@ -91,7 +91,7 @@ export class ProgramController {
     const [policies, content, triggers] = await Promise.all([
       this.api.read<{ defaults: PolicyView; programs: { program: string; facilities: string[]; policy: PolicyView; updatedAt: string; updatedBy: string }[] }>(request, 'matching', '/v1/policy'),
       this.api.read<{ guide: string[]; resources: { kind: string; label: string; phone?: string; url?: string }[] }>(request, 'notification', `/v1/programs/${program}/encounter-content`),
-      this.api.read<{ servedProfessions: string[]; outreachCategories: string[]; minHarmLevel: string; lawsuitKinds: string[]; cooldownHours: number }>(request, 'intake', '/v1/trigger-policy'),
+      this.api.read<TriggerPolicyView>(request, 'intake', '/v1/trigger-policy'),
     ]);
     const saved = policies.programs.find((entry) => entry.program === program);
     const policy = saved?.policy ?? policies.defaults;
@@ -130,10 +130,7 @@ export class ProgramController {
         <div><label for="resourcePhone${row}">Phone</label><input type="tel" id="resourcePhone${row}" name="resourcePhone${row}" value="${resource?.phone ?? ''}"></div>
         <div><label for="resourceUrl${row}">Website (https)</label><input type="url" id="resourceUrl${row}" name="resourceUrl${row}" value="${resource?.url ?? ''}"></div></div>`;
       })}</fieldset><button type="submit">Save guide and resources</button></form>
-      <h2>Trigger policy</h2>
-      <dl class="facts" id="trigger-policy"><dt>Professions served</dt><dd>${triggers.servedProfessions.join(', ')}</dd><dt>Incident categories</dt><dd>${triggers.outreachCategories.join(', ')}</dd>
-      <dt>Harm threshold</dt><dd>${triggers.minHarmLevel} or worse</dd><dt>Claim kinds</dt><dd>${triggers.lawsuitKinds.join(', ')}</dd><dt>Not asked again for</dt><dd>${triggers.cooldownHours} h</dd></dl>
-      <p class="muted">Which events reach the program is intake's trigger policy, set in its configuration (<code>INTAKE_SERVED_PROFESSIONS</code>, <code>INTAKE_OUTREACH_CATEGORIES</code>, <code>INTAKE_MIN_HARM_LEVEL</code>, <code>INTAKE_LAWSUIT_KINDS</code>, <code>INTAKE_COOLDOWN_HOURS</code>; docs/intake.md); it is shown here, not changed here.</p>`;
+      ${this.triggerPolicyForm(csrf, triggers)}`;
     renderPage(request, response, { title: 'Program settings', body, current: '/settings' });
   }
 
@@ -143,6 +140,37 @@ export class ProgramController {
     const policy = policyFromForm(body);
     const result = await this.api.call(request, 'matching', 'PUT', '/v1/policy', policy);
     redirectWithNotice(request, response, `/settings?program=${encodeURIComponent(programOf(String(policy.program)))}`, result.ok ? { kind: 'ok', text: 'Policy saved.' } : { kind: 'problem', text: result.problem! });
+  }
+
+  /**
+   * Intake's trigger policy (who is served), for the whole intake rather than one program: checkbox lists from the
+   * contracts' vocabularies, the harm threshold, the cooldown; each field says whether it is the program's or the
+   * configuration's.
+   */
+  private triggerPolicyForm(csrf: string, policy: TriggerPolicyView): Html {
+    const overridden = new Set(policy.overridden ?? []);
+    const source = (name: string) => (overridden.has(name) ? 'set here' : 'configuration');
+    const boxes = (name: string, legend: string, options: readonly string[], values: string[]) => html`<fieldset id="${name}"><legend>${legend} <span class="muted">(${source(name)})</span></legend><div class="row">
+      ${options.map((option) => html`<div><label><input type="checkbox" name="${name}" value="${option}"${values.includes(option) ? ' checked' : ''}> ${option}</label></div>`)}</div></fieldset>`;
+    return html`<h2>Trigger policy</h2>
+      <p class="muted">Which events lead intake to offer support, for triggers recorded from now on (the same for every program). Fields not set here follow intake's configuration (<code>INTAKE_*</code>; docs/intake.md).</p>
+      <form method="post" action="/settings/trigger-policy" id="trigger-policy">${csrfField(csrf)}
+      ${(['servedProfessions', 'outreachCategories', 'minHarmLevel', 'lawsuitKinds', 'cooldownHours'] as const).map((name) => html`<input type="hidden" name="shown.${name}" value="${shownValue(policy[name])}">`)}
+      ${boxes('servedProfessions', 'Professions served', ['all', ...PROFESSION_GROUPS], policy.servedProfessions)}
+      ${boxes('outreachCategories', 'Incident categories that lead to outreach', INCIDENT_CATEGORIES, policy.outreachCategories)}
+      ${boxes('lawsuitKinds', 'Claim kinds that lead to outreach', LAWSUIT_KINDS, policy.lawsuitKinds)}
+      <fieldset><legend>Harm and cooldown</legend><div class="row">
+      <div><label for="minHarmLevel">Harm threshold: incidents at this harm or worse (${source('minHarmLevel')})</label><select id="minHarmLevel" name="minHarmLevel">${HARM_LEVELS.map((level) => html`<option${level === policy.minHarmLevel ? ' selected' : ''}>${level}</option>`)}</select></div>
+      <div><label for="cooldownHours">Not asked again for (hours; 0 = always asked) (${source('cooldownHours')})</label><input type="text" inputmode="numeric" id="cooldownHours" name="cooldownHours" value="${policy.cooldownHours}"></div>
+      </div></fieldset><button type="submit">Save trigger policy</button></form>
+      ${overridden.size ? html`<form method="post" action="/settings/trigger-policy">${csrfField(csrf)}<input type="hidden" name="reset" value="configuration"><button type="submit" class="secondary">Back to intake’s configuration</button></form>` : html``}`;
+  }
+
+  @Post('settings/trigger-policy')
+  @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
+  async saveTriggerPolicy(@Req() request: ConsoleRequest, @Res() response: Response, @Body() body: FormBody): Promise<void> {
+    const result = await this.api.call(request, 'intake', 'PUT', '/v1/trigger-policy', triggerPolicyFromForm(body));
+    redirectWithNotice(request, response, '/settings', result.ok ? { kind: 'ok', text: 'Trigger policy saved: it applies to triggers recorded from now on.' } : { kind: 'problem', text: result.problem! });
   }
 
   @Post('settings/encounter-content')

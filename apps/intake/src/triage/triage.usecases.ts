@@ -1,9 +1,9 @@
 import { Inject, Injectable, NotFoundException, ConflictException } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdentifierV1, ProfessionGroup } from '@harbor/contracts';
-import { OutreachSettings } from '../intake.settings';
 import { ClinicianDecision, decideTriggerOutreach } from '../triggers/outreach-policy';
 import { RecordTrigger } from '../triggers/record-trigger.usecase';
+import { TriggerPolicyStore } from '../triggers/trigger-policy-store';
 import { StoredTrigger } from '../triggers/trigger-store';
 import { TriageItemView, TriageStore } from './triage-store';
 
@@ -15,7 +15,7 @@ export class TriageQueue {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly recordTrigger: RecordTrigger,
-    private readonly outreach: OutreachSettings,
+    private readonly policies: TriggerPolicyStore,
     private readonly items: TriageStore,
   ) {}
 
@@ -30,8 +30,10 @@ export class TriageQueue {
   async assign(id: string, identifier: IdentifierV1, profession?: ProfessionGroup): Promise<{ decision: ClinicianDecision | 'already-named'; supportRequested: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const trigger = await this.lockOpenItem(manager, id);
-      const decision = decideTriggerOutreach(trigger, this.outreach.policy);
-      const outcome = await this.recordTrigger.recordClinician(manager, trigger, decision, { identifier, profession }, trigger.category === 'self-referral');
+      // The policy in force when staff name the person (read in this transaction, as for a new trigger).
+      const policy = await this.policies.effective(manager);
+      const decision = decideTriggerOutreach(trigger, policy);
+      const outcome = await this.recordTrigger.recordClinician(manager, trigger, decision, { identifier, profession }, trigger.category === 'self-referral', policy);
       await this.items.resolve(manager, id, 'assigned');
       return outcome ? { decision: outcome.decision, supportRequested: outcome.requestId !== null } : { decision: 'already-named', supportRequested: false };
     });

@@ -1,5 +1,5 @@
 import { HARM_LEVELS, HarmLevel } from '@harbor/contracts';
-import { ClinicianFacts, decideClinicianOutreach, decideIncidentOutreach, decideTriggerOutreach, TriggerPolicy } from './outreach-policy';
+import { ClinicianFacts, decideClinicianOutreach, decideIncidentOutreach, decideTriggerOutreach, effectiveTriggerPolicy, TriggerPolicy } from './outreach-policy';
 
 describe('decideIncidentOutreach', () => {
   // Spelled out rather than derived from HARM_LEVELS' order, so a reordering of the vocabulary is caught.
@@ -74,5 +74,18 @@ describe('decideClinicianOutreach', () => {
     expect(decideClinicianOutreach('outreach', { ...plain, recentlyRequested: true }, policy)).toBe('absorbed');
     expect(decideClinicianOutreach('outreach', { ...plain, optedOut: true, recentlyRequested: true }, policy)).toBe('opted-out');
     expect(decideClinicianOutreach('outreach', { ...plain, optedOut: true, recentlyRequested: true, selfReferral: true }, policy)).toBe('outreach');
+  });
+});
+
+describe('effectiveTriggerPolicy', () => {
+  const defaults = { minHarmLevel: 'mild', outreachCategories: ['medication-error'], lawsuitKinds: ['lawsuit'], servedProfessions: ['all'], cooldownHours: 72 } as const;
+
+  it('is the defaults when nothing is overridden', () => {
+    expect(effectiveTriggerPolicy(defaults, {})).toEqual({ ...defaults, overridden: [] });
+  });
+
+  it('lets each overridden field win whole, and says which ones', () => {
+    const policy = effectiveTriggerPolicy(defaults, { minHarmLevel: 'severe', outreachCategories: [], cooldownHours: 0 });
+    expect(policy).toEqual({ ...defaults, minHarmLevel: 'severe', outreachCategories: [], cooldownHours: 0, overridden: ['outreachCategories', 'minHarmLevel', 'cooldownHours'] });
   });
 });

@@ -77,3 +77,23 @@ export function decideClinicianOutreach(triggerDecision: TriggerDecision, clinic
   if (clinician.recentlyRequested) return 'absorbed';
   return 'outreach';
 }
+
+/** The trigger policy together with the cooldown: everything program staff may change (`PUT /v1/trigger-policy`). */
+export interface ProgramTriggerPolicy extends TriggerPolicy {
+  /** Hours a clinician sent a support request is not paged again (absorbed); 0 = never absorbed. */
+  cooldownHours: number;
+}
+
+export const TRIGGER_POLICY_FIELDS = ['servedProfessions', 'outreachCategories', 'minHarmLevel', 'lawsuitKinds', 'cooldownHours'] as const;
+export type TriggerPolicyField = (typeof TRIGGER_POLICY_FIELDS)[number];
+
+/** The fields program staff changed; a field left out keeps intake's configured default. */
+export type TriggerPolicyOverrides = Partial<ProgramTriggerPolicy>;
+
+/** The policy in force: the configured defaults, each overridden field replacing its default whole. */
+export function effectiveTriggerPolicy(defaults: ProgramTriggerPolicy, overrides: TriggerPolicyOverrides): ProgramTriggerPolicy & { overridden: TriggerPolicyField[] } {
+  const overridden = TRIGGER_POLICY_FIELDS.filter((field) => overrides[field] !== undefined && overrides[field] !== null);
+  const policy: ProgramTriggerPolicy = { ...defaults };
+  for (const field of overridden) Object.assign(policy, { [field]: overrides[field] });
+  return { ...policy, overridden };
+}

@@ -3,11 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdentifierV1, ProfessionGroup, SupportRequested } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
-import { OutreachSettings } from '../intake.settings';
 import { NormalizedTrigger } from './normalized-trigger';
 import { OptOutStore } from '../opt-outs/opt-out-store';
 import { TriageStore } from '../triage/triage-store';
-import { ClinicianDecision, decideClinicianOutreach, decideTriggerOutreach, TriggerDecision, TriggerPolicy } from './outreach-policy';
+import { ClinicianDecision, decideClinicianOutreach, decideTriggerOutreach, ProgramTriggerPolicy, TriggerDecision } from './outreach-policy';
+import { TriggerPolicyStore } from './trigger-policy-store';
 import { StoredTrigger, TriggerStore } from './trigger-store';
 
 export type { StoredTrigger } from './trigger-store';
@@ -33,18 +33,14 @@ export interface RecordTriggerResult {
  */
 @Injectable()
 export class RecordTrigger {
-  private readonly policy: TriggerPolicy;
-
   constructor(
     private readonly outbox: OutboxWriter,
-    private readonly outreach: OutreachSettings,
+    private readonly policies: TriggerPolicyStore,
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly triggers: TriggerStore,
     private readonly triage: TriageStore,
     private readonly optOuts: OptOutStore,
-  ) {
-    this.policy = outreach.policy;
-  }
+  ) {}
 
   /** For HTTP routes: the same recording as a consumed event, in a transaction of its own. */
   async executeInOwnTransaction(trigger: NormalizedTrigger, options: { selfReferral?: boolean } = {}): Promise<RecordTriggerResult> {
@@ -53,12 +49,14 @@ export class RecordTrigger {
 
   async execute(manager: EntityManager, trigger: NormalizedTrigger, options: { selfReferral?: boolean } = {}): Promise<RecordTriggerResult> {
     const stored = await this.triggers.upsert(manager, trigger);
-    const decision = decideTriggerOutreach(stored, this.policy);
+    // Read in this transaction, so every replica decides by the policy in force now (docs/intake.md).
+    const policy = await this.policies.effective(manager);
+    const decision = decideTriggerOutreach(stored, policy);
     const result: RecordTriggerResult = { triggerId: stored.id, decision, requestIds: [], triageIds: [], clinicians: [] };
     // An update of a trigger whose people were already forgotten (retention) asks nobody again.
     if (stored.cliniciansPurged) return result;
     for (const clinician of trigger.clinicians) {
-      const outcome = await this.recordClinician(manager, stored, decision, clinician, options.selfReferral ?? false);
+      const outcome = await this.recordClinician(manager, stored, decision, clinician, options.selfReferral ?? false, policy);
       if (!outcome) continue;
       result.clinicians.push({ identifier: clinician.identifier, decision: outcome.decision });
       if (outcome.requestId) result.requestIds.push(outcome.requestId);
@@ -87,6 +85,7 @@ export class RecordTrigger {
     triggerDecision: TriggerDecision,
     clinician: { identifier: IdentifierV1; profession?: ProfessionGroup },
     selfReferral: boolean,
+    policy: ProgramTriggerPolicy,
   ): Promise<{ decision: ClinicianDecision; requestId: string | null } | undefined> {
     const { identifier } = clinician;
     await this.triggers.lockClinician(manager, identifier);
@@ -94,10 +93,10 @@ export class RecordTrigger {
     // Already recorded: nothing more, unless an update turned a trigger that did not call for outreach (a near
     // miss that turned out to harm, a category now in scope) into one that does. Never a second request.
     if (known && !(triggerDecision === 'outreach' && known.requestId === null && TRIGGER_LEVEL.has(known.decision))) return undefined;
-    const decision =
-      triggerDecision === 'outreach'
-        ? decideClinicianOutreach(triggerDecision, { profession: clinician.profession, selfReferral, ...(await this.clinicianFacts(manager, identifier)) }, this.policy)
-        : triggerDecision;
+    let decision: ClinicianDecision = triggerDecision;
+    if (triggerDecision === 'outreach') {
+      decision = decideClinicianOutreach(triggerDecision, { profession: clinician.profession, selfReferral, ...(await this.clinicianFacts(manager, identifier, policy.cooldownHours)) }, policy);
+    }
     const requestId = decision === 'outreach' ? randomUUID() : null;
     await this.triggers.saveClinician(manager, trigger.id, identifier, { decision, requestId });
     if (requestId) {
@@ -115,10 +114,10 @@ export class RecordTrigger {
     return { decision, requestId };
   }
 
-  private async clinicianFacts(manager: EntityManager, identifier: IdentifierV1) {
+  private async clinicianFacts(manager: EntityManager, identifier: IdentifierV1, cooldownHours: number) {
     return {
       optedOut: await this.optOuts.isOptedOut(manager, identifier),
-      recentlyRequested: await this.triggers.requestedWithin(manager, identifier, this.outreach.cooldownHours),
+      recentlyRequested: await this.triggers.requestedWithin(manager, identifier, cooldownHours),
     };
   }
 }

@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     const supporters = new SupporterStore(db);
     const records = new CaseRecords(outbox, cases, assignments, supporters);
     const escalate = new EscalateCase(outbox, policies, logger, new ProgramStaffStore(db), records, cases, assignments, deadlines);
-    const offer = new OfferNextSupporter(outbox, policies, escalate, records, cases, assignments, supporters);
+    const offer = new OfferNextSupporter(policies, escalate, records, cases, assignments, supporters);
     const groupDebriefs = new OfferGroupDebrief(outbox, policies, new ProgramStaffStore(db), new GroupDebriefStore(), logger);
     const openCase = new OpenCase(policies, offer, escalate, new AbsorptionReport(logger), records, cases, deadlines, groupDebriefs);
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { Producer } from 'kafkajs';
-import { afterCommit, DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingMigrations, readHeaders } from '@harbor/messaging';
+import { afterCommit, DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingMigrations, outbound, readHeaders } from '@harbor/messaging';
 import { createLogger, isValidTraceparent, runWithContext, ServiceMetrics } from '@harbor/observability';
 import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { createTestDatabase, kafkaClient, LogCapture, readTopic, testInfrastructure, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
@@ -183,6 +183,15 @@ describe('messaging library against real Kafka and Postgres', () => {
     expect(ran).toEqual(['committed', 'inner']);
   });
 
+  it('records several events with one statement, published in the order given', async () => {
+    const pings = Array.from({ length: 3 }, (_, index) => ({ id: randomUUID(), label: `many-${index}` }));
+    const ids = await dataSource.transaction((manager) => runtime.outbox.enqueueAll(manager, pings.map((ping) => outbound(Ping, ping))));
+    expect(ids).toHaveLength(3);
+    const rows: { event_id: string }[] = await dataSource.query(`SELECT "event_id" FROM "${SCHEMA}"."outbox" WHERE "event_id" = ANY($1) ORDER BY "seq"`, [ids]);
+    expect(rows.map((row) => row.event_id)).toEqual(ids);
+    await waitFor(async () => pings.every((ping) => handler.attempts.get(ping.id) === 1), 'the three pings');
+  });
+
   it('refuses to enqueue an event that breaks its contract', async () => {
     await expect(
       dataSource.transaction((manager) => runtime.outbox.enqueue(manager, Ping, { id: 'not-a-uuid', label: 'ok' })),
@@ -250,13 +259,14 @@ describe('messaging library against real Kafka and Postgres', () => {
     await batching.start([{ topic: Ping.topic, handlers: [batchHandler], batchSize: 20 }]);
     try {
       const clean = Array.from({ length: 8 }, () => ({ id: randomUUID(), label: 'ok' }));
-      const send = (pings: object[]) =>
+      const cleanIds = clean.map(() => randomUUID());
+      const send = (pings: object[], ids = pings.map(() => randomUUID())) =>
         producer.send({
           topic: batchTopic,
           // One key, so all records share a partition and arrive in one fetched batch.
-          messages: pings.map((ping) => ({ key: 'same', value: JSON.stringify(ping), headers: { [HEADER.id]: randomUUID(), [HEADER.type]: versionedType(Ping) } })),
+          messages: pings.map((ping, index) => ({ key: 'same', value: JSON.stringify(ping), headers: { [HEADER.id]: ids[index], [HEADER.type]: versionedType(Ping) } })),
         });
-      await send(clean);
+      await send(clean, cleanIds);
       await waitFor(async () => (await Promise.all(clean.map((ping) => effects(ping.id)))).every((rows) => rows.length === 1), 'the clean batch');
       expect(clean.every((ping) => batchHandler.attempts.get(ping.id) === 1)).toBe(true);
       // processed_at defaults to the transaction's start time: one value means one transaction.
@@ -264,6 +274,18 @@ describe('messaging library against real Kafka and Postgres', () => {
         `SELECT DISTINCT "processed_at" FROM "${SCHEMA}"."processed_messages" WHERE "consumer" = 'harbor-msgbatch'`,
       );
       expect(stamps).toHaveLength(1);
+
+      // A batch's event ids are claimed in one statement: an id twice in one batch (a producer's retry) and an id
+      // applied before (a redelivery) are each applied once, and the batch's other records are not held up.
+      const repeated = { id: randomUUID(), label: 'ok' };
+      const fresh = { id: randomUUID(), label: 'ok' };
+      const repeatedId = randomUUID();
+      await send([repeated, clean[0], repeated, fresh], [repeatedId, cleanIds[0], repeatedId, randomUUID()]);
+      await waitFor(async () => (await effects(fresh.id)).length === 1, 'the batch with repeated ids');
+      expect(await effects(repeated.id)).toHaveLength(1);
+      expect(batchHandler.attempts.get(repeated.id)).toBe(1);
+      expect(await effects(clean[0].id)).toHaveLength(1);
+      expect(batchHandler.attempts.get(clean[0].id)).toBe(1);
 
       // A record that fails once rolls the whole batch back; its records are then applied one by one.
       const flaky = { id: randomUUID(), label: 'transient-1' };

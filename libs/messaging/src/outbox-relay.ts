@@ -123,9 +123,13 @@ export class OutboxRelay {
         throw error;
       }
       const published = rows.map((row) => row.seq);
-      // Rows of events that carry personal data leave the outbox with their publication; others are kept a while for inspection.
-      await manager.query(`DELETE FROM "${schema}"."outbox" WHERE "seq" = ANY($1::bigint[]) AND "purge_on_publish"`, [published]);
-      await manager.query(`UPDATE "${schema}"."outbox" SET "sent_at" = now() WHERE "seq" = ANY($1::bigint[])`, [published]);
+      // Rows of events that carry personal data leave the outbox with their publication; others are kept a while for
+      // inspection. One statement for both (disjoint rows), so a batch costs one round trip after the send.
+      await manager.query(
+        `WITH purged AS (DELETE FROM "${schema}"."outbox" WHERE "seq" = ANY($1::bigint[]) AND "purge_on_publish")
+         UPDATE "${schema}"."outbox" SET "sent_at" = now() WHERE "seq" = ANY($1::bigint[]) AND NOT "purge_on_publish"`,
+        [published],
+      );
       const now = Date.now();
       for (const row of rows) {
         this.metrics.outboxPublished.inc();

@@ -5,6 +5,17 @@ import { outboxChannel } from './messaging-tables.migration';
 import { TopicNames } from './topic-names';
 import { EventDefinition, validateEventPayload } from '@harbor/contracts';
 
+/** An event to record with OutboxWriter.enqueueAll; build it with `outbound` so the payload is checked against its definition. */
+export interface OutboundEvent {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- events of different payload types share one list
+  definition: EventDefinition<any>;
+  payload: object;
+}
+
+export function outbound<P extends object>(definition: EventDefinition<P>, payload: P): OutboundEvent {
+  return { definition, payload };
+}
+
 /** Set on a transaction's query runner when it wrote outbox rows, so its commit wakes the relay. */
 export const OUTBOX_WRITTEN = 'harborOutboxWritten';
 
@@ -21,13 +32,31 @@ export class OutboxWriter {
   ) {}
 
   async enqueue<P extends object>(manager: EntityManager, definition: EventDefinition<P>, payload: P): Promise<string> {
-    const valid = validateEventPayload(definition, payload);
-    const envelope = newEnvelope(definition, valid, this.source);
+    const [id] = await this.enqueueAll(manager, [outbound(definition, payload)]);
+    return id;
+  }
+
+  /**
+   * Records several events in the caller's transaction with one statement, in the order given (the outbox's
+   * sequence, hence the relay's publishing order, follows the VALUES order). Returns their ids in that order.
+   */
+  async enqueueAll(manager: EntityManager, events: OutboundEvent[]): Promise<string[]> {
+    if (events.length === 0) return [];
+    const params: unknown[] = [];
+    const rows: string[] = [];
+    const ids: string[] = [];
+    for (const { definition, payload } of events) {
+      const valid = validateEventPayload(definition, payload);
+      const envelope = newEnvelope(definition, valid, this.source);
+      ids.push(envelope.id);
+      const values = [envelope.id, this.topics.name(definition.topic), definition.key(valid), envelopeToHeaders(envelope), JSON.stringify(valid), definition.purgeOnPublish === true];
+      rows.push(`(${values.map((value) => `$${params.push(value)}`).join(', ')})`);
+    }
     await manager.query(
-      `INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "headers", "payload", "purge_on_publish") VALUES ($1, $2, $3, $4, $5, $6)`,
-      [envelope.id, this.topics.name(definition.topic), definition.key(valid), envelopeToHeaders(envelope), JSON.stringify(valid), definition.purgeOnPublish === true],
+      `INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "headers", "payload", "purge_on_publish") VALUES ${rows.join(', ')}`,
+      params,
     );
     if (!wakeOnCommit(manager, OUTBOX_WRITTEN)) await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
-    return envelope.id;
+    return ids;
   }
 }

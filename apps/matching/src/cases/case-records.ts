@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AssignmentClosed, AssignmentCloseReason, CaseLifecycle, CaseLifecycleV1, CaseStatus } from '@harbor/contracts';
-import { OutboxWriter } from '@harbor/messaging';
+import { outbound, OutboundEvent, OutboxWriter } from '@harbor/messaging';
 import { CaseToMatch, monthOf } from '../policy/matching-decision';
 import { SupporterStore } from '../roster/supporter-store';
 import { AssignmentStore } from './assignment-store';
@@ -24,16 +24,23 @@ export class CaseRecords {
     private readonly supporters: SupporterStore,
   ) {}
 
-  /** Sets a case's status and tells reporting. */
-  async changeStatus(manager: EntityManager, kase: MatchingCase, status: CaseStatus, details: LifecycleDetails = {}): Promise<void> {
+  /**
+   * Sets a case's status and tells reporting. `before` are events that belong to the change and go first: they
+   * reach the outbox in the same statement.
+   */
+  async changeStatus(manager: EntityManager, kase: MatchingCase, status: CaseStatus, details: LifecycleDetails = {}, before: OutboundEvent[] = []): Promise<void> {
     await this.cases.setStatus(manager, kase.id, status);
     kase.status = status;
-    await this.announce(manager, kase, details);
+    await this.outbox.enqueueAll(manager, [...before, this.lifecycleOf(kase, details)]);
   }
 
   /** Tells reporting the case's current status (a new case is inserted with its first one). */
   async announce(manager: EntityManager, kase: MatchingCase, details: LifecycleDetails = {}): Promise<void> {
-    await this.outbox.enqueue(manager, CaseLifecycle, {
+    await this.outbox.enqueueAll(manager, [this.lifecycleOf(kase, details)]);
+  }
+
+  private lifecycleOf(kase: MatchingCase, details: LifecycleDetails): OutboundEvent {
+    return outbound(CaseLifecycle, {
       caseId: kase.id,
       status: kase.status,
       at: new Date().toISOString(),

@@ -116,6 +116,20 @@ export function toMatchingCase(row: CaseRow): MatchingCase {
   };
 }
 
+function requestHandledSql(requestId: string): string {
+  return `(EXISTS (SELECT 1 FROM "matching"."cases" WHERE "request_id" = ${requestId})
+           OR EXISTS (SELECT 1 FROM "matching"."absorbed_requests" WHERE "request_id" = ${requestId}))`;
+}
+
+/** The query of CaseStore.findOpen, its values appended to `params`. */
+function openCaseSql(clinicianId: string | null, identifier: IdentifierV1, params: unknown[]): string {
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const match = clinicianId
+    ? `c."clinician_id" = ${param(clinicianId)}`
+    : `c."clinician_id" IS NULL AND c."identifier_system" = ${param(identifier.system)} AND c."identifier_value" = ${param(identifier.value)}`;
+  return `SELECT c."id", c."status" FROM "matching"."cases" c WHERE ${match} AND ${CASE_IS_OPEN} ORDER BY c."created_at" DESC, c."id" DESC LIMIT 1`;
+}
+
 /** Marks a transaction's query runner once it holds a clinician lock (see lockClinician). */
 const HOLDS_CLINICIAN_LOCK = 'matchingHoldsClinicianLock';
 
@@ -220,11 +234,7 @@ export class CaseStore {
 
   /** Whether this request id already opened a case or was already absorbed (a redelivery). */
   async requestAlreadyHandled(manager: EntityManager, requestId: string): Promise<boolean> {
-    const [row] = await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM "matching"."cases" WHERE "request_id" = $1)
-           OR EXISTS (SELECT 1 FROM "matching"."absorbed_requests" WHERE "request_id" = $1) AS "handled"`,
-      [requestId],
-    );
+    const [row] = await manager.query(`SELECT ${requestHandledSql('$1')} AS "handled"`, [requestId]);
     return row.handled;
   }
 
@@ -234,19 +244,22 @@ export class CaseStore {
    * beside an earlier case that is the one the clinician is engaged in now.
    */
   async findOpen(manager: EntityManager, clinicianId: string | null, identifier: IdentifierV1): Promise<OpenCaseStatus | undefined> {
-    const [row] = clinicianId
-      ? await manager.query(
-          `SELECT c."id", c."status" FROM "matching"."cases" c
-           WHERE c."clinician_id" = $1 AND ${CASE_IS_OPEN} ORDER BY c."created_at" DESC, c."id" DESC LIMIT 1`,
-          [clinicianId],
-        )
-      : await manager.query(
-          `SELECT c."id", c."status" FROM "matching"."cases" c
-           WHERE c."clinician_id" IS NULL AND c."identifier_system" = $1 AND c."identifier_value" = $2 AND ${CASE_IS_OPEN}
-           ORDER BY c."created_at" DESC, c."id" DESC LIMIT 1`,
-          [identifier.system, identifier.value],
-        );
+    const params: unknown[] = [];
+    const [row] = await manager.query(openCaseSql(clinicianId, identifier, params), params);
     return row;
+  }
+
+  /**
+   * requestAlreadyHandled and findOpen in one round trip (what opening a case asks first, under the clinician's lock).
+   */
+  async priorHandling(manager: EntityManager, requestId: string, clinicianId: string | null, identifier: IdentifierV1): Promise<{ handled: boolean; openCase?: OpenCaseStatus }> {
+    const params: unknown[] = [requestId];
+    const [row] = await manager.query(
+      `SELECT ${requestHandledSql('$1')} AS "handled", o."id", o."status"
+       FROM (SELECT 1) AS "one" LEFT JOIN LATERAL (${openCaseSql(clinicianId, identifier, params)}) o ON true`,
+      params,
+    );
+    return { handled: row.handled, openCase: row.id ? { id: row.id, status: row.status } : undefined };
   }
 
   /**

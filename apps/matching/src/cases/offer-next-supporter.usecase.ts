@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AssignmentOffered, ChannelAddressV1 } from '@harbor/contracts';
-import { OutboxWriter } from '@harbor/messaging';
+import { outbound } from '@harbor/messaging';
 import { censusOf, decide, decisionRecord, SupporterCandidate } from '../policy/matching-decision';
 import { MatchingPolicy } from '../policy/policy';
 import { ProgramPolicies } from '../policy/program-policies';
@@ -33,7 +33,6 @@ const MAX_DECISION_ROUNDS = 8;
 @Injectable()
 export class OfferNextSupporter {
   constructor(
-    private readonly outbox: OutboxWriter,
     private readonly policies: ProgramPolicies,
     private readonly escalateCase: EscalateCase,
     private readonly records: CaseRecords,
@@ -44,11 +43,12 @@ export class OfferNextSupporter {
 
   /**
    * Offers the (locked) case to the best eligible supporter, or escalates when nobody is left to ask.
-   * `policy` is the case's program policy when the caller has just read it.
+   * `policy` is the case's program policy when the caller has just read it; `offeredBefore`, the supporters the
+   * case was offered to so far, when the caller knows them (none, for a case it has just opened).
    */
-  async execute(manager: EntityManager, kase: MatchingCase, policy?: MatchingPolicy): Promise<void> {
+  async execute(manager: EntityManager, kase: MatchingCase, policy?: MatchingPolicy, offeredBefore?: string[]): Promise<void> {
     policy ??= await this.policies.policyOf(manager, kase.program);
-    const previous = await this.assignments.supportersOffered(manager, kase.id);
+    const previous = offeredBefore ?? (await this.assignments.supportersOffered(manager, kase.id));
     const attempt = previous.length + 1;
     if (attempt > policy.maxOffers) return this.escalateCase.execute(manager, kase, 'offer-limit');
 
@@ -107,7 +107,7 @@ export class OfferNextSupporter {
     await this.assignments.insertOffer(manager, {
       id: assignmentId, caseId: kase.id, supporterId: supporter.id, attempt, record, respondBy, ackSeconds: policy.ackTimeoutSeconds,
     });
-    await this.outbox.enqueue(manager, AssignmentOffered, {
+    const offered = outbound(AssignmentOffered, {
       assignmentId,
       caseId: kase.id,
       attempt,
@@ -117,6 +117,7 @@ export class OfferNextSupporter {
       // Notification picks the page template and the encounter page's guide by program; ids the contract cannot carry fall back to the default.
       ...(OFFERED_PROGRAM_ID.test(kase.program) ? { programId: kase.program } : {}),
     });
-    await this.records.changeStatus(manager, kase, 'offered', { attempt, supporterId: supporter.id });
+    // The offer and the case's new status reach the outbox in one statement, in this order.
+    await this.records.changeStatus(manager, kase, 'offered', { attempt, supporterId: supporter.id }, [offered]);
   }
 }

@@ -3,12 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { SupportRequestedV1 } from '@harbor/contracts';
 import { OfferGroupDebrief } from '../debriefs/offer-group-debrief.usecase';
-import { resolveIdentifier } from '../directory/directory-store';
+import { ResolvedClinician, resolveIdentifier } from '../directory/directory-store';
 import { ProgramPolicies } from '../policy/program-policies';
 import { clinicianLockKey, shouldAbsorb } from './absorption';
 import { AbsorptionReport } from './absorption-report';
 import { CaseRecords } from './case-records';
-import { CaseStore } from './case-store';
+import { CaseStore, MatchingCase } from './case-store';
 import { DeadlineStore } from './deadline-store';
 import { EscalateCase } from './escalate-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
@@ -16,12 +16,6 @@ import { OfferNextSupporter } from './offer-next-supporter.usecase';
 /** Requests naming the same event: intake's key when given, else the trigger's kind, category, time and facility. */
 export function eventKeyOf(request: SupportRequestedV1): string {
   return request.eventKey ?? `${request.trigger.kind}|${request.trigger.category}|${new Date(request.trigger.occurredAt).toISOString()}|${request.facility}`;
-}
-
-interface ResolvedClinician {
-  clinicianId: string;
-  optedOut: boolean;
-  department: string | null;
 }
 
 /**
@@ -51,10 +45,10 @@ export class OpenCase {
     const clinicianKey = clinicianLockKey(clinicianId, request.clinician);
     // Before looking for an open case, so two requests for one clinician at once cannot both find none.
     await this.cases.lockClinician(manager, clinicianKey);
-    if (await this.cases.requestAlreadyHandled(manager, request.requestId)) return undefined;
+    const { handled, openCase } = await this.cases.priorHandling(manager, request.requestId, clinicianId, request.clinician);
+    if (handled) return undefined;
     // Every clinician the event names counts for their unit's group debrief, whatever their own outreach.
     await this.groupDebriefs.noteClinician(manager, request, eventKeyOf(request), { key: clinicianKey, department: clinician?.department ?? null });
-    const openCase = await this.cases.findOpen(manager, clinicianId, request.clinician);
     if (openCase && shouldAbsorb(request, openCase)) {
       await this.absorb(manager, openCase.id, request);
       return undefined;
@@ -70,7 +64,7 @@ export class OpenCase {
   }
 
   private async open(manager: EntityManager, request: SupportRequestedV1, clinician: ResolvedClinician | undefined): Promise<string | undefined> {
-    const program = await this.policies.programFor(manager, request.facility);
+    const { program, policy } = await this.policies.programAndPolicyFor(manager, request.facility);
     const id = randomUUID();
     const inserted = await this.cases.insert(manager, {
       id,
@@ -87,7 +81,9 @@ export class OpenCase {
       eventKey: eventKeyOf(request),
     });
     if (!inserted) return undefined;
-    const kase = (await this.cases.loadForUpdate(manager, id))!;
+    // The row this transaction just inserted is its own until it commits (nobody else sees it, let alone locks it):
+    // the case is built from what was inserted instead of being read back under a lock.
+    const kase = newCaseOf(id, request, program, clinician);
     await this.records.announce(manager, kase); // inserted as 'requested'
     if (!clinician) {
       await this.records.changeStatus(manager, kase, 'unresolved');
@@ -98,9 +94,32 @@ export class OpenCase {
       await this.records.changeStatus(manager, kase, 'closed');
       return kase.id;
     }
-    const policy = await this.policies.policyOf(manager, program);
     await this.deadlines.schedule(manager, { kind: 'overall', caseId: kase.id, dueAt: new Date(Date.now() + policy.overallDeadlineSeconds * 1000) });
-    await this.offerNextSupporter.execute(manager, kase, policy);
+    // A case opened a moment ago has been offered to nobody yet.
+    await this.offerNextSupporter.execute(manager, kase, policy, []);
     return kase.id;
   }
+}
+
+/** The case as CaseStore.insert wrote it (status `requested`), with the directory's attributes of its clinician. */
+function newCaseOf(id: string, request: SupportRequestedV1, program: string, clinician: ResolvedClinician | undefined): MatchingCase {
+  return {
+    id,
+    requestId: request.requestId,
+    program,
+    eventKey: eventKeyOf(request),
+    clinicianId: clinician?.clinicianId ?? null,
+    triggerKind: request.trigger.kind,
+    category: request.trigger.category,
+    harmLevel: request.trigger.harmLevel ?? null,
+    eventOccurredAt: new Date(request.trigger.occurredAt),
+    facility: request.facility,
+    department: request.department ?? null,
+    status: 'requested',
+    outcome: null,
+    followUpsDone: 0,
+    clinicianProfession: clinician?.profession ?? null,
+    clinicianDepartment: clinician?.department ?? null,
+    clinicianLanguages: clinician?.languages ?? null,
+  };
 }

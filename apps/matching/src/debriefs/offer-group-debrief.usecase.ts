@@ -46,8 +46,7 @@ export class OfferGroupDebrief {
     const clinicians = await this.debriefs.noteMember(manager, eventKey, unit, tallyMember(clinician.key));
     // No threshold is below 2: most events name one clinician, and their requests need not read the policy here.
     if (!debriefDue(clinicians, 2)) return undefined;
-    const program = await this.policies.programFor(manager, request.facility);
-    const policy = await this.policies.policyOf(manager, program);
+    const { program, policy } = await this.policies.programAndPolicyFor(manager, request.facility);
     if (!debriefDue(clinicians, policy.groupDebriefMinClinicians)) return undefined;
     const debrief = await this.debriefs.open(manager, { id: randomUUID(), eventKey, unit, program, facility: request.facility, clinicians });
     if (!debrief) return undefined; // already offered for this event and unit

@@ -39,19 +39,28 @@ export async function lockDirectoryForWriting(manager: EntityManager): Promise<v
   await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('harbor-matching-directory', 0))`);
 }
 
+/** A clinician the directory knows, with the attributes matching a case needs (so opening one reads them once). */
+export interface ResolvedClinician {
+  clinicianId: string;
+  optedOut: boolean;
+  department: string | null;
+  profession: string | null;
+  languages: string[] | null;
+}
+
 /**
  * The clinician an identifier names, and whether they opted out; undefined when the directory does not know it.
  * The NPI is found under either spelling of its system (the URI `http://hl7.org/fhir/sid/us-npi` or the OID
  * `urn:oid:2.16.840.1.113883.4.6`), the one given first.
  */
-export async function resolveIdentifier(manager: EntityManager, identifier: IdentifierV1): Promise<{ clinicianId: string; optedOut: boolean; department: string | null } | undefined> {
+export async function resolveIdentifier(manager: EntityManager, identifier: IdentifierV1): Promise<ResolvedClinician | undefined> {
   const [row] = await manager.query(
-    `SELECT i."clinician_id", c."opted_out", c."department" FROM "matching"."clinician_identifiers" i
+    `SELECT i."clinician_id", c."opted_out", c."department", c."profession", c."languages" FROM "matching"."clinician_identifiers" i
      JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = ANY($1::text[]) AND i."value" = $2
      ORDER BY array_position($1::text[], i."system") LIMIT 1`,
     [identifierSystemAliases(identifier.system), identifier.value],
   );
-  return row && { clinicianId: row.clinician_id, optedOut: row.opted_out, department: row.department ?? null };
+  return row && { clinicianId: row.clinician_id, optedOut: row.opted_out, department: row.department ?? null, profession: row.profession ?? null, languages: row.languages ?? null };
 }
 
 /** The clinician's name and how to reach them (what a supporter who accepted receives); undefined when unknown. */

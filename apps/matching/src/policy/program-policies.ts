@@ -25,6 +25,22 @@ export class ProgramPolicies {
     return { ...this.environmentDefaults };
   }
 
+  /**
+   * The program that serves a facility and its policy, in one statement, read once per transaction: a consumer
+   * applies a chunk of support requests in one transaction, and they nearly all name the same few facilities. A
+   * policy saved meanwhile applies from the next transaction on (as if the chunk had been applied a moment earlier).
+   */
+  async programAndPolicyFor(manager: EntityManager, facility: string): Promise<{ program: string; policy: MatchingPolicy }> {
+    return readOncePerTransaction(manager, `facility:${facility}`, async () => {
+      const [row] = await manager.query(
+        `SELECT p."program", p."policy" FROM "matching"."program_policies" p
+         WHERE p."program" = COALESCE((SELECT f."program" FROM "matching"."program_policies" f WHERE $1 = ANY(f."facilities") ORDER BY f."program" LIMIT 1), $2)`,
+        [facility, DEFAULT_PROGRAM],
+      );
+      return { program: row?.program ?? DEFAULT_PROGRAM, policy: this.withOverrides(row?.policy) };
+    });
+  }
+
   /** The program that serves a facility: the one listing it, else the default program. */
   async programFor(manager: EntityManager, facility: string): Promise<string> {
     const [row] = await manager.query(
@@ -34,9 +50,12 @@ export class ProgramPolicies {
     return row?.program ?? DEFAULT_PROGRAM;
   }
 
+  /** The program's policy, read once per transaction (see programAndPolicyFor). */
   async policyOf(manager: EntityManager, program: string): Promise<MatchingPolicy> {
-    const [row] = await manager.query(`SELECT "policy" FROM "matching"."program_policies" WHERE "program" = $1`, [program]);
-    return this.withOverrides(row?.policy);
+    return readOncePerTransaction(manager, `program:${program}`, async () => {
+      const [row] = await manager.query(`SELECT "policy" FROM "matching"."program_policies" WHERE "program" = $1`, [program]);
+      return this.withOverrides(row?.policy);
+    });
   }
 
   /** Every program's stored settings, in program order. */
@@ -62,4 +81,25 @@ export class ProgramPolicies {
   withOverrides(overrides: Partial<MatchingPolicy> | null | undefined): MatchingPolicy {
     return { ...this.environmentDefaults, ...(overrides ?? {}) };
   }
+}
+
+/** Where a transaction keeps what it read of the policies (on its query runner, which lives as long as the transaction). */
+const POLICIES_READ = 'matchingPoliciesRead';
+
+/**
+ * `read()` once per transaction and key; a copy each time, so a caller changing its policy object changes
+ * nobody else's. Outside a transaction (no query runner), every call reads.
+ */
+async function readOncePerTransaction<T extends object>(manager: EntityManager, key: string, read: () => Promise<T>): Promise<T> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return read();
+  const cache = (runner.data?.[POLICIES_READ] as Map<string, Promise<T>> | undefined) ?? new Map<string, Promise<T>>();
+  runner.data = { ...runner.data, [POLICIES_READ]: cache };
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = read();
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  return structuredClone(await pending);
 }

@@ -6,6 +6,7 @@ import { IntakeEnv } from '../../apps/intake/src/intake.env';
 import { MatchingEnv } from '../../apps/matching/src/matching.env';
 import { NotificationEnv } from '../../apps/notification/src/notification.env';
 import { ReportingEnv } from '../../apps/reporting/src/reporting.env';
+import { ConsoleEnv } from '../../apps/console/src/console.env';
 import { ConfigValidationError, loadConfig } from '@harbor/config';
 import { DEVELOPMENT_DATABASE_PASSWORDS, HttpsInProduction, NotDevelopmentDefaultInProduction, OffInProduction } from '@harbor/config';
 import { ServiceEnv, toBoolean } from '@harbor/config';
@@ -89,6 +90,14 @@ const PRODUCTION: Record<string, { schema: new () => ServiceEnv; env: Record<str
     },
   },
   reporting: { schema: ReportingEnv, env: { REPORTING_HASH_KEY: 'a-private-reporting-key-0123456789' } },
+  // The console (no events) is held to the same rules as the services, and its committed Compose secrets are refused.
+  console: {
+    schema: ConsoleEnv,
+    env: {
+      CONSOLE_OIDC_ISSUER: 'https://login.hospital.example', CONSOLE_OIDC_CLIENT_SECRET: 'a-private-client-secret-value',
+      CONSOLE_PUBLIC_BASE_URL: 'https://harbor-console.hospital.example', CONSOLE_SESSION_SECRET: 'a-private-session-secret-of-32-characters-or-more',
+    },
+  },
 };
 const COMMON = {
   HARBOR_ENV: 'production',

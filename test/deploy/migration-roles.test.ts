@@ -17,7 +17,7 @@ import { NotificationEnv } from '../../apps/notification/src/notification.env';
 import { NotificationModule } from '../../apps/notification/src/notification.module';
 import { ReportingEnv } from '../../apps/reporting/src/reporting.env';
 import { ReportingModule } from '../../apps/reporting/src/reporting.module';
-import { createTestDatabase, LogCapture, readTopic, testInfrastructure, uniqueSuffix, uniqueTopicPrefix } from '../support/infrastructure';
+import { createTestDatabase, LogCapture, readTopic, testInfrastructure, uniqueSuffix, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
 import { REPO } from './support/manifests';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -125,7 +125,8 @@ describe('migrations run as a separate step with a migration role; services run 
     const [intake, matching] = await Promise.all(apps.slice(0, 2).map(async (app) => (await app.getUrl()).replace('[::1]', '127.0.0.1')));
     for (const app of apps) {
       const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-      expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+      // Ready once its consumer group has joined, which can take a moment after the app listens.
+      await waitFor(async () => (await fetch(`${url}/health/ready`)).status === 200, `${url} ready with the runtime role`);
     }
 
     // Writes through HTTP, the outbox and its relay (insert, update, delete, a sequence) as the runtime role.

@@ -56,8 +56,6 @@ export function candidateTiers(kase: CaseToMatch, policy: MatchingPolicy): Candi
  * roster. Each tier is a class of the ranking read in the ranking's own order (load, least recently assigned,
  * id) until it has yielded WANTED eligible supporters or is exhausted. Because every tier holds its own class
  * plus only classes ranked above it, the union always contains the policy's true best WANTED supporters.
- * Supporters in `held` (a concurrent decision is reserving them right now) are left out and paged past, so the
- * result holds the best WANTED of the others.
  */
 export async function loadCandidates(
   supporters: SupporterStore,
@@ -66,7 +64,6 @@ export async function loadCandidates(
   kase: CaseToMatch,
   policy: MatchingPolicy,
   now: Date,
-  held: ReadonlySet<string> = new Set(),
 ): Promise<SupporterCandidate[]> {
   const tiers = candidateTiers(kase, policy);
   const filter = staticPrefilter(kase, policy, now);
@@ -75,11 +72,10 @@ export async function loadCandidates(
   const firstPages = await supporters.candidateFirstPages(manager, program, tiers, filter);
   const seen = new Map<string, SupporterCandidate>();
   const isEligible = (candidate: SupporterCandidate) => exclusionsOf(candidate, kase, policy, now).length === 0;
-  /** Keeps the candidates of a page that are not held elsewhere; returns how many of them are eligible. */
+  /** Keeps the candidates of a page; returns how many of them are eligible. */
   const take = (page: SupporterCandidate[]) => {
     let eligible = 0;
     for (const read of page) {
-      if (held.has(read.id)) continue;
       const candidate = seen.get(read.id) ?? read;
       seen.set(candidate.id, candidate);
       if (isEligible(candidate)) eligible++;

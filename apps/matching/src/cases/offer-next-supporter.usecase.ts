@@ -24,12 +24,6 @@ export class SupportersBusyError extends Error {
   }
 }
 
-/**
- * Decisions one offer may take when the best supporters are held by concurrent decisions: each pages past the
- * ones held (WANTED per round, see candidate-pool.ts) before the offer waits for the best of the first decision.
- */
-const MAX_DECISION_ROUNDS = 8;
-
 @Injectable()
 export class OfferNextSupporter {
   constructor(
@@ -56,31 +50,17 @@ export class OfferNextSupporter {
     const context = await this.records.context(manager, kase, previous);
     // The rest period and the monthly cap are re-checked under the supporter's lock, and the offer is counted.
     const care = careFilter(policy, now);
-    // Supporters a concurrent decision holds (or filled) since they were read: the next decision pages past them
-    // instead of queueing behind that decision's transaction (docs/matching.md, "Concurrent decisions").
-    const held = new Set<string>();
-    let first: ReturnType<typeof decide> | undefined;
-    for (let round = 0; round < MAX_DECISION_ROUNDS; round++) {
-      const decision = decide(await loadCandidates(this.supporters, manager, kase.program, context, policy, now, held), context, policy, now);
-      first ??= decision;
-      if (decision.ranked.length === 0) break;
-      const reserved = await this.supporters.reserveFirstFree(manager, decision.ranked.map(({ supporter }) => supporter.id), care);
-      if (reserved) {
-        const { supporter } = decision.ranked.find((entry) => entry.supporter.id === reserved.id)!;
-        return this.offer(manager, kase, supporter, reserved.channels, attempt, policy, decisionRecord(decision, supporter.id));
-      }
-      for (const { supporter } of decision.ranked) held.add(supporter.id);
+    const decision = decide(await loadCandidates(this.supporters, manager, kase.program, context, policy, now), context, policy, now);
+    // One statement tries the ranking in order and reserves the first supporter with room whom no concurrent
+    // decision holds (docs/matching.md, "Concurrent decisions").
+    const reserved = await this.supporters.reserveFirstFree(manager, decision.ranked.map(({ supporter }) => supporter.id), care);
+    if (reserved) {
+      const { supporter } = decision.ranked.find((entry) => entry.supporter.id === reserved.id)!;
+      return this.offer(manager, kase, supporter, reserved.channels, attempt, policy, decisionRecord(decision, supporter.id));
     }
-    const decision = first!;
-    const contended = held.size > 0;
-    if (!contended && decision.ranked.length === 0) {
-      // Nobody eligible: count, over the program's whole pool, which rules excluded whom, for staff to see.
-      // Supporters resting or at their monthly cap are listed with the reasons in words.
-      const census = censusOf(await this.supporters.pool(manager, kase.program), context, policy, now);
-      await this.cases.recordCensus(manager, kase.id, { at: now.toISOString(), ...census });
-    }
-    if (contended) {
-      // Everyone eligible was held by concurrent decisions: wait for the best one rather than escalate.
+    if (decision.ranked.length > 0) {
+      // Everyone ranked is held or was filled by concurrent decisions since they were read: wait for the best one
+      // rather than escalate.
       for (const { supporter } of decision.ranked) {
         const channels = await this.supporters.reserve(manager, supporter.id, true, care);
         if (channels) return this.offer(manager, kase, supporter, channels, attempt, policy, decisionRecord(decision, supporter.id));
@@ -88,6 +68,10 @@ export class OfferNextSupporter {
       // All of them filled up meanwhile: decide again on fresh rows.
       throw new SupportersBusyError();
     }
+    // Nobody eligible: count, over the program's whole pool, which rules excluded whom, for staff to see.
+    // Supporters resting or at their monthly cap are listed with the reasons in words.
+    const census = censusOf(await this.supporters.pool(manager, kase.program), context, policy, now);
+    await this.cases.recordCensus(manager, kase.id, { at: now.toISOString(), ...census });
     await this.escalateCase.execute(manager, kase, 'no-eligible-supporter');
   }
 

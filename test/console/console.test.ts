@@ -403,6 +403,11 @@ describe('console', () => {
     const listed = await page.locator('tr', { hasText: 'Casey Console' }).innerText();
     expect(listed.replace(/\s+/g, ' ')).toMatch(/Casey Console default 1 /);
     await checkPage('recognition-list');
+    // A filter the person typed that the service refuses is their input, not a fault: 422 naming it, never a 5xx.
+    const refused = await page.goto(`${consoleUrl}/roster?program=${encodeURIComponent('not a program!')}`);
+    expect(refused!.status()).toBe(422);
+    expect(await page.textContent('[role=alert]')).toMatch(/program/);
+    await page.goto(`${consoleUrl}/recognition`);
     await page.fill('#supporterIds', 'sup-console');
     await page.click('button:has-text("Count")');
     await page.waitForSelector('h2:has-text("Colleagues reached")');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceUrls } from '../console.settings';
-import { ConsoleForbidden, ConsoleRequest, SignInRequired } from '../session/console-page';
+import { ConsoleForbidden, ConsoleRequest, ServiceRefused, SignInRequired } from '../session/console-page';
 
 export type HarborService = 'intake' | 'matching' | 'notification' | 'reporting';
 
@@ -20,6 +20,7 @@ export function describeProblem(status: number, body: unknown): string {
   for (const error of Array.isArray(problem.errors) ? problem.errors : []) parts.push(`${String(error.field ?? 'body')}: ${String(error.message ?? 'is not valid')}`);
   return parts.join('. ').replace(/\.\./g, '.');
 }
+
 
 /**
  * The services' JSON APIs, called server-side with the signed-in person's access token (token relay): the
@@ -60,7 +61,10 @@ export class HarborApi {
   /** A GET whose failure the page cannot do without (a list it shows): anything but 2xx is an error. */
   async read<T = unknown>(request: ConsoleRequest, service: HarborService, path: string): Promise<T> {
     const result = await this.get<T>(request, service, path);
-    if (!result.ok) throw Object.assign(new Error(`${service} ${path.split('?')[0]} answered ${result.status}`), { status: result.status === 404 ? 404 : 502 });
+    // A 4xx is the service refusing what the page asked (a filter the person typed), shown to them in its words;
+    // anything else is the service failing.
+    if (!result.ok && result.status < 500) throw new ServiceRefused(result.status === 404 ? 404 : 422, result.problem!);
+    if (!result.ok) throw Object.assign(new Error(`${service} ${path.split('?')[0]} answered ${result.status}`), { status: 502 });
     return result.body;
   }
 }

@@ -26,6 +26,16 @@ export class SignInRequired extends Error {
   }
 }
 
+/** A service refused what a page read from it (a 4xx): the person's input, not a fault of the console. */
+export class ServiceRefused extends Error {
+  constructor(
+    readonly status: 404 | 422,
+    readonly problem: string,
+  ) {
+    super(problem);
+  }
+}
+
 /** Signed in but not allowed: the 403 page says why. */
 export class ConsoleForbidden extends Error {
   constructor(readonly reason: string) {
@@ -111,7 +121,11 @@ export class ConsolePageFilter implements ExceptionFilter {
       renderPage(request, response, { title: 'Not allowed', body: html`<p>${exception.reason}</p><p><a href="/">Back to the console</a></p>` }, 403);
       return;
     }
-    const status = (exception as { status?: number; getStatus?: () => number }).getStatus?.() ?? 500;
+    if (exception instanceof ServiceRefused && exception.status === 422) {
+      renderPage(request, response, { title: 'Not accepted', body: html`<p role="alert">${exception.problem}</p><p><a href="/">Back to the console</a></p>` }, 422);
+      return;
+    }
+    const status = (exception as { status?: number; getStatus?: () => number }).getStatus?.() ?? (exception as { status?: number }).status ?? 500;
     if (status === 404) {
       renderPage(request, response, { title: 'Not found', body: html`<p>There is no such page or record.</p><p><a href="/">Back to the console</a></p>` }, 404);
       return;

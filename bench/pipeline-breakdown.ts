@@ -38,6 +38,8 @@ export interface ScenarioCost {
    * pg_blocking_pids), busiest first: which statement queues behind which.
    */
   lockWaits: { waiting: string; blockedBy: string; share: number }[];
+  /** Statements Postgres was running (active, not waiting), busiest first: where its CPU went. */
+  running: { statement: string; share: number }[];
   samples: number;
 }
 
@@ -76,6 +78,8 @@ export class ScenarioMeter {
   private counters?: { xact: number; written: number };
   private readonly waitCounts = new Map<string, number>();
   private readonly lockCounts = new Map<string, number>();
+  private readonly runningCounts = new Map<string, number>();
+  private runningSeen = 0;
   private samples = 0;
   private timer?: NodeJS.Timeout;
   private sampling = false;
@@ -111,6 +115,10 @@ export class ScenarioMeter {
         })
         .sort((a, b) => b.share - a.share)
         .slice(0, 6),
+      running: [...this.runningCounts]
+        .map(([statement, count]) => ({ statement, share: round(count / Math.max(1, this.runningSeen), 3) }))
+        .sort((a, b) => b.share - a.share)
+        .slice(0, 8),
       samples: this.samples,
     };
   }
@@ -133,10 +141,16 @@ export class ScenarioMeter {
         `SELECT a.wait_event_type AS "type", a.wait_event AS "event", a.query AS "waiting",
                 CASE WHEN a.wait_event_type = 'Lock' THEN (SELECT b.query FROM pg_stat_activity b WHERE b.pid = (pg_blocking_pids(a.pid))[1]) END AS "blockedBy"
          FROM pg_stat_activity a
-         WHERE a.datname = $1 AND a.state = 'active' AND a.wait_event IS NOT NULL AND a.pid <> pg_backend_pid()`,
+         WHERE a.datname = $1 AND a.state = 'active' AND a.pid <> pg_backend_pid()`,
         [this.database],
       );
       this.samples++;
+      for (const row of rows.filter((entry) => !entry.type)) {
+        this.runningSeen++;
+        const shape = statementShape(row.waiting);
+        this.runningCounts.set(shape, (this.runningCounts.get(shape) ?? 0) + 1);
+      }
+      rows.splice(0, rows.length, ...rows.filter((entry) => entry.type));
       for (const event of new Set(rows.map((row) => `${row.type}:${row.event}`))) this.waitCounts.set(event, (this.waitCounts.get(event) ?? 0) + 1);
       const pairs = rows.filter((row) => row.type === 'Lock').map((row) => `${statementShape(row.waiting)}\u0000${statementShape(row.blockedBy ?? '(none)')}`);
       for (const pair of new Set(pairs)) this.lockCounts.set(pair, (this.lockCounts.get(pair) ?? 0) + 1);
@@ -226,6 +240,7 @@ export function breakdownMarkdown(label: string, hops: HopLatency[], cost: Scena
     `CPU seconds: ${Object.entries(cost.cpuSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}. `
       + `Postgres: ${cost.transactionsPerIncident} transactions and ${cost.rowsWrittenPerIncident} rows written per incident. `
       + `Waits (share of ${cost.samples} samples with a backend waiting): ${cost.waits.map((wait) => `${wait.event} ${(wait.share * 100).toFixed(0)}%`).join(', ') || 'none'}.`
+      + (cost.running.length ? `\nStatements running (share of ${cost.samples} samples' running backends): ${cost.running.map((entry) => `\`${entry.statement}\` ${(entry.share * 100).toFixed(0)}%`).join('; ')}.` : '')
       + (cost.lockWaits.length ? `\nLock waits (waiting statement ← the blocking transaction's current statement, share of samples): ${cost.lockWaits.map((wait) => `\`${wait.waiting}\` ← \`${wait.blockedBy}\` ${(wait.share * 100).toFixed(0)}%`).join('; ')}.` : '')
       + (rssMb ? ` RSS after draining: ${Object.entries(rssMb).map(([name, mb]) => `${name} ${mb} MB`).join(', ')}.` : ''),
   ];

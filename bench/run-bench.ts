@@ -84,15 +84,34 @@ async function produceBurst(producer: Producer, topic: string, first: number, co
   return start;
 }
 
-async function startServices(env: Record<string, string>): Promise<ChildProcess[]> {
-  const services = [['intake', 3101], ['matching', 3102], ['notification', 3103], ['reporting', 3104]] as const;
-  const children = services.map(([name, port]) =>
-    spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-paths.js'), path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
-      env: { ...process.env, ...env, HTTP_PORT: String(port), METRICS_PORT: String(port + 6000) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    }),
-  );
-  for (const [, port] of services) {
+/** BENCH_REPLICAS: processes per service (same group, same database), to see how capacity grows with replicas. */
+const REPLICAS = Math.max(1, Number(process.env.BENCH_REPLICAS ?? 1));
+/** BENCH_PROFILE=1: every service writes a V8 CPU profile into .cache/bench-profiles/<service>-<replica>/ on exit. */
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const SERVICES = [['intake', 3101], ['matching', 3102], ['notification', 3103], ['reporting', 3104]] as const;
+
+interface ServiceChild {
+  name: (typeof SERVICES)[number][0];
+  replica: number;
+  child: ChildProcess;
+}
+
+async function startServices(env: Record<string, string>): Promise<ServiceChild[]> {
+  const started: ServiceChild[] = [];
+  const ports: number[] = [];
+  for (let replica = 0; replica < REPLICAS; replica++) {
+    for (const [name, basePort] of SERVICES) {
+      const port = basePort + replica * 10;
+      const profile = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.cache', 'bench-profiles', `${name}-${replica}`)}`] : [];
+      const child = spawn(process.execPath, [...profile, '-r', path.join(ROOT, 'scripts', 'register-paths.js'), path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
+        env: { ...process.env, ...env, HTTP_PORT: String(port), METRICS_PORT: String(port + 6000) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      started.push({ name, replica, child });
+      ports.push(port);
+    }
+  }
+  for (const port of ports) {
     const deadline = Date.now() + 60_000;
     for (;;) {
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((response) => response.ok, () => false);
@@ -101,7 +120,7 @@ async function startServices(env: Record<string, string>): Promise<ChildProcess[
       await sleep(250);
     }
   }
-  return children;
+  return started;
 }
 
 async function seed(db: Client, clinicians: number) {
@@ -165,8 +184,10 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
   await db.connect();
   const admin = new Client({ connectionString: databaseUrl });
   await admin.connect();
-  const names = ['intake', 'matching', 'notification', 'reporting'];
-  const processes: Record<string, () => number> = Object.fromEntries(children.map((child, index) => [names[index], () => cpuSecondsOf(child.pid)]));
+  // CPU per service, summed over its replicas.
+  const processes: Record<string, () => number> = Object.fromEntries(
+    SERVICES.map(([name]) => [name, () => children.filter((entry) => entry.name === name).reduce((sum, entry) => sum + cpuSecondsOf(entry.child.pid), 0)]),
+  );
   processes.kafka = () => cpuSecondsMatching(/kafka\.Kafka/);
   processes.postgres = () => cpuSecondsMatching(/^postgres/);
   const meter = () => new ScenarioMeter(admin, database.name, processes);
@@ -207,13 +228,15 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
       system: 'harbor', scenario: 'burst', latency: summarize(await harborLatencies(db, pages, sentAt, burstFrom, burstFrom + BURST)), drainMs,
       hops: await hopLatencies(db, sentAt, pages.arrivals, burstFrom, burstFrom + BURST), cost: burstCost,
     });
-    results[results.length - 1].rssMb = Object.fromEntries(children.map((child, index) => [names[index], rssMegabytes(child.pid)]));
+    results[results.length - 1].rssMb = Object.fromEntries(
+      children.map(({ name, replica, child }) => [REPLICAS > 1 ? `${name}-${replica + 1}` : name, rssMegabytes(child.pid)]),
+    );
     await producer.disconnect();
   } finally {
     await db.end();
     await admin.end();
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    for (const { child } of children) child.kill('SIGTERM');
+    await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
     await issuer.stop();
     // BENCH_KEEP_DB=1 keeps the run's database for looking at per-hop timestamps afterwards.
     if (process.env.BENCH_KEEP_DB === '1') say(`kept database ${database.name}`);
@@ -268,7 +291,7 @@ function markdown(results: ScenarioResult[], machine: Record<string, string>): s
   const find = (system: string, scenario: string) => results.find((result) => result.system === system && result.scenario === scenario);
   const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(1));
   const lines = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}; ${machine.os}; Node ${machine.node}; Kafka ${machine.kafka} (single local broker); ${machine.postgres}. Run ${machine.date}.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}; ${machine.os}; Node ${machine.node}; Kafka ${machine.kafka} (single local broker); ${machine.postgres}; ${REPLICAS} replica${REPLICAS > 1 ? 's' : ''} per service. Run ${machine.date}.`,
     '',
     '| scenario | system | pages | p50 ms | p95 ms | p99 ms | max ms | drain ms | p50 ratio | p99 ratio |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -320,7 +343,7 @@ async function main() {
     const table = markdown(results, machine);
     const out = path.join(ROOT, 'bench', 'results');
     mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ machine, settings: { rate: RATE, seconds: SECONDS, burst: BURST, supporters: SUPPORTERS }, results }, null, 2));
+    writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ machine, settings: { rate: RATE, seconds: SECONDS, burst: BURST, supporters: SUPPORTERS, replicas: REPLICAS }, results }, null, 2));
     writeFileSync(path.join(out, 'latest.md'), table);
     say(`\n${table}`);
     say('Written to bench/results/latest.json and bench/results/latest.md.');

@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
+import { AssignerProtocol } from 'kafkajs';
 import { AssignmentClosed, AssignmentOffered, CaseLifecycle } from '@harbor/contracts';
 import { HarborHarness } from '../support/harbor-harness';
-import { waitFor } from '../support/infrastructure';
+import { kafkaClient, waitFor } from '../support/infrastructure';
 import { MatchingDriver } from './matching-driver';
 
 const SUPPORTERS = 12;
@@ -33,11 +34,26 @@ describe('matching under concurrency: two replicas', () => {
     await harbor?.stop();
   });
 
+  /** Both members hold partitions of the consumer group: without waiting, a fast first replica can take every request. */
+  async function bothReplicasHoldPartitions() {
+    const admin = kafkaClient().admin();
+    await admin.connect();
+    try {
+      await waitFor(async () => {
+        const { groups: [group] } = await admin.describeGroups([`${harbor.topicPrefix}harbor-matching`]);
+        return group.state === 'Stable' && group.members.length === 2 && group.members.every((member) => Object.keys(AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {}).length > 0);
+      }, 'both matching replicas to hold partitions', 30_000);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   it('never exceeds capacity, never offers a case twice, fires each deadline once', async () => {
     // One offer per case: when it expires, the case escalates (offer limit).
     await driver.admin('/v1/policy', 'PUT', { ackTimeoutSeconds: 3600, maxOffers: 1, overallDeadlineSeconds: 7200 });
     for (let index = 0; index < SUPPORTERS; index++) await driver.supporter(`s-${index}`, { maxOpenCases: CAPACITY });
     await Promise.all(Array.from({ length: CASES }, (_, index) => driver.clinician(`C-${index}`)));
+    await bothReplicasHoldPartitions();
 
     // Sample the invariant in the database while decisions run.
     let sampling = true;

@@ -3,6 +3,9 @@ import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 /** Work a transaction queued for its commit, by key so that asking twice queues it once. */
 const QUEUED = 'harborAfterCommit';
 type Queue = Map<string, () => void>;
+/** Work a transaction queued for its rollback. */
+const UNDO = 'harborAfterRollback';
+type UndoQueue = (() => Promise<unknown>)[];
 
 const installedOn = new WeakSet<DataSource>();
 const wakersOf = new WeakMap<DataSource, Map<string, (() => void)[]>>();
@@ -21,6 +24,22 @@ export function afterCommit(manager: EntityManager, work: () => void, onceKey = 
   const queue: Queue = (runner.data?.[QUEUED] as Queue | undefined) ?? new Map();
   if (!queue.has(onceKey)) queue.set(onceKey, work);
   runner.data = { ...runner.data, [QUEUED]: queue };
+  return true;
+}
+
+/**
+ * Runs `undo` if the caller's transaction rolls back (the outermost transaction, as for afterCommit), before the
+ * rollback returns to whoever ran the transaction; never if it commits. For effects made outside the transaction
+ * on its behalf (e.g. capacity held in a transaction of its own): a failure of `undo` is ignored, so such effects
+ * need a sweep too, for rollbacks that never reach here (a process that died). False outside a transaction.
+ */
+export function afterRollback(manager: EntityManager, undo: () => Promise<unknown>): boolean {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return false;
+  installOn(runner.connection);
+  const queue: UndoQueue = (runner.data?.[UNDO] as UndoQueue | undefined) ?? [];
+  queue.push(undo);
+  runner.data = { ...runner.data, [UNDO]: queue };
   return true;
 }
 
@@ -48,12 +67,24 @@ function installOn(dataSource: DataSource): void {
   installedOn.add(dataSource);
   dataSource.subscribers.push({
     afterTransactionCommit: ({ queryRunner }) => {
-      if (!queryRunner.isTransactionActive) takeQueue(queryRunner).forEach((work) => work());
+      if (queryRunner.isTransactionActive) return;
+      takeUndo(queryRunner);
+      takeQueue(queryRunner).forEach((work) => work());
     },
-    afterTransactionRollback: ({ queryRunner }) => {
-      if (!queryRunner.isTransactionActive) takeQueue(queryRunner);
+    // TypeORM awaits a promise a subscriber returns before rollbackTransaction returns.
+    afterTransactionRollback: async ({ queryRunner }) => {
+      if (queryRunner.isTransactionActive) return;
+      takeQueue(queryRunner);
+      await Promise.all(takeUndo(queryRunner).map((undo) => undo().catch(() => undefined)));
     },
   });
+}
+
+function takeUndo(runner: QueryRunner): UndoQueue {
+  const queue = runner.data?.[UNDO] as UndoQueue | undefined;
+  if (!queue) return [];
+  runner.data = { ...runner.data, [UNDO]: undefined };
+  return queue;
 }
 
 function takeQueue(runner: QueryRunner): (() => void)[] {

@@ -1,24 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { EntityManager, QueryRunner } from 'typeorm';
 import { SupportRequestedV1 } from '@harbor/contracts';
-import { OutboxWriter, TopicNames } from '@harbor/messaging';
-import { createLogger } from '@harbor/observability';
-import { AbsorptionReport } from '../../../apps/matching/src/cases/absorption-report';
-import { AssignmentStore } from '../../../apps/matching/src/cases/assignment-store';
-import { CaseRecords } from '../../../apps/matching/src/cases/case-records';
-import { CaseStore } from '../../../apps/matching/src/cases/case-store';
-import { DeadlineStore } from '../../../apps/matching/src/cases/deadline-store';
-import { EscalateCase } from '../../../apps/matching/src/cases/escalate-case.usecase';
-import { OfferNextSupporter } from '../../../apps/matching/src/cases/offer-next-supporter.usecase';
 import { OpenCase } from '../../../apps/matching/src/cases/open-case.usecase';
-import { GroupDebriefStore } from '../../../apps/matching/src/debriefs/group-debrief-store';
-import { OfferGroupDebrief } from '../../../apps/matching/src/debriefs/offer-group-debrief.usecase';
 import { saveClinician } from '../../../apps/matching/src/directory/directory-store';
+import { wireOpenCase } from './open-case-wiring';
 import { MatchingEnv } from '../../../apps/matching/src/matching.env';
-import { defaultPolicy, PolicyDefaults } from '../../../apps/matching/src/matching.settings';
 import { MATCHING_MIGRATIONS } from '../../../apps/matching/src/migrations';
-import { ProgramPolicies } from '../../../apps/matching/src/policy/program-policies';
-import { ProgramStaffStore } from '../../../apps/matching/src/roster/program-staff-store';
 import { SupporterStore } from '../../../apps/matching/src/roster/supporter-store';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
 
@@ -36,18 +23,8 @@ describe('opening a case: statements per case (Postgres only)', () => {
   beforeAll(async () => {
     database = await openServiceDatabase(MatchingEnv, 'matching', MATCHING_MIGRATIONS);
     const db = database.dataSource;
-    const logger = createLogger('matching-round-trips', 'silent');
-    const outbox = new OutboxWriter('matching', 'harbor/matching', new TopicNames(''));
-    const policies = new ProgramPolicies(new PolicyDefaults(defaultPolicy(database.env)), db);
-    const cases = new CaseStore();
-    const assignments = new AssignmentStore();
-    const deadlines = new DeadlineStore(db);
-    const supporters = new SupporterStore(db);
-    const records = new CaseRecords(outbox, cases, assignments, supporters);
-    const escalate = new EscalateCase(outbox, policies, logger, new ProgramStaffStore(db), records, cases, assignments, deadlines);
-    const offer = new OfferNextSupporter(policies, escalate, records, cases, assignments, supporters);
-    const groupDebriefs = new OfferGroupDebrief(outbox, policies, new ProgramStaffStore(db), new GroupDebriefStore(), logger);
-    openCase = new OpenCase(policies, offer, escalate, new AbsorptionReport(logger), records, cases, deadlines, groupDebriefs);
+    let supporters: SupporterStore;
+    ({ openCase, supporters } = wireOpenCase(db, database.env, 'matching-round-trips'));
 
     await db.transaction(async (manager) => {
       for (let index = 0; index < 4; index++) {
@@ -75,26 +52,41 @@ describe('opening a case: statements per case (Postgres only)', () => {
     requestedAt: new Date().toISOString(),
   } as SupportRequestedV1);
 
-  /** Runs `work` in one transaction and returns the statements it sent (BEGIN and COMMIT left out). */
-  async function statementsOf(work: (manager: EntityManager) => Promise<unknown>): Promise<string[]> {
+  /**
+   * Runs `work` in one transaction and returns the statements it sent (BEGIN and COMMIT left out); `outside` collects
+   * those sent on their own connection meanwhile (the capacity holds, each its own short transaction).
+   */
+  async function statementsOf(work: (manager: EntityManager) => Promise<unknown>, outside: string[] = []): Promise<string[]> {
     const sent: string[] = [];
-    await database.dataSource.transaction(async (manager) => {
-      const query = manager.query.bind(manager);
-      manager.query = ((sql: string, parameters?: unknown[]) => {
-        sent.push(sql.replace(/\s+/g, ' ').trim());
-        return query(sql, parameters);
-      }) as typeof manager.query;
-      await work(manager);
-    });
+    const dataSource = database.dataSource;
+    const poolQuery = dataSource.query.bind(dataSource);
+    // A manager's queries pass through here too, with its query runner; the pool's own have none.
+    dataSource.query = ((sql: string, parameters?: unknown[], runner?: QueryRunner) => {
+      if (!runner) outside.push(sql.replace(/\s+/g, ' ').trim());
+      return poolQuery(sql, parameters, runner);
+    }) as typeof dataSource.query;
+    try {
+      await dataSource.transaction(async (manager) => {
+        const query = manager.query.bind(manager);
+        manager.query = ((sql: string, parameters?: unknown[]) => {
+          sent.push(sql.replace(/\s+/g, ' ').trim());
+          return query(sql, parameters);
+        }) as typeof manager.query;
+        await work(manager);
+      });
+    } finally {
+      dataSource.query = poolQuery;
+    }
     return sent;
   }
 
   it('opens and offers a case in 13 statements, 12 for the next case of the same transaction and facility (18 each before)', async () => {
     const opened: (string | undefined)[] = [];
+    const holds: string[] = [];
     const sent = await statementsOf(async (manager) => {
       opened.push(await openCase.execute(manager, request('RT-0')));
       opened.push(await openCase.execute(manager, request('RT-1')));
-    });
+    }, holds);
     expect(opened.every((id) => id !== undefined)).toBe(true);
     const offers = await database.dataSource.query(`SELECT count(*)::int AS n FROM "matching"."assignments" WHERE "case_id" = ANY($1::uuid[])`, [opened]);
     expect(offers[0].n).toBe(2);
@@ -104,6 +96,10 @@ describe('opening a case: statements per case (Postgres only)', () => {
     // The offer and the case's "offered" lifecycle event go to the outbox in one statement.
     expect(sent.filter((sql) => sql.startsWith('INSERT INTO "matching"."outbox"'))).toHaveLength(4);
     expect(sent).toHaveLength(13 + 12);
+    // Plus one statement per offer on its own connection: the capacity hold, which the offer's transaction claims.
+    expect(holds).toHaveLength(2);
+    expect(holds.every((sql) => sql.includes('"matching"."capacity_holds"'))).toBe(true);
+    expect(sent.filter((sql) => sql.startsWith('WITH claimed AS (DELETE FROM "matching"."capacity_holds"'))).toHaveLength(2);
   });
 
   it('still finds a redelivered request handled, in the same statement that looks for an open case', async () => {

@@ -16,6 +16,13 @@ import { OfferNextSupporter } from './offer-next-supporter.usecase';
 
 /** Deadlines settled per tick and replica at most, so one tick never runs for long. */
 const PER_TICK = 100;
+/**
+ * A capacity hold unclaimed this long belongs to a decision whose transaction never committed (its claim follows
+ * the hold by one statement). Releasing a hold too early is safe, only wasteful: the claim then fails and the
+ * decision is taken again.
+ */
+const HOLD_ABANDONED_AFTER_SECONDS = 10;
+const HOLD_SWEEP_EVERY_MS = 5_000;
 
 /**
  * Fires due deadlines: rows in `matching.deadlines`, so they survive restarts. Every replica ticks; each
@@ -30,6 +37,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
   /** Poll only: deadlines become due with time, not with a commit. Ticks never overlap; stop waits for the current one. */
   private readonly loop: DrainLoop;
   private nextAvailabilityRefresh = 0;
+  private nextHoldSweep = 0;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -72,8 +80,17 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     });
   }
 
+  /** Gives back capacity held for decisions that never committed (every replica may sweep; SKIP LOCKED divides the rows). */
+  private async releaseAbandonedHoldsIfDue(): Promise<void> {
+    if (Date.now() < this.nextHoldSweep) return;
+    this.nextHoldSweep = Date.now() + HOLD_SWEEP_EVERY_MS;
+    const released = await this.supporters.releaseAbandonedHolds(HOLD_ABANDONED_AFTER_SECONDS);
+    if (released > 0) this.logger.warn({ released }, 'gave back supporter capacity held for decisions that never committed');
+  }
+
   private async settleDue(): Promise<void> {
     await this.refreshAvailabilityIfDue();
+    await this.releaseAbandonedHoldsIfDue();
     const due = await this.deadlines.due(PER_TICK);
     for (const { id, caseId } of due) {
       if (this.loop.isStopped) break;

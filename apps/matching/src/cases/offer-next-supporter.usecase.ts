@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AssignmentOffered, ChannelAddressV1 } from '@harbor/contracts';
-import { outbound } from '@harbor/messaging';
+import { afterRollback, outbound } from '@harbor/messaging';
 import { censusOf, decide, decisionRecord, SupporterCandidate } from '../policy/matching-decision';
 import { MatchingPolicy } from '../policy/policy';
 import { ProgramPolicies } from '../policy/program-policies';
@@ -51,19 +51,28 @@ export class OfferNextSupporter {
     // The rest period and the monthly cap are re-checked under the supporter's lock, and the offer is counted.
     const care = careFilter(policy, now);
     const decision = decide(await loadCandidates(this.supporters, manager, kase.program, context, policy, now), context, policy, now);
-    // One statement tries the ranking in order and reserves the first supporter with room whom no concurrent
-    // decision holds (docs/matching.md, "Concurrent decisions").
-    const reserved = await this.supporters.reserveFirstFree(manager, decision.ranked.map(({ supporter }) => supporter.id), care);
-    if (reserved) {
-      const { supporter } = decision.ranked.find((entry) => entry.supporter.id === reserved.id)!;
-      return this.offer(manager, kase, supporter, reserved.channels, attempt, policy, decisionRecord(decision, supporter.id));
+    const ranked = decision.ranked.map(({ supporter }) => supporter.id);
+    const chosen = (id: string) => decision.ranked.find((entry) => entry.supporter.id === id)!.supporter;
+    // One statement tries the ranking in order and takes the first supporter with room whom no concurrent decision
+    // holds, committed at once (a hold) so the row is not locked while the rest of this transaction, or batch, runs
+    // (docs/matching.md, "Concurrent decisions"). The offer's id is the hold's.
+    const assignmentId = randomUUID();
+    const held = await this.supporters.holdFirstFree(ranked, assignmentId, care);
+    if (held) {
+      // Given back at once if this transaction rolls back (a failed batch is retried record by record, and must find
+      // the capacity free); the sweep gives it back if the process dies first.
+      afterRollback(manager, () => this.supporters.releaseHolds([assignmentId]));
+      // Released meanwhile by the sweep (this transaction stalled past the hold's age): decide again.
+      if (!(await this.supporters.claimHold(manager, assignmentId))) throw new SupportersBusyError();
+      return this.offer(manager, kase, chosen(held.id), held.channels, attempt, policy, decisionRecord(decision, held.id), assignmentId);
     }
     if (decision.ranked.length > 0) {
-      // Everyone ranked is held or was filled by concurrent decisions since they were read: wait for the best one
+      // Everyone ranked is held by another transaction right now (possibly this one) or filled up since they were
+      // read: wait for the best one inside this transaction, where a lock cycle is a deadlock Postgres detects,
       // rather than escalate.
-      for (const { supporter } of decision.ranked) {
-        const channels = await this.supporters.reserve(manager, supporter.id, true, care);
-        if (channels) return this.offer(manager, kase, supporter, channels, attempt, policy, decisionRecord(decision, supporter.id));
+      for (const id of ranked) {
+        const channels = await this.supporters.reserve(manager, id, true, care);
+        if (channels) return this.offer(manager, kase, chosen(id), channels, attempt, policy, decisionRecord(decision, id), assignmentId);
       }
       // All of them filled up meanwhile: decide again on fresh rows.
       throw new SupportersBusyError();
@@ -83,8 +92,8 @@ export class OfferNextSupporter {
     attempt: number,
     policy: MatchingPolicy,
     record: ReturnType<typeof decisionRecord>,
+    assignmentId: string,
   ): Promise<void> {
-    const assignmentId = randomUUID();
     // The earliest the offer can expire: the ack deadline itself starts when the page reaches a provider
     // (AssignmentPaged, RecordResponse.paged), so a provider outage never runs the clock down.
     const respondBy = new Date(Date.now() + policy.ackTimeoutSeconds * 1000);

@@ -8,6 +8,7 @@ import { MatchingCareForTheCarers1764000160010 } from './1764000160010-matching-
 import { MatchingGroupDebriefs1764000190000 } from './1764000190000-matching-group-debriefs';
 import { MatchingRecognitionConsent1764000200100 } from './1764000200100-matching-recognition-consent';
 import { MatchingCasesBoard1764000210000 } from './1764000210000-matching-cases-board';
+import { MatchingCapacityHolds1764000250000 } from './1764000250000-matching-capacity-holds';
 
 /** The matching schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
 export const MATCHING_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MATCHING_MIGRATIONS = [
   MatchingGroupDebriefs1764000190000,
   MatchingRecognitionConsent1764000200100,
   MatchingCasesBoard1764000210000,
+  MatchingCapacityHolds1764000250000,
 ];

@@ -209,6 +209,35 @@ const AVAILABLE_NOW = `(NOT EXISTS (SELECT 1 FROM jsonb_array_elements(s."unavai
  * the directory's `"matching"."clinician_identifiers"` (read only: the directory is directory-store.ts's).
  * Writes take the caller's EntityManager, so they join its transaction.
  */
+/**
+ * The reservation of the first of `supporterIds` with room, as CTEs `candidate` and `reserved` (id, channels) for a
+ * caller to finish with its own SELECT. LIMIT 1 above the row locking: only the one row reserved is locked, however
+ * many ids are tried. Wrapped in CTEs so the driver returns plain rows (a bare UPDATE returns [rows, count]).
+ */
+function reservation(supporterIds: string[], care: Pick<CandidateFilter, 'restedSince' | 'monthlyCap'> | undefined, wait: boolean) {
+  const params: unknown[] = [supporterIds];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const conditions: string[] = [];
+  if (care?.restedSince) conditions.push(restedCondition(param(care.restedSince)));
+  let count = '';
+  let month: string | undefined;
+  if (care?.monthlyCap) {
+    month = param(`${care.monthlyCap.month}-01`);
+    if (care.monthlyCap.cap > 0) conditions.push(underCapCondition(month, param(care.monthlyCap.cap)));
+    count = `, "cases_in_month" = CASE WHEN s."cases_month" = ${month}::date THEN s."cases_in_month" + 1 ELSE 1 END, "cases_month" = ${month}::date`;
+  }
+  const sql = `WITH candidate AS (
+       SELECT "id" FROM "matching"."supporters" s
+       WHERE "id" = ANY($1::text[]) AND "open_cases" < "max_open_cases" AND "status" = 'active' AND NOT "opted_out" ${conditions.map((condition) => `AND ${condition}`).join(' ')}
+       ORDER BY array_position($1::text[], s."id") LIMIT 1
+       FOR NO KEY UPDATE${wait ? '' : ' SKIP LOCKED'}
+     ), reserved AS (
+       UPDATE "matching"."supporters" s SET "open_cases" = s."open_cases" + 1, "last_assigned_at" = now()${count}
+       FROM candidate WHERE s."id" = candidate."id" RETURNING s."id", s."channels"
+     )`;
+  return { sql, params, month };
+}
+
 @Injectable()
 export class SupporterStore {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
@@ -413,6 +442,7 @@ export class SupporterStore {
    * decision is about to raise the supporter's load and last-assigned time, after which the ranking would put
    * them behind the next one anyway. The capacity, status, rest period and monthly cap are re-checked under the
    * lock, and with `care.monthlyCap` the offer counts towards that month's cases. With `wait`, locks are waited for.
+   * The row stays locked until the caller's transaction ends; see holdFirstFree for a reservation that does not.
    */
   async reserveFirstFree(
     manager: EntityManager,
@@ -421,31 +451,76 @@ export class SupporterStore {
     wait = false,
   ): Promise<{ id: string; channels: ChannelAddressV1[] } | undefined> {
     if (supporterIds.length === 0) return undefined;
-    const params: unknown[] = [supporterIds];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    const conditions: string[] = [];
-    if (care?.restedSince) conditions.push(restedCondition(param(care.restedSince)));
-    let count = '';
-    if (care?.monthlyCap) {
-      const month = param(`${care.monthlyCap.month}-01`);
-      if (care.monthlyCap.cap > 0) conditions.push(underCapCondition(month, param(care.monthlyCap.cap)));
-      count = `, "cases_in_month" = CASE WHEN s."cases_month" = ${month}::date THEN s."cases_in_month" + 1 ELSE 1 END, "cases_month" = ${month}::date`;
-    }
-    const [row] = await manager.query(
-      // Wrapped in a CTE so the driver returns plain rows (a bare UPDATE returns [rows, count]). LIMIT 1 above the
-      // row locking: only the one row reserved is locked, however many ids are tried.
-      `WITH candidate AS (
-         SELECT "id" FROM "matching"."supporters" s
-         WHERE "id" = ANY($1::text[]) AND "open_cases" < "max_open_cases" AND "status" = 'active' AND NOT "opted_out" ${conditions.map((condition) => `AND ${condition}`).join(' ')}
-         ORDER BY array_position($1::text[], s."id") LIMIT 1
-         FOR UPDATE${wait ? '' : ' SKIP LOCKED'}
-       ), reserved AS (
-         UPDATE "matching"."supporters" s SET "open_cases" = s."open_cases" + 1, "last_assigned_at" = now()${count}
-         FROM candidate WHERE s."id" = candidate."id" RETURNING s."id", s."channels"
+    const { sql, params } = reservation(supporterIds, care, wait);
+    const [row] = await manager.query(`${sql} SELECT * FROM reserved`, params);
+    return row ? { id: row.id, channels: row.channels } : undefined;
+  }
+
+  /**
+   * Like reserveFirstFree, but committed at once in its own short transaction, so the supporter's row is locked
+   * for one statement instead of until the decision's (possibly long, batched) transaction commits; concurrent
+   * decisions see the new load at once. The capacity taken is recorded as a hold (`holdId`, the id the offer
+   * will have). The caller's transaction must then claim the hold (claimHold) in the transaction that writes the
+   * offer: if that transaction never commits, the hold is left behind and releaseAbandonedHolds gives the
+   * capacity back. Never waits for a lock (a row the caller's own transaction holds is skipped, not waited on).
+   */
+  async holdFirstFree(
+    supporterIds: string[],
+    holdId: string,
+    care?: Pick<CandidateFilter, 'restedSince' | 'monthlyCap'>,
+  ): Promise<{ id: string; channels: ChannelAddressV1[] } | undefined> {
+    if (supporterIds.length === 0) return undefined;
+    const { sql, params, month } = reservation(supporterIds, care, false);
+    const hold = `$${params.push(holdId)}`;
+    const [row] = await this.dataSource.query(
+      `${sql}, held AS (
+         INSERT INTO "matching"."capacity_holds" ("id", "supporter_id", "counted_month")
+         SELECT ${hold}::uuid, "id", ${month ? `${month}::date` : 'NULL::date'} FROM reserved
        ) SELECT * FROM reserved`,
       params,
     );
     return row ? { id: row.id, channels: row.channels } : undefined;
+  }
+
+  /**
+   * Turns a hold into part of the caller's transaction: its row is deleted there (and locked until commit, so the
+   * sweep skips it). False when the hold is gone, i.e. the sweep already gave its capacity back.
+   */
+  async claimHold(manager: EntityManager, holdId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `WITH claimed AS (DELETE FROM "matching"."capacity_holds" WHERE "id" = $1 RETURNING 1) SELECT * FROM claimed`,
+      [holdId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Gives back the capacity of holds older than `olderThanSeconds` that no transaction claimed or is claiming (the
+   * decision's transaction rolled back or its process died between the hold and the commit). Holds being claimed
+   * right now are locked by the claiming transaction and skipped. Returns how many holds were released.
+   */
+  async releaseAbandonedHolds(olderThanSeconds: number, limit = 100): Promise<number> {
+    return this.releaseHoldsWhere(`"created_at" < now() - make_interval(secs => $1) ORDER BY "created_at" LIMIT $2`, [olderThanSeconds, limit]);
+  }
+
+  /** Gives back the capacity of these holds at once (their decision's transaction rolled back); claimed ones are skipped. */
+  async releaseHolds(holdIds: string[]): Promise<number> {
+    return this.releaseHoldsWhere(`"id" = ANY($1::uuid[])`, [holdIds]);
+  }
+
+  private async releaseHoldsWhere(condition: string, params: unknown[]): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const released: { supporter_id: string; counted_month: string | null }[] = await manager.query(
+        `WITH stale AS (
+           SELECT "id" FROM "matching"."capacity_holds" WHERE ${condition} FOR UPDATE SKIP LOCKED
+         ), released AS (
+           DELETE FROM "matching"."capacity_holds" h USING stale WHERE h."id" = stale."id" RETURNING h."supporter_id", to_char(h."counted_month", 'YYYY-MM') AS "counted_month"
+         ) SELECT * FROM released ORDER BY "supporter_id"`,
+        params,
+      );
+      for (const hold of released) await this.releaseCapacity(manager, hold.supporter_id, hold.counted_month ?? undefined);
+      return released.length;
+    });
   }
 
   /**

@@ -106,7 +106,14 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     const { schema } = this.options;
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`harbor-outbox-${schema}`]);
+      // Also, for this transaction only, no bitmap scans: the unsent-rows index keeps an entry for every row published
+      // since the last vacuum, and a bitmap scan visits each one's heap page on every drain (2.5 ms per drain after
+      // 5,000 rows in the benchmark, the busiest statement at 50/s). A plain index scan marks those entries dead as it
+      // passes and skips them from then on (0.03 ms).
+      const [{ locked }] = await manager.query(
+        `SELECT set_config('enable_bitmapscan', 'off', true), pg_try_advisory_xact_lock(hashtext($1)) AS locked`,
+        [`harbor-outbox-${schema}`],
+      );
       if (!locked) return LOCKED_ELSEWHERE;
       const rows: OutboxRow[] = await manager.query(
         `SELECT "seq", "topic", "key", "headers", "payload", "created_at" FROM "${schema}"."outbox"

@@ -8,8 +8,13 @@ type Db = DataSource | EntityManager;
  * them (Twilio's time of the message), so a STOP that arrives late — or is replayed — cannot undo a later START.
  */
 export async function smsOptedOut(db: Db, hashes: SmsAddressHashes): Promise<boolean> {
-  await rekeyLegacyDigest(db, hashes);
-  const [row] = await db.query(`SELECT "opted_out" FROM "notification"."sms_opt_outs" WHERE "address_hash" = $1`, [hashes.current]);
+  // Rekeyed and read in one statement (one round trip per page): a row the CTE rekeys is not yet visible to the
+  // statement's own read, so its consent comes from RETURNING.
+  const [row] = await db.query(
+    `WITH "rekeyed" AS (${REKEY_LEGACY_DIGEST} RETURNING "opted_out")
+     SELECT COALESCE((SELECT "opted_out" FROM "rekeyed"), (SELECT "opted_out" FROM "notification"."sms_opt_outs" WHERE "address_hash" = $1)) AS "opted_out"`,
+    [hashes.current, hashes.legacy],
+  );
   return row?.opted_out === true;
 }
 
@@ -30,11 +35,10 @@ export async function recordSmsConsent(manager: EntityManager, hashes: SmsAddres
  * Digests are one-way, so rows made under the link secret cannot be converted in bulk: each one is moved to
  * NOTIFY_SMS_HASH_KEY the first time its number is seen again (a page to it, or a text from it).
  */
-async function rekeyLegacyDigest(db: Db, hashes: SmsAddressHashes): Promise<void> {
-  await db.query(
-    `UPDATE "notification"."sms_opt_outs" SET "address_hash" = $1, "legacy_hash" = false
+const REKEY_LEGACY_DIGEST = `UPDATE "notification"."sms_opt_outs" SET "address_hash" = $1, "legacy_hash" = false
      WHERE "legacy_hash" AND "address_hash" = $2
-       AND NOT EXISTS (SELECT 1 FROM "notification"."sms_opt_outs" WHERE "address_hash" = $1)`,
-    [hashes.current, hashes.legacy],
-  );
+       AND NOT EXISTS (SELECT 1 FROM "notification"."sms_opt_outs" WHERE "address_hash" = $1)`;
+
+async function rekeyLegacyDigest(db: Db, hashes: SmsAddressHashes): Promise<void> {
+  await db.query(REKEY_LEGACY_DIGEST, [hashes.current, hashes.legacy]);
 }

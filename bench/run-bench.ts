@@ -17,6 +17,8 @@ import { breakdownMarkdown, cpuSecondsMatching, cpuSecondsOf, HopLatency, hopLat
 const ROOT = path.resolve(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const localKafka = require(path.join(ROOT, 'scripts', 'stack', 'local-kafka.js'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SERVICE_NODE_FLAGS } = require(path.join(ROOT, 'scripts', 'stack', 'service-node-flags.js')) as { SERVICE_NODE_FLAGS: string[] };
 
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -38,6 +40,8 @@ interface ScenarioResult {
   cost?: ScenarioCost;
   /** Harbor's burst: resident memory per service once it drained. */
   rssMb?: Record<string, number>;
+  /** Harbor's burst: V8 heap in use / allocated per service once it drained (from its /metrics), to tell live data from retained pages. */
+  heapMb?: Record<string, string>;
 }
 
 function incident(index: number) {
@@ -94,6 +98,14 @@ interface ServiceChild {
   name: (typeof SERVICES)[number][0];
   replica: number;
   child: ChildProcess;
+  metricsPort: number;
+}
+
+/** "used/allocated" V8 heap MB from a service's Prometheus endpoint (prom-client's default metrics). */
+async function heapOf(metricsPort: number): Promise<string> {
+  const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((response) => response.text(), () => '');
+  const value = (name: string) => Number(text.split('\n').find((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))?.split(' ').pop() ?? NaN) / 2 ** 20;
+  return `${value('nodejs_heap_size_used_bytes').toFixed(0)}/${value('nodejs_heap_size_total_bytes').toFixed(0)}`;
 }
 
 async function startServices(env: Record<string, string>): Promise<ServiceChild[]> {
@@ -103,11 +115,11 @@ async function startServices(env: Record<string, string>): Promise<ServiceChild[
     for (const [name, basePort] of SERVICES) {
       const port = basePort + replica * 10;
       const profile = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.cache', 'bench-profiles', `${name}-${replica}`)}`] : [];
-      const child = spawn(process.execPath, [...profile, '-r', path.join(ROOT, 'scripts', 'register-paths.js'), path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
+      const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, '-r', path.join(ROOT, 'scripts', 'register-paths.js'), path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
         env: { ...process.env, ...env, HTTP_PORT: String(port), METRICS_PORT: String(port + 6000) },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
-      started.push({ name, replica, child });
+      started.push({ name, replica, child, metricsPort: port + 6000 });
       ports.push(port);
     }
   }
@@ -228,9 +240,9 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
       system: 'harbor', scenario: 'burst', latency: summarize(await harborLatencies(db, pages, sentAt, burstFrom, burstFrom + BURST)), drainMs,
       hops: await hopLatencies(db, sentAt, pages.arrivals, burstFrom, burstFrom + BURST), cost: burstCost,
     });
-    results[results.length - 1].rssMb = Object.fromEntries(
-      children.map(({ name, replica, child }) => [REPLICAS > 1 ? `${name}-${replica + 1}` : name, rssMegabytes(child.pid)]),
-    );
+    const label = ({ name, replica }: ServiceChild) => (REPLICAS > 1 ? `${name}-${replica + 1}` : name);
+    results[results.length - 1].rssMb = Object.fromEntries(children.map((entry) => [label(entry), rssMegabytes(entry.child.pid)]));
+    results[results.length - 1].heapMb = Object.fromEntries(await Promise.all(children.map(async (entry) => [label(entry), await heapOf(entry.metricsPort)])));
     await producer.disconnect();
   } finally {
     await db.end();
@@ -311,7 +323,7 @@ function markdown(results: ScenarioResult[], machine: Record<string, string>): s
   for (const scenario of ['steady', 'burst'] as const) {
     const result = find('harbor', scenario);
     if (!result?.hops || !result.cost) continue;
-    lines.push('', breakdownMarkdown(scenario === 'steady' ? `steady ${RATE}/s × ${SECONDS} s` : `burst of ${BURST}`, result.hops, result.cost, result.rssMb));
+    lines.push('', breakdownMarkdown(scenario === 'steady' ? `steady ${RATE}/s × ${SECONDS} s` : `burst of ${BURST}`, result.hops, result.cost, result.rssMb, result.heapMb));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -9,6 +9,7 @@ const { ensureLocalKafka, stopLocalKafka, ROOT } = require('./local-kafka');
 const { checkPostgres, DEFAULT_DATABASE_URL } = require('./postgres-check');
 const { runDemo } = require('./demo');
 const { startDevIdentity } = require('./dev-identity');
+const { SERVICE_NODE_FLAGS } = require('./service-node-flags');
 
 const STATE_DIR = path.join(ROOT, '.harbor');
 const PID_FILE = path.join(STATE_DIR, 'stack.pid');
@@ -119,7 +120,7 @@ async function main() {
 
     let pageLink;
     for (const service of SERVICES) {
-      const child = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-paths.js'), path.join(ROOT, 'dist', 'apps', service.name, 'src', 'main.js')], {
+      const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '-r', path.join(ROOT, 'scripts', 'register-paths.js'), path.join(ROOT, 'dist', 'apps', service.name, 'src', 'main.js')], {
         env: { ...env, HTTP_PORT: String(service.port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { Role } from '@harbor/auth';
@@ -8,24 +8,13 @@ import { HarborHarness } from '../support/harbor-harness';
 import { kafkaClient, waitFor } from '../support/infrastructure';
 import { freePort } from '../support/secured-kafka';
 import { buildServices, ServiceProcess } from '../support/service-process';
-import { launchChromium } from '../reporting/browser';
+import { axeViolations, launchChromium } from '../support/browser';
 import { nativeIncident, waitForClinician } from '../intake/intake-helpers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SHOTS = join(ROOT, '.cache', 'console-screenshots');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const NPI = 'http://hl7.org/fhir/sid/us-npi';
 const SUPPORTER_PHONE = '+15550018018';
-
-/** axe-core, injected into the page (the console's CSP allows no script of its own), over the whole document. */
-async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document);
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-  });
-}
 
 /** The development identity process (token issuer + OpenID provider, scripts/stack/dev-identity.js) on a free port. */
 async function startDevIdentity(port: number, consoleUrl: string): Promise<{ child: ChildProcess; url: string; tokens: Record<Role, string> }> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { Role } from '@harbor/auth';
 import { SELF_REFERRAL_HEADERS } from '../../apps/intake/src/referrals/self-referral-page.html';
-import { launchChromium } from '../reporting/browser';
+import { launchChromium } from '../support/browser';
 import { HarborHarness } from '../support/harbor-harness';
 import { freshId, supportRequestsFor } from './intake-helpers';
 

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Producer } from 'kafkajs';
-import { Browser, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { Role } from '@harbor/auth';
 import { AssignmentOffered, EncounterRecorded, StaffPageRequested, SupportRequested } from '@harbor/contracts';
 import { DEFAULT_ENCOUNTER_CONTENT } from '../../apps/notification/src/encounters/encounter-content';
 import { signEncounterLink } from '../../apps/notification/src/encounters/encounter-link';
 import { ENCOUNTER_PAGE_HEADERS } from '../../apps/notification/src/encounters/encounter-page.html';
-import { launchChromium } from '../reporting/browser';
+import { axeViolations, launchChromium } from '../support/browser';
 import { FakeTwilio } from '../support/fake-twilio';
 import { HarborHarness } from '../support/harbor-harness';
 import { kafkaClient, readTopic, waitFor } from '../support/infrastructure';
@@ -19,17 +19,6 @@ const LINK_SECRET = 'link-secret-for-encounter-tests';
 const TWILIO = { TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000014', TWILIO_AUTH_TOKEN: 'encounter-token', TWILIO_FROM_NUMBER: '+15559990014' };
 const CLINICIAN = { name: 'Dr. Encounter Colleague', phone: '+15550014014' };
 const SUPPORTER_PHONE = '+15550014015';
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core, injected into the page (the page's CSP allows no script of its own), over the whole document. */
-async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document);
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
-  });
-}
 
 /** The fields a problem document names. */
 function fields(problem: unknown): string[] {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigResourceTypes, Producer } from 'kafkajs';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { Role } from '@harbor/auth';
 import { AssignmentOffered, ContactReleased, LegacyContactReleasedV1, sealReleasedContact, SupportRequested } from '@harbor/contracts';
 import { parseKeyRing } from '@harbor/crypto';
@@ -12,10 +12,10 @@ import { signLink } from '../../apps/notification/src/offers/signed-link';
 import { FakeTwilio, postTwilioWebhook } from '../support/fake-twilio';
 import { HarborHarness } from '../support/harbor-harness';
 import { kafkaClient, readTopic, waitFor } from '../support/infrastructure';
+import { launchChromium } from '../support/browser';
 import { produceEvent } from '../support/produce-event';
 
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const LINK_SECRET = 'link-secret-for-link-page-tests';
 // Mid-rotation: matching still seals with k1; notification already seals with k2 and opens both.
 const K1 = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
@@ -70,7 +70,7 @@ describe('the signed link: one browser sees the contact, sealed end to end', () 
       channels: [{ kind: 'sms', address: '+15550008008' }],
     };
     expect((await harbor.request('matching', '/v1/roster/supporters', { ...admin, body: JSON.stringify(supporter) })).status).toBe(201);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
 
     await produceEvent(producer, harbor.topic(SupportRequested.topic), SupportRequested, {
       requestId: randomUUID(), clinician: { system: 'urn:test:employee', value: 'E-LINK-1' },

@@ -6,7 +6,7 @@ import { AT_A_GLANCE_HTML } from '../../apps/reporting/src/dashboard/at-a-glance
 import { HarborHarness } from '../support/harbor-harness';
 import { kafkaClient, waitFor } from '../support/infrastructure';
 import { readPdf } from '../support/read-pdf';
-import { launchChromium } from './browser';
+import { launchChromium } from '../support/browser';
 import { lifecycleEvents, marchScripts, produceLifecycle } from './lifecycle-events';
 
 type Published = { value: number | null; suppressed: boolean };

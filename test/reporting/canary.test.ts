@@ -4,7 +4,7 @@ import { Role } from '@harbor/auth';
 import { GROUPINGS } from '../../apps/reporting/src/metrics/dimensions';
 import { PLACE_LEVELS } from '../../apps/reporting/src/metrics/places';
 import { HarborHarness } from '../support/harbor-harness';
-import { launchChromium } from './browser';
+import { launchChromium } from '../support/browser';
 import { kafkaClient, uniqueSuffix, waitFor } from '../support/infrastructure';
 import { casesAt, lifecycleEvents, produceLifecycle, readReleases } from './lifecycle-events';
 

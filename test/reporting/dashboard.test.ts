@@ -5,7 +5,7 @@ import { Browser } from 'playwright-core';
 import { Role } from '@harbor/auth';
 import { DASHBOARD_HTML } from '../../apps/reporting/src/dashboard/dashboard.assets';
 import { HarborHarness } from '../support/harbor-harness';
-import { launchChromium } from './browser';
+import { launchChromium } from '../support/browser';
 import { kafkaClient, waitFor } from '../support/infrastructure';
 import { lifecycleEvents, marchScripts, produceLifecycle } from './lifecycle-events';
 

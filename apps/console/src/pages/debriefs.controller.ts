@@ -4,10 +4,8 @@ import { Role } from '@harbor/auth';
 import { HarborApi } from '../api/harbor-api';
 import { ConsolePage, ConsoleRequest, redirectWithNotice, renderPage } from '../session/console-page';
 import { debriefOutcomeFromForm, debriefOutcomeProblem, debriefsBody, DebriefPageView, DebriefView } from './debriefs-view';
-import { FormBody } from './forms';
+import { FormBody, PROGRAM_ID, UUID } from './forms';
 
-const PROGRAM = /^[A-Za-z0-9._-]{1,60}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Group debriefs (issue #15): the ones offered to units, and their structured outcome, from matching. */
 @Controller()
@@ -17,7 +15,7 @@ export class DebriefsController {
   @Get('debriefs')
   @ConsolePage(Role.ProgramAdmin, Role.ProgramDirector)
   async list(@Req() request: ConsoleRequest, @Res() response: Response, @Query('program') programParam?: string): Promise<void> {
-    const program = programParam && PROGRAM.test(programParam) ? programParam : undefined;
+    const program = programParam && PROGRAM_ID.test(programParam) ? programParam : undefined;
     const query = (status: string, limit: number) => `/v1/debriefs?${new URLSearchParams({ status, limit: String(limit), ...(program ? { program } : {}) })}`;
     const [open, held, declined, pages] = await Promise.all([
       this.api.read<{ debriefs: DebriefView[] }>(request, 'matching', query('offered', 200)),

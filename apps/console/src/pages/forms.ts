@@ -10,6 +10,11 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export const WEEKDAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = {
   mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday',
 };
+/** A program id as the services accept it in a query (`?program=`); anything else is not sent on. */
+export const PROGRAM_ID = /^[A-Za-z0-9._-]{1,60}$/;
+/** A case's, debrief's or offer's id in a page's path. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Channel rows on the supporter form, in preferred order. */
 export const CHANNEL_ROWS = 3;
 

@@ -6,15 +6,14 @@ import { HARM_LEVELS, INCIDENT_CATEGORIES, LAWSUIT_KINDS, PROFESSION_GROUPS, REF
 import { HarborApi } from '../api/harbor-api';
 import { ConsolePage, ConsoleRequest, redirectWithNotice, renderPage } from '../session/console-page';
 import { when } from './format';
-import { field, FormBody } from './forms';
+import { field, FormBody, PROGRAM_ID } from './forms';
 import { html, Html } from './html';
 import { csrfField } from './layout';
 import { dataTable } from './table';
 import { encounterContentFromForm, policyFromForm, PolicyView, shownValue, triggerPolicyFromForm, TriggerPolicyView } from './policy-form';
 
 const RESOURCE_ROWS = REFERRAL_TYPES.length;
-const PROGRAM = /^[A-Za-z0-9._-]{1,60}$/;
-const programOf = (value: string | undefined) => (value && PROGRAM.test(value) ? value : 'default');
+const programOf = (value: string | undefined) => (value && PROGRAM_ID.test(value) ? value : 'default');
 
 /** A value from a service's report as text: field problems as "field message", other objects as JSON. */
 function cellText(value: unknown): string {

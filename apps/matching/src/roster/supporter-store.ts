@@ -508,11 +508,12 @@ export class SupporterStore {
     return this.releaseHoldsWhere(`"id" = ANY($1::uuid[])`, [holdIds]);
   }
 
-  private async releaseHoldsWhere(condition: string, params: unknown[]): Promise<number> {
+  /** `selection`: the holds' WHERE condition, and the ORDER BY and LIMIT of a bounded sweep. */
+  private async releaseHoldsWhere(selection: string, params: unknown[]): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const released: { supporter_id: string; counted_month: string | null }[] = await manager.query(
         `WITH stale AS (
-           SELECT "id" FROM "matching"."capacity_holds" WHERE ${condition} FOR UPDATE SKIP LOCKED
+           SELECT "id" FROM "matching"."capacity_holds" WHERE ${selection} FOR UPDATE SKIP LOCKED
          ), released AS (
            DELETE FROM "matching"."capacity_holds" h USING stale WHERE h."id" = stale."id" RETURNING h."supporter_id", to_char(h."counted_month", 'YYYY-MM') AS "counted_month"
          ) SELECT * FROM released ORDER BY "supporter_id"`,

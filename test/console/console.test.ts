@@ -396,6 +396,7 @@ describe('console', () => {
     const refused = await page.goto(`${consoleUrl}/roster?program=${encodeURIComponent('not a program!')}`);
     expect(refused!.status()).toBe(422);
     expect(await page.textContent('[role=alert]')).toMatch(/program/);
+    await checkPage('refused-filter');
     await page.goto(`${consoleUrl}/recognition`);
     await page.fill('#supporterIds', 'sup-console');
     await page.click('button:has-text("Count")');

@@ -6,6 +6,13 @@ type Queue = Map<string, () => void>;
 /** Work a transaction queued for its rollback. */
 const UNDO = 'harborAfterRollback';
 type UndoQueue = (() => Promise<unknown>)[];
+/** Writes a transaction deferred to its commit, by key (see deferUntilCommit). */
+const DEFERRED = 'harborDeferredWrites';
+interface DeferredWrites {
+  items: unknown[];
+  flush: (manager: EntityManager, items: unknown[]) => Promise<void>;
+}
+type Deferred = Map<string, DeferredWrites>;
 
 const installedOn = new WeakSet<DataSource>();
 const wakersOf = new WeakMap<DataSource, Map<string, (() => void)[]>>();
@@ -44,6 +51,26 @@ export function afterRollback(manager: EntityManager, undo: () => Promise<unknow
 }
 
 /**
+ * Collects `item` for one statement written just before the caller's transaction commits: `flush` gets every item
+ * deferred under `key` since the last flush, in order, on the transaction's own manager (so a failed flush fails
+ * the commit, and the transaction rolls back). Items deferred inside a savepoint are flushed when it is released
+ * and dropped when it rolls back; those before it are flushed as it starts. False, deferring nothing, outside a
+ * transaction: the caller writes at once. Lets many calls in one transaction (a consumer's chunk of records)
+ * share one INSERT instead of a round trip each.
+ */
+export function deferUntilCommit<T>(manager: EntityManager, key: string, item: T, flush: (manager: EntityManager, items: T[]) => Promise<void>): boolean {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return false;
+  installOn(runner.connection);
+  const deferred: Deferred = (runner.data?.[DEFERRED] as Deferred | undefined) ?? new Map();
+  const writes = deferred.get(key) ?? { items: [], flush: flush as DeferredWrites['flush'] };
+  writes.items.push(item);
+  deferred.set(key, writes);
+  runner.data = { ...runner.data, [DEFERRED]: deferred };
+  return true;
+}
+
+/**
  * Asks for `key`'s wake-up (see onCommitRequesting) when the caller's transaction commits. Returns false
  * outside a transaction (then the caller should NOTIFY instead).
  */
@@ -66,6 +93,16 @@ function installOn(dataSource: DataSource): void {
   if (installedOn.has(dataSource)) return;
   installedOn.add(dataSource);
   dataSource.subscribers.push({
+    // A savepoint starting: what was deferred before it is written now, so its rollback cannot take it back.
+    beforeTransactionStart: async ({ queryRunner }) => {
+      if (transactionDepthOf(queryRunner) > 0) await flushDeferred(queryRunner);
+      else takeDeferred(queryRunner);
+    },
+    // TypeORM awaits the promise before COMMIT (or a savepoint's RELEASE); a rejection rolls the transaction back.
+    beforeTransactionCommit: ({ queryRunner }) => flushDeferred(queryRunner),
+    beforeTransactionRollback: ({ queryRunner }) => {
+      takeDeferred(queryRunner);
+    },
     afterTransactionCommit: ({ queryRunner }) => {
       if (queryRunner.isTransactionActive) return;
       takeUndo(queryRunner);
@@ -78,6 +115,22 @@ function installOn(dataSource: DataSource): void {
       await Promise.all(takeUndo(queryRunner).map((undo) => undo().catch(() => undefined)));
     },
   });
+}
+
+async function flushDeferred(runner: QueryRunner): Promise<void> {
+  for (const writes of takeDeferred(runner)) if (writes.items.length > 0) await writes.flush(runner.manager, writes.items);
+}
+
+function takeDeferred(runner: QueryRunner): DeferredWrites[] {
+  const deferred = runner.data?.[DEFERRED] as Deferred | undefined;
+  if (!deferred) return [];
+  runner.data = { ...runner.data, [DEFERRED]: undefined };
+  return [...deferred.values()];
+}
+
+/** How many transactions (the outermost and its savepoints) are open on the runner; TypeORM keeps it protected. */
+function transactionDepthOf(runner: QueryRunner): number {
+  return (runner as unknown as { transactionDepth?: number }).transactionDepth ?? 0;
 }
 
 function takeUndo(runner: QueryRunner): UndoQueue {

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { envelopeToHeaders, newEnvelope } from './envelope';
-import { wakeOnCommit } from './after-commit';
+import { deferUntilCommit, wakeOnCommit } from './after-commit';
 import { outboxChannel } from './messaging-tables.migration';
 import { TopicNames } from './topic-names';
 import { EventDefinition, validateEventPayload } from '@harbor/contracts';
@@ -19,10 +19,17 @@ export function outbound<P extends object>(definition: EventDefinition<P>, paylo
 /** Set on a transaction's query runner when it wrote outbox rows, so its commit wakes the relay. */
 export const OUTBOX_WRITTEN = 'harborOutboxWritten';
 
+/** One outbox row's values, in the INSERT's column order. */
+type OutboxRow = unknown[];
+/** Rows per INSERT: six parameters a row, well under Postgres's 65,535 parameters a statement. */
+const ROWS_PER_INSERT = 1_000;
+
 /**
  * Records an event in the caller's transaction. It reaches Kafka only if that transaction commits;
  * the commit wakes this process's relay at once (see OutboxCommitWakeup), and a NOTIFY wakes relays
- * in other replicas.
+ * in other replicas. Inside a transaction the rows are written just before its commit, every row the
+ * transaction recorded in one statement (a consumer's chunk of records: one INSERT for the chunk), in
+ * the order they were recorded: the sequence, hence the relay's publishing order, follows that order.
  */
 export class OutboxWriter {
   constructor(
@@ -42,21 +49,30 @@ export class OutboxWriter {
    */
   async enqueueAll(manager: EntityManager, events: OutboundEvent[]): Promise<string[]> {
     if (events.length === 0) return [];
-    const params: unknown[] = [];
-    const rows: string[] = [];
     const ids: string[] = [];
+    const rows: OutboxRow[] = [];
+    // Validated now, so an invalid event fails the call that recorded it, not the commit.
     for (const { definition, payload } of events) {
       const valid = validateEventPayload(definition, payload);
       const envelope = newEnvelope(definition, valid, this.source);
       ids.push(envelope.id);
-      const values = [envelope.id, this.topics.name(definition.topic), definition.key(valid), envelopeToHeaders(envelope), JSON.stringify(valid), definition.purgeOnPublish === true];
-      rows.push(`(${values.map((value) => `$${params.push(value)}`).join(', ')})`);
+      rows.push([envelope.id, this.topics.name(definition.topic), definition.key(valid), envelopeToHeaders(envelope), JSON.stringify(valid), definition.purgeOnPublish === true]);
     }
-    await manager.query(
-      `INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "headers", "payload", "purge_on_publish") VALUES ${rows.join(', ')}`,
-      params,
-    );
-    if (!wakeOnCommit(manager, OUTBOX_WRITTEN)) await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    const flush = (into: EntityManager, pending: OutboxRow[]) => this.insert(into, pending);
+    if (rows.every((row) => deferUntilCommit(manager, `outbox:${this.schema}`, row, flush))) return ids;
+    await this.insert(manager, rows);
     return ids;
+  }
+
+  private async insert(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const params: unknown[] = [];
+      const values = rows.slice(start, start + ROWS_PER_INSERT).map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
+      await manager.query(
+        `INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "headers", "payload", "purge_on_publish") VALUES ${values.join(', ')}`,
+        params,
+      );
+    }
+    if (!wakeOnCommit(manager, OUTBOX_WRITTEN)) await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
   }
 }

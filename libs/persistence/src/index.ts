@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './scratch-database';
 export * from './database-refusals';
 export * from './job-lock';
+export * from './read-once-per-transaction';

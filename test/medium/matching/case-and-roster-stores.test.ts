@@ -200,6 +200,17 @@ describe('matching stores (Postgres only)', () => {
       id: offerId, status: 'offered', attempt: 1, supporterId: 'map-1', pagedAt: null, offeredAt: expect.any(Date),
     });
     expect(await transaction((manager) => assignments.lockOffered(manager, kase.id))).toEqual([{ id: offerId, supporterId: 'map-1', offeredAt: expect.any(Date) }]);
+
+    // The first delivery report of that supporter's offer starts the clock; another supporter's, or a second one, records nothing.
+    const page = { assignmentId: offerId, caseId: kase.id, supporterId: 'map-1', pagedAt: new Date().toISOString(), channel: 'sms', caseSearching: true };
+    expect(await transaction((manager) => assignments.recordFirstPage(manager, { ...page, supporterId: 'someone-else' }))).toBeUndefined();
+    expect(await transaction((manager) => assignments.recordFirstPage(manager, { ...page, caseId: randomUUID() }))).toBeUndefined();
+    const first = await transaction((manager) => assignments.recordFirstPage(manager, page));
+    expect(first).toEqual({ respondBy: expect.any(Date), clockStarted: true });
+    expect(first!.respondBy.getTime()).toBeGreaterThanOrEqual(new Date(page.pagedAt).getTime() + 59_000);
+    expect(await transaction((manager) => assignments.recordFirstPage(manager, { ...page, channel: 'pagerduty' }))).toBeUndefined();
+    expect(await transaction((manager) => assignments.lock(manager, offerId, kase.id))).toMatchObject({ pagedAt: expect.any(Date) });
+
     await transaction((manager) => assignments.recordAnswer(manager, offerId, 'accepted', new Date().toISOString()));
     expect(await transaction((manager) => assignments.accepted(manager, kase.id))).toEqual({ id: offerId, supporterId: 'map-1' });
     expect(await transaction((manager) => assignments.isAcceptedBy(manager, kase.id, 'someone-else'))).toBe(false);

@@ -80,7 +80,7 @@ describe('opening a case: statements per case (Postgres only)', () => {
     return sent;
   }
 
-  it('opens and offers a case in 13 statements, 12 for the next case of the same transaction and facility (18 each before)', async () => {
+  it('opens and offers a case in 10 statements, 9 for the next case of the same transaction and facility, and writes the outbox once at commit (18 each before)', async () => {
     const opened: (string | undefined)[] = [];
     const holds: string[] = [];
     const sent = await statementsOf(async (manager) => {
@@ -93,9 +93,14 @@ describe('opening a case: statements per case (Postgres only)', () => {
     // The program and its policy are read by the first case only; no case is read back after its INSERT.
     expect(sent.filter((sql) => sql.includes('"program_policies"'))).toHaveLength(1);
     expect(sent.filter((sql) => /^SELECT c\."id", c\."request_id"/.test(sql))).toHaveLength(0);
-    // The offer and the case's "offered" lifecycle event go to the outbox in one statement.
-    expect(sent.filter((sql) => sql.startsWith('INSERT INTO "matching"."outbox"'))).toHaveLength(4);
-    expect(sent).toHaveLength(13 + 12);
+    // Both cases' events (each case's "requested" and "offered" lifecycle and its offer) reach the outbox in one
+    // statement, as the transaction commits.
+    const outboxWrites = sent.filter((sql) => sql.startsWith('INSERT INTO "matching"."outbox"'));
+    expect(outboxWrites).toHaveLength(1);
+    expect(outboxWrites[0].match(/\(\$\d+/g)).toHaveLength(6);
+    // The event's other clinicians come with the prior handling, not in a query of their own.
+    expect(sent.filter((sql) => sql.startsWith('SELECT DISTINCT "clinician_id"'))).toHaveLength(0);
+    expect(sent).toHaveLength(10 + 9 + 1);
     // Plus one statement per offer on its own connection: the capacity hold, which the offer's transaction claims.
     expect(holds).toHaveLength(2);
     expect(holds.every((sql) => sql.includes('"matching"."capacity_holds"'))).toBe(true);

@@ -25,6 +25,16 @@ export interface NewOffer {
   ackSeconds: number;
 }
 
+/** A delivery report of an offer's page (AssignmentPaged), and whether the case is still looking for a supporter. */
+export interface FirstPage {
+  assignmentId: string;
+  caseId: string;
+  supporterId: string;
+  pagedAt: string;
+  channel: string;
+  caseSearching: boolean;
+}
+
 /**
  * The one owner of `"matching"."assignments"`: offers of a case to supporters and what became of each. Every
  * method takes the caller's EntityManager, so it runs in the transaction that holds the case's lock.
@@ -93,19 +103,22 @@ export class AssignmentStore {
   }
 
   /**
-   * Records the page's delivery (`pagedAt`, never later than now nor earlier than the offer) and, with
-   * `startClock`, starts the acknowledgement clock from it; returns when the offer now expires.
+   * Records the first delivery report of this supporter's offer in this case, in one statement (the row is locked by
+   * the update itself): when, how, and, with `caseSearching` while the offer is still open, the acknowledgement clock
+   * from then (`pagedAt`, never later than now nor earlier than the offer). Undefined, recording nothing, when the
+   * assignment is not that supporter's in that case or a delivery was recorded already (a page is delivered once).
    */
-  async recordPaged(manager: EntityManager, assignmentId: string, pagedAt: string, channel: string, startClock: boolean): Promise<Date> {
-    const [row]: { respond_by: Date }[] = await manager.query(
+  async recordFirstPage(manager: EntityManager, page: FirstPage): Promise<{ respondBy: Date; clockStarted: boolean } | undefined> {
+    const [row]: { respond_by: Date; clock_started: boolean }[] = await manager.query(
       `WITH "paged" AS (
-         UPDATE "matching"."assignments" SET "paged_at" = GREATEST(LEAST($2::timestamptz, now()), "offered_at"), "paged_via" = $3,
-           "respond_by" = CASE WHEN $4 THEN GREATEST(LEAST($2::timestamptz, now()), "offered_at") + make_interval(secs => "ack_seconds") ELSE "respond_by" END
-         WHERE "id" = $1 RETURNING "respond_by"
+         UPDATE "matching"."assignments" SET "paged_at" = GREATEST(LEAST($4::timestamptz, now()), "offered_at"), "paged_via" = $5,
+           "respond_by" = CASE WHEN "status" = 'offered' AND $6 THEN GREATEST(LEAST($4::timestamptz, now()), "offered_at") + make_interval(secs => "ack_seconds") ELSE "respond_by" END
+         WHERE "id" = $1 AND "case_id" = $2 AND "supporter_id" = $3 AND "paged_at" IS NULL
+         RETURNING "respond_by", "status" = 'offered' AND $6 AS "clock_started"
        ) SELECT * FROM "paged"`,
-      [assignmentId, pagedAt, channel, startClock],
+      [page.assignmentId, page.caseId, page.supporterId, page.pagedAt, page.channel, page.caseSearching],
     );
-    return row.respond_by;
+    return row && { respondBy: row.respond_by, clockStarted: row.clock_started };
   }
 
   /** The supporter's answer (accepted, declined) or the offer's undeliverability, at the time it happened. */

@@ -75,14 +75,17 @@ export class CaseRecords {
     });
   }
 
-  /** What the policy needs to know about a (locked) case: the clinician's attributes and who must not be asked. */
-  async context(manager: EntityManager, kase: MatchingCase, alreadyOffered: string[]): Promise<CaseToMatch> {
+  /**
+   * What the policy needs to know about a (locked) case: the clinician's attributes and who must not be asked.
+   * `otherEventClinicianIds`: the clinicians of the event's other cases, when the caller has read them already.
+   */
+  async context(manager: EntityManager, kase: MatchingCase, alreadyOffered: string[], otherEventClinicianIds?: string[]): Promise<CaseToMatch> {
     return {
       clinicianId: kase.clinicianId,
       profession: kase.clinicianProfession,
       department: kase.clinicianDepartment ?? kase.department,
       languages: kase.clinicianLanguages ?? [],
-      involvedClinicianIds: kase.eventKey ? await this.cases.otherCliniciansOfEvent(manager, kase.eventKey, kase.id) : [],
+      involvedClinicianIds: otherEventClinicianIds ?? (kase.eventKey ? await this.cases.otherCliniciansOfEvent(manager, kase.eventKey, kase.id) : []),
       alreadyOffered,
     };
   }

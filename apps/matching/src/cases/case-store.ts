@@ -250,16 +250,20 @@ export class CaseStore {
   }
 
   /**
-   * requestAlreadyHandled and findOpen in one round trip (what opening a case asks first, under the clinician's lock).
+   * requestAlreadyHandled, findOpen and the clinicians of the event's cases (otherCliniciansOfEvent, before this
+   * request's case exists) in one round trip: what opening a case asks first, under the clinician's lock.
    */
-  async priorHandling(manager: EntityManager, requestId: string, clinicianId: string | null, identifier: IdentifierV1): Promise<{ handled: boolean; openCase?: OpenCaseStatus }> {
-    const params: unknown[] = [requestId];
+  async priorHandling(
+    manager: EntityManager, requestId: string, clinicianId: string | null, identifier: IdentifierV1, eventKey: string,
+  ): Promise<{ handled: boolean; openCase?: OpenCaseStatus; eventClinicianIds: string[] }> {
+    const params: unknown[] = [requestId, eventKey];
     const [row] = await manager.query(
-      `SELECT ${requestHandledSql('$1')} AS "handled", o."id", o."status"
+      `SELECT ${requestHandledSql('$1')} AS "handled", o."id", o."status",
+         ARRAY(SELECT DISTINCT e."clinician_id" FROM "matching"."cases" e WHERE e."event_key" = $2 AND e."clinician_id" IS NOT NULL) AS "event_clinician_ids"
        FROM (SELECT 1) AS "one" LEFT JOIN LATERAL (${openCaseSql(clinicianId, identifier, params)}) o ON true`,
       params,
     );
-    return { handled: row.handled, openCase: row.id ? { id: row.id, status: row.status } : undefined };
+    return { handled: row.handled, openCase: row.id ? { id: row.id, status: row.status } : undefined, eventClinicianIds: row.event_clinician_ids };
   }
 
   /**

@@ -36,18 +36,18 @@ export class OfferNextSupporter {
   ) {}
 
   /**
-   * Offers the (locked) case to the best eligible supporter, or escalates when nobody is left to ask.
-   * `policy` is the case's program policy when the caller has just read it; `offeredBefore`, the supporters the
-   * case was offered to so far, when the caller knows them (none, for a case it has just opened).
+   * Offers the (locked) case to the best eligible supporter, or escalates when nobody is left to ask. What the
+   * caller has just read need not be read again (`known`): the case's program policy; the supporters the case was
+   * offered to so far (none, for a case it has just opened); the clinicians of the event's other cases.
    */
-  async execute(manager: EntityManager, kase: MatchingCase, policy?: MatchingPolicy, offeredBefore?: string[]): Promise<void> {
-    policy ??= await this.policies.policyOf(manager, kase.program);
-    const previous = offeredBefore ?? (await this.assignments.supportersOffered(manager, kase.id));
+  async execute(manager: EntityManager, kase: MatchingCase, known: { policy?: MatchingPolicy; offeredBefore?: string[]; eventClinicianIds?: string[] } = {}): Promise<void> {
+    const policy = known.policy ?? (await this.policies.policyOf(manager, kase.program));
+    const previous = known.offeredBefore ?? (await this.assignments.supportersOffered(manager, kase.id));
     const attempt = previous.length + 1;
     if (attempt > policy.maxOffers) return this.escalateCase.execute(manager, kase, 'offer-limit');
 
     const now = new Date();
-    const context = await this.records.context(manager, kase, previous);
+    const context = await this.records.context(manager, kase, previous, known.eventClinicianIds);
     // The rest period and the monthly cap are re-checked under the supporter's lock, and the offer is counted.
     const care = careFilter(policy, now);
     const decision = decide(await loadCandidates(this.supporters, manager, kase.program, context, policy, now), context, policy, now);

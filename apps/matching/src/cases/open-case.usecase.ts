@@ -45,7 +45,7 @@ export class OpenCase {
     const clinicianKey = clinicianLockKey(clinicianId, request.clinician);
     // Before looking for an open case, so two requests for one clinician at once cannot both find none.
     await this.cases.lockClinician(manager, clinicianKey);
-    const { handled, openCase } = await this.cases.priorHandling(manager, request.requestId, clinicianId, request.clinician);
+    const { handled, openCase, eventClinicianIds } = await this.cases.priorHandling(manager, request.requestId, clinicianId, request.clinician, eventKeyOf(request));
     if (handled) return undefined;
     // Every clinician the event names counts for their unit's group debrief, whatever their own outreach.
     await this.groupDebriefs.noteClinician(manager, request, eventKeyOf(request), { key: clinicianKey, department: clinician?.department ?? null });
@@ -53,7 +53,7 @@ export class OpenCase {
       await this.absorb(manager, openCase.id, request);
       return undefined;
     }
-    return this.open(manager, request, clinician);
+    return this.open(manager, request, clinician, eventClinicianIds);
   }
 
   /** The open case takes the trigger in: recorded for program staff, no new case, no offer, no page. */
@@ -63,7 +63,7 @@ export class OpenCase {
     }
   }
 
-  private async open(manager: EntityManager, request: SupportRequestedV1, clinician: ResolvedClinician | undefined): Promise<string | undefined> {
+  private async open(manager: EntityManager, request: SupportRequestedV1, clinician: ResolvedClinician | undefined, eventClinicianIds: string[]): Promise<string | undefined> {
     const { program, policy } = await this.policies.programAndPolicyFor(manager, request.facility);
     const id = randomUUID();
     const inserted = await this.cases.insert(manager, {
@@ -95,8 +95,8 @@ export class OpenCase {
       return kase.id;
     }
     await this.deadlines.schedule(manager, { kind: 'overall', caseId: kase.id, dueAt: new Date(Date.now() + policy.overallDeadlineSeconds * 1000) });
-    // A case opened a moment ago has been offered to nobody yet.
-    await this.offerNextSupporter.execute(manager, kase, policy, []);
+    // A case opened a moment ago has been offered to nobody yet; its event's other clinicians were read with the prior handling.
+    await this.offerNextSupporter.execute(manager, kase, { policy, offeredBefore: [], eventClinicianIds });
     return kase.id;
   }
 }

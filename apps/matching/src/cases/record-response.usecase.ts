@@ -64,11 +64,11 @@ export class RecordResponse {
   async paged(manager: EntityManager, paged: AssignmentPagedV1): Promise<void> {
     const kase = await this.cases.loadForUpdate(manager, paged.caseId);
     if (!kase) return;
-    const assignment = await this.assignments.lock(manager, paged.assignmentId, paged.caseId);
-    if (!assignment || assignment.supporterId !== paged.supporterId || assignment.pagedAt) return;
-    const startClock = assignment.status === 'offered' && SEARCHING.includes(kase.status);
-    const respondBy = await this.assignments.recordPaged(manager, paged.assignmentId, paged.pagedAt, paged.channel, startClock);
-    if (startClock) await this.deadlines.schedule(manager, { kind: 'ack', caseId: kase.id, assignmentId: paged.assignmentId, dueAt: respondBy });
+    const recorded = await this.assignments.recordFirstPage(manager, {
+      assignmentId: paged.assignmentId, caseId: paged.caseId, supporterId: paged.supporterId, pagedAt: paged.pagedAt, channel: paged.channel,
+      caseSearching: SEARCHING.includes(kase.status),
+    });
+    if (recorded?.clockStarted) await this.deadlines.schedule(manager, { kind: 'ack', caseId: kase.id, assignmentId: paged.assignmentId, dueAt: recorded.respondBy });
   }
 
   async undeliverable(manager: EntityManager, failure: AssignmentUndeliverableV1): Promise<void> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { readOncePerTransaction } from '@harbor/persistence';
 import { PolicyDefaults } from '../matching.settings';
 import { MatchingPolicy } from './policy';
 
@@ -31,7 +32,7 @@ export class ProgramPolicies {
    * policy saved meanwhile applies from the next transaction on (as if the chunk had been applied a moment earlier).
    */
   async programAndPolicyFor(manager: EntityManager, facility: string): Promise<{ program: string; policy: MatchingPolicy }> {
-    return readOncePerTransaction(manager, `facility:${facility}`, async () => {
+    return readOncePerTransaction(manager, `program_policies:facility:${facility}`, async () => {
       const [row] = await manager.query(
         `SELECT p."program", p."policy" FROM "matching"."program_policies" p
          WHERE p."program" = COALESCE((SELECT f."program" FROM "matching"."program_policies" f WHERE $1 = ANY(f."facilities") ORDER BY f."program" LIMIT 1), $2)`,
@@ -52,7 +53,7 @@ export class ProgramPolicies {
 
   /** The program's policy, read once per transaction (see programAndPolicyFor). */
   async policyOf(manager: EntityManager, program: string): Promise<MatchingPolicy> {
-    return readOncePerTransaction(manager, `program:${program}`, async () => {
+    return readOncePerTransaction(manager, `program_policies:program:${program}`, async () => {
       const [row] = await manager.query(`SELECT "policy" FROM "matching"."program_policies" WHERE "program" = $1`, [program]);
       return this.withOverrides(row?.policy);
     });
@@ -81,25 +82,4 @@ export class ProgramPolicies {
   withOverrides(overrides: Partial<MatchingPolicy> | null | undefined): MatchingPolicy {
     return { ...this.environmentDefaults, ...(overrides ?? {}) };
   }
-}
-
-/** Where a transaction keeps what it read of the policies (on its query runner, which lives as long as the transaction). */
-const POLICIES_READ = 'matchingPoliciesRead';
-
-/**
- * `read()` once per transaction and key; a copy each time, so a caller changing its policy object changes
- * nobody else's. Outside a transaction (no query runner), every call reads.
- */
-async function readOncePerTransaction<T extends object>(manager: EntityManager, key: string, read: () => Promise<T>): Promise<T> {
-  const runner = manager.queryRunner;
-  if (!runner?.isTransactionActive) return read();
-  const cache = (runner.data?.[POLICIES_READ] as Map<string, Promise<T>> | undefined) ?? new Map<string, Promise<T>>();
-  runner.data = { ...runner.data, [POLICIES_READ]: cache };
-  let pending = cache.get(key);
-  if (!pending) {
-    pending = read();
-    cache.set(key, pending);
-    pending.catch(() => cache.delete(key));
-  }
-  return structuredClone(await pending);
 }

@@ -41,15 +41,19 @@ describe('intake stores (Postgres only)', () => {
     const manager = database.dataSource.manager;
     const trigger = await triggers.upsert(manager, incident('E-3'));
     const clinician = { system: EMPLOYEE, value: 'C-3' };
-    expect(await triggers.findClinician(manager, trigger.id, clinician)).toBeUndefined();
-    expect(await triggers.requestedWithin(manager, clinician, 72)).toBe(false);
+    expect(await triggers.clinicianStanding(manager, trigger.id, clinician, 72)).toEqual({ known: undefined, recentlyRequested: false });
 
     await triggers.saveClinician(manager, trigger.id, clinician, { decision: 'below-harm-threshold', requestId: null });
-    expect(await triggers.requestedWithin(manager, clinician, 72)).toBe(false);
+    expect(await triggers.clinicianStanding(manager, trigger.id, clinician, 72)).toEqual({ known: { decision: 'below-harm-threshold', requestId: null }, recentlyRequested: false });
     await triggers.saveClinician(manager, trigger.id, clinician, { decision: 'outreach', requestId: '6f0c6f0e-2f43-4cb4-9a43-5a3c1c0c8f11' });
-    expect(await triggers.findClinician(manager, trigger.id, clinician)).toEqual({ decision: 'outreach', requestId: '6f0c6f0e-2f43-4cb4-9a43-5a3c1c0c8f11' });
-    expect(await triggers.requestedWithin(manager, clinician, 72)).toBe(true);
-    expect(await triggers.requestedWithin(manager, { system: EMPLOYEE, value: 'someone-else' }, 72)).toBe(false);
+    expect(await triggers.clinicianStanding(manager, trigger.id, clinician, 72)).toEqual({
+      known: { decision: 'outreach', requestId: '6f0c6f0e-2f43-4cb4-9a43-5a3c1c0c8f11' }, recentlyRequested: true,
+    });
+    // The cooldown counts requests by any trigger: another trigger naming the same clinician sees this one's.
+    const later = await triggers.upsert(manager, incident('E-3b'));
+    expect(await triggers.clinicianStanding(manager, later.id, clinician, 72)).toEqual({ known: undefined, recentlyRequested: true });
+    expect(await triggers.clinicianStanding(manager, later.id, clinician, 0)).toEqual({ known: undefined, recentlyRequested: false });
+    expect((await triggers.clinicianStanding(manager, later.id, { system: EMPLOYEE, value: 'someone-else' }, 72)).recentlyRequested).toBe(false);
   });
 
   it('keeps an opt-out until it is removed, idempotently', async () => {
@@ -72,8 +76,8 @@ describe('intake stores (Postgres only)', () => {
     await manager.query(`UPDATE "intake"."triggers" SET "updated_at" = now() - interval '40 days' WHERE "id" = $1`, [old.id]);
 
     expect(await triggers.purgeCliniciansBefore(manager, new Date(Date.now() - 30 * 86_400_000), 100)).toBe(1);
-    expect(await triggers.findClinician(manager, old.id, identifier)).toBeUndefined();
-    expect(await triggers.findClinician(manager, recent.id, identifier)).toEqual({ decision: 'outreach', requestId: '6a4b9f0e-6d55-4d59-9a39-7d8a8f1c0002' });
+    expect((await triggers.clinicianStanding(manager, old.id, identifier, 72)).known).toBeUndefined();
+    expect((await triggers.clinicianStanding(manager, recent.id, identifier, 72)).known).toEqual({ decision: 'outreach', requestId: '6a4b9f0e-6d55-4d59-9a39-7d8a8f1c0002' });
     // Purged once: the next run finds nothing more to do.
     expect(await triggers.purgeCliniciansBefore(manager, new Date(Date.now() - 30 * 86_400_000), 100)).toBe(0);
     expect((await triggers.upsert(manager, incident('E-OLD', { harmLevel: 'death' }))).cliniciansPurged).toBe(true);

@@ -89,13 +89,16 @@ export class RecordTrigger {
   ): Promise<{ decision: ClinicianDecision; requestId: string | null } | undefined> {
     const { identifier } = clinician;
     await this.triggers.lockClinician(manager, identifier);
-    const known = await this.triggers.findClinician(manager, trigger.id, identifier);
+    // Read after the lock (a statement of its own, so it sees what the lock waited for): the cooldown is decided on
+    // what every earlier trigger for this clinician committed.
+    const { known, recentlyRequested } = await this.triggers.clinicianStanding(manager, trigger.id, identifier, policy.cooldownHours);
     // Already recorded: nothing more, unless an update turned a trigger that did not call for outreach (a near
     // miss that turned out to harm, a category now in scope) into one that does. Never a second request.
     if (known && !(triggerDecision === 'outreach' && known.requestId === null && TRIGGER_LEVEL.has(known.decision))) return undefined;
     let decision: ClinicianDecision = triggerDecision;
     if (triggerDecision === 'outreach') {
-      decision = decideClinicianOutreach(triggerDecision, { profession: clinician.profession, selfReferral, ...(await this.clinicianFacts(manager, identifier, policy.cooldownHours)) }, policy);
+      const optedOut = await this.optOuts.isOptedOut(manager, identifier);
+      decision = decideClinicianOutreach(triggerDecision, { profession: clinician.profession, selfReferral, optedOut, recentlyRequested }, policy);
     }
     const requestId = decision === 'outreach' ? randomUUID() : null;
     await this.triggers.saveClinician(manager, trigger.id, identifier, { decision, requestId });
@@ -112,12 +115,5 @@ export class RecordTrigger {
       });
     }
     return { decision, requestId };
-  }
-
-  private async clinicianFacts(manager: EntityManager, identifier: IdentifierV1, cooldownHours: number) {
-    return {
-      optedOut: await this.optOuts.isOptedOut(manager, identifier),
-      recentlyRequested: await this.triggers.requestedWithin(manager, identifier, cooldownHours),
-    };
   }
 }

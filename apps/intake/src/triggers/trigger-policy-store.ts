@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { readOncePerTransaction } from '@harbor/persistence';
 import { OutreachSettings } from '../intake.settings';
 import { effectiveTriggerPolicy, ProgramTriggerPolicy, TriggerPolicyField, TriggerPolicyOverrides } from './outreach-policy';
 
@@ -15,9 +16,9 @@ export type EffectiveTriggerPolicy = ReturnType<typeof effectiveTriggerPolicy> &
 
 /**
  * The one owner of `"intake"."trigger_policy"`: program staff's overrides of the configured policy (one row).
- * There is no cache: the decision path reads the row inside each trigger's own transaction (one primary-key
- * read), so every intake replica decides by the policy in force the moment a change is committed, and a trigger
- * is decided by the policy of when it was recorded.
+ * There is no cache across transactions: the decision path reads the row once in each transaction that records
+ * triggers (a consumer's chunk of records shares one read), so every intake replica decides by the policy in force
+ * the moment a change is committed, and a trigger is decided by the policy of when it was recorded.
  */
 @Injectable()
 export class TriggerPolicyStore {
@@ -32,6 +33,10 @@ export class TriggerPolicyStore {
   }
 
   async effective(manager: EntityManager = this.dataSource.manager): Promise<EffectiveTriggerPolicy> {
+    return readOncePerTransaction(manager, 'trigger_policy', () => this.read(manager));
+  }
+
+  private async read(manager: EntityManager): Promise<EffectiveTriggerPolicy> {
     const [row] = await manager.query(
       `SELECT "served_professions", "outreach_categories", "min_harm_level", "lawsuit_kinds", "cooldown_hours", "updated_at" FROM "intake"."trigger_policy" WHERE "id" = 1`,
     );

@@ -25,6 +25,12 @@ export interface ClinicianRecord {
   requestId: string | null;
 }
 
+/** A clinician's record for one trigger, if any, and whether the cooldown after a recent request applies to them. */
+export interface ClinicianStanding {
+  known?: ClinicianRecord;
+  recentlyRequested: boolean;
+}
+
 /**
  * The one owner of `"intake"."triggers"` and `"intake"."trigger_clinicians"`: each source event once, and each
  * clinician it names with the decision made for them. Statements run in the caller's transaction.
@@ -56,13 +62,22 @@ export class TriggerStore {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`intake:clinician:${identifierKey(identifier)}`]);
   }
 
-  async findClinician(manager: EntityManager, triggerId: string, identifier: IdentifierV1): Promise<ClinicianRecord | undefined> {
-    const [row]: { decision: ClinicianDecision; request_id: string | null }[] = await manager.query(
-      `SELECT "decision", "request_id" FROM "intake"."trigger_clinicians"
-       WHERE "trigger_id" = $1 AND "identifier_system" = $2 AND "identifier_value" = $3`,
-      [triggerId, identifier.system, identifier.value],
+  /**
+   * What is known of a clinician a trigger names, in one statement: what was decided for them on this trigger
+   * (undefined when nothing yet), and whether support was requested for them, by any trigger, within the last
+   * `cooldownHours`.
+   */
+  async clinicianStanding(manager: EntityManager, triggerId: string, identifier: IdentifierV1, cooldownHours: number): Promise<ClinicianStanding> {
+    const [row]: { decision: ClinicianDecision | null; request_id: string | null; recently_requested: boolean }[] = await manager.query(
+      `SELECT k."decision", k."request_id",
+         EXISTS (SELECT 1 FROM "intake"."trigger_clinicians" r
+                  WHERE r."identifier_system" = $2 AND r."identifier_value" = $3 AND r."request_id" IS NOT NULL
+                    AND r."created_at" > now() - make_interval(hours => $4::int)) AS "recently_requested"
+       FROM (SELECT 1) AS "one"
+       LEFT JOIN "intake"."trigger_clinicians" k ON k."trigger_id" = $1 AND k."identifier_system" = $2 AND k."identifier_value" = $3`,
+      [triggerId, identifier.system, identifier.value, cooldownHours],
     );
-    return row ? { decision: row.decision, requestId: row.request_id } : undefined;
+    return { known: row.decision === null ? undefined : { decision: row.decision, requestId: row.request_id }, recentlyRequested: row.recently_requested };
   }
 
   async saveClinician(manager: EntityManager, triggerId: string, identifier: IdentifierV1, record: ClinicianRecord): Promise<void> {
@@ -91,17 +106,5 @@ export class TriggerStore {
     const ids = purged.map((row) => row.id);
     if (ids.length > 0) await manager.query(`DELETE FROM "intake"."trigger_clinicians" WHERE "trigger_id" = ANY($1::uuid[])`, [ids]);
     return ids.length;
-  }
-
-  /** Whether support was requested for the clinician, by any trigger, within the last `hours`. */
-  async requestedWithin(manager: EntityManager, identifier: IdentifierV1, hours: number): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM "intake"."trigger_clinicians"
-        WHERE "identifier_system" = $1 AND "identifier_value" = $2 AND "request_id" IS NOT NULL
-          AND "created_at" > now() - make_interval(hours => $3::int)
-        LIMIT 1`,
-      [identifier.system, identifier.value, hours],
-    );
-    return rows.length > 0;
   }
 }

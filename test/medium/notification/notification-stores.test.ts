@@ -116,9 +116,13 @@ describe('notification stores (Postgres only)', () => {
       assignmentId: randomUUID(), caseId: randomUUID(), supporterId: 'supporter-1', attempt: 1, replyCode: 'K7',
       respondBy: '2026-11-26T12:00:00.000Z', smsAddressHash: 'digest-1', programId: 'default',
     };
-    expect(await offers.create(manager, offer)).toBe(true);
-    expect(await offers.create(manager, { ...offer, replyCode: 'Z9' })).toBe(false);
-    expect(await offers.openReplyCodes(manager, 'supporter-1')).toEqual(['K7']);
+    expect(await offers.create(manager, offer)).toBe('created');
+    expect(await offers.create(manager, { ...offer, replyCode: 'Z9' })).toBe('exists');
+    // Another offer to the same supporter cannot take an open offer's code; another supporter's offer can.
+    const next: NewOffer = { ...offer, assignmentId: randomUUID(), caseId: randomUUID(), smsAddressHash: 'digest-2' };
+    expect(await offers.create(manager, next)).toBe('code-taken');
+    expect(await offers.create(manager, { ...next, supporterId: 'supporter-2', assignmentId: randomUUID() })).toBe('created');
+    expect(await offers.create(manager, { ...next, replyCode: 'Z9' })).toBe('created');
     expect(await offers.openForSms(manager, { current: 'digest-1', legacy: 'other' })).toEqual([{ assignmentId: offer.assignmentId, replyCode: 'K7' }]);
 
     const locked = await database.dataSource.transaction((transaction) => offers.lockForAnswer(transaction, offer.assignmentId));

@@ -5,6 +5,9 @@ import { SmsAddressHashes } from '../dispatch/address-hash';
 
 export type OfferStatus = 'open' | 'accepted' | 'declined' | 'closed' | 'undeliverable';
 
+/** What recording an offer did (OfferStore.create). */
+export type OfferCreation = 'created' | 'exists' | 'code-taken';
+
 /** An offer as matching made it, recorded before its page is queued. */
 export interface NewOffer {
   assignmentId: string;
@@ -90,7 +93,6 @@ export interface OfferOpenToSms {
 export class OfferStore {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Records the offer once per assignment; false when it was already recorded (a redelivered event). */
   /** The offer an encounter link names, optionally locked for the caller's transaction. */
   async encounterOffer(manager: EntityManager, assignmentId: string, forUpdate = false): Promise<EncounterOffer | undefined> {
     const [row]: EncounterOfferRow[] = await manager.query(
@@ -110,22 +112,25 @@ export class OfferStore {
     return row && toEncounterOffer(row);
   }
 
-  async create(manager: EntityManager, offer: NewOffer): Promise<boolean> {
-    const created: unknown[] = await manager.query(
-      `INSERT INTO "notification"."offers" ("assignment_id", "case_id", "supporter_id", "attempt", "reply_code", "respond_by", "sms_address_hash", "program_id")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT ("assignment_id") DO NOTHING RETURNING 1`,
+  /**
+   * Records the offer once per assignment, with a reply code none of the supporter's open offers has, in one
+   * statement: `created`; `exists` when it was already recorded (a redelivered event); `code-taken` when one of the
+   * supporter's open offers has the code (nothing recorded: draw another).
+   */
+  async create(manager: EntityManager, offer: NewOffer): Promise<OfferCreation> {
+    const [row]: { taken: boolean; created: boolean }[] = await manager.query(
+      `WITH "taken" AS (
+         SELECT EXISTS (SELECT 1 FROM "notification"."offers" WHERE "supporter_id" = $3 AND "status" = 'open' AND "reply_code" = $5) AS "taken"
+       ), "created" AS (
+         INSERT INTO "notification"."offers" ("assignment_id", "case_id", "supporter_id", "attempt", "reply_code", "respond_by", "sms_address_hash", "program_id")
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM "taken" WHERE NOT "taken"."taken"
+         ON CONFLICT ("assignment_id") DO NOTHING RETURNING 1
+       )
+       SELECT (SELECT "taken" FROM "taken") AS "taken", EXISTS (SELECT 1 FROM "created") AS "created"`,
       [offer.assignmentId, offer.caseId, offer.supporterId, offer.attempt, offer.replyCode, offer.respondBy, offer.smsAddressHash, offer.programId],
     );
-    return created.length > 0;
-  }
-
-  /** The reply codes of the supporter's open offers (a new offer's code must differ from each). */
-  async openReplyCodes(manager: EntityManager, supporterId: string): Promise<string[]> {
-    const open: { reply_code: string }[] = await manager.query(
-      `SELECT "reply_code" FROM "notification"."offers" WHERE "supporter_id" = $1 AND "status" = 'open'`,
-      [supporterId],
-    );
-    return open.map((row) => row.reply_code);
+    if (row.created) return 'created';
+    return row.taken ? 'code-taken' : 'exists';
   }
 
   /** Locks the offer until the transaction ends, so only one answer is recorded; undefined when there is none. */

@@ -110,6 +110,20 @@ describe('notification stores (Postgres only)', () => {
     expect(await dispatches.unsettledAttempts(claimed.id)).toEqual([{ id: attemptId, channelIndex: 0, attemptedAt: expect.any(Date) }]);
   });
 
+  it('settles a send the provider took and finishes its dispatch in one statement', async () => {
+    const page = staffPage({ pageKind: 'follow-up-reminder' });
+    await queue(page);
+    const [claimed] = await dispatches.claim(LEASE_MS, 10);
+    const attemptId = await dispatches.recordIntent({ dispatchId: claimed.id, channel: 'sms', channelIndex: 0, attempt: 1, idempotencyKey: `${page.refId}:sms` });
+    await database.dataSource.transaction((manager) => dispatches.finishSent(manager, claimed.id, attemptId, 'SM-1'));
+    expect(await dispatches.unsettledAttempts(claimed.id)).toEqual([]);
+    const [attempt] = await database.dataSource.query(`SELECT "status", "provider_ref", "settled_at" FROM "notification"."delivery_attempts" WHERE "id" = $1`, [attemptId]);
+    expect(attempt).toEqual({ status: 'sent', provider_ref: 'SM-1', settled_at: expect.any(Date) });
+    const [dispatch] = await database.dataSource.query(`SELECT "status", "text", "lease_until", "finished_at" FROM "notification"."dispatches" WHERE "id" = $1`, [claimed.id]);
+    expect(dispatch).toEqual({ status: 'sent', text: null, lease_until: null, finished_at: expect.any(Date) });
+    expect(await dispatches.claim(LEASE_MS, 10)).toEqual([]);
+  });
+
   it('keeps one offer per assignment and maps its answer and viewer binding', async () => {
     const manager = database.dataSource.manager;
     const offer: NewOffer = {

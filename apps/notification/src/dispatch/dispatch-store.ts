@@ -345,6 +345,17 @@ export class DispatchStore {
     );
   }
 
+  /** A send the provider took: its attempt settled `sent` and the dispatch finished `sent`, in one statement. */
+  async finishSent(manager: EntityManager, dispatchId: string, attemptId: string, providerRef: string | null): Promise<void> {
+    await manager.query(
+      `WITH "attempt" AS (
+         UPDATE "notification"."delivery_attempts" SET "status" = 'sent', "provider_ref" = $3, "error" = NULL, "settled_at" = now() WHERE "id" = $2 RETURNING 1
+       )
+       UPDATE "notification"."dispatches" SET "status" = 'sent', "text" = NULL, "lease_until" = NULL, "finished_at" = now() WHERE "id" = $1`,
+      [dispatchId, attemptId, providerRef],
+    );
+  }
+
   /** An intent that made no send after all (the breaker turned it away): no attempt to keep. */
   async discardAttempt(manager: EntityManager, attemptId: string): Promise<void> {
     await manager.query(`DELETE FROM "notification"."delivery_attempts" WHERE "id" = $1`, [attemptId]);

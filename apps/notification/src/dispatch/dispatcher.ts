@@ -315,8 +315,10 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     await this.delivered(manager, row, address);
   }
 
-  private async delivered(manager: EntityManager, row: ClaimedDispatch, address: ChannelAddressV1): Promise<void> {
-    await this.store.finish(manager, { id: row.id }, 'sent');
+  /** `sent`: the attempt this worker just made, settled in the same statement that finishes the dispatch. */
+  private async delivered(manager: EntityManager, row: ClaimedDispatch, address: ChannelAddressV1, sent?: { attemptId: string; providerRef: string | null }): Promise<void> {
+    if (sent) await this.store.finishSent(manager, row.id, sent.attemptId, sent.providerRef);
+    else await this.store.finish(manager, { id: row.id }, 'sent');
     this.pageSeconds.observe((Date.now() - new Date(row.createdAt).getTime()) / 1000);
     if (row.kind === 'offer-page') {
       await this.outbox.enqueue(manager, AssignmentPaged, {
@@ -329,13 +331,12 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     if (attemptId && !result.ok && result.error instanceof ProviderUnavailableError) {
       // The breaker turned the send away (another send is its half-open trial): nothing was sent, so no attempt either.
       await this.store.discardAttempt(manager, attemptId);
-    } else if (attemptId) {
-      const status = result.ok ? 'sent' : result.error.ambiguous ? 'unknown' : 'failed';
-      await this.store.settleAttempt(manager, attemptId, status, result.ok ? result.receipt.providerRef ?? null : null, result.ok ? null : result.error.reason);
+    } else if (attemptId && !result.ok) {
+      await this.store.settleAttempt(manager, attemptId, result.error.ambiguous ? 'unknown' : 'failed', null, result.error.reason);
     }
     const log = { dispatchId: row.id, kind: row.kind, refId: row.refId, channel: address.kind, attempt: row.attempt };
     if (result.ok) {
-      await this.delivered(manager, row, address);
+      await this.delivered(manager, row, address, attemptId ? { attemptId, providerRef: result.receipt.providerRef ?? null } : undefined);
       this.sent.inc();
       this.logger.info(log, 'page sent');
       return;

@@ -229,7 +229,12 @@ export function rssMegabytes(pid: number | undefined): number {
 }
 
 /** The breakdown of one scenario as Markdown: hops, CPU, Postgres work, waits, memory. */
-export function breakdownMarkdown(label: string, hops: HopLatency[], cost: ScenarioCost, rssMb?: Record<string, number>, heapMb?: Record<string, string>): string {
+export function breakdownMarkdown(
+  label: string, hops: HopLatency[], cost: ScenarioCost, rssMb?: Record<string, number>, heapMb?: Record<string, string>,
+  settled?: { seconds: number; rssMb: Record<string, number>; heapMb: Record<string, string> },
+): string {
+  const memory = (rss: Record<string, number>, heap: Record<string, string> | undefined) =>
+    Object.entries(rss).map(([name, mb]) => `${name} ${mb} MB${heap?.[name] ? ` (V8 heap used/allocated ${heap[name]} MB)` : ''}`).join(', ');
   const lines = [
     `**Where the time went — ${label}** (per incident; from the rows each service writes: a mark is its transaction's start)`,
     '',
@@ -242,7 +247,8 @@ export function breakdownMarkdown(label: string, hops: HopLatency[], cost: Scena
       + `Waits (share of ${cost.samples} samples with a backend waiting): ${cost.waits.map((wait) => `${wait.event} ${(wait.share * 100).toFixed(0)}%`).join(', ') || 'none'}.`
       + (cost.running.length ? `\nStatements running (share of ${cost.samples} samples' running backends): ${cost.running.map((entry) => `\`${entry.statement}\` ${(entry.share * 100).toFixed(0)}%`).join('; ')}.` : '')
       + (cost.lockWaits.length ? `\nLock waits (waiting statement ← the blocking transaction's current statement, share of samples): ${cost.lockWaits.map((wait) => `\`${wait.waiting}\` ← \`${wait.blockedBy}\` ${(wait.share * 100).toFixed(0)}%`).join('; ')}.` : '')
-      + (rssMb ? ` RSS after draining: ${Object.entries(rssMb).map(([name, mb]) => `${name} ${mb} MB${heapMb?.[name] ? ` (V8 heap used/allocated ${heapMb[name]} MB)` : ''}`).join(', ')}.` : ''),
+      + (rssMb ? ` RSS after draining: ${memory(rssMb, heapMb)}.` : '')
+      + (settled ? ` ${settled.seconds} s later: ${memory(settled.rssMb, settled.heapMb)}.` : ''),
   ];
   return lines.join('\n');
 }

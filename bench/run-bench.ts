@@ -42,6 +42,9 @@ interface ScenarioResult {
   rssMb?: Record<string, number>;
   /** Harbor's burst: V8 heap in use / allocated per service once it drained (from its /metrics), to tell live data from retained pages. */
   heapMb?: Record<string, string>;
+  /** The same, BENCH_SETTLE_SECONDS after the drain: what a service keeps once the garbage of the burst is collected. */
+  settledRssMb?: Record<string, number>;
+  settledHeapMb?: Record<string, string>;
 }
 
 function incident(index: number) {
@@ -92,6 +95,8 @@ async function produceBurst(producer: Producer, topic: string, first: number, co
 const REPLICAS = Math.max(1, Number(process.env.BENCH_REPLICAS ?? 1));
 /** BENCH_PROFILE=1: every service writes a V8 CPU profile into .cache/bench-profiles/<service>-<replica>/ on exit. */
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** BENCH_SETTLE_SECONDS: how long after the burst's drain the services' memory is measured a second time. */
+const SETTLE_SECONDS = Math.max(0, Number(process.env.BENCH_SETTLE_SECONDS ?? 15));
 const SERVICES = [['intake', 3101], ['matching', 3102], ['notification', 3103], ['reporting', 3104]] as const;
 
 interface ServiceChild {
@@ -243,6 +248,11 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
     const label = ({ name, replica }: ServiceChild) => (REPLICAS > 1 ? `${name}-${replica + 1}` : name);
     results[results.length - 1].rssMb = Object.fromEntries(children.map((entry) => [label(entry), rssMegabytes(entry.child.pid)]));
     results[results.length - 1].heapMb = Object.fromEntries(await Promise.all(children.map(async (entry) => [label(entry), await heapOf(entry.metricsPort)])));
+    // Right after the drain, V8's old generation still holds the burst's garbage (a heap snapshot, which collects
+    // first, found matching's live heap at 39–48 MB mid-burst): measured again once the services have been idle.
+    await sleep(SETTLE_SECONDS * 1000);
+    results[results.length - 1].settledRssMb = Object.fromEntries(children.map((entry) => [label(entry), rssMegabytes(entry.child.pid)]));
+    results[results.length - 1].settledHeapMb = Object.fromEntries(await Promise.all(children.map(async (entry) => [label(entry), await heapOf(entry.metricsPort)])));
     await producer.disconnect();
   } finally {
     await db.end();
@@ -323,7 +333,7 @@ function markdown(results: ScenarioResult[], machine: Record<string, string>): s
   for (const scenario of ['steady', 'burst'] as const) {
     const result = find('harbor', scenario);
     if (!result?.hops || !result.cost) continue;
-    lines.push('', breakdownMarkdown(scenario === 'steady' ? `steady ${RATE}/s × ${SECONDS} s` : `burst of ${BURST}`, result.hops, result.cost, result.rssMb, result.heapMb));
+    lines.push('', breakdownMarkdown(scenario === 'steady' ? `steady ${RATE}/s × ${SECONDS} s` : `burst of ${BURST}`, result.hops, result.cost, result.rssMb, result.heapMb, result.settledRssMb && { seconds: SETTLE_SECONDS, rssMb: result.settledRssMb, heapMb: result.settledHeapMb ?? {} }));
   }
   return `${lines.join('\n')}\n`;
 }

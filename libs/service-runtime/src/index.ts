@@ -13,3 +13,4 @@ export * from './json-body';
 export * from './settings-module';
 export * from './page-headers';
 export * from './pdf-document';
+export * from './heap-growth';

@@ -4,6 +4,7 @@ import { loadConfig, ServiceEnv } from '@harbor/config';
 import { migrateServiceSchema } from '@harbor/persistence';
 import { createLogger } from '@harbor/observability';
 import { createServiceApp, listen } from './bootstrap';
+import { boundHeapGrowth } from './heap-growth';
 import { serviceDataSource, serviceDeclaration } from './service-runtime.module';
 import { ServiceHealth } from './service-health';
 
@@ -35,6 +36,7 @@ export function runService<E extends ServiceEnv>(entry: ServiceEntry<E>): void {
     return;
   }
   const start = async () => {
+    boundHeapGrowth();
     const env = loadConfig(entry.env);
     const http = { host: env.HTTP_HOST, port: env.HTTP_PORT, bodyLimit: entry.bodyLimit?.(env) };
     const logger = createLogger(entry.name, env.LOG_LEVEL);

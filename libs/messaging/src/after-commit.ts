@@ -51,20 +51,20 @@ export function afterRollback(manager: EntityManager, undo: () => Promise<unknow
 }
 
 /**
- * Collects `item` for one statement written just before the caller's transaction commits: `flush` gets every item
+ * Collects `items` for one statement written just before the caller's transaction commits: `flush` gets every item
  * deferred under `key` since the last flush, in order, on the transaction's own manager (so a failed flush fails
  * the commit, and the transaction rolls back). Items deferred inside a savepoint are flushed when it is released
  * and dropped when it rolls back; those before it are flushed as it starts. False, deferring nothing, outside a
  * transaction: the caller writes at once. Lets many calls in one transaction (a consumer's chunk of records)
  * share one INSERT instead of a round trip each.
  */
-export function deferUntilCommit<T>(manager: EntityManager, key: string, item: T, flush: (manager: EntityManager, items: T[]) => Promise<void>): boolean {
+export function deferUntilCommit<T>(manager: EntityManager, key: string, items: T[], flush: (manager: EntityManager, items: T[]) => Promise<void>): boolean {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) return false;
   installOn(runner.connection);
   const deferred: Deferred = (runner.data?.[DEFERRED] as Deferred | undefined) ?? new Map();
   const writes = deferred.get(key) ?? { items: [], flush: flush as DeferredWrites['flush'] };
-  writes.items.push(item);
+  writes.items.push(...items);
   deferred.set(key, writes);
   runner.data = { ...runner.data, [DEFERRED]: deferred };
   return true;

@@ -58,13 +58,12 @@ export class OutboxWriter {
       ids.push(envelope.id);
       rows.push([envelope.id, this.topics.name(definition.topic), definition.key(valid), envelopeToHeaders(envelope), JSON.stringify(valid), definition.purgeOnPublish === true]);
     }
-    const flush = (into: EntityManager, pending: OutboxRow[]) => this.insert(into, pending);
-    if (rows.every((row) => deferUntilCommit(manager, `outbox:${this.schema}`, row, flush))) return ids;
-    await this.insert(manager, rows);
+    if (!deferUntilCommit(manager, `outbox:${this.schema}`, rows, this.insert)) await this.insert(manager, rows);
     return ids;
   }
 
-  private async insert(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+  /** An arrow function, so deferUntilCommit can call it later as it is. */
+  private readonly insert = async (manager: EntityManager, rows: OutboxRow[]): Promise<void> => {
     for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
       const params: unknown[] = [];
       const values = rows.slice(start, start + ROWS_PER_INSERT).map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
@@ -74,5 +73,5 @@ export class OutboxWriter {
       );
     }
     if (!wakeOnCommit(manager, OUTBOX_WRITTEN)) await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
-  }
+  };
 }

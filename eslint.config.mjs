@@ -56,6 +56,18 @@ export default tseslint.config(
       }],
     },
   },
+  // A pg Pool emits 'error' when the server ends one of its idle connections (restart, failover, a dropped
+  // database); with no listener that ends the process. Services use TypeORM's pool (it listens); the few raw pools
+  // attach a listener beside the constructor and say so.
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "NewExpression[callee.name='Pool']",
+        message: "a raw pg Pool ends the process on an idle connection's error unless it listens: use testPool() in tests, or attach pool.on('error') and disable this rule on that line",
+      }],
+    },
+  },
   // Test-only code (test/support) may be imported by unit specs beside the code, never by what ships.
   {
     files: ['apps/**/*.ts', 'libs/**/*.ts'],

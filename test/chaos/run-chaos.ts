@@ -79,7 +79,9 @@ class ChaosRun {
     say(`run directory ${this.runDir}; starting the run's own Kafka on ${this.brokers}…`);
     this.kafka = await this.startBroker();
     this.database = await createScratchDatabase(settings.postgres, 'harbor_chaos');
+    // eslint-disable-next-line no-restricted-syntax -- listens for 'error' just below
     this.admin = new Pool({ connectionString: settings.postgres, max: 1, application_name: 'harbor-chaos-runner' });
+    // eslint-disable-next-line no-restricted-syntax -- listens for 'error' just below
     this.db = new Pool({ connectionString: this.database.url, max: 3, application_name: 'harbor-chaos-runner' });
     // Terminating every connection also ends the runner's own idle ones: the pool replaces them.
     this.db.on('error', () => undefined);

@@ -133,6 +133,19 @@ describe('console', () => {
     await checkPage('cases-empty');
   });
 
+  it('keeps the session when Postgres ends the session store’s idle connections (a restart or failover)', async () => {
+    await page.goto(`${consoleUrl}/cases`);
+    const ended = await harbor.db.query(
+      `SELECT pg_terminate_backend("pid") FROM pg_stat_activity WHERE "datname" = current_database() AND "application_name" = 'harbor-console-sessions'`,
+    );
+    expect(ended.rowCount).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => consoleProcess.containing('lost an idle database connection').length > 0, 'the console to log the lost connection');
+    const response = await page.goto(`${consoleUrl}/cases`);
+    expect(response!.status()).toBe(200);
+    expect(await page.textContent('h1')).toBe('Cases');
+    expect(consoleProcess.running).toBe(true);
+  });
+
   it('adds a supporter with channels, training, capacity and weekly availability, then pauses and activates them', async () => {
     await page.goto(`${consoleUrl}/roster/new`);
     await checkPage('roster-new');

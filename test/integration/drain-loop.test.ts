@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { DrainLoop } from '@harbor/messaging';
 import { createLogger } from '@harbor/observability';
-import { createTestDatabase, LogCapture, testInfrastructure, uniqueSuffix, waitFor } from '../support/infrastructure';
+import { createTestDatabase, LogCapture, testInfrastructure, testPool, uniqueSuffix, waitFor } from '../support/infrastructure';
 
 /**
  * The LISTEN connection of a drain loop (each outbox relay, the dispatcher, the deadline scheduler) after its
@@ -23,8 +23,8 @@ describe('drain loop listener after lost database connections', () => {
     databaseUrl = database.url;
     dropDatabase = database.drop;
     databaseName = database.name;
-    db = new Pool({ connectionString: databaseUrl, max: 2 });
-    server = new Pool({ connectionString: testInfrastructure().databaseUrl, max: 2 });
+    db = testPool(databaseUrl, 2);
+    server = testPool(testInfrastructure().databaseUrl, 2);
   });
 
   afterAll(async () => {

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Controller, DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { IsString, IsUUID } from 'class-validator';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { Producer } from 'kafkajs';
 import { loadConfig, ServiceEnv } from '@harbor/config';
 import { envelopeToHeaders, InboundEvent, newEnvelope } from '@harbor/messaging';
 import { createLogger } from '@harbor/observability';
 import { ConsumesEvent, createServiceApp, ServiceRuntimeModule } from '@harbor/service-runtime';
-import { createTestDatabase, kafkaClient, LogCapture, testInfrastructure, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
+import { createTestDatabase, kafkaClient, LogCapture, testInfrastructure, testPool, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
 import { defineEvent } from '@harbor/contracts';
 
 class ProbeV1 {
@@ -89,7 +89,7 @@ describe('readiness of a running service', () => {
     const database = await createTestDatabase();
     databaseName = database.name;
     dropDatabase = database.drop;
-    server = new Pool({ connectionString: testInfrastructure().databaseUrl, max: 2 });
+    server = testPool(testInfrastructure().databaseUrl, 2);
     const env = loadConfig(ServiceEnv, { DATABASE_URL: database.url, KAFKA_BROKERS: testInfrastructure().brokers.join(','), KAFKA_TOPIC_PREFIX: prefix });
     const logger = createLogger('probe', 'info', logs.stream);
     app = await createServiceApp(ProbeServiceModule.forRoot(env, logger, handler), { host: '127.0.0.1', port: 0 }, logger);

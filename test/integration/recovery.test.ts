@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { Producer } from 'kafkajs';
 import { AssignmentOffered, AssignmentOfferedV1 } from '@harbor/contracts';
 import { envelopeToHeaders, newEnvelope } from '@harbor/messaging';
 import { freePort } from '../support/secured-kafka';
-import { createTestDatabase, kafkaClient, testInfrastructure, uniqueSuffix, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
+import { createTestDatabase, kafkaClient, testInfrastructure, testPool, uniqueSuffix, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
 import { buildServices, ServiceProcess } from '../support/service-process';
 
 /**
@@ -24,7 +24,7 @@ describe('recovery after kill -9', () => {
   beforeAll(async () => {
     const [database] = await Promise.all([createTestDatabase(), buildServices()]);
     dropDatabase = database.drop;
-    db = new Pool({ connectionString: database.url, max: 2 });
+    db = testPool(database.url, 2);
     port = await freePort();
     env = {
       DATABASE_URL: database.url,

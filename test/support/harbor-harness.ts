@@ -1,11 +1,11 @@
 import { DynamicModule, INestApplication } from '@nestjs/common';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { Logger } from 'pino';
 import { DevTokenIssuer, Role } from '@harbor/auth';
 import { loadConfig, ServiceEnv } from '@harbor/config';
 import { createLogger } from '@harbor/observability';
 import { createServiceApp, MetricsServer } from '@harbor/service-runtime';
-import { createTestDatabase, deleteTopicsWithPrefix, LogCapture, testInfrastructure, uniqueTopicPrefix } from './infrastructure';
+import { createTestDatabase, deleteTopicsWithPrefix, LogCapture, testInfrastructure, testPool, uniqueTopicPrefix } from './infrastructure';
 
 export type ServiceName = 'intake' | 'matching' | 'notification' | 'reporting';
 
@@ -124,7 +124,7 @@ export class HarborHarness {
     const database = await createTestDatabase();
     this.databaseUrl = database.url;
     this.dropDatabase = database.drop;
-    this.db = new Pool({ connectionString: database.url, max: 3 });
+    this.db = testPool(database.url, 3);
     this.external = options.externalIssuer;
     if (!this.external) this.issuer = await DevTokenIssuer.start();
     const services = options.services ?? (['intake', 'matching', 'notification', 'reporting'] as ServiceName[]);

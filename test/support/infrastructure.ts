@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
 import { createScratchDatabase, ScratchDatabase } from '@harbor/persistence';
 
 /** What global-setup provided: a real broker and a real Postgres server. */
@@ -26,6 +27,18 @@ export async function createTestDatabase(): Promise<ScratchDatabase> {
 }
 
 /** Collects every log line the services write, so tests can assert what was (not) logged. */
+/**
+ * A test's own connection pool. Postgres may end an idle connection under it (a test that terminates backends, a
+ * database dropped WITH (FORCE), a server restart): the pool drops that connection and opens another on the next
+ * query. Without the listener that 'error' would end the whole jest process mid-suite.
+ */
+export function testPool(connectionString: string, max: number): Pool {
+  // eslint-disable-next-line no-restricted-syntax -- listens for 'error' just below
+  const pool = new Pool({ connectionString, max });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 export class LogCapture {
   readonly lines: string[] = [];
   readonly stream = new Writable({

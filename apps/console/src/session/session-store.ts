@@ -1,8 +1,10 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import connectPgSimple from 'connect-pg-simple';
 import type { RequestHandler } from 'express';
 import session from 'express-session';
 import { Pool } from 'pg';
+import { Logger } from 'pino';
+import { LOGGER } from '@harbor/service-runtime';
 import { SessionSettings } from '../console.settings';
 
 /**
@@ -16,8 +18,12 @@ export class ConsoleSessions implements OnApplicationShutdown {
   private readonly pool: Pool;
   private readonly store: session.Store & { close(): void };
 
-  constructor(settings: SessionSettings) {
-    this.pool = new Pool({ connectionString: settings.databaseUrl, max: 5 });
+  constructor(settings: SessionSettings, @Inject(LOGGER) logger: Logger) {
+    // eslint-disable-next-line no-restricted-syntax -- listens for 'error' just below
+    this.pool = new Pool({ connectionString: settings.databaseUrl, max: 5, application_name: 'harbor-console-sessions' });
+    // An idle connection ended by the server (restart, failover, pg_terminate_backend) is an 'error' on the pool;
+    // unheard, it would end the process. The pool drops that connection and the next request opens another.
+    this.pool.on('error', (error) => logger.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'console session store lost an idle database connection'));
     const PgStore = connectPgSimple(session);
     this.store = new PgStore({ pool: this.pool, schemaName: 'console', tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 600 });
     this.middleware = session({

@@ -53,7 +53,8 @@ function freshRow(first: Shape): Record<string, unknown> {
 
 /**
  * Every lifecycle status and outcome shape folded into a real reporting schema: the whole resulting row,
- * and the statements each event costs (the upsert, then at most one UPDATE).
+ * and the statements each event costs: a case's first event, the INSERT then at most one UPDATE; every later event, one
+ * upsert that carries its assignments.
  */
 describe('recording case facts from lifecycle events', () => {
   let database: ServiceDatabase<ReportingEnv>;
@@ -119,7 +120,7 @@ describe('recording case facts from lifecycle events', () => {
         minutes_to_first_offer: 130,
         minutes_to_last_offer: 130,
       },
-      statements: [2, 2, 2],
+      statements: [2, 1, 1],
     });
   });
 
@@ -140,7 +141,7 @@ describe('recording case facts from lifecycle events', () => {
         minutes_to_first_offer: 62,
         minutes_to_last_offer: 130,
       },
-      statements: [2, 2, 2],
+      statements: [2, 1, 1],
     });
   });
 
@@ -166,7 +167,7 @@ describe('recording case facts from lifecycle events', () => {
         minutes_to_contact: 75,
         supporter_key: supporter('sup-b'),
       },
-      statements: [2, 2, 2, 2],
+      statements: [2, 1, 1, 1],
     });
   });
 
@@ -196,7 +197,7 @@ describe('recording case facts from lifecycle events', () => {
         referrals: ['eap-therapy', 'external-line', 'legal'],
         supporter_key: supporter('sup-a'),
       },
-      statements: [2, 2, 2],
+      statements: [2, 1, 1],
     });
   });
 
@@ -215,7 +216,7 @@ describe('recording case facts from lifecycle events', () => {
     ];
     expect(await fold(shapes)).toEqual({
       row: { ...freshRow(shapes[0]), reached: true, clinician_declined: true, minutes_to_contact: 20, supporter_key: supporter('sup-a') },
-      statements: [2, 2],
+      statements: [2, 1],
     });
   });
 
@@ -234,7 +235,7 @@ describe('recording case facts from lifecycle events', () => {
     ];
     expect(await fold(shapes)).toEqual({
       row: { ...freshRow(shapes[0]), follow_ups_completed: 3, supporter_key: supporter('sup-a') },
-      statements: [2, 2, 2],
+      statements: [2, 1, 1],
     });
   });
 
@@ -245,7 +246,7 @@ describe('recording case facts from lifecycle events', () => {
     ];
     expect(await fold(shapes)).toEqual({
       row: { ...freshRow(shapes[0]), escalated_hour: hour(40), escalation_reason: 'no-eligible-supporter', fallback_offered: true },
-      statements: [2, 2],
+      statements: [2, 1],
     });
   });
 

@@ -15,20 +15,23 @@ export type NewFact = Pick<CaseFact, 'triggerKind' | 'category' | 'harmLevel' | 
 export class CaseFactStore {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Creates the case's row, or records its newest status (and fills in what the first event may have lacked). */
-  async upsert(manager: EntityManager, key: string, fact: NewFact): Promise<void> {
-    await manager.query(
+  /**
+   * Creates the case's row, or records its newest status (filling in what the first event may have lacked) with
+   * the event's other assignments in the same statement. A row this statement created gets the assignments in a
+   * second one: ON CONFLICT's assignments apply only to a row that was already there.
+   */
+  async record(manager: EntityManager, key: string, fact: NewFact, update: FactUpdate): Promise<void> {
+    const parameters: unknown[] = [key, fact.triggerKind, fact.category, fact.harmLevel, fact.facility, fact.department, fact.professionGroup, fact.status, fact.openedHour];
+    const sets = [`"status" = $8`, `"profession_group" = COALESCE($7, "case_facts"."profession_group")`, `"department" = COALESCE("case_facts"."department", $6)`, ...update.assignments(parameters)];
+    // xmax is 0 on a row version this statement inserted, and this transaction's id on one ON CONFLICT updated.
+    const [{ inserted }]: { inserted: boolean }[] = await manager.query(
       `INSERT INTO "reporting"."case_facts" ("case_key", "trigger_kind", "category", "harm_level", "facility", "department", "profession_group", "status", "opened_hour")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT ("case_key") DO UPDATE SET "status" = $8, "profession_group" = COALESCE($7, "case_facts"."profession_group"),
-         "department" = COALESCE("case_facts"."department", $6)`,
-      [key, fact.triggerKind, fact.category, fact.harmLevel, fact.facility, fact.department, fact.professionGroup, fact.status, fact.openedHour],
+       ON CONFLICT ("case_key") DO UPDATE SET ${sets.join(', ')}
+       RETURNING ("xmax" = 0) AS "inserted"`,
+      parameters,
     );
-  }
-
-  /** Applies an event's assignments in one UPDATE (nothing when it has none). */
-  async update(manager: EntityManager, key: string, update: FactUpdate): Promise<void> {
-    const statement = update.statement(key);
+    const statement = inserted ? update.statement(key) : null;
     if (statement) await manager.query(statement.sql, statement.parameters);
   }
 
@@ -58,35 +61,40 @@ export class CaseFactStore {
 }
 
 /**
- * The assignments of the single UPDATE that follows the upsert, keyed by column. Each expression numbers
- * its own placeholders from $1; they are renumbered after the case key ($1 of the statement). Setting a
+ * An event's assignments to its case's row, keyed by column, for the upsert's ON CONFLICT (or the UPDATE after a
+ * new row's INSERT). Each expression numbers its own placeholders from $1 and names columns with the table
+ * ("case_facts"."x"); placeholders are renumbered after the statement's own. Setting a
  * column again to the same expression and values is a no-op (Postgres rejects a column assigned twice);
  * setting it to anything else is a bug in the caller.
  */
 export class FactUpdate {
-  private readonly assignments = new Map<string, { expression: string; values: unknown[] }>();
+  private readonly assigned = new Map<string, { expression: string; values: unknown[] }>();
 
   set(column: string, expression: string, ...values: unknown[]): void {
-    const existing = this.assignments.get(column);
+    const existing = this.assigned.get(column);
     if (existing) {
       if (existing.expression === expression && JSON.stringify(existing.values) === JSON.stringify(values)) return;
       throw new Error(`conflicting assignments to case_facts.${column} in one event`);
     }
-    this.assignments.set(column, { expression, values });
+    this.assigned.set(column, { expression, values });
   }
 
   /** The UPDATE statement and its parameters, or null when the event sets nothing beyond the upsert. */
   statement(key: string): { sql: string; parameters: unknown[] } | null {
-    if (this.assignments.size === 0) return null;
+    if (this.assigned.size === 0) return null;
     const parameters: unknown[] = [key];
-    const sets = [...this.assignments].map(([column, { expression, values }]) => {
+    const sets = this.assignments(parameters);
+    return { sql: `UPDATE "reporting"."case_facts" SET ${sets.join(', ')} WHERE "case_key" = $1`, parameters };
+  }
+
+  /** The assignments as `"column" = expression`, their values appended to `parameters` and numbered after those already there. */
+  assignments(parameters: unknown[]): string[] {
+    return [...this.assigned].map(([column, { expression, values }]) => {
       const offset = parameters.length;
       parameters.push(...values);
       return `"${column}" = ${expression.replace(/\$(\d+)/g, (_, n: string) => `$${offset + Number(n)}`)}`;
     });
-    return { sql: `UPDATE "reporting"."case_facts" SET ${sets.join(', ')} WHERE "case_key" = $1`, parameters };
   }
-
 }
 
 interface FactRow {

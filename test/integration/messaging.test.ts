@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { Producer } from 'kafkajs';
-import { afterCommit, DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingMigrations, outbound, readHeaders } from '@harbor/messaging';
+import { DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingMigrations, outbound, readHeaders } from '@harbor/messaging';
 import { createLogger, isValidTraceparent, runWithContext, ServiceMetrics } from '@harbor/observability';
-import { createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
+import { afterCommit, createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { createTestDatabase, kafkaClient, LogCapture, readTopic, testInfrastructure, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
 import { defineEvent, versionedType } from '@harbor/contracts';
 

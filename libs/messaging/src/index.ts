@@ -10,4 +10,3 @@ export * from './event-consumer';
 export * from './kafka-connection';
 export * from './messaging.runtime';
 export * from './drain-loop';
-export * from './after-commit';

@@ -2,7 +2,7 @@ import { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { harborTracer, ServiceMetrics } from '@harbor/observability';
-import { onCommitRequesting } from './after-commit';
+import { onCommitRequesting } from '@harbor/persistence';
 import { DrainLoop } from './drain-loop';
 import { outboxChannel } from './messaging-tables.migration';
 import { OUTBOX_WRITTEN } from './outbox-writer';

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { envelopeToHeaders, newEnvelope } from './envelope';
-import { deferUntilCommit, wakeOnCommit } from './after-commit';
+import { deferUntilCommit, insertRows, wakeOnCommit } from '@harbor/persistence';
 import { outboxChannel } from './messaging-tables.migration';
 import { TopicNames } from './topic-names';
 import { EventDefinition, validateEventPayload } from '@harbor/contracts';
@@ -21,8 +21,6 @@ export const OUTBOX_WRITTEN = 'harborOutboxWritten';
 
 /** One outbox row's values, in the INSERT's column order. */
 type OutboxRow = unknown[];
-/** Rows per INSERT: six parameters a row, well under Postgres's 65,535 parameters a statement. */
-const ROWS_PER_INSERT = 1_000;
 
 /**
  * Records an event in the caller's transaction. It reaches Kafka only if that transaction commits;
@@ -64,14 +62,7 @@ export class OutboxWriter {
 
   /** An arrow function, so deferUntilCommit can call it later as it is. */
   private readonly insert = async (manager: EntityManager, rows: OutboxRow[]): Promise<void> => {
-    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-      const params: unknown[] = [];
-      const values = rows.slice(start, start + ROWS_PER_INSERT).map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
-      await manager.query(
-        `INSERT INTO "${this.schema}"."outbox" ("event_id", "topic", "key", "headers", "payload", "purge_on_publish") VALUES ${values.join(', ')}`,
-        params,
-      );
-    }
+    await insertRows(manager, `"${this.schema}"."outbox"`, ['"event_id"', '"topic"', '"key"', '"headers"', '"payload"', '"purge_on_publish"'], rows);
     if (!wakeOnCommit(manager, OUTBOX_WRITTEN)) await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
   };
 }

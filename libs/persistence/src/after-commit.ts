@@ -71,6 +71,19 @@ export function deferUntilCommit<T>(manager: EntityManager, key: string, items: 
 }
 
 /**
+ * Writes now what the caller's transaction deferred under `key` (nothing when nothing is pending): for a store whose
+ * next statement must see its own deferred rows (an UPDATE, a lock or a read of the same table).
+ */
+export async function writeDeferredNow(manager: EntityManager, key: string): Promise<void> {
+  const runner = manager.queryRunner;
+  const deferred = runner?.data?.[DEFERRED] as Deferred | undefined;
+  const writes = deferred?.get(key);
+  if (!runner || !deferred || !writes) return;
+  deferred.delete(key);
+  if (writes.items.length > 0) await writes.flush(manager, writes.items);
+}
+
+/**
  * Asks for `key`'s wake-up (see onCommitRequesting) when the caller's transaction commits. Returns false
  * outside a transaction (then the caller should NOTIFY instead).
  */

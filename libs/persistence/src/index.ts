@@ -3,3 +3,5 @@ export * from './scratch-database';
 export * from './database-refusals';
 export * from './job-lock';
 export * from './read-once-per-transaction';
+export * from './after-commit';
+export * from './insert-rows';

@@ -7,6 +7,8 @@ import { wireOpenCase } from './open-case-wiring';
 import { MatchingEnv } from '../../../apps/matching/src/matching.env';
 import { MATCHING_MIGRATIONS } from '../../../apps/matching/src/migrations';
 import { SupporterStore } from '../../../apps/matching/src/roster/supporter-store';
+import { AssignmentStore } from '../../../apps/matching/src/cases/assignment-store';
+import { DeadlineStore } from '../../../apps/matching/src/cases/deadline-store';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
 
 const EMPLOYEE = 'urn:test:employee';
@@ -19,12 +21,14 @@ const EMPLOYEE = 'urn:test:employee';
 describe('opening a case: statements per case (Postgres only)', () => {
   let database: ServiceDatabase<MatchingEnv>;
   let openCase: OpenCase;
+  let assignments: AssignmentStore;
+  let deadlines: DeadlineStore;
 
   beforeAll(async () => {
     database = await openServiceDatabase(MatchingEnv, 'matching', MATCHING_MIGRATIONS);
     const db = database.dataSource;
     let supporters: SupporterStore;
-    ({ openCase, supporters } = wireOpenCase(db, database.env, 'matching-round-trips'));
+    ({ openCase, supporters, assignments, deadlines } = wireOpenCase(db, database.env, 'matching-round-trips'));
 
     await db.transaction(async (manager) => {
       for (let index = 0; index < 4; index++) {
@@ -34,7 +38,7 @@ describe('opening a case: statements per case (Postgres only)', () => {
           languages: ['en'], timeZone: 'UTC', optedOut: false,
         });
       }
-      for (let index = 0; index < 3; index++) {
+      for (let index = 0; index < 5; index++) {
         await saveClinician(manager, randomUUID(), { displayName: `Dr ${index}`, profession: 'physician' }, [{ system: EMPLOYEE, value: `RT-${index}` }]);
       }
     });
@@ -80,7 +84,7 @@ describe('opening a case: statements per case (Postgres only)', () => {
     return sent;
   }
 
-  it('opens and offers a case in 10 statements, 9 for the next case of the same transaction and facility, and writes the outbox once at commit (18 each before)', async () => {
+  it('opens and offers a case in 8 statements, 7 for the next case of the same transaction and facility; offers, deadlines and the outbox are written once each at commit (18 each before)', async () => {
     const opened: (string | undefined)[] = [];
     const holds: string[] = [];
     const sent = await statementsOf(async (manager) => {
@@ -90,21 +94,71 @@ describe('opening a case: statements per case (Postgres only)', () => {
     expect(opened.every((id) => id !== undefined)).toBe(true);
     const offers = await database.dataSource.query(`SELECT count(*)::int AS n FROM "matching"."assignments" WHERE "case_id" = ANY($1::uuid[])`, [opened]);
     expect(offers[0].n).toBe(2);
+    const clocks = await database.dataSource.query(`SELECT "kind" FROM "matching"."deadlines" WHERE "case_id" = ANY($1::uuid[])`, [opened]);
+    expect(clocks).toEqual([{ kind: 'overall' }, { kind: 'overall' }]);
     // The program and its policy are read by the first case only; no case is read back after its INSERT.
     expect(sent.filter((sql) => sql.includes('"program_policies"'))).toHaveLength(1);
     expect(sent.filter((sql) => /^SELECT c\."id", c\."request_id"/.test(sql))).toHaveLength(0);
     // Both cases' events (each case's "requested" and "offered" lifecycle and its offer) reach the outbox in one
-    // statement, as the transaction commits.
+    // statement, as the transaction commits; so do both offers and both overall deadlines, each table in one.
     const outboxWrites = sent.filter((sql) => sql.startsWith('INSERT INTO "matching"."outbox"'));
     expect(outboxWrites).toHaveLength(1);
     expect(outboxWrites[0].match(/\(\$\d+/g)).toHaveLength(6);
+    for (const table of ['assignments', 'deadlines']) {
+      const writes = sent.filter((sql) => sql.startsWith(`INSERT INTO "matching"."${table}"`));
+      expect({ table, statements: writes.length, rows: writes[0]?.match(/\(\$\d+/g)?.length }).toEqual({ table, statements: 1, rows: 2 });
+    }
     // The event's other clinicians come with the prior handling, not in a query of their own.
     expect(sent.filter((sql) => sql.startsWith('SELECT DISTINCT "clinician_id"'))).toHaveLength(0);
-    expect(sent).toHaveLength(10 + 9 + 1);
+    expect(sent).toHaveLength(8 + 7 + 3);
+    // The three writes at commit are the transaction's last statements (in the order each table was first deferred to).
+    expect(sent.slice(-3).map((sql) => sql.split(' (')[0])).toEqual([
+      'INSERT INTO "matching"."outbox"', 'INSERT INTO "matching"."deadlines"', 'INSERT INTO "matching"."assignments"',
+    ]);
     // Plus one statement per offer on its own connection: the capacity hold, which the offer's transaction claims.
     expect(holds).toHaveLength(2);
     expect(holds.every((sql) => sql.includes('"matching"."capacity_holds"'))).toBe(true);
     expect(sent.filter((sql) => sql.startsWith('WITH claimed AS (DELETE FROM "matching"."capacity_holds"'))).toHaveLength(2);
+  });
+
+  it('lets a later statement of the same transaction see the offers and deadlines still waiting for the commit', async () => {
+    let seen: { offered: string[]; cancelled: number; lockedOffers: number } | undefined;
+    let caseId: string | undefined;
+    const sent = await statementsOf(async (manager) => {
+      caseId = await openCase.execute(manager, request('RT-3'));
+      // The store writes its pending rows before it reads or changes its table.
+      const offered = await assignments.supportersOffered(manager, caseId!);
+      const lockedOffers = (await assignments.lockOffered(manager, caseId!)).length;
+      const cancelled = await deadlines.cancel(manager, caseId!, ['overall']);
+      seen = { offered, cancelled, lockedOffers };
+    });
+    expect(seen).toEqual({ offered: [expect.stringMatching(/^rt-/)], cancelled: 1, lockedOffers: 1 });
+    // Each table's pending row was written once, just before the first statement that needed it, not again at commit.
+    expect(sent.filter((sql) => sql.startsWith('INSERT INTO "matching"."assignments"'))).toHaveLength(1);
+    expect(sent.filter((sql) => sql.startsWith('INSERT INTO "matching"."deadlines"'))).toHaveLength(1);
+    const [clock] = await database.dataSource.query(`SELECT "status" FROM "matching"."deadlines" WHERE "case_id" = $1`, [caseId]);
+    expect(clock).toEqual({ status: 'cancelled' });
+  });
+
+  it('writes nothing of a rolled-back transaction, and writes at once outside a transaction', async () => {
+    let caseId: string | undefined;
+    await expect(
+      database.dataSource.transaction(async (manager) => {
+        caseId = await openCase.execute(manager, request('RT-4'));
+        throw new Error('the consumer gives up on this chunk');
+      }),
+    ).rejects.toThrow('gives up');
+    expect(caseId).toBeDefined();
+    const [left] = await database.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM "matching"."assignments" WHERE "case_id" = $1) AS "offers", (SELECT count(*)::int FROM "matching"."deadlines" WHERE "case_id" = $1) AS "clocks"`,
+      [caseId],
+    );
+    expect(left).toEqual({ offers: 0, clocks: 0 });
+    // Outside a transaction (the manager of the pool) the row is there as soon as the call returns.
+    const [{ id: existing }] = await database.dataSource.query(`SELECT "id" FROM "matching"."cases" LIMIT 1`);
+    await deadlines.schedule(database.dataSource.manager, { kind: 'follow-up', caseId: existing, sequence: 9, dueAt: new Date(Date.now() + 60_000) });
+    const [scheduled] = await database.dataSource.query(`SELECT count(*)::int AS n FROM "matching"."deadlines" WHERE "case_id" = $1 AND "sequence" = 9`, [existing]);
+    expect(scheduled.n).toBe(1);
   });
 
   it('still finds a redelivered request handled, in the same statement that looks for an open case', async () => {

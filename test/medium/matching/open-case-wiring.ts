@@ -18,7 +18,11 @@ import { ProgramStaffStore } from '../../../apps/matching/src/roster/program-sta
 import { SupporterStore } from '../../../apps/matching/src/roster/supporter-store';
 
 /** OpenCase and the stores it writes through, wired as MatchingModule wires them, without Nest or Kafka. */
-export function wireOpenCase(db: DataSource, env: MatchingEnv, name: string): { openCase: OpenCase; supporters: SupporterStore } {
+export function wireOpenCase(
+  db: DataSource,
+  env: MatchingEnv,
+  name: string,
+): { openCase: OpenCase; supporters: SupporterStore; assignments: AssignmentStore; deadlines: DeadlineStore } {
   const logger = createLogger(name, 'silent');
   const outbox = new OutboxWriter('matching', 'harbor/matching', new TopicNames(''));
   const policies = new ProgramPolicies(new PolicyDefaults(defaultPolicy(env)), db);
@@ -30,5 +34,5 @@ export function wireOpenCase(db: DataSource, env: MatchingEnv, name: string): { 
   const escalate = new EscalateCase(outbox, policies, logger, new ProgramStaffStore(db), records, cases, assignments, deadlines);
   const offer = new OfferNextSupporter(policies, escalate, records, cases, assignments, supporters);
   const groupDebriefs = new OfferGroupDebrief(outbox, policies, new ProgramStaffStore(db), new GroupDebriefStore(), logger);
-  return { openCase: new OpenCase(policies, offer, escalate, new AbsorptionReport(logger), records, cases, deadlines, groupDebriefs), supporters };
+  return { openCase: new OpenCase(policies, offer, escalate, new AbsorptionReport(logger), records, cases, deadlines, groupDebriefs), supporters, assignments, deadlines };
 }

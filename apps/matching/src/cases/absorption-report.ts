@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Logger } from 'pino';
-import { afterCommit } from '@harbor/messaging';
+import { afterCommit } from '@harbor/persistence';
 import { LOGGER } from '@harbor/service-runtime';
 
 export interface Absorption {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AssignmentCloseReason } from '@harbor/contracts';
+import { InsertAtCommit } from '@harbor/persistence';
 import { DecisionRecord } from '../policy/matching-decision';
 
 /** An offer of a case to a supporter, as the use cases read it under lock. */
@@ -39,26 +40,33 @@ export interface FirstPage {
  * The one owner of `"matching"."assignments"`: offers of a case to supporters and what became of each. Every
  * method takes the caller's EntityManager, so it runs in the transaction that holds the case's lock.
  * CaseViews (case-views.ts) reads the table for staff's read-only routes; nothing else names it.
+ *
+ * A new offer's row is written as its transaction commits, with every other offer the transaction made (a consumer
+ * chunk's cases: one INSERT); every other method here first writes the rows still pending, so it sees them.
  */
 @Injectable()
 export class AssignmentStore {
+  private readonly newOffers = new InsertAtCommit('"matching"."assignments"', [
+    '"id"', '"case_id"', '"supporter_id"', '"attempt"', '"status"', '"reasons"', '"considered"', '"excluded"', '"respond_by"', '"ack_seconds"',
+  ]);
+
   /** Every supporter the case was offered to so far, whatever became of the offer (one per attempt). */
   async supportersOffered(manager: EntityManager, caseId: string): Promise<string[]> {
+    await this.newOffers.writeNow(manager);
     const rows: { supporter_id: string }[] = await manager.query(`SELECT "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1`, [caseId]);
     return rows.map((row) => row.supporter_id);
   }
 
   async insertOffer(manager: EntityManager, offer: NewOffer): Promise<void> {
-    await manager.query(
-      `INSERT INTO "matching"."assignments" ("id", "case_id", "supporter_id", "attempt", "status", "reasons", "considered", "excluded", "respond_by", "ack_seconds")
-       VALUES ($1, $2, $3, $4, 'offered', $5, $6, $7, $8, $9)`,
-      [offer.id, offer.caseId, offer.supporterId, offer.attempt, JSON.stringify(offer.record.reasons), offer.record.considered,
-        JSON.stringify(offer.record.excluded), offer.respondBy, offer.ackSeconds],
-    );
+    await this.newOffers.add(manager, [
+      offer.id, offer.caseId, offer.supporterId, offer.attempt, 'offered', JSON.stringify(offer.record.reasons), offer.record.considered,
+      JSON.stringify(offer.record.excluded), offer.respondBy, offer.ackSeconds,
+    ]);
   }
 
   /** Locks the case's assignment for the transaction; undefined when the case has no such assignment. */
   async lock(manager: EntityManager, assignmentId: string, caseId: string): Promise<LockedAssignment | undefined> {
+    await this.newOffers.writeNow(manager);
     const [row] = await manager.query(
       `SELECT "id", "status", "attempt", "supporter_id", "paged_at", "offered_at" FROM "matching"."assignments" WHERE "id" = $1 AND "case_id" = $2 FOR UPDATE`,
       [assignmentId, caseId],
@@ -68,6 +76,7 @@ export class AssignmentStore {
 
   /** Locks the assignment if it is still an open offer; undefined otherwise. */
   async lockIfOffered(manager: EntityManager, assignmentId: string | null): Promise<{ id: string; supporterId: string; offeredAt: Date } | undefined> {
+    await this.newOffers.writeNow(manager);
     const [row] = await manager.query(
       `SELECT "id", "supporter_id", "offered_at" FROM "matching"."assignments" WHERE "id" = $1 AND "status" = 'offered' FOR UPDATE`,
       [assignmentId],
@@ -77,6 +86,7 @@ export class AssignmentStore {
 
   /** Locks the case's open offers (normally one). */
   async lockOffered(manager: EntityManager, caseId: string): Promise<{ id: string; supporterId: string; offeredAt: Date }[]> {
+    await this.newOffers.writeNow(manager);
     const rows: { id: string; supporter_id: string; offered_at: Date }[] = await manager.query(
       `SELECT "id", "supporter_id", "offered_at" FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'offered' FOR UPDATE`,
       [caseId],
@@ -86,6 +96,7 @@ export class AssignmentStore {
 
   /** The offer the case's supporter accepted, if any. */
   async accepted(manager: EntityManager, caseId: string): Promise<{ id: string; supporterId: string } | undefined> {
+    await this.newOffers.writeNow(manager);
     const [row] = await manager.query(
       `SELECT "id", "supporter_id" FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'accepted'`,
       [caseId],
@@ -95,6 +106,7 @@ export class AssignmentStore {
 
   /** Whether this supporter accepted the case. */
   async isAcceptedBy(manager: EntityManager, caseId: string, supporterId: string): Promise<boolean> {
+    await this.newOffers.writeNow(manager);
     const rows: unknown[] = await manager.query(
       `SELECT 1 FROM "matching"."assignments" WHERE "case_id" = $1 AND "status" = 'accepted' AND "supporter_id" = $2`,
       [caseId, supporterId],
@@ -109,6 +121,7 @@ export class AssignmentStore {
    * assignment is not that supporter's in that case or a delivery was recorded already (a page is delivered once).
    */
   async recordFirstPage(manager: EntityManager, page: FirstPage): Promise<{ respondBy: Date; clockStarted: boolean } | undefined> {
+    await this.newOffers.writeNow(manager);
     const [row]: { respond_by: Date; clock_started: boolean }[] = await manager.query(
       `WITH "paged" AS (
          UPDATE "matching"."assignments" SET "paged_at" = GREATEST(LEAST($4::timestamptz, now()), "offered_at"), "paged_via" = $5,
@@ -123,10 +136,12 @@ export class AssignmentStore {
 
   /** The supporter's answer (accepted, declined) or the offer's undeliverability, at the time it happened. */
   async recordAnswer(manager: EntityManager, assignmentId: string, status: 'accepted' | 'declined' | 'undeliverable', at: string): Promise<void> {
+    await this.newOffers.writeNow(manager);
     await manager.query(`UPDATE "matching"."assignments" SET "status" = $2, "responded_at" = $3 WHERE "id" = $1`, [assignmentId, status, at]);
   }
 
   async close(manager: EntityManager, assignmentId: string, status: 'closed' | 'expired' | 'completed', reason: AssignmentCloseReason): Promise<void> {
+    await this.newOffers.writeNow(manager);
     await manager.query(`UPDATE "matching"."assignments" SET "status" = $2, "closed_reason" = $3 WHERE "id" = $1`, [assignmentId, status, reason]);
   }
 }

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { InsertAtCommit } from '@harbor/persistence';
 
 export type DeadlineKind = 'ack' | 'overall' | 'follow-up';
 
@@ -15,20 +17,24 @@ export interface Deadline {
  * The one owner of `"matching"."deadlines"`: a case's acknowledgement, overall and follow-up clocks, as rows so
  * they survive restarts. Writes take the caller's EntityManager (the transaction holding the case's lock).
  * CaseViews (case-views.ts) reads the table for staff's read-only routes and metrics.
+ *
+ * A new deadline's row is written as its transaction commits, with every other deadline the transaction scheduled
+ * (a consumer chunk's cases: one INSERT); the methods that read or change deadlines in a transaction first write
+ * the rows still pending, so they see them.
  */
 @Injectable()
 export class DeadlineStore {
+  private readonly scheduled = new InsertAtCommit('"matching"."deadlines"', ['"id"', '"kind"', '"case_id"', '"assignment_id"', '"sequence"', '"due_at"']);
+
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async schedule(manager: EntityManager, deadline: { kind: DeadlineKind; caseId: string; dueAt: Date; assignmentId?: string; sequence?: number }): Promise<void> {
-    await manager.query(
-      `INSERT INTO "matching"."deadlines" ("id", "kind", "case_id", "assignment_id", "sequence", "due_at") VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)`,
-      [deadline.kind, deadline.caseId, deadline.assignmentId ?? null, deadline.sequence ?? null, deadline.dueAt],
-    );
+    await this.scheduled.add(manager, [randomUUID(), deadline.kind, deadline.caseId, deadline.assignmentId ?? null, deadline.sequence ?? null, deadline.dueAt]);
   }
 
   /** Cancels a case's pending deadlines of the given kinds (all kinds when none are given); returns how many. */
   async cancel(manager: EntityManager, caseId: string, kinds?: DeadlineKind[]): Promise<number> {
+    await this.scheduled.writeNow(manager);
     const rows: unknown[] = await manager.query(
       `WITH cancelled AS (
          UPDATE "matching"."deadlines" SET "status" = 'cancelled', "settled_at" = now()
@@ -53,6 +59,7 @@ export class DeadlineStore {
    * or another transaction holds it (SKIP LOCKED), so a deadline fires at most once however many replicas tick.
    */
   async claim(manager: EntityManager, deadlineId: string): Promise<Deadline | undefined> {
+    await this.scheduled.writeNow(manager);
     const [row] = await manager.query(
       `SELECT "id", "kind", "case_id", "assignment_id", "sequence" FROM "matching"."deadlines"
        WHERE "id" = $1 AND "status" = 'pending' FOR UPDATE SKIP LOCKED`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { wakeOnCommit } from '@harbor/messaging';
+import { wakeOnCommit } from '@harbor/persistence';
 import { activeTraceparent } from '@harbor/observability';
 import { DispatchStore, NewDispatch } from './dispatch-store';
 

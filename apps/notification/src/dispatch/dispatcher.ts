@@ -5,7 +5,8 @@ import { Logger } from 'pino';
 import {
   AssignmentPaged, AssignmentUndeliverable, ChannelAddressV1, ChannelKind, STAFF_PAGE_KINDS, StaffPageFailed, StaffPageFailure, StaffPageKind,
 } from '@harbor/contracts';
-import { DrainLoop, onCommitRequesting, OutboxWriter } from '@harbor/messaging';
+import { DrainLoop, OutboxWriter } from '@harbor/messaging';
+import { onCommitRequesting } from '@harbor/persistence';
 import { SpanKind } from '@opentelemetry/api';
 import { harborTracer, inSpanFrom, markFailed, ServiceMetrics } from '@harbor/observability';
 import { LOGGER } from '@harbor/service-runtime';

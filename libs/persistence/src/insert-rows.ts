@@ -6,13 +6,14 @@ const ROWS_PER_INSERT = 1_000;
 
 /**
  * INSERTs `rows` (each its values in `columns`' order) into `table` with one multi-row statement per 1,000 rows,
- * in the order given. `table` and `columns` are written as given: quote them.
+ * in the order given, followed by `onConflict` when given (e.g. `ON CONFLICT (…) DO NOTHING`). `table`, `columns`
+ * and `onConflict` are written as given: quote the names.
  */
-export async function insertRows(manager: EntityManager, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+export async function insertRows(manager: EntityManager, table: string, columns: string[], rows: unknown[][], onConflict = ''): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const params: unknown[] = [];
     const values = rows.slice(start, start + ROWS_PER_INSERT).map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
-    await manager.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`, params);
+    await manager.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}${onConflict ? ` ${onConflict}` : ''}`, params);
   }
 }
 
@@ -28,6 +29,7 @@ export class InsertAtCommit {
   constructor(
     private readonly table: string,
     private readonly columns: string[],
+    private readonly onConflict = '',
   ) {
     this.key = `insert-at-commit:${table}`;
   }
@@ -40,5 +42,5 @@ export class InsertAtCommit {
     return writeDeferredNow(manager, this.key);
   }
 
-  private readonly insert = (manager: EntityManager, rows: unknown[][]): Promise<void> => insertRows(manager, this.table, this.columns, rows);
+  private readonly insert = (manager: EntityManager, rows: unknown[][]): Promise<void> => insertRows(manager, this.table, this.columns, rows, this.onConflict);
 }

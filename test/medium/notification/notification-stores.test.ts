@@ -124,6 +124,62 @@ describe('notification stores (Postgres only)', () => {
     expect(await dispatches.claim(LEASE_MS, 10)).toEqual([]);
   });
 
+  const newOffer = (): NewOffer => ({
+    assignmentId: randomUUID(), caseId: randomUUID(), supporterId: `supporter-${randomUUID()}`, attempt: 1, replyCode: 'Q4',
+    respondBy: '2026-11-26T12:00:00.000Z', smsAddressHash: null, programId: 'default',
+  });
+  const offerPage = (offer: NewOffer): NewDispatch => ({
+    kind: 'offer-page', refId: offer.assignmentId, caseId: offer.caseId, recipientId: offer.supporterId, channels: [{ kind: 'sms', address: '+15550002222' }], text: 'Harbor: Q4',
+  });
+
+  it("tells with each claimed offer page whether its offer is still open (no read per page); other pages carry no offer status", async () => {
+    const manager = database.dataSource.manager;
+    const [open, closed, unknown] = [newOffer(), newOffer(), newOffer()];
+    for (const offer of [open, closed]) expect(await offers.create(manager, offer)).toBe('created');
+    await offers.close(manager, closed.assignmentId);
+    const staff = staffPage();
+    await queue(offerPage(open), offerPage(closed), offerPage(unknown), staff);
+    const claimed = await dispatches.claim(LEASE_MS, 10);
+    const statusOf = Object.fromEntries(claimed.map((row) => [row.refId, row.offerStatus]));
+    expect(statusOf).toEqual({ [open.assignmentId]: 'open', [closed.assignmentId]: 'closed', [unknown.assignmentId]: null, [staff.refId]: undefined });
+  });
+
+  it("writes a transaction's new offer pages in one INSERT as it commits; the store's next statement in it sees them, a rollback writes none", async () => {
+    const [first, second, third] = [newOffer(), newOffer(), newOffer()];
+    const sent: string[] = [];
+    await database.dataSource.transaction(async (manager) => {
+      const query = manager.query.bind(manager);
+      manager.query = ((sql: string, parameters?: unknown[]) => {
+        sent.push(sql.replace(/\s+/g, ' ').trim());
+        return query(sql, parameters);
+      }) as typeof manager.query;
+      await dispatches.enqueueAtCommit(manager, offerPage(first));
+      await dispatches.enqueueAtCommit(manager, offerPage(second));
+      expect(sent).toEqual([]);
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^INSERT INTO "notification"."dispatches" .* ON CONFLICT \("kind", "ref_id"\) DO NOTHING$/);
+    const queued = await database.dataSource.query(`SELECT "ref_id" FROM "notification"."dispatches" WHERE "ref_id" = ANY($1::uuid[]) AND "status" = 'pending'`, [[first.assignmentId, second.assignmentId]]);
+    expect(queued).toHaveLength(2);
+
+    // Queued, then withdrawn in the same transaction: the store writes the pending row before its UPDATE, which so finds it.
+    await database.dataSource.transaction(async (manager) => {
+      await dispatches.enqueueAtCommit(manager, offerPage(third));
+      await dispatches.finish(manager, { pendingOfferPageFor: third.assignmentId }, 'cancelled');
+    });
+    const [withdrawn] = await database.dataSource.query(`SELECT "status" FROM "notification"."dispatches" WHERE "ref_id" = $1`, [third.assignmentId]);
+    expect(withdrawn).toEqual({ status: 'cancelled' });
+
+    const rolledBack = newOffer();
+    await expect(
+      database.dataSource.transaction(async (manager) => {
+        await dispatches.enqueueAtCommit(manager, offerPage(rolledBack));
+        throw new Error('the chunk failed');
+      }),
+    ).rejects.toThrow('the chunk failed');
+    expect(await database.dataSource.query(`SELECT 1 FROM "notification"."dispatches" WHERE "ref_id" = $1`, [rolledBack.assignmentId])).toEqual([]);
+  });
+
   it('keeps one offer per assignment and maps its answer and viewer binding', async () => {
     const manager = database.dataSource.manager;
     const offer: NewOffer = {

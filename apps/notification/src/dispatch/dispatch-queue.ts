@@ -15,7 +15,7 @@ const PAGERDUTY_FOLLOW_UP_DEADLINE_MS = 24 * 3600_000;
  * Asks the dispatcher to look at due work once `manager`'s transaction commits: inside a transaction, the
  * commit wakes this process's dispatcher (a TypeORM after-commit hook); outside one, NOTIFY wakes every
  * replica's. Per-transaction NOTIFY is avoided on purpose: Postgres serialises the commits of notifying
- * transactions on one global lock (see `onCommitRequesting` in @harbor/messaging).
+ * transactions on one global lock (see `onCommitRequesting` in @harbor/persistence).
  */
 export async function requestDispatch(manager: EntityManager): Promise<void> {
   if (!wakeOnCommit(manager, DISPATCH_QUEUED)) await manager.query(`SELECT pg_notify($1, '')`, [DISPATCH_CHANNEL]);
@@ -33,6 +33,12 @@ export class DispatchQueue {
     const inserted = await this.store.enqueue(manager, { ...dispatch, traceparent: activeTraceparent() ?? null });
     if (inserted) await requestDispatch(manager);
     return inserted;
+  }
+
+  /** Queues the page of a ref this transaction has just created (DispatchStore.enqueueAtCommit): written as it commits. */
+  async enqueueNew(manager: EntityManager, dispatch: Omit<NewDispatch, 'traceparent'>): Promise<void> {
+    await this.store.enqueueAtCommit(manager, { ...dispatch, traceparent: activeTraceparent() ?? null });
+    await requestDispatch(manager);
   }
 
   /** Follows up a PagerDuty incident opened for this assignment's page, if one was opened. */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChannelAddressV1, StaffPageKind } from '@harbor/contracts';
+import { InsertAtCommit } from '@harbor/persistence';
+import { offerStatusSubquery } from '../offers/offer-store';
 
 export type DispatchKind = 'offer-page' | 'staff-page' | 'pagerduty-acknowledge' | 'pagerduty-resolve';
 export type FinishedStatus = 'sent' | 'failed' | 'cancelled';
@@ -49,6 +51,8 @@ export interface ClaimedDispatch {
   traceparent: string | null;
   /** Whether an earlier send of this page was never confirmed (crash, timeout): it is reconciled first. */
   unsettled: boolean;
+  /** An offer page's offer as the claim found it (null when there is no such offer); undefined for other kinds. */
+  offerStatus?: string | null;
 }
 
 /** Where a page goes next after a failure it can recover from: another channel now, or the same ones after a wait. */
@@ -121,6 +125,15 @@ interface DispatchRow {
   created_at: Date;
   traceparent: string | null;
   unsettled: boolean;
+  offer_status: string | null;
+}
+
+const DISPATCH_COLUMNS = ['"id"', '"kind"', '"ref_id"', '"case_id"', '"recipient_id"', '"channels"', '"text"', '"page_kind"', '"deliver_by"', '"traceparent"'];
+
+/** A new dispatch's values in DISPATCH_COLUMNS' order. */
+function dispatchValues(dispatch: NewDispatch): unknown[] {
+  return [randomUUID(), dispatch.kind, dispatch.refId, dispatch.caseId, dispatch.recipientId, JSON.stringify(dispatch.channels), dispatch.text ?? null,
+    dispatch.pageKind ?? null, dispatch.deliverBy ?? null, dispatch.traceparent ?? null];
 }
 
 type Db = DataSource | EntityManager;
@@ -135,21 +148,34 @@ type Db = DataSource | EntityManager;
  */
 @Injectable()
 export class DispatchStore {
+  private readonly newPages = new InsertAtCommit('"notification"."dispatches"', DISPATCH_COLUMNS, 'ON CONFLICT ("kind", "ref_id") DO NOTHING');
+
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Records a page to send, once per (kind, ref): false when it is already there (a redelivered event). */
   async enqueue(manager: EntityManager, dispatch: NewDispatch): Promise<boolean> {
+    await this.newPages.writeNow(manager);
     const inserted: unknown[] = await manager.query(
-      `INSERT INTO "notification"."dispatches" ("id", "kind", "ref_id", "case_id", "recipient_id", "channels", "text", "page_kind", "deliver_by", "traceparent")
+      `INSERT INTO "notification"."dispatches" (${DISPATCH_COLUMNS.join(', ')})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT ("kind", "ref_id") DO NOTHING RETURNING 1`,
-      [randomUUID(), dispatch.kind, dispatch.refId, dispatch.caseId, dispatch.recipientId, JSON.stringify(dispatch.channels), dispatch.text ?? null,
-        dispatch.pageKind ?? null, dispatch.deliverBy ?? null, dispatch.traceparent ?? null],
+      dispatchValues(dispatch),
     );
     return inserted.length > 0;
   }
 
+  /**
+   * Records the page of a ref the caller's transaction has just created (an offer it inserted), so no page of that
+   * ref can be there yet and there is nothing to answer: the row is written as the transaction commits, with every
+   * other page the transaction queued (a consumer chunk's offers: one INSERT). Every other method here that takes the
+   * transaction's manager writes the pending rows first.
+   */
+  async enqueueAtCommit(manager: EntityManager, dispatch: NewDispatch): Promise<void> {
+    await this.newPages.add(manager, dispatchValues(dispatch));
+  }
+
   /** The assignment's offer page, if it was delivered through PagerDuty: who it went to and the routing address. */
   async sentPagerDutyOfferPage(manager: EntityManager, assignmentId: string): Promise<{ caseId: string; recipientId: string; address: ChannelAddressV1 } | undefined> {
+    await this.newPages.writeNow(manager);
     const [sent] = await manager.query(
       `SELECT "case_id", "recipient_id", "channels" -> "channel_index" AS "address" FROM "notification"."dispatches"
        WHERE "kind" = 'offer-page' AND "ref_id" = $1 AND "status" = 'sent' AND "channels" -> "channel_index" ->> 'kind' = 'pagerduty'`,
@@ -171,7 +197,8 @@ export class DispatchStore {
                         ORDER BY "due_at" LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING *)
        SELECT "claimed".*,
-              EXISTS (SELECT 1 FROM "notification"."delivery_attempts" "a" WHERE "a"."dispatch_id" = "claimed"."id" AND "a"."status" IN ('sending', 'unknown')) AS "unsettled"
+              EXISTS (SELECT 1 FROM "notification"."delivery_attempts" "a" WHERE "a"."dispatch_id" = "claimed"."id" AND "a"."status" IN ('sending', 'unknown')) AS "unsettled",
+              CASE WHEN "claimed"."kind" = 'offer-page' THEN ${offerStatusSubquery('"claimed"."ref_id"')} END AS "offer_status"
        FROM "claimed"`,
       [leaseMs, limit],
     );
@@ -179,6 +206,7 @@ export class DispatchStore {
       id: row.id, kind: row.kind, refId: row.ref_id, caseId: row.case_id, recipientId: row.recipient_id, channels: row.channels, text: row.text,
       channelIndex: row.channel_index, attempt: row.attempt, round: row.round, refused: row.refused, failures: row.failures, deliverBy: row.deliver_by,
       pageKind: row.page_kind, createdAt: row.created_at, traceparent: row.traceparent, unsettled: row.unsettled,
+      ...(row.kind === 'offer-page' ? { offerStatus: row.offer_status } : {}),
     }));
   }
 
@@ -196,6 +224,7 @@ export class DispatchStore {
    * the lease released. `failures`, when given, replaces the list of failed channels.
    */
   async finish(db: Db, which: DispatchToFinish, status: FinishedStatus, failures?: string[]): Promise<void> {
+    if (db instanceof EntityManager) await this.newPages.writeNow(db);
     const [where, key] = 'id' in which
       ? [`"id" = $2`, which.id]
       : [`"kind" = 'offer-page' AND "ref_id" = $2 AND "status" = 'pending'`, which.pendingOfferPageFor];
@@ -210,6 +239,7 @@ export class DispatchStore {
 
   /** Ends a dispatch as failed, with why it was given up and, when known, the channels that refused it. */
   async giveUp(manager: EntityManager, id: string, failures: string[], because: string, refused?: number[]): Promise<void> {
+    await this.newPages.writeNow(manager);
     await this.finish(manager, { id }, 'failed', failures);
     await manager.query(`UPDATE "notification"."dispatches" SET "gave_up_because" = $2, "refused" = COALESCE($3, "refused") WHERE "id" = $1`, [
       id, because, refused ? JSON.stringify(refused) : null,
@@ -218,6 +248,7 @@ export class DispatchStore {
 
   /** The same channel again after `delayMs` (never after the page's deadline); the page counts as waiting on its provider. */
   async retryLater(manager: EntityManager, id: string, delayMs: number): Promise<void> {
+    await this.newPages.writeNow(manager);
     await manager.query(
       `UPDATE "notification"."dispatches" SET "due_at" = LEAST(now() + make_interval(secs => $2::float8 / 1000), COALESCE("deliver_by", 'infinity')),
          "lease_until" = NULL, "waiting_since" = COALESCE("waiting_since", now()) WHERE "id" = $1`,
@@ -227,6 +258,7 @@ export class DispatchStore {
 
   /** Moves the page to its next channel (or round), its attempts counted afresh, due after `delayMs` (never after its deadline). */
   async moveOn(manager: EntityManager, id: string, next: NextChannel): Promise<void> {
+    await this.newPages.writeNow(manager);
     await manager.query(
       `UPDATE "notification"."dispatches" SET "channel_index" = $2, "attempt" = 0, "round" = $3, "refused" = $4, "failures" = $5, "lease_until" = NULL,
          "due_at" = LEAST(now() + make_interval(secs => $6::float8 / 1000), COALESCE("deliver_by", 'infinity')),
@@ -260,6 +292,7 @@ export class DispatchStore {
    * an SMS answer binds only to offers paged before it was written.
    */
   async offerPagesSentBy(manager: EntityManager, assignmentIds: string[], writtenAt: Date): Promise<Set<string>> {
+    await this.newPages.writeNow(manager);
     if (assignmentIds.length === 0) return new Set();
     const rows: { ref_id: string }[] = await manager.query(
       `SELECT "ref_id" FROM "notification"."dispatches"
@@ -347,6 +380,7 @@ export class DispatchStore {
 
   /** A send the provider took: its attempt settled `sent` and the dispatch finished `sent`, in one statement. */
   async finishSent(manager: EntityManager, dispatchId: string, attemptId: string, providerRef: string | null): Promise<void> {
+    await this.newPages.writeNow(manager);
     await manager.query(
       `WITH "attempt" AS (
          UPDATE "notification"."delivery_attempts" SET "status" = 'sent', "provider_ref" = $3, "error" = NULL, "settled_at" = now() WHERE "id" = $2 RETURNING 1
@@ -365,6 +399,7 @@ export class DispatchStore {
    * channels' kinds. Returns how many; a row another transaction holds waits for the next run.
    */
   async purgeAddressesBefore(manager: EntityManager, cutoff: Date, limit: number): Promise<number> {
+    await this.newPages.writeNow(manager);
     const purged: unknown[] = await manager.query(
       `WITH due AS (
          SELECT "id" FROM "notification"."dispatches"

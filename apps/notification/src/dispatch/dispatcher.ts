@@ -167,8 +167,8 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async work(row: ClaimedDispatch): Promise<void> {
     try {
-      // An offer answered, closed or unknown is not paged. Read here, in the row's own try: a failed read releases the row.
-      if (row.kind === 'offer-page' && (await this.offers.statusOf(row.refId)) !== 'open') {
+      // An offer answered, closed or unknown is not paged (its status came with the claim).
+      if (row.kind === 'offer-page' && row.offerStatus !== 'open') {
         await this.store.finish(this.dataSource, { id: row.id }, 'cancelled');
         return;
       }

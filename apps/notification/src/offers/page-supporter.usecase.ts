@@ -32,7 +32,8 @@ export class PageSupporter {
 
     const link = this.links.pageLink(offer.assignmentId, offer.respondBy);
     const text = renderPage(templateFor(this.pageTemplates.templates, offer.programId, offer.language), { replyCode, link });
-    await this.dispatches.enqueue(manager, {
+    // The offer was created just now, in this transaction: its page cannot be queued yet.
+    await this.dispatches.enqueueNew(manager, {
       kind: 'offer-page', refId: offer.assignmentId, caseId: offer.caseId, recipientId: offer.supporterId, channels: offer.channels, text,
     });
   }

@@ -143,6 +143,33 @@ describe('messaging library against real Kafka and Postgres', () => {
     expect(await effects(rolledBack.id)).toHaveLength(0);
   });
 
+  it('marks rows published in a transaction that commits without waiting for the disk; the writing transaction waits', async () => {
+    const settingAtWrite: Record<string, string> = {};
+    const original = dataSource.transaction.bind(dataSource);
+    // Every transaction on this data source, the relay's included: read the setting just before its writes.
+    dataSource.transaction = ((...args: unknown[]) => {
+      const work = args.pop() as (manager: EntityManager) => Promise<unknown>;
+      return (original as (...all: unknown[]) => Promise<unknown>)(...args, async (manager: EntityManager) => {
+        const query = manager.query.bind(manager);
+        manager.query = (async (sql: string, parameters?: unknown[]) => {
+          const write = /UPDATE "[^"]+"\."outbox" SET "sent_at"/.test(sql) ? 'mark' : /^INSERT INTO "[^"]+"\."outbox"/.test(sql) ? 'enqueue' : undefined;
+          if (write) settingAtWrite[write] = (await query(`SHOW synchronous_commit`))[0].synchronous_commit;
+          return query(sql, parameters);
+        }) as typeof manager.query;
+        return work(manager);
+      });
+    }) as typeof dataSource.transaction;
+    try {
+      const [configured] = await dataSource.query(`SHOW synchronous_commit`);
+      const ping = { id: randomUUID(), label: 'asynchronous mark' };
+      await dataSource.transaction((manager) => runtime.outbox.enqueue(manager, Ping, ping));
+      await waitFor(async () => settingAtWrite.mark !== undefined, 'the relay to mark the row published');
+      expect(settingAtWrite).toEqual({ enqueue: configured.synchronous_commit, mark: 'off' });
+    } finally {
+      dataSource.transaction = original;
+    }
+  });
+
   it('deletes the outbox row of an event marked purgeOnPublish once Kafka has it, and keeps other sent rows for inspection', async () => {
     const personal = { id: randomUUID(), label: 'Dr. Outbox Canary' };
     const ordinary = { id: randomUUID(), label: 'ok' };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { SupportRequestedV1 } from '@harbor/contracts';
 import { careFilter } from '../../../apps/matching/src/cases/candidate-pool';
 import { OpenCase } from '../../../apps/matching/src/cases/open-case.usecase';
@@ -150,5 +151,28 @@ describe('capacity holds (Postgres only)', () => {
     const claimed = await database.dataSource.transaction((manager) => supporters.claimHold(manager, holdId));
     expect(claimed).toBe(false);
     expect(await load('swept')).toMatchObject({ open: 0 });
+  });
+
+  it('commits a hold without waiting for its WAL flush (its own transaction only): the durable offer commit flushes it', async () => {
+    await supporter('asynchronous');
+    // The hold's statement, run inside a transaction of the test's so its setting can be read before the commit.
+    const runner = database.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [configured] = await runner.query(`SHOW synchronous_commit`);
+      await runner.startTransaction();
+      const inTransaction = new SupporterStore(runner.manager as unknown as DataSource);
+      expect(await inTransaction.holdFirstFree(['asynchronous'], randomUUID())).toBeDefined();
+      expect(await runner.query(`SHOW synchronous_commit`)).toEqual([{ synchronous_commit: 'off' }]);
+      await runner.commitTransaction();
+      // A transaction's own setting: the connection's next transaction commits durably again.
+      await runner.startTransaction();
+      expect(await runner.query(`SHOW synchronous_commit`)).toEqual([configured]);
+      await runner.commitTransaction();
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+    expect(await holdsOf('asynchronous')).toBe(1);
   });
 });

@@ -472,11 +472,16 @@ export class SupporterStore {
     if (supporterIds.length === 0) return undefined;
     const { sql, params, month } = reservation(supporterIds, care, false);
     const hold = `$${params.push(holdId)}`;
+    // The hold commits without waiting for its WAL to reach disk (synchronous_commit off for this one statement's
+    // transaction): nothing outside the database acts on it, and the offer's transaction, which commits durably,
+    // flushes the WAL up to its own commit, the hold's included. A database crash in between loses the hold and the
+    // offer together (docs/matching.md, "Concurrent decisions").
     const [row] = await this.dataSource.query(
       `${sql}, held AS (
          INSERT INTO "matching"."capacity_holds" ("id", "supporter_id", "counted_month")
          SELECT ${hold}::uuid, "id", ${month ? `${month}::date` : 'NULL::date'} FROM reserved
-       ) SELECT * FROM reserved`,
+       ), asynchronous AS (SELECT set_config('synchronous_commit', 'off', true))
+       SELECT reserved.* FROM reserved, asynchronous`,
       params,
     );
     return row ? { id: row.id, channels: row.channels } : undefined;

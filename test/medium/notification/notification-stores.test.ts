@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { DEVELOPMENT_CONTACT_ENCRYPTION_KEYS } from '@harbor/config';
 import { parseKeyRing } from '@harbor/crypto';
 import { DispatchStore, NewDispatch } from '../../../apps/notification/src/dispatch/dispatch-store';
+import { recordSmsConsent } from '../../../apps/notification/src/dispatch/sms-opt-outs';
 import { notificationMigrations } from '../../../apps/notification/src/migrations';
 import { NotificationEnv } from '../../../apps/notification/src/notification.env';
 import { NewOffer, OfferStore } from '../../../apps/notification/src/offers/offer-store';
@@ -103,18 +104,53 @@ describe('notification stores (Postgres only)', () => {
     });
 
     // A send recorded as an intent and never settled (a crash): the next claim knows to reconcile it first.
-    const attemptId = await dispatches.recordIntent({ dispatchId: claimed.id, channel: 'sms', channelIndex: 0, attempt: 1, idempotencyKey: `${page.refId}:sms` });
+    const { id: attemptId } = await dispatches.recordIntent({ dispatchId: claimed.id, channel: 'sms', channelIndex: 0, attempt: 1, idempotencyKey: `${page.refId}:sms` });
     await dispatches.release(claimed.id, 0);
     const [reclaimed] = await dispatches.claim(LEASE_MS, 10);
     expect(reclaimed).toMatchObject({ id: claimed.id, attempt: 2, unsettled: true });
     expect(await dispatches.unsettledAttempts(claimed.id)).toEqual([{ id: attemptId, channelIndex: 0, attemptedAt: expect.any(Date) }]);
   });
 
+  it("records a send's intent and reads an SMS number's consent in one statement, moving a legacy digest to the current key", async () => {
+    const page = staffPage();
+    await queue(page);
+    const [claimed] = await dispatches.claim(LEASE_MS, 10);
+    const intent = (channel: string, sms?: { current: string; legacy: string }) =>
+      dispatches.recordIntent({ dispatchId: claimed.id, channel, channelIndex: 0, attempt: 1, idempotencyKey: `${page.refId}:${channel}:${randomUUID()}` }, sms);
+    const [stopped, started, unknown, legacy, moved] = ['stop', 'start', 'unknown', 'legacy', 'moved'].map((name) => `digest-${name}-${randomUUID()}`);
+    await database.dataSource.transaction(async (manager) => {
+      expect(await recordSmsConsent(manager, { current: stopped, legacy: 'none' }, true, new Date())).toBe(true);
+      expect(await recordSmsConsent(manager, { current: started, legacy: 'none' }, true, new Date(Date.now() - 60_000))).toBe(true);
+      expect(await recordSmsConsent(manager, { current: started, legacy: 'none' }, false, new Date())).toBe(true);
+    });
+    await database.dataSource.query(
+      `INSERT INTO "notification"."sms_opt_outs" ("address_hash", "opted_out", "changed_at", "legacy_hash") VALUES ($1, true, now(), true)`, [legacy]);
+
+    const query = jest.spyOn(database.dataSource, 'query');
+    try {
+      const results = [
+        await intent('sms', { current: stopped, legacy: 'none' }),
+        await intent('sms', { current: started, legacy: 'none' }),
+        await intent('sms', { current: unknown, legacy: 'none' }),
+        await intent('sms', { current: moved, legacy }),
+        await intent('email'),
+      ];
+      expect(results.map((result) => result.smsOptedOut)).toEqual([true, false, false, true, false]);
+      expect(query).toHaveBeenCalledTimes(5);
+    } finally {
+      query.mockRestore();
+    }
+    // The legacy digest's opt-out now lives under the current key; every intent was recorded as sending.
+    expect(await database.dataSource.query(`SELECT "opted_out", "legacy_hash" FROM "notification"."sms_opt_outs" WHERE "address_hash" = ANY($1)`, [[legacy, moved]]))
+      .toEqual([{ opted_out: true, legacy_hash: false }]);
+    expect(await dispatches.unsettledAttempts(claimed.id)).toHaveLength(5);
+  });
+
   it('settles a send the provider took and finishes its dispatch in one statement', async () => {
     const page = staffPage({ pageKind: 'follow-up-reminder' });
     await queue(page);
     const [claimed] = await dispatches.claim(LEASE_MS, 10);
-    const attemptId = await dispatches.recordIntent({ dispatchId: claimed.id, channel: 'sms', channelIndex: 0, attempt: 1, idempotencyKey: `${page.refId}:sms` });
+    const { id: attemptId } = await dispatches.recordIntent({ dispatchId: claimed.id, channel: 'sms', channelIndex: 0, attempt: 1, idempotencyKey: `${page.refId}:sms` });
     await database.dataSource.transaction((manager) => dispatches.finishSent(manager, claimed.id, attemptId, 'SM-1'));
     expect(await dispatches.unsettledAttempts(claimed.id)).toEqual([]);
     const [attempt] = await database.dataSource.query(`SELECT "status", "provider_ref", "settled_at" FROM "notification"."delivery_attempts" WHERE "id" = $1`, [attemptId]);

@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ChannelAddressV1, StaffPageKind } from '@harbor/contracts';
 import { InsertAtCommit } from '@harbor/persistence';
 import { offerStatusSubquery } from '../offers/offer-store';
+import { SmsAddressHashes } from './address-hash';
+import { smsConsentSql } from './sms-opt-outs';
 
 export type DispatchKind = 'offer-page' | 'staff-page' | 'pagerduty-acknowledge' | 'pagerduty-resolve';
 export type FinishedStatus = 'sent' | 'failed' | 'cancelled';
@@ -323,14 +325,23 @@ export class DispatchStore {
    * The intent, committed before the provider is called: if this process dies between the call and its
    * record, the next worker finds the attempt still `sending` and looks the page up before resending.
    */
-  async recordIntent(attempt: { dispatchId: string; channel: string; channelIndex: number; attempt: number; idempotencyKey: string }): Promise<string> {
+  async recordIntent(
+    attempt: { dispatchId: string; channel: string; channelIndex: number; attempt: number; idempotencyKey: string },
+    sms?: SmsAddressHashes,
+  ): Promise<{ id: string; smsOptedOut: boolean }> {
     const id = randomUUID();
-    await this.dataSource.query(
-      `INSERT INTO "notification"."delivery_attempts" ("id", "dispatch_id", "channel", "channel_index", "attempt", "idempotency_key", "status")
-       VALUES ($1, $2, $3, $4, $5, $6, 'sending')`,
-      [id, attempt.dispatchId, attempt.channel, attempt.channelIndex, attempt.attempt, attempt.idempotencyKey],
+    const params: unknown[] = [id, attempt.dispatchId, attempt.channel, attempt.channelIndex, attempt.attempt, attempt.idempotencyKey];
+    // An SMS page's consent is read (and a legacy digest rekeyed) in the same statement: one round trip per send.
+    const consent = sms ? smsConsentSql(`$${params.push(sms.current)}`, `$${params.push(sms.legacy)}`) : undefined;
+    const [row]: { opted_out: boolean }[] = await this.dataSource.query(
+      `WITH "intent" AS (
+         INSERT INTO "notification"."delivery_attempts" ("id", "dispatch_id", "channel", "channel_index", "attempt", "idempotency_key", "status")
+         VALUES ($1, $2, $3, $4, $5, $6, 'sending')
+       )${consent ? `, ${consent.rekeyed}` : ''}
+       SELECT ${consent ? consent.optedOut : 'false'} AS "opted_out"`,
+      params,
     );
-    return id;
+    return { id, smsOptedOut: row.opted_out === true };
   }
 
   /** The dispatch's sends whose outcome was never learned, oldest first. */

@@ -20,7 +20,6 @@ import { smsAddressHashes } from './address-hash';
 import { FailureClass, nextStep } from './dispatch-policy';
 import { DISPATCH_CHANNEL, DISPATCH_QUEUED, requestDispatch } from './dispatch-queue';
 import { ClaimedDispatch, DispatchStore, PendingPages, UnsettledAttempt } from './dispatch-store';
-import { smsOptedOut } from './sms-opt-outs';
 
 type SendResult = { ok: true; receipt: PageReceipt } | { ok: false; error: ChannelFailedError };
 
@@ -194,11 +193,11 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         await this.dataSource.transaction((manager) => this.settle(manager, row, address, undefined, { ok: false, error }));
         return;
       }
-      const attemptId = await this.recordIntent(row, address);
+      const { id: attemptId, smsOptedOut } = await this.recordIntent(row, address);
       // The provider call continues the trace of the record that queued the page. Only kinds and counts: no address, no text.
       const hop = { name: `send ${row.kind}`, kind: SpanKind.CLIENT, attributes: { 'harbor.channel': address.kind, 'harbor.dispatch.attempt': row.attempt } };
       const result = await inSpanFrom(this.tracer, row.traceparent ?? undefined, hop, async (span) => {
-        const sent = await this.send(row, address);
+        const sent = await this.send(row, address, smsOptedOut);
         if (!sent.ok) markFailed(span, sent.error);
         return sent;
       });
@@ -228,15 +227,15 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   /**
    * The intent, committed before the provider is called: if this process dies between the call and its
-   * record, the next worker finds the attempt still `sending` and looks the page up before resending.
+   * record, the next worker finds the attempt still `sending` and looks the page up before resending. For an SMS
+   * page the same statement reads the number's consent.
    */
-  private async recordIntent(row: ClaimedDispatch, address: ChannelAddressV1): Promise<string> {
-    return this.store.recordIntent({
-      dispatchId: row.id, channel: address.kind, channelIndex: row.channelIndex, attempt: row.attempt, idempotencyKey: this.idempotencyKey(row, address),
-    });
+  private async recordIntent(row: ClaimedDispatch, address: ChannelAddressV1): Promise<{ id: string; smsOptedOut: boolean }> {
+    const attempt = { dispatchId: row.id, channel: address.kind, channelIndex: row.channelIndex, attempt: row.attempt, idempotencyKey: this.idempotencyKey(row, address) };
+    return this.store.recordIntent(attempt, address.kind === 'sms' ? smsAddressHashes(this.smsHashKeys, address.address) : undefined);
   }
 
-  private async send(row: ClaimedDispatch, address: ChannelAddressV1): Promise<SendResult> {
+  private async send(row: ClaimedDispatch, address: ChannelAddressV1, smsOptedOut: boolean): Promise<SendResult> {
     try {
       if (row.kind === 'pagerduty-acknowledge' || row.kind === 'pagerduty-resolve') {
         const pagerDuty = this.channels.pagerDuty;
@@ -244,7 +243,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         const action = row.kind === 'pagerduty-acknowledge' ? 'acknowledge' : 'resolve';
         return { ok: true, receipt: await this.sender.call('pagerduty', () => pagerDuty.event(action, row.refId, address.address)) };
       }
-      if (address.kind === 'sms' && (await this.optedOut(address.address))) throw new ChannelFailedError('sms', 'opted-out', false);
+      if (address.kind === 'sms' && smsOptedOut) throw new ChannelFailedError('sms', 'opted-out', false);
       const channel = this.channels.channelFor(address.kind);
       const request = this.pageRequest(row, address);
       return { ok: true, receipt: await this.sender.call(address.kind, () => channel.send(request)) };
@@ -433,9 +432,6 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  private async optedOut(phone: string): Promise<boolean> {
-    return smsOptedOut(this.dataSource, smsAddressHashes(this.smsHashKeys, phone));
-  }
 
   /** Throttled like the outbox relay's cleanup: drains run every poll and after every page, on every replica. */
   private async purgeReleasedContacts(): Promise<void> {

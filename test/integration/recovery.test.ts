@@ -111,10 +111,14 @@ describe('recovery after kill -9', () => {
   });
   it('takes its own dead predecessor out of the group when restarted under the same name, instead of waiting for its session', async () => {
     // The previous test's last process still runs on this port: stop it (a clean leave) first.
-    await Promise.all(processes.splice(0).map((process) => process.stop()));
+    const stopped = processes.splice(0);
+    await Promise.all(stopped.map((process) => process.stop()));
+    expect(stopped.flatMap((process) => process.containing('could not forget the group member id'))).toEqual([]);
     // A 45 s session: waiting for it would take longer than the bound below, which leaves room for a loaded CI machine.
     const first = start({ KAFKA_SESSION_TIMEOUT_MS: '45000' });
     await first.waitUntilReady(60_000);
+    // Its predecessor left cleanly and was forgotten: nothing to take out of the group, so no refused LeaveGroup either.
+    expect([...first.containing('LeaveGroup'), ...first.containing("took this instance's previous member")]).toEqual([]);
     await offer('before-the-kill');
     await paged(first, 'before-the-kill');
 

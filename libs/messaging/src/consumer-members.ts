@@ -26,4 +26,12 @@ export class ConsumerMembers {
       [instanceKey, groupId, memberId],
     );
   }
+
+  /** Forgets the member this instance left the group with cleanly (only if it is still the one recorded). */
+  async forget(instanceKey: string, groupId: string, memberId: string): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM "${this.schema}"."consumer_members" WHERE "instance_key" = $1 AND "group_id" = $2 AND "member_id" = $3`,
+      [instanceKey, groupId, memberId],
+    );
+  }
 }

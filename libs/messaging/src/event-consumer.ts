@@ -244,10 +244,25 @@ export class EventConsumer {
     if (this.starting) await Promise.race([this.starting.catch(() => undefined), sleep(STOP_WAITS_FOR_JOIN_MS, undefined, { ref: false })]);
     // During a broker outage kafkajs would retry leaving the group for as long as its retries last (a minute):
     // stop waiting after a bound. Nothing is lost: uncommitted offsets are delivered again and absorbed.
-    const disconnected = this.consumer?.disconnect().catch((error) => this.logger.warn({ err: (error as Error).message }, 'consumer disconnect failed'));
-    await Promise.race([disconnected, sleep(STOP_WAITS_FOR_DISCONNECT_MS, undefined, { ref: false })]);
+    const left = this.consumer?.disconnect().then(
+      () => true,
+      (error) => {
+        this.logger.warn({ err: (error as Error).message }, 'consumer disconnect failed');
+        return false;
+      },
+    );
+    const cleanly = await Promise.race([left, sleep(STOP_WAITS_FOR_DISCONNECT_MS, false, { ref: false })]);
     this.consumer = undefined;
     this.current = 'stopped';
+    // Left cleanly: the next start has no predecessor to take out of the group (asking the broker to remove a member
+    // that already left only earns an error in the log).
+    if (cleanly === true) await this.forgetMember();
+  }
+
+  private async forgetMember(): Promise<void> {
+    const { instanceKey, groupId } = this.options;
+    if (!instanceKey || !this.memberId) return;
+    await this.members.forget(instanceKey, groupId, this.memberId).catch((error) => this.logger.warn({ groupId, err: (error as Error).message }, 'could not forget the group member id'));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { envelopeToHeaders, newEnvelope } from './envelope';
-import { deferUntilCommit, insertRows, wakeOnCommit } from '@harbor/persistence';
+import { InsertAtCommit, wakeOnCommit } from '@harbor/persistence';
 import { outboxChannel } from './messaging-tables.migration';
 import { TopicNames } from './topic-names';
 import { EventDefinition, validateEventPayload } from '@harbor/contracts';
@@ -30,11 +30,15 @@ type OutboxRow = unknown[];
  * the order they were recorded: the sequence, hence the relay's publishing order, follows that order.
  */
 export class OutboxWriter {
+  private readonly rows: InsertAtCommit;
+
   constructor(
     private readonly schema: string,
     private readonly source: string,
     private readonly topics: TopicNames,
-  ) {}
+  ) {
+    this.rows = new InsertAtCommit(`"${schema}"."outbox"`, ['"event_id"', '"topic"', '"key"', '"headers"', '"payload"', '"purge_on_publish"']);
+  }
 
   async enqueue<P extends object>(manager: EntityManager, definition: EventDefinition<P>, payload: P): Promise<string> {
     const [id] = await this.enqueueAll(manager, [outbound(definition, payload)]);
@@ -56,13 +60,9 @@ export class OutboxWriter {
       ids.push(envelope.id);
       rows.push([envelope.id, this.topics.name(definition.topic), definition.key(valid), envelopeToHeaders(envelope), JSON.stringify(valid), definition.purgeOnPublish === true]);
     }
-    if (!deferUntilCommit(manager, `outbox:${this.schema}`, rows, this.insert)) await this.insert(manager, rows);
+    await this.rows.add(manager, ...rows);
+    // The commit wakes this process's relay; written outside a transaction, the rows are there now: tell every relay.
+    if (!wakeOnCommit(manager, OUTBOX_WRITTEN)) await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
     return ids;
   }
-
-  /** An arrow function, so deferUntilCommit can call it later as it is. */
-  private readonly insert = async (manager: EntityManager, rows: OutboxRow[]): Promise<void> => {
-    await insertRows(manager, `"${this.schema}"."outbox"`, ['"event_id"', '"topic"', '"key"', '"headers"', '"payload"', '"purge_on_publish"'], rows);
-    if (!wakeOnCommit(manager, OUTBOX_WRITTEN)) await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
-  };
 }

@@ -6,10 +6,10 @@ const ROWS_PER_INSERT = 1_000;
 
 /**
  * INSERTs `rows` (each its values in `columns`' order) into `table` with one multi-row statement per 1,000 rows,
- * in the order given, followed by `onConflict` when given (e.g. `ON CONFLICT (…) DO NOTHING`). `table`, `columns`
+ * in the order given (a sequence column follows that order), followed by `onConflict` when given (e.g. `ON CONFLICT (…) DO NOTHING`). `table`, `columns`
  * and `onConflict` are written as given: quote the names.
  */
-export async function insertRows(manager: EntityManager, table: string, columns: string[], rows: unknown[][], onConflict = ''): Promise<void> {
+async function insertRows(manager: EntityManager, table: string, columns: string[], rows: unknown[][], onConflict = ''): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
     const params: unknown[] = [];
     const values = rows.slice(start, start + ROWS_PER_INSERT).map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
@@ -34,8 +34,9 @@ export class InsertAtCommit {
     this.key = `insert-at-commit:${table}`;
   }
 
-  async add(manager: EntityManager, row: unknown[]): Promise<void> {
-    if (!deferUntilCommit(manager, this.key, [row], this.insert)) await this.insert(manager, [row]);
+  /** Adds `rows` after those already pending, in order; outside a transaction, inserts them at once. */
+  async add(manager: EntityManager, ...rows: unknown[][]): Promise<void> {
+    if (rows.length > 0 && !deferUntilCommit(manager, this.key, rows, this.insert)) await this.insert(manager, rows);
   }
 
   writeNow(manager: EntityManager): Promise<void> {

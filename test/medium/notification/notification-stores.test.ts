@@ -248,8 +248,8 @@ describe('notification stores (Postgres only)', () => {
     // Only an open offer becomes undeliverable; closing ends an accepted one.
     expect(await offers.markUndeliverable(manager, offer.assignmentId)).toBe(false);
     await offers.close(manager, offer.assignmentId);
-    expect(await offers.statusOf(offer.assignmentId)).toBe('closed');
-    expect(await offers.statusOf(randomUUID())).toBeUndefined();
+    expect((await offers.viewerOf(offer.assignmentId))?.status).toBe('closed');
+    expect(await offers.viewerOf(randomUUID())).toBeUndefined();
   });
 
   it('tells which offer pages had been delivered when an SMS was written', async () => {

@@ -92,7 +92,7 @@ export interface OfferOpenToSms {
 /**
  * The status of the offer whose assignment id is `assignmentIdSql` (an SQL expression), as a scalar subquery: for the
  * dispatcher's claim, which learns with each claimed offer page whether its offer is still open (no read per page).
- * Kept here, beside statusOf, because this store owns the table.
+ * Kept here because this store owns the table.
  */
 export function offerStatusSubquery(assignmentIdSql: string): string {
   return `(SELECT o."status" FROM "notification"."offers" o WHERE o."assignment_id" = ${assignmentIdSql})`;
@@ -174,15 +174,6 @@ export class OfferStore {
       [assignmentId],
     );
     return closed.length > 0;
-  }
-
-  /** The offer's status, or undefined when there is no such offer (the dispatcher sends a page only for an open offer). */
-  async statusOf(assignmentId: string): Promise<OfferStatus | undefined> {
-    const [row]: { status: OfferStatus }[] = await this.dataSource.query(
-      `SELECT "status" FROM "notification"."offers" WHERE "assignment_id" = $1`,
-      [assignmentId],
-    );
-    return row?.status;
   }
 
   /** Whether the offer was accepted here (only then is its released contact kept). */

@@ -20,6 +20,16 @@ const layerRules = [
 ];
 const boundaryMessage = 'boundary: a ${file.type} must not import this ${dependency.type} (see "Boundaries" in the README)';
 
+const rawPoolRule = {
+  selector: "NewExpression[callee.name='Pool']",
+  message: "a raw pg Pool ends the process on an idle connection's error unless it listens: use testPool() in tests, or attach pool.on('error') and disable this rule on that line",
+};
+const returningStarMessage = 'name the columns a statement returns (not RETURNING *): a prepared statement fails once its table gains a column';
+const returningStarRules = [
+  { selector: 'TemplateElement[value.raw=/RETURNING\\s+\\*/i]', message: returningStarMessage },
+  { selector: 'Literal[value=/RETURNING\\s+\\*/i]', message: returningStarMessage },
+];
+
 export default tseslint.config(
   { ignores: ['apps/*/src/openapi-metadata.ts', 'dist/**', 'node_modules/**', 'coverage/**', '.cache/**', '.harbor/**', 'test-artifacts/**'] },
   eslint.configs.recommended,
@@ -62,10 +72,16 @@ export default tseslint.config(
   {
     files: ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "NewExpression[callee.name='Pool']",
-        message: "a raw pg Pool ends the process on an idle connection's error unless it listens: use testPool() in tests, or attach pool.on('error') and disable this rule on that line",
-      }],
+      'no-restricted-syntax': ['error', rawPoolRule],
+    },
+  },
+  // Shipped SQL names what it returns: a prepared statement whose `RETURNING *` grows a column under a migration
+  // fails (0A000) until it is prepared again (libs/persistence/src/prepared-statements.ts). Migrations may.
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/migrations/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', rawPoolRule, ...returningStarRules],
     },
   },
   // Test-only code (test/support) may be imported by unit specs beside the code, never by what ships.

@@ -48,6 +48,9 @@ describe('dependency boundaries (lint)', () => {
     // Not a boundary, but linted the same way: a pg Pool that nobody listens to ends the process on an idle connection's error.
     ['a raw pg Pool in shipped code', 'apps/console/src/session/x.ts', "import { Pool } from 'pg';\nexport const x = new Pool({ max: 1 });\n"],
     ['a raw pg Pool in a test', 'test/integration/x.test.ts', "import { Pool } from 'pg';\nexport const x = new Pool({ max: 1 });\n"],
+    // Prepared statements (libs/persistence prepared-statements.ts) fail once a `RETURNING *` result grows a column.
+    ['RETURNING * in shipped SQL', 'apps/notification/src/dispatch/x.ts', 'export const x = `UPDATE "t" SET "a" = $1 RETURNING *`;\n'],
+    ['RETURNING * in a plain string', 'libs/messaging/src/x.ts', "export const x = 'DELETE FROM t returning  *';\n"],
   ];
   const allowed: Array<[string, string, string]> = [
     ['an app importing a library by its package name', 'apps/intake/src/triggers/x.ts', "import { loadConfig } from '@harbor/config';\nexport const x = loadConfig;\n"],
@@ -57,6 +60,8 @@ describe('dependency boundaries (lint)', () => {
     ['the messaging library importing the contracts', 'libs/messaging/src/x.ts', "import { defineEvent } from '@harbor/contracts';\nexport const x = defineEvent;\n"],
     ['the settings library building the messaging library\'s connection type', 'libs/config/src/x.ts', "import type { KafkaConnectionOptions } from '@harbor/messaging';\nexport const x: KafkaConnectionOptions = { brokers: [] };\n"],
     ['an integration test importing an app', 'test/matching/x.test.ts', "import { MatchingEnv } from '../../apps/matching/src/matching.env';\nexport const x = MatchingEnv;\n"],
+    ['shipped SQL returning named columns', 'apps/notification/src/dispatch/x.ts', 'export const x = `UPDATE "t" SET "a" = $1 RETURNING "id", "a"`;\n'],
+    ['RETURNING * in a migration', 'apps/notification/src/migrations/x.ts', 'export const x = `UPDATE "t" SET "a" = $1 RETURNING *`;\n'],
     ['a test pool that listens for errors (testPool)', 'test/integration/x.test.ts', "import { testPool } from '../support/infrastructure';\nexport const x = testPool('postgres://localhost/x', 1);\n"],
   ];
 

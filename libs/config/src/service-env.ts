@@ -91,6 +91,14 @@ export class ServiceEnv {
   @IsBoolean({ message: 'must be true or false' })
   DATABASE_MIGRATE_ON_START = true;
 
+  /**
+   * Parameterised statements each database connection keeps prepared, most recently used first, so Postgres
+   * plans them once per connection instead of on every run. 0 turns it off (needed behind a pooler that does
+   * not keep named statements, such as PgBouncer in transaction mode before 1.21).
+   */
+  @IntSetting(0, 10_000)
+  DATABASE_PREPARED_STATEMENTS = 100;
+
   @Transform(toList)
   @ArrayNotEmpty()
   @Matches(/^[^\s:]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })

@@ -1,4 +1,5 @@
 import { DataSource, DataSourceOptions, MixedList, EntitySchema, MigrationExecutor } from 'typeorm';
+import { statementPreparingClient } from './prepared-statements';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -7,6 +8,8 @@ export interface ServiceDataSourceOptions {
   entities?: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
   poolSize?: number;
+  /** Parameterised statements each connection keeps prepared (prepared-statements.ts); 0: none, every statement planned anew. */
+  preparedStatements?: number;
 }
 
 /** A TypeORM data source confined to one service's schema. Schema changes happen only through migrations. */
@@ -21,7 +24,11 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: options.poolSize ?? 10, application_name: `harbor-${options.schema}` },
+    extra: {
+      max: options.poolSize ?? 10,
+      application_name: `harbor-${options.schema}`,
+      ...(options.preparedStatements ? { Client: statementPreparingClient(options.preparedStatements) } : {}),
+    },
   };
   return new DataSource(config);
 }

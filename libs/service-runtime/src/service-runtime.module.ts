@@ -94,6 +94,7 @@ export function serviceDataSource(options: Pick<ServiceRuntimeOptions, 'env' | '
   return createServiceDataSource({
     url: options.env.DATABASE_URL,
     schema: options.schema,
+    preparedStatements: options.env.DATABASE_PREPARED_STATEMENTS,
     migrations: [...(options.messaging === false ? [] : messagingMigrations(options.schema)), ...options.migrations],
   });
 }

@@ -132,6 +132,13 @@ interface DispatchRow {
 
 const DISPATCH_COLUMNS = ['"id"', '"kind"', '"ref_id"', '"case_id"', '"recipient_id"', '"channels"', '"text"', '"page_kind"', '"deliver_by"', '"traceparent"'];
 
+/**
+ * What a claim returns of each row, named (never `*`): a prepared claim keeps its result's shape when a later
+ * migration adds a column (libs/persistence prepared-statements.ts).
+ */
+const CLAIMED_COLUMNS = ['"id"', '"kind"', '"ref_id"', '"case_id"', '"recipient_id"', '"channels"', '"text"', '"channel_index"', '"attempt"', '"round"',
+  '"refused"', '"failures"', '"deliver_by"', '"page_kind"', '"created_at"', '"traceparent"'].join(', ');
+
 /** A new dispatch's values in DISPATCH_COLUMNS' order. */
 function dispatchValues(dispatch: NewDispatch): unknown[] {
   return [randomUUID(), dispatch.kind, dispatch.refId, dispatch.caseId, dispatch.recipientId, JSON.stringify(dispatch.channels), dispatch.text ?? null,
@@ -197,7 +204,7 @@ export class DispatchStore {
          WHERE "id" IN (SELECT "id" FROM "notification"."dispatches"
                         WHERE "status" = 'pending' AND "due_at" <= now() AND ("lease_until" IS NULL OR "lease_until" < now())
                         ORDER BY "due_at" LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING *)
+         RETURNING ${CLAIMED_COLUMNS})
        SELECT "claimed".*,
               EXISTS (SELECT 1 FROM "notification"."delivery_attempts" "a" WHERE "a"."dispatch_id" = "claimed"."id" AND "a"."status" IN ('sending', 'unknown')) AS "unsettled",
               CASE WHEN "claimed"."kind" = 'offer-page' THEN ${offerStatusSubquery('"claimed"."ref_id"')} END AS "offer_status"

@@ -48,6 +48,14 @@ describe('childTraceparent', () => {
     expect(spans.size).toBe(50);
   });
 
+  it('keeps ids unique and well-formed across refills of its random pool', () => {
+    // 3,000 new traces draw 72,000 random bytes: the 4 KiB pool is refilled 17 times, trace and span ids interleaved.
+    const children = Array.from({ length: 3000 }, () => parts(childTraceparent()));
+    expect(new Set(children.map((child) => child.spanId)).size).toBe(children.length);
+    expect(new Set(children.map((child) => child.traceId)).size).toBe(children.length);
+    expect(children.every((child) => !/^0+$/.test(child.traceId))).toBe(true);
+  });
+
   it.each([
     ['absent', undefined],
     ['garbage', 'not-a-traceparent'],

@@ -9,6 +9,7 @@ import { NotificationDeliveryIntents1764000050000 } from './1764000050000-notifi
 import { NotificationDispatchTraceContext1764000080000 } from './1764000080000-notification-dispatch-trace-context';
 import { NotificationEncounters1764000130000 } from './1764000130000-notification-encounters';
 import { NotificationDispatchPurge1764000140200 } from './1764000140200-notification-dispatch-purge';
+import { NotificationOpenOfferCodes1764000260000 } from './1764000260000-notification-open-offer-codes';
 
 /**
  * The notification schema's migrations, in order; the shared messaging tables come first (added by the service
@@ -19,6 +20,6 @@ export function notificationMigrations(contactKeys: KeyRing): (new () => Migrati
     NotificationOffers1764000000300, NotificationDispatch1764000000310, notificationSealedContactsMigration(contactKeys),
     NotificationSmsReplies1764000030200, NotificationLinkViewers1764000030300, NotificationDeliveryIntents1764000050000,
     NotificationDispatchTraceContext1764000080000, NotificationEncounters1764000130000,
-    NotificationDispatchPurge1764000140200,
+    NotificationDispatchPurge1764000140200, NotificationOpenOfferCodes1764000260000,
   ];
 }

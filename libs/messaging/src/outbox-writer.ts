@@ -37,7 +37,9 @@ export class OutboxWriter {
     private readonly source: string,
     private readonly topics: TopicNames,
   ) {
-    this.rows = new InsertAtCommit(`"${schema}"."outbox"`, ['"event_id"', '"topic"', '"key"', '"headers"', '"payload"', '"purge_on_publish"']);
+    this.rows = new InsertAtCommit(`"${schema}"."outbox"`, [
+      ['"event_id"', 'uuid'], ['"topic"', 'text'], ['"key"', 'text'], ['"headers"', 'jsonb'], ['"payload"', 'jsonb'], ['"purge_on_publish"', 'boolean'],
+    ]);
   }
 
   async enqueue<P extends object>(manager: EntityManager, definition: EventDefinition<P>, payload: P): Promise<string> {

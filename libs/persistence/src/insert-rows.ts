@@ -1,20 +1,22 @@
 import { EntityManager } from 'typeorm';
 import { deferUntilCommit, writeDeferredNow } from './after-commit';
 
-/** Rows per statement: far below Postgres's 65,535 parameters a statement for the tables that use it (≤ 10 columns). */
-const ROWS_PER_INSERT = 1_000;
+/**
+ * A column of a table written at commit: its quoted name and its Postgres type. The rows travel as one array per
+ * column, so a value must be a scalar of that type (JSON columns take JSON text or an object, never a JS array).
+ */
+export type InsertColumn = readonly [name: string, type: string];
 
 /**
- * INSERTs `rows` (each its values in `columns`' order) into `table` with one multi-row statement per 1,000 rows,
- * in the order given (a sequence column follows that order), followed by `onConflict` when given (e.g. `ON CONFLICT (…) DO NOTHING`). `table`, `columns`
- * and `onConflict` are written as given: quote the names.
+ * The INSERT of any number of rows into `table`, one text whatever the count: each column's values are one array
+ * parameter, unnested in the order given (WITH ORDINALITY … ORDER BY, so a sequence column follows that order),
+ * followed by `onConflict` when given (e.g. `ON CONFLICT (…) DO NOTHING`). One text per table lets every connection
+ * keep it prepared (prepared-statements.ts); a VALUES list would be a new statement for every row count.
  */
-async function insertRows(manager: EntityManager, table: string, columns: string[], rows: unknown[][], onConflict = ''): Promise<void> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    const params: unknown[] = [];
-    const values = rows.slice(start, start + ROWS_PER_INSERT).map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
-    await manager.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}${onConflict ? ` ${onConflict}` : ''}`, params);
-  }
+export function insertRowsSql(table: string, columns: readonly InsertColumn[], onConflict = ''): string {
+  const names = columns.map(([name]) => name).join(', ');
+  const arrays = columns.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ');
+  return `INSERT INTO ${table} (${names}) SELECT ${names} FROM unnest(${arrays}) WITH ORDINALITY AS "row"(${names}, "row_number") ORDER BY "row_number"${onConflict ? ` ${onConflict}` : ''}`;
 }
 
 /**
@@ -25,13 +27,11 @@ async function insertRows(manager: EntityManager, table: string, columns: string
  */
 export class InsertAtCommit {
   private readonly key: string;
+  private readonly sql: string;
 
-  constructor(
-    private readonly table: string,
-    private readonly columns: string[],
-    private readonly onConflict = '',
-  ) {
+  constructor(table: string, columns: readonly InsertColumn[], onConflict = '') {
     this.key = `insert-at-commit:${table}`;
+    this.sql = insertRowsSql(table, columns, onConflict);
   }
 
   /** Adds `rows` after those already pending, in order; outside a transaction, inserts them at once. */
@@ -43,5 +43,8 @@ export class InsertAtCommit {
     return writeDeferredNow(manager, this.key);
   }
 
-  private readonly insert = (manager: EntityManager, rows: unknown[][]): Promise<void> => insertRows(manager, this.table, this.columns, rows, this.onConflict);
+  /** One statement for all `rows`: their values column by column. */
+  private readonly insert = async (manager: EntityManager, rows: unknown[][]): Promise<void> => {
+    await manager.query(this.sql, rows[0].map((_, column) => rows.map((row) => row[column])));
+  };
 }

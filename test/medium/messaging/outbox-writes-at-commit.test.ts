@@ -126,10 +126,26 @@ describe('outbox rows written at commit', () => {
     expect(inserts).toHaveLength(1);
   });
 
-  it('splits a very large transaction into statements of at most 1,000 rows, keeping the order', async () => {
+  it('writes a very large transaction in one statement, keeping the order', async () => {
     const labels = Array.from({ length: 2_100 }, (_, index) => `n${index}`);
     await dataSource.transaction((manager) => outbox.enqueueAll(manager, labels.map((label) => ({ definition: Note, payload: note(label) }))));
     expect(await outboxLabels()).toEqual(labels);
+    expect(inserts).toHaveLength(1);
+  });
+
+  it('sends one statement text whatever the number of rows, so it stays prepared', async () => {
+    for (const count of [1, 2, 7]) {
+      await dataSource.transaction((manager) => outbox.enqueueAll(manager, Array.from({ length: count }, (_, index) => ({ definition: Note, payload: note(`c${count}-${index}`) }))));
+    }
     expect(inserts).toHaveLength(3);
+    expect(new Set(inserts).size).toBe(1);
+  });
+
+  it('keeps values that an array literal must escape intact', async () => {
+    const labels = ['say "hi"', 'back\\slash', '{braces}', 'a,b', 'NULL', '', 'ünï ✓', "it's"];
+    await dataSource.transaction(async (manager) => {
+      for (const label of labels) await record(manager, label);
+    });
+    expect(await outboxLabels()).toEqual(labels);
   });
 });

@@ -47,7 +47,8 @@ export interface FirstPage {
 @Injectable()
 export class AssignmentStore {
   private readonly newOffers = new InsertAtCommit('"matching"."assignments"', [
-    '"id"', '"case_id"', '"supporter_id"', '"attempt"', '"status"', '"reasons"', '"considered"', '"excluded"', '"respond_by"', '"ack_seconds"',
+    ['"id"', 'uuid'], ['"case_id"', 'uuid'], ['"supporter_id"', 'text'], ['"attempt"', 'int'], ['"status"', 'text'], ['"reasons"', 'jsonb'],
+    ['"considered"', 'int'], ['"excluded"', 'jsonb'], ['"respond_by"', 'timestamptz'], ['"ack_seconds"', 'int'],
   ]);
 
   /** Every supporter the case was offered to so far, whatever became of the offer (one per attempt). */

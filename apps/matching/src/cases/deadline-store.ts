@@ -24,7 +24,9 @@ export interface Deadline {
  */
 @Injectable()
 export class DeadlineStore {
-  private readonly scheduled = new InsertAtCommit('"matching"."deadlines"', ['"id"', '"kind"', '"case_id"', '"assignment_id"', '"sequence"', '"due_at"']);
+  private readonly scheduled = new InsertAtCommit('"matching"."deadlines"', [
+    ['"id"', 'uuid'], ['"kind"', 'text'], ['"case_id"', 'uuid'], ['"assignment_id"', 'uuid'], ['"sequence"', 'int'], ['"due_at"', 'timestamptz'],
+  ]);
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 

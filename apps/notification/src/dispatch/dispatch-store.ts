@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ChannelAddressV1, StaffPageKind } from '@harbor/contracts';
-import { InsertAtCommit } from '@harbor/persistence';
+import { InsertAtCommit, InsertColumn } from '@harbor/persistence';
 import { offerStatusSubquery } from '../offers/offer-store';
 import { SmsAddressHashes } from './address-hash';
 import { smsConsentSql } from './sms-opt-outs';
@@ -130,7 +130,12 @@ interface DispatchRow {
   offer_status: string | null;
 }
 
-const DISPATCH_COLUMNS = ['"id"', '"kind"', '"ref_id"', '"case_id"', '"recipient_id"', '"channels"', '"text"', '"page_kind"', '"deliver_by"', '"traceparent"'];
+/** The columns a new dispatch sets, with their types (InsertAtCommit sends them as typed arrays). */
+const DISPATCH_COLUMN_TYPES: InsertColumn[] = [
+  ['"id"', 'uuid'], ['"kind"', 'text'], ['"ref_id"', 'uuid'], ['"case_id"', 'uuid'], ['"recipient_id"', 'text'], ['"channels"', 'jsonb'], ['"text"', 'text'],
+  ['"page_kind"', 'text'], ['"deliver_by"', 'timestamptz'], ['"traceparent"', 'text'],
+];
+const DISPATCH_COLUMNS = DISPATCH_COLUMN_TYPES.map(([name]) => name);
 
 /**
  * What a claim returns of each row, named (never `*`): a prepared claim keeps its result's shape when a later
@@ -157,7 +162,7 @@ type Db = DataSource | EntityManager;
  */
 @Injectable()
 export class DispatchStore {
-  private readonly newPages = new InsertAtCommit('"notification"."dispatches"', DISPATCH_COLUMNS, 'ON CONFLICT ("kind", "ref_id") DO NOTHING');
+  private readonly newPages = new InsertAtCommit('"notification"."dispatches"', DISPATCH_COLUMN_TYPES, 'ON CONFLICT ("kind", "ref_id") DO NOTHING');
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 

@@ -41,30 +41,38 @@ describe('intake stores (Postgres only)', () => {
     const manager = database.dataSource.manager;
     const trigger = await triggers.upsert(manager, incident('E-3'));
     const clinician = { system: EMPLOYEE, value: 'C-3' };
-    expect(await triggers.clinicianStanding(manager, trigger.id, clinician, 72)).toEqual({ known: undefined, recentlyRequested: false });
+    expect(await triggers.clinicianStanding(manager, trigger.id, clinician, 72)).toEqual({ known: undefined, recentlyRequested: false, optedOut: false });
 
     await triggers.saveClinician(manager, trigger.id, clinician, { decision: 'below-harm-threshold', requestId: null });
-    expect(await triggers.clinicianStanding(manager, trigger.id, clinician, 72)).toEqual({ known: { decision: 'below-harm-threshold', requestId: null }, recentlyRequested: false });
+    expect(await triggers.clinicianStanding(manager, trigger.id, clinician, 72)).toEqual({
+      known: { decision: 'below-harm-threshold', requestId: null }, recentlyRequested: false, optedOut: false,
+    });
     await triggers.saveClinician(manager, trigger.id, clinician, { decision: 'outreach', requestId: '6f0c6f0e-2f43-4cb4-9a43-5a3c1c0c8f11' });
     expect(await triggers.clinicianStanding(manager, trigger.id, clinician, 72)).toEqual({
-      known: { decision: 'outreach', requestId: '6f0c6f0e-2f43-4cb4-9a43-5a3c1c0c8f11' }, recentlyRequested: true,
+      known: { decision: 'outreach', requestId: '6f0c6f0e-2f43-4cb4-9a43-5a3c1c0c8f11' }, recentlyRequested: true, optedOut: false,
     });
     // The cooldown counts requests by any trigger: another trigger naming the same clinician sees this one's.
     const later = await triggers.upsert(manager, incident('E-3b'));
-    expect(await triggers.clinicianStanding(manager, later.id, clinician, 72)).toEqual({ known: undefined, recentlyRequested: true });
-    expect(await triggers.clinicianStanding(manager, later.id, clinician, 0)).toEqual({ known: undefined, recentlyRequested: false });
+    expect(await triggers.clinicianStanding(manager, later.id, clinician, 72)).toEqual({ known: undefined, recentlyRequested: true, optedOut: false });
+    expect(await triggers.clinicianStanding(manager, later.id, clinician, 0)).toEqual({ known: undefined, recentlyRequested: false, optedOut: false });
     expect((await triggers.clinicianStanding(manager, later.id, { system: EMPLOYEE, value: 'someone-else' }, 72)).recentlyRequested).toBe(false);
   });
 
-  it('keeps an opt-out until it is removed, idempotently', async () => {
+  it('keeps an opt-out until it is removed, idempotently, and the clinician\'s standing reads it', async () => {
     const manager = database.dataSource.manager;
     const clinician = { system: EMPLOYEE, value: 'C-4' };
+    const trigger = await triggers.upsert(manager, incident('E-4'));
+    const optedOut = async () => (await triggers.clinicianStanding(manager, trigger.id, clinician, 72)).optedOut;
     await optOuts.add(clinician);
     await optOuts.add(clinician);
-    expect(await optOuts.isOptedOut(manager, clinician)).toBe(true);
+    expect(await optOuts.since(clinician)).toBeInstanceOf(Date);
+    expect(await optedOut()).toBe(true);
+    // Another system's identifier with the same value is someone else.
+    expect((await triggers.clinicianStanding(manager, trigger.id, { system: 'urn:other', value: 'C-4' }, 72)).optedOut).toBe(false);
     await optOuts.remove(clinician);
     await optOuts.remove(clinician);
-    expect(await optOuts.isOptedOut(manager, clinician)).toBe(false);
+    expect(await optOuts.since(clinician)).toBeUndefined();
+    expect(await optedOut()).toBe(false);
   });
   it('forgets the clinicians of triggers unchanged since the cutoff, and says so to a late update', async () => {
     const manager = database.dataSource.manager;

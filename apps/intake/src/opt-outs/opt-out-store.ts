@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { IdentifierV1 } from '@harbor/contracts';
+
+/**
+ * Whether the identifier given by the parameters `system` and `value` (e.g. `$2`, `$3`) is on the opt-out registry,
+ * as an SQL expression: the clinician's standing (TriggerStore) reads it in the same statement.
+ */
+export const optedOutSql = (system: string, value: string) =>
+  `EXISTS (SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_system" = ${system} AND "identifier_value" = ${value})`;
 
 /** The one owner of `"intake"."opt_outs"`: an identifier and when it was added, nothing else. */
 @Injectable()
@@ -27,11 +34,4 @@ export class OptOutStore {
     return row?.since;
   }
 
-  async isOptedOut(manager: EntityManager, identifier: IdentifierV1): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM "intake"."opt_outs" WHERE "identifier_system" = $1 AND "identifier_value" = $2`,
-      [identifier.system, identifier.value],
-    );
-    return rows.length > 0;
-  }
 }

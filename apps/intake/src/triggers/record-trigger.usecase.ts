@@ -4,7 +4,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { IdentifierV1, ProfessionGroup, SupportRequested } from '@harbor/contracts';
 import { OutboxWriter } from '@harbor/messaging';
 import { NormalizedTrigger } from './normalized-trigger';
-import { OptOutStore } from '../opt-outs/opt-out-store';
 import { TriageStore } from '../triage/triage-store';
 import { ClinicianDecision, decideClinicianOutreach, decideTriggerOutreach, ProgramTriggerPolicy, TriggerDecision } from './outreach-policy';
 import { TriggerPolicyStore } from './trigger-policy-store';
@@ -39,7 +38,6 @@ export class RecordTrigger {
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly triggers: TriggerStore,
     private readonly triage: TriageStore,
-    private readonly optOuts: OptOutStore,
   ) {}
 
   /** For HTTP routes: the same recording as a consumed event, in a transaction of its own. */
@@ -90,14 +88,13 @@ export class RecordTrigger {
     const { identifier } = clinician;
     await this.triggers.lockClinician(manager, identifier);
     // Read after the lock (a statement of its own, so it sees what the lock waited for): the cooldown is decided on
-    // what every earlier trigger for this clinician committed.
-    const { known, recentlyRequested } = await this.triggers.clinicianStanding(manager, trigger.id, identifier, policy.cooldownHours);
+    // what every earlier trigger for this clinician committed. The opt-out registry is read in the same statement.
+    const { known, recentlyRequested, optedOut } = await this.triggers.clinicianStanding(manager, trigger.id, identifier, policy.cooldownHours);
     // Already recorded: nothing more, unless an update turned a trigger that did not call for outreach (a near
     // miss that turned out to harm, a category now in scope) into one that does. Never a second request.
     if (known && !(triggerDecision === 'outreach' && known.requestId === null && TRIGGER_LEVEL.has(known.decision))) return undefined;
     let decision: ClinicianDecision = triggerDecision;
     if (triggerDecision === 'outreach') {
-      const optedOut = await this.optOuts.isOptedOut(manager, identifier);
       decision = decideClinicianOutreach(triggerDecision, { profession: clinician.profession, selfReferral, optedOut, recentlyRequested }, policy);
     }
     const requestId = decision === 'outreach' ? randomUUID() : null;

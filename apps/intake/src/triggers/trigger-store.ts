@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { HarmLevel, IdentifierV1, identifierKey, TriggerCategory, TriggerKind } from '@harbor/contracts';
+import { optedOutSql } from '../opt-outs/opt-out-store';
 import { NormalizedTrigger } from './normalized-trigger';
 import { ClinicianDecision } from './outreach-policy';
 
@@ -29,6 +30,8 @@ export interface ClinicianRecord {
 export interface ClinicianStanding {
   known?: ClinicianRecord;
   recentlyRequested: boolean;
+  /** On the opt-out registry (read with the rest: one statement per clinician). */
+  optedOut: boolean;
 }
 
 /**
@@ -68,16 +71,21 @@ export class TriggerStore {
    * `cooldownHours`.
    */
   async clinicianStanding(manager: EntityManager, triggerId: string, identifier: IdentifierV1, cooldownHours: number): Promise<ClinicianStanding> {
-    const [row]: { decision: ClinicianDecision | null; request_id: string | null; recently_requested: boolean }[] = await manager.query(
+    const [row]: { decision: ClinicianDecision | null; request_id: string | null; recently_requested: boolean; opted_out: boolean }[] = await manager.query(
       `SELECT k."decision", k."request_id",
          EXISTS (SELECT 1 FROM "intake"."trigger_clinicians" r
                   WHERE r."identifier_system" = $2 AND r."identifier_value" = $3 AND r."request_id" IS NOT NULL
-                    AND r."created_at" > now() - make_interval(hours => $4::int)) AS "recently_requested"
+                    AND r."created_at" > now() - make_interval(hours => $4::int)) AS "recently_requested",
+         ${optedOutSql('$2', '$3')} AS "opted_out"
        FROM (SELECT 1) AS "one"
        LEFT JOIN "intake"."trigger_clinicians" k ON k."trigger_id" = $1 AND k."identifier_system" = $2 AND k."identifier_value" = $3`,
       [triggerId, identifier.system, identifier.value, cooldownHours],
     );
-    return { known: row.decision === null ? undefined : { decision: row.decision, requestId: row.request_id }, recentlyRequested: row.recently_requested };
+    return {
+      known: row.decision === null ? undefined : { decision: row.decision, requestId: row.request_id },
+      recentlyRequested: row.recently_requested,
+      optedOut: row.opted_out,
+    };
   }
 
   async saveClinician(manager: EntityManager, triggerId: string, identifier: IdentifierV1, record: ClinicianRecord): Promise<void> {

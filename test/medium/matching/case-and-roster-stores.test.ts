@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AssignmentStore } from '../../../apps/matching/src/cases/assignment-store';
-import { CaseStore, NewCase } from '../../../apps/matching/src/cases/case-store';
+import { clinicianLockKey, clinicianLockKeys } from '../../../apps/matching/src/cases/absorption';
+import { CaseStore, ClinicianLockBusyError, NewCase } from '../../../apps/matching/src/cases/case-store';
 import { CaseViews } from '../../../apps/matching/src/cases/case-views';
 import { DeadlineStore } from '../../../apps/matching/src/cases/deadline-store';
 import { saveClinician } from '../../../apps/matching/src/directory/directory-store';
@@ -306,5 +307,44 @@ describe('matching stores (Postgres only)', () => {
       id: `${program}-a`, displayName: `Supporter ${program}-a`, program, profession: 'Nurse', department: 'ICU', status: 'active', optedOut: false,
       trainingExpiresOn: '2099-12-31', openCases: 0, maxOpenCases: 1, channels: [{ kind: 'email', address: 'a@example.org' }],
     });
+  });
+  it('resolves a clinician and takes the lock of the person, not of the identifier, in one statement', async () => {
+    const clinicianId = randomUUID();
+    const npi = { system: 'http://hl7.org/fhir/sid/us-npi', value: `${Date.now()}`.slice(-10) };
+    const employee = { system: EMPLOYEE, value: `E-${randomUUID()}` };
+    await transaction((manager) => saveClinician(manager, clinicianId, { displayName: 'Dr Locked', profession: 'physician', department: 'ED' }, [npi, employee]));
+    const unknown = { system: EMPLOYEE, value: `E-${randomUUID()}` };
+    const held = async (key: string) => {
+      const [{ free }] = await database.dataSource.query(
+        `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS "free"`, [key],
+      );
+      return !free;
+    };
+    const inside = gate();
+    const done = gate();
+    const holder = transaction(async (manager) => {
+      const resolved = await cases.resolveAndLockClinician(manager, npi, clinicianLockKeys(npi));
+      const unresolved = await cases.resolveAndLockClinician(manager, unknown, clinicianLockKeys(unknown));
+      inside.open();
+      await done.opened;
+      return { resolved, unresolved };
+    });
+    await inside.opened;
+    try {
+      // The NPI resolved to the person: their key is held, so a request naming their employee number waits for it.
+      expect(await held(clinicianLockKey(clinicianId, employee))).toBe(true);
+      expect(await held(clinicianLockKeys(unknown).unresolved)).toBe(true);
+      expect(await held(clinicianLockKey(randomUUID(), employee))).toBe(false);
+      // A transaction already holding a clinician's lock only tries another: taken elsewhere, it gives up at once.
+      await expect(transaction(async (manager) => {
+        await cases.resolveAndLockClinician(manager, { system: EMPLOYEE, value: `E-${randomUUID()}` }, clinicianLockKeys({ system: EMPLOYEE, value: 'x' }));
+        await cases.resolveAndLockClinician(manager, employee, clinicianLockKeys(employee));
+      })).rejects.toBeInstanceOf(ClinicianLockBusyError);
+    } finally {
+      done.open();
+    }
+    const { resolved, unresolved } = await holder;
+    expect(resolved).toEqual({ clinicianId, optedOut: false, department: 'ED', profession: 'physician', languages: [] });
+    expect(unresolved).toBeUndefined();
   });
 });

@@ -31,5 +31,11 @@ export function shouldAbsorb(request: { trigger: RequestedTrigger }, openCase: O
  * clinician (so an NPI and an employee number of one person share it), else the identifier as received.
  */
 export function clinicianLockKey(clinicianId: string | null, identifier: IdentifierV1): string {
-  return clinicianId ? `matching:clinician:${clinicianId}` : `matching:identifier:${identifierKey(identifier)}`;
+  const keys = clinicianLockKeys(identifier);
+  return clinicianId ? `${keys.resolvedPrefix}${clinicianId}` : keys.unresolved;
+}
+
+/** clinicianLockKey before the directory has answered: the prefix of a known clinician's key, and the key if unknown. */
+export function clinicianLockKeys(identifier: IdentifierV1): { resolvedPrefix: string; unresolved: string } {
+  return { resolvedPrefix: 'matching:clinician:', unresolved: `matching:identifier:${identifierKey(identifier)}` };
 }

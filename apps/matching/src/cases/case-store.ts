@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import {
   CaseOutcomeV1, CaseStatus, EscalationReason, HarmLevel, IdentifierV1, SupportRequestedV1, TriggerCategory, TriggerKind,
 } from '@harbor/contracts';
+import { ResolvedClinician, resolveIdentifierSql, toResolvedClinician } from '../directory/directory-store';
 import { MatchingDecision } from '../policy/matching-decision';
 
 /** A case as matching's use cases see it, with the directory's attributes of its clinician. */
@@ -132,6 +133,24 @@ function openCaseSql(clinicianId: string | null, identifier: IdentifierV1, param
 
 /** Marks a transaction's query runner once it holds a clinician lock (see lockClinician). */
 const HOLDS_CLINICIAN_LOCK = 'matchingHoldsClinicianLock';
+
+/**
+ * The call that takes the clinician lock named by the SQL expression `key`. The transaction's first lock is waited
+ * for (`waits`: the call returns nothing); a later one is only tried (returns true when taken; re-entrant, so a batch
+ * holding this very clinician's lock gets it again).
+ */
+function clinicianLockCall(manager: EntityManager, key: string): { sql: string; waits: boolean } {
+  return manager.queryRunner?.data?.[HOLDS_CLINICIAN_LOCK]
+    ? { sql: `pg_try_advisory_xact_lock(hashtextextended(${key}, 0))`, waits: false }
+    : { sql: `pg_advisory_xact_lock(hashtextextended(${key}, 0))`, waits: true };
+}
+
+/** After clinicianLockCall: marks the transaction as holding a lock, or refuses a later lock held elsewhere. */
+function noteClinicianLock(manager: EntityManager, call: { waits: boolean }, locked: unknown): void {
+  if (!call.waits && locked !== true) throw new ClinicianLockBusyError();
+  const runner = manager.queryRunner;
+  if (runner && !runner.data?.[HOLDS_CLINICIAN_LOCK]) runner.data = { ...runner.data, [HOLDS_CLINICIAN_LOCK]: true };
+}
 
 /**
  * A transaction that already holds one clinician's lock found another clinician's lock taken. Thrown
@@ -326,14 +345,32 @@ export class CaseStore {
    * lock then); later ones are only tried.
    */
   async lockClinician(manager: EntityManager, key: string): Promise<void> {
-    const runner = manager.queryRunner;
-    if (!runner?.data?.[HOLDS_CLINICIAN_LOCK]) {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
-      if (runner) runner.data = { ...runner.data, [HOLDS_CLINICIAN_LOCK]: true };
-      return;
-    }
-    // Re-entrant: a batch holding this very clinician's lock gets it again.
-    const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`, [key]);
-    if (!locked) throw new ClinicianLockBusyError();
+    const call = clinicianLockCall(manager, '$1');
+    const [{ locked }] = await manager.query(`SELECT ${call.sql} AS "locked"`, [key]);
+    noteClinicianLock(manager, call, locked);
+  }
+
+  /**
+   * lockClinician for the clinician the directory resolves `identifier` to (their `resolvedPrefix` key), or for the
+   * identifier as received (`unresolved`) when the directory does not know it, in one statement with the
+   * directory's read: returns that clinician. The read's snapshot precedes the lock, as it did when the read came
+   * first; what must follow the lock (the case's prior handling) is a statement of its own.
+   */
+  async resolveAndLockClinician(
+    manager: EntityManager,
+    identifier: IdentifierV1,
+    keys: { resolvedPrefix: string; unresolved: string },
+  ): Promise<ResolvedClinician | undefined> {
+    const params: unknown[] = [];
+    const resolved = resolveIdentifierSql(identifier, params);
+    const key = `COALESCE($${params.push(keys.resolvedPrefix)}::text || "resolved"."clinician_id"::text, $${params.push(keys.unresolved)}::text)`;
+    const call = clinicianLockCall(manager, key);
+    const [row] = await manager.query(
+      `WITH "resolved" AS (${resolved})
+       SELECT "resolved".*, ${call.sql} AS "locked" FROM (SELECT 1) AS "one" LEFT JOIN "resolved" ON true`,
+      params,
+    );
+    noteClinicianLock(manager, call, row.locked);
+    return toResolvedClinician(row);
   }
 }

@@ -3,9 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { SupportRequestedV1 } from '@harbor/contracts';
 import { OfferGroupDebrief } from '../debriefs/offer-group-debrief.usecase';
-import { ResolvedClinician, resolveIdentifier } from '../directory/directory-store';
+import { ResolvedClinician } from '../directory/directory-store';
 import { ProgramPolicies } from '../policy/program-policies';
-import { clinicianLockKey, shouldAbsorb } from './absorption';
+import { clinicianLockKey, clinicianLockKeys, shouldAbsorb } from './absorption';
 import { AbsorptionReport } from './absorption-report';
 import { CaseRecords } from './case-records';
 import { CaseStore, MatchingCase } from './case-store';
@@ -40,11 +40,11 @@ export class OpenCase {
 
   /** Returns the id of the case it opened; undefined when the request was a repeat or was absorbed. */
   async execute(manager: EntityManager, request: SupportRequestedV1): Promise<string | undefined> {
-    const clinician = await resolveIdentifier(manager, request.clinician);
+    // The directory's answer and the clinician's lock in one statement; the lock before looking for an open case,
+    // so two requests for one clinician at once cannot both find none.
+    const clinician = await this.cases.resolveAndLockClinician(manager, request.clinician, clinicianLockKeys(request.clinician));
     const clinicianId = clinician?.clinicianId ?? null;
     const clinicianKey = clinicianLockKey(clinicianId, request.clinician);
-    // Before looking for an open case, so two requests for one clinician at once cannot both find none.
-    await this.cases.lockClinician(manager, clinicianKey);
     const { handled, openCase, eventClinicianIds } = await this.cases.priorHandling(manager, request.requestId, clinicianId, request.clinician, eventKeyOf(request));
     if (handled) return undefined;
     // Every clinician the event names counts for their unit's group debrief, whatever their own outreach.

@@ -49,18 +49,29 @@ export interface ResolvedClinician {
 }
 
 /**
- * The clinician an identifier names, and whether they opted out; undefined when the directory does not know it.
- * The NPI is found under either spelling of its system (the URI `http://hl7.org/fhir/sid/us-npi` or the OID
- * `urn:oid:2.16.840.1.113883.4.6`), the one given first.
+ * The query for the clinician an identifier names, with whether they opted out and the attributes a case needs; no
+ * row when the directory does not know it. The NPI is found under either spelling of its system (the URI
+ * `http://hl7.org/fhir/sid/us-npi` or the OID `urn:oid:2.16.840.1.113883.4.6`), the one given first. Its parameters
+ * are appended to `params`: opening a case reads it in the statement that takes the clinician's lock (CaseStore).
  */
-export async function resolveIdentifier(manager: EntityManager, identifier: IdentifierV1): Promise<ResolvedClinician | undefined> {
-  const [row] = await manager.query(
-    `SELECT i."clinician_id", c."opted_out", c."department", c."profession", c."languages" FROM "matching"."clinician_identifiers" i
-     JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = ANY($1::text[]) AND i."value" = $2
-     ORDER BY array_position($1::text[], i."system") LIMIT 1`,
-    [identifierSystemAliases(identifier.system), identifier.value],
-  );
-  return row && { clinicianId: row.clinician_id, optedOut: row.opted_out, department: row.department ?? null, profession: row.profession ?? null, languages: row.languages ?? null };
+export function resolveIdentifierSql(identifier: IdentifierV1, params: unknown[]): string {
+  const systems = `$${params.push(identifierSystemAliases(identifier.system))}::text[]`;
+  const value = `$${params.push(identifier.value)}`;
+  return `SELECT i."clinician_id", c."opted_out", c."department", c."profession", c."languages" FROM "matching"."clinician_identifiers" i
+     JOIN "matching"."clinicians" c ON c."id" = i."clinician_id" WHERE i."system" = ANY(${systems}) AND i."value" = ${value}
+     ORDER BY array_position(${systems}, i."system") LIMIT 1`;
+}
+
+/** A row of resolveIdentifierSql as the clinician it names; undefined for no row (or one without a clinician). */
+export function toResolvedClinician(row: Record<string, unknown> | undefined): ResolvedClinician | undefined {
+  if (!row?.clinician_id) return undefined;
+  return {
+    clinicianId: row.clinician_id as string,
+    optedOut: row.opted_out as boolean,
+    department: (row.department as string | null) ?? null,
+    profession: (row.profession as string | null) ?? null,
+    languages: (row.languages as string[] | null) ?? null,
+  };
 }
 
 /** The clinician's name and how to reach them (what a supporter who accepted receives); undefined when unknown. */

@@ -14,12 +14,24 @@ interface ParsedStatements {
 }
 
 /**
+ * The connection's startup options with `plan_cache_mode = force_custom_plan`: a prepared statement is still planned
+ * for its values on every run, as an unprepared one is. Left to itself (`auto`), Postgres may keep a generic plan
+ * made when a table was small, e.g. a sequential scan of an outbox or dispatch queue that has grown since; with
+ * custom plans the saving is parsing and analysis, never a plan that went stale. (A DATABASE_URL that sets `options`
+ * replaces these: add `-c plan_cache_mode=force_custom_plan` to it.)
+ */
+function withCustomPlans(config?: string | ClientConfig): ClientConfig {
+  const base: ClientConfig = typeof config === 'string' ? { connectionString: config } : { ...config };
+  base.options = [base.options, '-c plan_cache_mode=force_custom_plan'].filter(Boolean).join(' ');
+  return base;
+}
+
+/**
  * A pg Client class whose connections keep the `capacity` most recently used parameterised statements prepared.
  *
- * Why: Postgres parses, analyses and plans every statement it is sent unnamed; for Harbor's short statements
- * that is much of their cost (matching's candidate query spends about 0.4 ms of its 1.1 ms planning). A
- * statement prepared once per connection is only bound and executed after that, and after five runs Postgres
- * may keep a generic plan where it costs no more than a custom one (`plan_cache_mode`).
+ * Why: Postgres parses and analyses every statement it is sent unnamed, a good part of the cost of Harbor's short
+ * statements. Prepared once per connection, a statement is parsed and analysed once; it is still planned for its
+ * values on every run (withCustomPlans), so its plan follows the data as an unprepared statement's does.
  *
  * Each text gets a name of its own (`harbor_<n>`, never reused), so a statement forgotten after an error can be
  * prepared again without colliding with one the server may still hold. The least recently used text beyond
@@ -38,7 +50,7 @@ export function statementPreparingClient(capacity: number): typeof Client {
     private sequence = 0;
 
     constructor(config?: string | ClientConfig) {
-      super(config);
+      super(withCustomPlans(config));
     }
 
     // pg's query() has a dozen overloads; only (text, values[, callback]) is rewritten, everything else passes through.

@@ -53,6 +53,13 @@ describe('prepared statements per connection', () => {
     expect({ rows, count }).toEqual({ rows: [{ id: 1 }, { id: 2 }], count: 2 });
   });
 
+  it('plans a prepared statement for its values on every run, never with a cached generic plan', async () => {
+    expect(await runner.query('SHOW plan_cache_mode')).toEqual([{ plan_cache_mode: 'force_custom_plan' }]);
+    for (let run = 0; run < 7; run++) await runner.query(`SELECT "label" FROM "${SCHEMA}"."notes" WHERE "id" = $1`, [1]);
+    const [statement] = await runner.query(`SELECT "generic_plans", "custom_plans" FROM pg_prepared_statements WHERE "statement" LIKE 'SELECT "label"%'`);
+    expect(statement).toEqual({ generic_plans: '0', custom_plans: '7' });
+  });
+
   it('leaves statements without parameters on the simple protocol', async () => {
     await runner.query('SELECT 1');
     await runner.startTransaction();
@@ -108,6 +115,7 @@ describe('prepared statements per connection', () => {
     try {
       for (let value = 0; value < 3; value++) await other.query('SELECT $1::int AS v', [value]);
       expect(await preparedOn(other)).toEqual([]);
+      expect(await other.query('SHOW plan_cache_mode')).toEqual([{ plan_cache_mode: 'auto' }]);
     } finally {
       await other.release();
       await unprepared.destroy();

@@ -92,9 +92,9 @@ export class ServiceEnv {
   DATABASE_MIGRATE_ON_START = true;
 
   /**
-   * Parameterised statements each database connection keeps prepared, most recently used first, so Postgres
-   * plans them once per connection instead of on every run. 0 turns it off (needed behind a pooler that does
-   * not keep named statements, such as PgBouncer in transaction mode before 1.21).
+   * Parameterised statements each database connection keeps prepared (the most recently used), so Postgres
+   * parses and plans them once per connection (again every 10 s) instead of on every run. 0 turns it off (needed behind a pooler
+   * that does not keep named statements, such as PgBouncer in transaction mode before 1.21).
    */
   @IntSetting(0, 10_000)
   DATABASE_PREPARED_STATEMENTS = 100;

@@ -14,24 +14,23 @@ interface ParsedStatements {
 }
 
 /**
- * The connection's startup options with `plan_cache_mode = force_custom_plan`: a prepared statement is still planned
- * for its values on every run, as an unprepared one is. Left to itself (`auto`), Postgres may keep a generic plan
- * made when a table was small, e.g. a sequential scan of an outbox or dispatch queue that has grown since; with
- * custom plans the saving is parsing and analysis, never a plan that went stale. (A DATABASE_URL that sets `options`
- * replaces these: add `-c plan_cache_mode=force_custom_plan` to it.)
+ * How long a connection keeps one preparation of a statement before preparing it again, so that its plan is made
+ * afresh. After five runs Postgres may keep a generic plan (`plan_cache_mode = auto`), which is not re-planned while
+ * the tables' statistics stand still; one made while a queue table (outbox, dispatches) was nearly empty keeps
+ * scanning it whole as it grows (seen on the benchmark: the relay's mark of published rows became a tenth of
+ * Postgres's busy time). Preparing again every 10 s bounds that, at the cost of one more parse and plan per
+ * statement and connection every 10 s; forcing custom plans instead (planning every run) gave up most of the saving.
  */
-function withCustomPlans(config?: string | ClientConfig): ClientConfig {
-  const base: ClientConfig = typeof config === 'string' ? { connectionString: config } : { ...config };
-  base.options = [base.options, '-c plan_cache_mode=force_custom_plan'].filter(Boolean).join(' ');
-  return base;
-}
+export const PREPARED_STATEMENT_MAX_AGE_MS = 10_000;
 
 /**
  * A pg Client class whose connections keep the `capacity` most recently used parameterised statements prepared.
  *
- * Why: Postgres parses and analyses every statement it is sent unnamed, a good part of the cost of Harbor's short
- * statements. Prepared once per connection, a statement is parsed and analysed once; it is still planned for its
- * values on every run (withCustomPlans), so its plan follows the data as an unprepared statement's does.
+ * Why: Postgres parses, analyses and plans every statement it is sent unnamed; for Harbor's short statements that
+ * is much of their cost (matching's candidate query spends about 0.4 ms of its 1.1 ms planning). Prepared on a
+ * connection, a statement is only bound and run, and after five runs Postgres may keep a generic plan where that
+ * costs no more than planning for the values. Each statement is prepared again after PREPARED_STATEMENT_MAX_AGE_MS
+ * so that no plan outlives the data it was made for by more than that.
  *
  * Each text gets a name of its own (`harbor_<n>`, never reused), so a statement forgotten after an error can be
  * prepared again without colliding with one the server may still hold. The least recently used text beyond
@@ -43,14 +42,14 @@ function withCustomPlans(config?: string | ClientConfig): ClientConfig {
  * Connection poolers that multiplex transactions over server connections (PgBouncer in transaction mode before
  * 1.21) do not keep named statements: set DATABASE_PREPARED_STATEMENTS=0 behind one.
  */
-export function statementPreparingClient(capacity: number): typeof Client {
+export function statementPreparingClient(capacity: number, maxAgeMs = PREPARED_STATEMENT_MAX_AGE_MS): typeof Client {
   class StatementPreparingClient extends Client {
-    /** Statement text → its name on this connection, least recently used first. */
-    private readonly prepared = new Map<string, string>();
+    /** Statement text → its name on this connection and when it was prepared, least recently used first. */
+    private readonly prepared = new Map<string, { name: string; since: number }>();
     private sequence = 0;
 
     constructor(config?: string | ClientConfig) {
-      super(withCustomPlans(config));
+      super(config);
     }
 
     // pg's query() has a dozen overloads; only (text, values[, callback]) is rewritten, everything else passes through.
@@ -78,20 +77,22 @@ export function statementPreparingClient(capacity: number): typeof Client {
 
     private nameFor(text: string): string {
       const known = this.prepared.get(text);
-      if (known !== undefined) {
+      const now = Date.now();
+      if (known !== undefined && now - known.since < maxAgeMs) {
         this.prepared.delete(text);
         this.prepared.set(text, known);
-        return known;
+        return known.name;
       }
+      if (known !== undefined) this.forget(text); // prepared long enough ago: prepare it again, planned afresh
       const name = `harbor_${++this.sequence}`;
-      this.prepared.set(text, name);
+      this.prepared.set(text, { name, since: now });
       if (this.prepared.size > capacity) this.forget(this.prepared.keys().next().value as string);
       return name;
     }
 
     /** Deallocates a statement on the server (queued behind what is already sent) and drops pg's record of it. */
     private forget(text: string): void {
-      const name = this.prepared.get(text);
+      const name = this.prepared.get(text)?.name;
       if (name === undefined) return;
       this.prepared.delete(text);
       const parsed = (this as unknown as ParsedStatements).connection?.parsedStatements;

@@ -1,4 +1,4 @@
-import { Client, ClientConfig, QueryResult } from 'pg';
+import { Client, QueryResult } from 'pg';
 
 /**
  * SQLSTATEs after which a prepared statement must be prepared again: 0A000 ("cached plan must not change result
@@ -47,10 +47,6 @@ export function statementPreparingClient(capacity: number, maxAgeMs = PREPARED_S
     /** Statement text → its name on this connection and when it was prepared, least recently used first. */
     private readonly prepared = new Map<string, { name: string; since: number }>();
     private sequence = 0;
-
-    constructor(config?: string | ClientConfig) {
-      super(config);
-    }
 
     // pg's query() has a dozen overloads; only (text, values[, callback]) is rewritten, everything else passes through.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -13,7 +13,7 @@ export type InsertColumn = readonly [name: string, type: string];
  * followed by `onConflict` when given (e.g. `ON CONFLICT (…) DO NOTHING`). One text per table lets every connection
  * keep it prepared (prepared-statements.ts); a VALUES list would be a new statement for every row count.
  */
-export function insertRowsSql(table: string, columns: readonly InsertColumn[], onConflict = ''): string {
+function insertRowsSql(table: string, columns: readonly InsertColumn[], onConflict = ''): string {
   const names = columns.map(([name]) => name).join(', ');
   const arrays = columns.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ');
   return `INSERT INTO ${table} (${names}) SELECT ${names} FROM unnest(${arrays}) WITH ORDINALITY AS "row"(${names}, "row_number") ORDER BY "row_number"${onConflict ? ` ${onConflict}` : ''}`;

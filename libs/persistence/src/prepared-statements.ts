@@ -17,7 +17,7 @@ interface ParsedStatements {
  * How long a connection keeps one preparation of a statement before preparing it again, so that its plan is made
  * afresh. After five runs Postgres may keep a generic plan (`plan_cache_mode = auto`), which is not re-planned while
  * the tables' statistics stand still; one made while a queue table (outbox, dispatches) was nearly empty keeps
- * scanning it whole as it grows (seen on the benchmark: the relay's mark of published rows became a tenth of
+ * scanning it whole as it grows (most likely seen on the benchmark: the relay's mark of published rows became a tenth of
  * Postgres's busy time). Preparing again every 10 s bounds that, at the cost of one more parse and plan per
  * statement and connection every 10 s; forcing custom plans instead (planning every run) gave up most of the saving.
  */

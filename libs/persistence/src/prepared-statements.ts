@@ -86,16 +86,22 @@ export function statementPreparingClient(capacity: number, maxAgeMs = PREPARED_S
       return name;
     }
 
-    /** Deallocates a statement on the server (queued behind what is already sent) and drops pg's record of it. */
+    /**
+     * Deallocates a statement on the server, queued behind the queries already queued, and then drops pg's record of
+     * it. Not before: a query queued earlier under this name must still find it parsed, or pg would send a second
+     * Parse of a name the server holds (42P05). No later query uses the name (names are never reused).
+     */
     private forget(text: string): void {
       const name = this.prepared.get(text)?.name;
       if (name === undefined) return;
       this.prepared.delete(text);
-      const parsed = (this as unknown as ParsedStatements).connection?.parsedStatements;
-      if (parsed) delete parsed[name];
+      const dropRecord = () => {
+        const parsed = (this as unknown as ParsedStatements).connection?.parsedStatements;
+        if (parsed) delete parsed[name];
+      };
       // DEALLOCATE is not transactional; inside a failed transaction it is refused, and the statement stays on the
       // server until the connection closes. Its name is never used again, so that costs memory, not correctness.
-      super.query(`DEALLOCATE ${name}`).then(undefined, () => undefined);
+      super.query(`DEALLOCATE ${name}`).then(dropRecord, dropRecord);
     }
   }
   return StatementPreparingClient;

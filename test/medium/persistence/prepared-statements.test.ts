@@ -75,6 +75,30 @@ describe('prepared statements per connection', () => {
     }
   });
 
+  it('keeps a statement usable by the queries queued under its old name when it is prepared again', async () => {
+    const PreparingClient = statementPreparingClient(3, 200);
+    const client = new PreparingClient({ connectionString: scratch.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      const read = `SELECT "label" FROM "${SCHEMA}"."notes" WHERE "id" = $1`;
+      await client.query(read, [1]);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      // The connection is busy for 400 ms; meanwhile one read queues under the current name, and a second one, asked
+      // for after the preparation's age passed, prepares the text again under a new name.
+      const busy = client.query('SELECT pg_sleep(0.4)');
+      const queuedEarlier = client.query(read, [1]);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const askedLater = client.query(read, [2]);
+      await busy;
+      expect((await queuedEarlier).rows).toEqual([{ label: 'one' }]);
+      expect((await askedLater).rows).toEqual([{ label: 'two' }]);
+      expect((await client.query(read, [1])).rows).toEqual([{ label: 'one' }]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('leaves statements without parameters on the simple protocol', async () => {
     await runner.query('SELECT 1');
     await runner.startTransaction();

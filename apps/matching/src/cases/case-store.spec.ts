@@ -1,15 +1,17 @@
 import { EntityManager } from 'typeorm';
 import { CaseStore, ClinicianLockBusyError } from './case-store';
 
-const lockClinician = (manager: EntityManager, key: string) => new CaseStore().lockClinician(manager, key);
+/** Locks an identifier the directory does not know, so the lock's key is `key` itself. */
+const lockClinician = (manager: EntityManager, key: string) =>
+  new CaseStore().resolveAndLockClinician(manager, { system: 'urn:test:employee', value: key }, { resolvedPrefix: 'matching:clinician:', unresolved: key });
 
-/** A transaction's manager that records the lock statements and answers try-locks as told. */
+/** A transaction's manager that records the lock statements (with the key they fall back to) and answers try-locks as told. */
 function fakeTransaction(tryLockAnswers: boolean[] = []) {
   const statements: { sql: string; key: unknown }[] = [];
   const manager = {
     queryRunner: { data: {} },
     query: async (sql: string, params: unknown[]) => {
-      statements.push({ sql, key: params[0] });
+      statements.push({ sql, key: params[params.length - 1] });
       return sql.includes('pg_try_advisory_xact_lock') ? [{ locked: tryLockAnswers.shift() ?? true }] : [{}];
     },
   } as unknown as EntityManager;
@@ -17,7 +19,7 @@ function fakeTransaction(tryLockAnswers: boolean[] = []) {
   return { manager, kinds };
 }
 
-describe('CaseStore.lockClinician', () => {
+describe('CaseStore.resolveAndLockClinician', () => {
   it('waits for the first clinician lock of a transaction', async () => {
     const { manager, kinds } = fakeTransaction();
     await lockClinician(manager, 'matching:clinician:a');

@@ -131,7 +131,7 @@ function openCaseSql(clinicianId: string | null, identifier: IdentifierV1, param
   return `SELECT c."id", c."status" FROM "matching"."cases" c WHERE ${match} AND ${CASE_IS_OPEN} ORDER BY c."created_at" DESC, c."id" DESC LIMIT 1`;
 }
 
-/** Marks a transaction's query runner once it holds a clinician lock (see lockClinician). */
+/** Marks a transaction's query runner once it holds a clinician lock (see resolveAndLockClinician). */
 const HOLDS_CLINICIAN_LOCK = 'matchingHoldsClinicianLock';
 
 /**
@@ -335,26 +335,17 @@ export class CaseStore {
   }
 
   /**
-   * Serializes every request for one clinician until the caller's transaction ends (transaction-scoped
-   * advisory lock), so two requests consumed at once (different identifiers on different partitions, or two
-   * replicas) cannot both find no open case and both open one.
+   * Resolves `identifier` through the directory and, in the same statement, serializes every request for that
+   * clinician until the caller's transaction ends (transaction-scoped advisory lock on their `resolvedPrefix` key, or
+   * on `unresolved`, the identifier as received, when the directory does not know it), so two requests consumed at
+   * once (different identifiers on different partitions, or two replicas) cannot both find no open case and both open
+   * one. Returns the clinician. The read's snapshot precedes the lock; what must follow the lock (the case's prior
+   * handling) is a statement of its own.
    *
    * Deadlock-free by "no hold and wait": the consumer applies a batch of records in one transaction, in
    * partition order, so a transaction could otherwise hold clinician A and wait for B while another holds B
    * and waits for A. Only the first clinician lock of a transaction waits (the transaction holds no other
    * lock then); later ones are only tried.
-   */
-  async lockClinician(manager: EntityManager, key: string): Promise<void> {
-    const call = clinicianLockCall(manager, '$1');
-    const [{ locked }] = await manager.query(`SELECT ${call.sql} AS "locked"`, [key]);
-    noteClinicianLock(manager, call, locked);
-  }
-
-  /**
-   * lockClinician for the clinician the directory resolves `identifier` to (their `resolvedPrefix` key), or for the
-   * identifier as received (`unresolved`) when the directory does not know it, in one statement with the
-   * directory's read: returns that clinician. The read's snapshot precedes the lock, as it did when the read came
-   * first; what must follow the lock (the case's prior handling) is a statement of its own.
    */
   async resolveAndLockClinician(
     manager: EntityManager,

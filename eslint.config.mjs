@@ -24,10 +24,12 @@ const rawPoolRule = {
   selector: "NewExpression[callee.name='Pool']",
   message: "a raw pg Pool ends the process on an idle connection's error unless it listens: use testPool() in tests, or attach pool.on('error') and disable this rule on that line",
 };
-const returningStarMessage = 'name the columns a statement returns (not RETURNING *): a prepared statement fails once its table gains a column';
+const returningStarMessage = 'name the columns a statement returns (not RETURNING * or SELECT * from a table): a prepared statement fails once its table gains a column';
+// RETURNING *, and SELECT * from a schema-qualified table (written out, or with the schema interpolated). A * over a
+// CTE, whose columns the statement names, is fine.
 const returningStarRules = [
-  { selector: 'TemplateElement[value.raw=/RETURNING\\s+\\*/i]', message: returningStarMessage },
-  { selector: 'Literal[value=/RETURNING\\s+\\*/i]', message: returningStarMessage },
+  { selector: 'TemplateElement[value.raw=/RETURNING\\s+\\*|\\*\\s+FROM\\s+"[^"]*"\\s*\\.|\\*\\s+FROM\\s+"$/i]', message: returningStarMessage },
+  { selector: 'Literal[value=/RETURNING\\s+\\*|\\*\\s+FROM\\s+"[^"]*"\\s*\\./i]', message: returningStarMessage },
 ];
 
 export default tseslint.config(

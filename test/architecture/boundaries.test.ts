@@ -51,6 +51,8 @@ describe('dependency boundaries (lint)', () => {
     // Prepared statements (libs/persistence prepared-statements.ts) fail once a `RETURNING *` result grows a column.
     ['RETURNING * in shipped SQL', 'apps/notification/src/dispatch/x.ts', 'export const x = `UPDATE "t" SET "a" = $1 RETURNING *`;\n'],
     ['RETURNING * in a plain string', 'libs/messaging/src/x.ts', "export const x = 'DELETE FROM t returning  *';\n"],
+    ['SELECT * from a schema-qualified table', 'apps/matching/src/cases/x.ts', 'export const x = `SELECT * FROM "matching"."cases" WHERE "id" = $1`;\n'],
+    ['SELECT * from a table of an interpolated schema', 'libs/messaging/src/x.ts', 'export const x = (schema: string) => `SELECT * FROM "${schema}"."outbox"`;\n'],
   ];
   const allowed: Array<[string, string, string]> = [
     ['an app importing a library by its package name', 'apps/intake/src/triggers/x.ts', "import { loadConfig } from '@harbor/config';\nexport const x = loadConfig;\n"],
@@ -61,6 +63,7 @@ describe('dependency boundaries (lint)', () => {
     ['the settings library building the messaging library\'s connection type', 'libs/config/src/x.ts', "import type { KafkaConnectionOptions } from '@harbor/messaging';\nexport const x: KafkaConnectionOptions = { brokers: [] };\n"],
     ['an integration test importing an app', 'test/matching/x.test.ts', "import { MatchingEnv } from '../../apps/matching/src/matching.env';\nexport const x = MatchingEnv;\n"],
     ['shipped SQL returning named columns', 'apps/notification/src/dispatch/x.ts', 'export const x = `UPDATE "t" SET "a" = $1 RETURNING "id", "a"`;\n'],
+    ['SELECT * over a CTE the statement names the columns of', 'apps/notification/src/offers/x.ts', 'export const x = `WITH "closed" AS (UPDATE "t" SET "a" = 1 RETURNING 1) SELECT * FROM "closed"`;\n'],
     ['RETURNING * in a migration', 'apps/notification/src/migrations/x.ts', 'export const x = `UPDATE "t" SET "a" = $1 RETURNING *`;\n'],
     ['a test pool that listens for errors (testPool)', 'test/integration/x.test.ts', "import { testPool } from '../support/infrastructure';\nexport const x = testPool('postgres://localhost/x', 1);\n"],
   ];

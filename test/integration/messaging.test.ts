@@ -73,9 +73,9 @@ describe('messaging library against real Kafka and Postgres', () => {
     producesTo: [Ping, PersonalPing],
   });
 
-  async function startRuntime() {
+  async function startRuntime(offsetCommitIntervalMs?: number) {
     handler = new PingHandler();
-    runtime = new MessagingRuntime(settings(), dataSource, logger, new ServiceMetrics('msgtest'));
+    runtime = new MessagingRuntime({ ...settings(), offsetCommitIntervalMs }, dataSource, logger, new ServiceMetrics('msgtest'));
     await runtime.start([{ topic: Ping.topic, handlers: [handler] }]);
   }
 
@@ -375,5 +375,50 @@ describe('messaging library against real Kafka and Postgres', () => {
     await publish(marker);
     await waitFor(async () => (await effects(marker.id)).length === 1, 'the restarted consumer');
     expect(handler.attempts.get(slow.id)).toBeUndefined();
+  });
+
+  /** The group's committed offset and the topic's end, summed over partitions. */
+  async function committedAndEnd(): Promise<{ committed: number; end: number }> {
+    const admin = kafkaClient().admin();
+    await admin.connect();
+    try {
+      const [group] = await admin.fetchOffsets({ groupId: `${prefix}harbor-msgtest`, topics: [topic] });
+      const ends = await admin.fetchTopicOffsets(topic);
+      const committed = group.partitions.reduce((sum, { offset }) => sum + Math.max(0, Number(offset)), 0);
+      return { committed, end: ends.reduce((sum, { high }) => sum + Number(high), 0) };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('commits applied offsets at most once per interval, and what is pending on shutdown, so a restart redelivers nothing applied', async () => {
+    await runtime.stop();
+    await startRuntime(60_000);
+    const applied = { id: randomUUID(), label: 'ok' };
+    await publish(applied);
+    await waitFor(async () => (await effects(applied.id)).length === 1, 'the ping to be applied');
+    // Applied but not yet told to the group: within the interval nothing is committed.
+    const before = await committedAndEnd();
+    expect(before.committed).toBeLessThan(before.end);
+    await runtime.stop();
+    expect(await committedAndEnd()).toEqual({ committed: before.end, end: before.end });
+
+    await startRuntime();
+    const marker = { id: randomUUID(), label: 'ok' };
+    await publish(marker);
+    await waitFor(async () => (await effects(marker.id)).length === 1, 'the restarted consumer');
+    expect(handler.attempts.get(applied.id)).toBeUndefined();
+  });
+
+  it('commits the last records of a trickle once the interval has passed, without waiting for another record', async () => {
+    await runtime.stop();
+    await startRuntime(300);
+    const last = { id: randomUUID(), label: 'ok' };
+    await publish(last);
+    await waitFor(async () => (await effects(last.id)).length === 1, 'the ping to be applied');
+    await waitFor(async () => {
+      const { committed, end } = await committedAndEnd();
+      return committed === end;
+    }, 'the offset to be committed');
   });
 });

@@ -162,6 +162,14 @@ export class ServiceEnv {
   KAFKA_SESSION_TIMEOUT_MS = 6_000;
 
   /**
+   * How often a consumer commits the offsets of records it applied (0: after every chunk). Later commits widen
+   * only what a crash redelivers, which the idempotent consumer absorbs; fewer commits spare the broker a request
+   * per record at a trickle.
+   */
+  @IntSetting(0, 60_000)
+  KAFKA_OFFSET_COMMIT_INTERVAL_MS = 1_000;
+
+  /**
    * Records a consumer applies in one database transaction (one commit instead of one per record).
    * Consumers whose handlers call outside systems declare 1 themselves.
    */

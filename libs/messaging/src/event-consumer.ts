@@ -14,6 +14,7 @@ import { decideAfterFailure, RetryPolicy } from './retry-policy';
 import { TopicNames } from './topic-names';
 import { consumerTiming, leaveGroupFor } from './kafka-connection';
 import { ConsumerMembers } from './consumer-members';
+import { asCommitRequest, PartitionOffset, PendingOffsetCommits } from './offset-commits';
 import { EventDefinition, validateEventPayload, versionedType } from '@harbor/contracts';
 
 /** A consumed event after its envelope and payload passed validation. */
@@ -61,6 +62,8 @@ export interface EventConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** See consumerTiming: bounds how long partitions of a dead member wait. */
   sessionTimeoutMs?: number;
+  /** Applied offsets are committed to the group at most this often (KAFKA_OFFSET_COMMIT_INTERVAL_MS); 0 after every chunk. */
+  offsetCommitIntervalMs?: number;
   /** Says what a kafkajs error means for this deployment (which setting or ACL to check). */
   explain?: (error: unknown) => string;
   /** The consumer stopped and will not restart by itself (e.g. an ACL denial): the process must go. */
@@ -78,9 +81,14 @@ export interface EventConsumerOptions {
  */
 export type ConsumerState = 'starting' | 'joined' | 'rejoining' | 'crashed' | 'stopped';
 
+/** Applied offsets reach the group at most this long after their records' transactions committed. */
+export const DEFAULT_OFFSET_COMMIT_INTERVAL_MS = 1_000;
+
 /** How long stop() lets a group join in progress finish before disconnecting anyway. */
 const STOP_WAITS_FOR_JOIN_MS = 10_000;
 const STOP_WAITS_FOR_DISCONNECT_MS = 10_000;
+/** A broker that does not answer must not hold up shutdown: uncommitted offsets only mean redelivery. */
+const STOP_WAITS_FOR_OFFSET_COMMIT_MS = 3_000;
 
 type Outcome = 'processed' | 'duplicate';
 
@@ -123,6 +131,9 @@ export class EventConsumer {
   private readonly members: ConsumerMembers;
   /** The member id of the last join, so a crash can leave it behind cleanly. */
   private memberId?: string;
+  private readonly offsets: PendingOffsetCommits;
+  private offsetFlushTimer?: NodeJS.Timeout;
+  private committing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly kafka: Kafka,
@@ -145,6 +156,7 @@ export class EventConsumer {
     }
     this.timing = consumerTiming(options.sessionTimeoutMs ?? 6_000);
     this.tracer = harborTracer(metrics.service);
+    this.offsets = new PendingOffsetCommits(options.offsetCommitIntervalMs ?? DEFAULT_OFFSET_COMMIT_INTERVAL_MS);
   }
 
   get state(): ConsumerState {
@@ -171,17 +183,22 @@ export class EventConsumer {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      // The group reads every partition it kept from its committed offset again: what was noted before is moot.
+      this.offsets.forget();
       this.current = 'joined';
       this.logger.info({ groupId, memberId: payload.memberId, isLeader: payload.isLeader }, 'consumer joined its group');
       this.memberId = payload.memberId;
       this.rememberMember(payload.memberId);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => this.onCrash(consumer, payload.error, payload.restart));
+    // Partitions may move: tell the group how far this member got while it still may (best effort).
+    consumer.on(consumer.events.REBALANCING, () => void this.flushOffsets());
     await this.evictPredecessor();
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.handlersByTopic.keys()], fromBeginning: true });
     await consumer.run({
-      autoCommit: true,
+      // Offsets are committed here, at most once per interval, not by kafkajs after every batch (offset-commits.ts).
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.onBatch(payload),
@@ -242,6 +259,9 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.starting) await Promise.race([this.starting.catch(() => undefined), sleep(STOP_WAITS_FOR_JOIN_MS, undefined, { ref: false })]);
+    if (this.offsetFlushTimer) clearTimeout(this.offsetFlushTimer);
+    // What was applied since the last commit; a batch still in flight commits its own as it ends (onBatch).
+    await Promise.race([this.flushOffsets(), sleep(STOP_WAITS_FOR_OFFSET_COMMIT_MS, undefined, { ref: false })]);
     // During a broker outage kafkajs would retry leaving the group for as long as its retries last (a minute):
     // stop waiting after a bound. Nothing is lost: uncommitted offsets are delivered again and absorbed.
     const left = this.consumer?.disconnect().then(
@@ -273,24 +293,67 @@ export class EventConsumer {
    */
   private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const size = this.handlersByTopic.get(batch.topic)?.batchSize ?? 1;
-    for (let start = 0; start < batch.messages.length; start += size) {
-      if (!isRunning() || isStale()) return;
-      const chunk = batch.messages.slice(start, start + size);
-      if (chunk.length > 1 && (await this.applyTogether(batch.topic, chunk))) {
-        resolveOffset(chunk[chunk.length - 1].offset);
-      } else {
-        for (const message of chunk) {
-          if (!isRunning() || isStale()) return;
-          await this.applyAlone({ topic: batch.topic, partition: batch.partition, message, heartbeat });
-          resolveOffset(message.offset);
-          // One transaction per record can outlast the session (the chaos tier's lost connections): stay a member.
-          // kafkajs sends a heartbeat only when its interval has passed.
-          await heartbeat();
+    // The payload's commit goes to the group even once the consumer is stopping (kafkajs's own refuses then), so the
+    // last chunk's offsets reach the group before this member leaves it.
+    const commit = (offsets: PartitionOffset[]) => commitOffsetsIfNecessary(asCommitRequest(offsets));
+    const applied = (offset: string) => {
+      resolveOffset(offset);
+      this.offsets.applied(batch.topic, batch.partition, offset);
+    };
+    try {
+      for (let start = 0; start < batch.messages.length; start += size) {
+        if (!isRunning() || isStale()) return;
+        const chunk = batch.messages.slice(start, start + size);
+        if (chunk.length > 1 && (await this.applyTogether(batch.topic, chunk))) {
+          applied(chunk[chunk.length - 1].offset);
+        } else {
+          for (const message of chunk) {
+            if (!isRunning() || isStale()) return;
+            await this.applyAlone({ topic: batch.topic, partition: batch.partition, message, heartbeat });
+            applied(message.offset);
+            // One transaction per record can outlast the session (the chaos tier's lost connections): stay a member.
+            // kafkajs sends a heartbeat only when its interval has passed.
+            await heartbeat();
+          }
         }
+        await this.commitOffsetsIfDue(commit);
+        await heartbeat();
       }
-      await commitOffsetsIfNecessary();
-      await heartbeat();
+    } finally {
+      if (!isRunning()) await this.flushOffsets(commit);
     }
+  }
+
+  /** Commits now when the interval has passed; otherwise makes sure a commit follows when it does, records or not. */
+  private async commitOffsetsIfDue(commit: (offsets: PartitionOffset[]) => Promise<unknown>): Promise<void> {
+    if (this.offsets.isEmpty) return;
+    if (this.offsets.isDue()) {
+      await this.flushOffsets(commit);
+      return;
+    }
+    this.offsetFlushTimer ??= setTimeout(() => {
+      this.offsetFlushTimer = undefined;
+      void this.flushOffsets();
+    }, this.offsets.dueInMs()).unref();
+  }
+
+  /**
+   * Sends what is pending, one commit at a time. A refused commit (a rebalance under way, the broker away) keeps its
+   * offsets pending for the next; they are only ever a shortcut past records the consumer would absorb again.
+   */
+  private flushOffsets(commit?: (offsets: PartitionOffset[]) => Promise<unknown>): Promise<void> {
+    this.committing = this.committing.then(async () => {
+      const consumer = this.consumer;
+      if (this.offsets.isEmpty || (!commit && !consumer)) return;
+      const offsets = this.offsets.take();
+      try {
+        await (commit ? commit(offsets) : consumer!.commitOffsets(offsets));
+      } catch (error) {
+        this.offsets.failed(offsets);
+        this.logger.debug({ groupId: this.options.groupId, err: (error as Error).message }, 'offset commit refused; kept for the next');
+      }
+    });
+    return this.committing;
   }
 
   private async applyTogether(topic: string, chunk: KafkaMessage[]): Promise<boolean> {

@@ -26,6 +26,8 @@ export interface MessagingSettings {
   createTopics?: boolean;
   /** Consumer session timeout (KAFKA_SESSION_TIMEOUT_MS). */
   sessionTimeoutMs?: number;
+  /** How often applied offsets are committed to the group (KAFKA_OFFSET_COMMIT_INTERVAL_MS). */
+  offsetCommitIntervalMs?: number;
   /** Every event this service produces; its topic is created at start if missing, with the event's topic policy. */
   producesTo: Pick<EventDefinition, 'topic' | 'topicPolicy'>[];
   /** Retention of the dead-letter topics of what this service consumes (they may hold inbound personal data). */
@@ -115,7 +117,7 @@ export class MessagingRuntime {
     await this.producer.connect();
     await this.relay.start();
     if (subscriptions.length > 0) {
-      const { schema, retry, sessionTimeoutMs } = this.settings;
+      const { schema, retry, sessionTimeoutMs, offsetCommitIntervalMs } = this.settings;
       const groupId = this.topics.consumerGroup(service);
       this.consumer = new EventConsumer(
         createKafka(`harbor-${service}`, connection, this.logger, KAFKA_CONSUMER_RETRY),
@@ -129,6 +131,7 @@ export class MessagingRuntime {
           retry,
           topics: this.topics,
           sessionTimeoutMs,
+          offsetCommitIntervalMs,
           instanceKey: this.settings.instanceKey,
           explain: (error) => explainKafkaError(error, connection),
           onFatal: (reason) => this.fail(reason),

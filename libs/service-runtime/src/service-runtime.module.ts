@@ -176,6 +176,7 @@ export class ServiceRuntimeModule {
               kafka: options.env.kafkaConnection,
               createTopics: options.env.createKafkaTopics,
               sessionTimeoutMs: options.env.KAFKA_SESSION_TIMEOUT_MS,
+              offsetCommitIntervalMs: options.env.KAFKA_OFFSET_COMMIT_INTERVAL_MS,
               topicPrefix: options.env.KAFKA_TOPIC_PREFIX,
               retry: { attempts: options.env.KAFKA_RETRY_ATTEMPTS, baseDelayMs: options.env.KAFKA_RETRY_BASE_MS, maxDelayMs: 10_000 },
               producesTo: options.producesTo,

@@ -73,10 +73,11 @@ describe('messaging library against real Kafka and Postgres', () => {
     producesTo: [Ping, PersonalPing],
   });
 
-  async function startRuntime(offsetCommitIntervalMs?: number) {
+  async function startRuntime(tuning: { offsetCommitIntervalMs?: number; fetchMinBytes?: number; batchSize?: number } = {}) {
     handler = new PingHandler();
-    runtime = new MessagingRuntime({ ...settings(), offsetCommitIntervalMs }, dataSource, logger, new ServiceMetrics('msgtest'));
-    await runtime.start([{ topic: Ping.topic, handlers: [handler] }]);
+    const { batchSize, ...consumerTuning } = tuning;
+    runtime = new MessagingRuntime({ ...settings(), ...consumerTuning }, dataSource, logger, new ServiceMetrics('msgtest'));
+    await runtime.start([{ topic: Ping.topic, handlers: [handler], batchSize }]);
   }
 
   async function publish(value: string | object, headers: Record<string, string> = {}) {
@@ -393,7 +394,7 @@ describe('messaging library against real Kafka and Postgres', () => {
 
   it('commits applied offsets at most once per interval, and what is pending on shutdown, so a restart redelivers nothing applied', async () => {
     await runtime.stop();
-    await startRuntime(60_000);
+    await startRuntime({ offsetCommitIntervalMs: 60_000 });
     const applied = { id: randomUUID(), label: 'ok' };
     await publish(applied);
     await waitFor(async () => (await effects(applied.id)).length === 1, 'the ping to be applied');
@@ -412,7 +413,7 @@ describe('messaging library against real Kafka and Postgres', () => {
 
   it('commits the last records of a trickle once the interval has passed, without waiting for another record', async () => {
     await runtime.stop();
-    await startRuntime(300);
+    await startRuntime({ offsetCommitIntervalMs: 300 });
     const last = { id: randomUUID(), label: 'ok' };
     await publish(last);
     await waitFor(async () => (await effects(last.id)).length === 1, 'the ping to be applied');
@@ -420,5 +421,21 @@ describe('messaging library against real Kafka and Postgres', () => {
       const { committed, end } = await committedAndEnd();
       return committed === end;
     }, 'the offset to be committed');
+  });
+
+  it('with a fetch minimum, applies a trickle of records in fewer, bigger transactions', async () => {
+    await runtime.stop();
+    await startRuntime({ fetchMinBytes: 1024 * 1024, batchSize: 50 });
+    const pings = Array.from({ length: 5 }, () => ({ id: randomUUID(), label: 'ok' }));
+    for (const ping of pings) {
+      await publish(ping);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const ids = pings.map((ping) => ping.id);
+    await waitFor(async () => (await dataSource.query(`SELECT 1 FROM "${SCHEMA}"."effects" WHERE "ping_id" = ANY($1::uuid[])`, [ids])).length === 5, 'the pings to be applied');
+    // Rows written by one transaction share its xmin. The broker held each fetch for up to a second (the heartbeat
+    // interval), so 0.8 s of records straddle at most one fetch's end; one fetch per record would give five.
+    const transactions = await dataSource.query(`SELECT DISTINCT xmin::text FROM "${SCHEMA}"."effects" WHERE "ping_id" = ANY($1::uuid[])`, [ids]);
+    expect(transactions.length).toBeLessThanOrEqual(2);
   });
 });

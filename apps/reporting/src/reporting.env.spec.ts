@@ -16,7 +16,13 @@ describe('ReportingEnv', () => {
     });
   });
 
+  it('waits for bigger fetches than the services on the page path, and still bounds the setting', () => {
+    expect(loadConfig(ReportingEnv, {}).KAFKA_FETCH_MIN_BYTES).toBe(65_536);
+    expect(loadConfig(ReportingEnv, { KAFKA_FETCH_MIN_BYTES: '1' }).KAFKA_FETCH_MIN_BYTES).toBe(1);
+  });
+
   it.each([
+    ['KAFKA_FETCH_MIN_BYTES', '0'],
     ['REPORTING_FACILITIES', 'north,sec-col/a'],
     ['REPORTING_FACILITIES', 'other'],
     ['REPORTING_FACILITIES', '=HYPERLINK("x")'],

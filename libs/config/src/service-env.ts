@@ -99,6 +99,18 @@ export class ServiceEnv {
   @IntSetting(0, 10_000)
   DATABASE_PREPARED_STATEMENTS = 100;
 
+  /** Connections in the service's pool, at most (replicas × this must stay under Postgres's max_connections). */
+  @IntSetting(1, 200)
+  DATABASE_POOL_SIZE = 10;
+
+  /**
+   * Seconds an idle pooled connection stays open (0: until the service stops). A new connection is a new Postgres
+   * backend that warms its caches and prepares its statements again, so connections are kept through the lulls of
+   * a normal day; pg's own default of 10 s opened one every few seconds at a trickle.
+   */
+  @IntSetting(0, 86_400)
+  DATABASE_POOL_IDLE_SECONDS = 300;
+
   @Transform(toList)
   @ArrayNotEmpty()
   @Matches(/^[^\s:]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
@@ -168,6 +180,14 @@ export class ServiceEnv {
    */
   @IntSetting(0, 60_000)
   KAFKA_OFFSET_COMMIT_INTERVAL_MS = 1_000;
+
+  /**
+   * How many bytes a consumer's fetch waits for before the broker answers; it never waits longer than the
+   * heartbeat interval (1 s). 1 (the default) hands over each record as it arrives, for services on the page's
+   * path; a service off it (reporting) sets more to apply records in bigger, fewer transactions.
+   */
+  @IntSetting(1, 10 * 1024 * 1024)
+  KAFKA_FETCH_MIN_BYTES = 1;
 
   /**
    * Records a consumer applies in one database transaction (one commit instead of one per record).

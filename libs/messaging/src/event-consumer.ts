@@ -64,6 +64,11 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   /** Applied offsets are committed to the group at most this often (KAFKA_OFFSET_COMMIT_INTERVAL_MS); 0 after every chunk. */
   offsetCommitIntervalMs?: number;
+  /**
+   * The broker holds a fetch until this much is waiting or the fetch wait (the heartbeat interval) has passed
+   * (KAFKA_FETCH_MIN_BYTES): bigger batches, later records. 1 returns every record at once.
+   */
+  fetchMinBytes?: number;
   /** Says what a kafkajs error means for this deployment (which setting or ACL to check). */
   explain?: (error: unknown) => string;
   /** The consumer stopped and will not restart by itself (e.g. an ACL denial): the process must go. */
@@ -134,6 +139,12 @@ export class EventConsumer {
   private readonly offsets: PendingOffsetCommits;
   private offsetFlushTimer?: NodeJS.Timeout;
   private committing: Promise<void> = Promise.resolve();
+  /**
+   * The consumer group's own commit, from the last batch's payload. Used for commits outside a batch too: unlike
+   * `consumer.commitOffsets` it neither retries a refusal for a minute (a rebalance refuses every commit of the old
+   * generation) nor drops the offsets silently once the consumer is stopping.
+   */
+  private groupCommit?: (offsets: PartitionOffset[]) => Promise<unknown>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -176,7 +187,7 @@ export class EventConsumer {
     const { groupId } = this.options;
     const { sessionTimeout, heartbeatInterval, maxWaitTimeInMs } = this.timing;
     const consumer = this.kafka.consumer({
-      groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval, maxWaitTimeInMs,
+      groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval, maxWaitTimeInMs, minBytes: this.options.fetchMinBytes ?? 1,
       // kafkajs's own default of 5 runner retries; and a consumer being stopped is never restarted by kafkajs (with a
       // minute of client retries, a restart loop against a broker that is gone would outlive the process's stop).
       retry: { retries: 5, restartOnFailure: async () => !this.stopping },
@@ -296,6 +307,7 @@ export class EventConsumer {
     // The payload's commit goes to the group even once the consumer is stopping (kafkajs's own refuses then), so the
     // last chunk's offsets reach the group before this member leaves it.
     const commit = (offsets: PartitionOffset[]) => commitOffsetsIfNecessary(asCommitRequest(offsets));
+    this.groupCommit = commit;
     const applied = (offset: string) => {
       resolveOffset(offset);
       this.offsets.applied(batch.topic, batch.partition, offset);
@@ -341,13 +353,12 @@ export class EventConsumer {
    * Sends what is pending, one commit at a time. A refused commit (a rebalance under way, the broker away) keeps its
    * offsets pending for the next; they are only ever a shortcut past records the consumer would absorb again.
    */
-  private flushOffsets(commit?: (offsets: PartitionOffset[]) => Promise<unknown>): Promise<void> {
+  private flushOffsets(commit = this.groupCommit): Promise<void> {
     this.committing = this.committing.then(async () => {
-      const consumer = this.consumer;
-      if (this.offsets.isEmpty || (!commit && !consumer)) return;
+      if (this.offsets.isEmpty || !commit) return;
       const offsets = this.offsets.take();
       try {
-        await (commit ? commit(offsets) : consumer!.commitOffsets(offsets));
+        await commit(offsets);
       } catch (error) {
         this.offsets.failed(offsets);
         this.logger.debug({ groupId: this.options.groupId, err: (error as Error).message }, 'offset commit refused; kept for the next');

@@ -28,6 +28,8 @@ export interface MessagingSettings {
   sessionTimeoutMs?: number;
   /** How often applied offsets are committed to the group (KAFKA_OFFSET_COMMIT_INTERVAL_MS). */
   offsetCommitIntervalMs?: number;
+  /** How much a fetch waits for, up to the heartbeat interval (KAFKA_FETCH_MIN_BYTES). */
+  fetchMinBytes?: number;
   /** Every event this service produces; its topic is created at start if missing, with the event's topic policy. */
   producesTo: Pick<EventDefinition, 'topic' | 'topicPolicy'>[];
   /** Retention of the dead-letter topics of what this service consumes (they may hold inbound personal data). */
@@ -117,7 +119,7 @@ export class MessagingRuntime {
     await this.producer.connect();
     await this.relay.start();
     if (subscriptions.length > 0) {
-      const { schema, retry, sessionTimeoutMs, offsetCommitIntervalMs } = this.settings;
+      const { schema, retry, sessionTimeoutMs, offsetCommitIntervalMs, fetchMinBytes } = this.settings;
       const groupId = this.topics.consumerGroup(service);
       this.consumer = new EventConsumer(
         createKafka(`harbor-${service}`, connection, this.logger, KAFKA_CONSUMER_RETRY),
@@ -132,6 +134,7 @@ export class MessagingRuntime {
           topics: this.topics,
           sessionTimeoutMs,
           offsetCommitIntervalMs,
+          fetchMinBytes,
           instanceKey: this.settings.instanceKey,
           explain: (error) => explainKafkaError(error, connection),
           onFatal: (reason) => this.fail(reason),

@@ -8,6 +8,8 @@ export interface ServiceDataSourceOptions {
   entities?: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
   poolSize?: number;
+  /** Seconds an idle connection stays open; 0 keeps it for good. Default 300. */
+  poolIdleSeconds?: number;
   /** Parameterised statements each connection keeps prepared (prepared-statements.ts); 0: none, every statement planned anew. */
   preparedStatements?: number;
 }
@@ -26,6 +28,9 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     logging: false,
     extra: {
       max: options.poolSize ?? 10,
+      // pg-pool closes a connection after 10 s idle by default: at a steady trickle a service then opened one every
+      // few seconds, each a new Postgres backend with cold caches that prepared every statement again.
+      idleTimeoutMillis: (options.poolIdleSeconds ?? 300) * 1000,
       application_name: `harbor-${options.schema}`,
       ...(options.preparedStatements ? { Client: statementPreparingClient(options.preparedStatements) } : {}),
     },

@@ -95,6 +95,8 @@ export function serviceDataSource(options: Pick<ServiceRuntimeOptions, 'env' | '
     url: options.env.DATABASE_URL,
     schema: options.schema,
     preparedStatements: options.env.DATABASE_PREPARED_STATEMENTS,
+    poolSize: options.env.DATABASE_POOL_SIZE,
+    poolIdleSeconds: options.env.DATABASE_POOL_IDLE_SECONDS,
     migrations: [...(options.messaging === false ? [] : messagingMigrations(options.schema)), ...options.migrations],
   });
 }
@@ -177,6 +179,7 @@ export class ServiceRuntimeModule {
               createTopics: options.env.createKafkaTopics,
               sessionTimeoutMs: options.env.KAFKA_SESSION_TIMEOUT_MS,
               offsetCommitIntervalMs: options.env.KAFKA_OFFSET_COMMIT_INTERVAL_MS,
+              fetchMinBytes: options.env.KAFKA_FETCH_MIN_BYTES,
               topicPrefix: options.env.KAFKA_TOPIC_PREFIX,
               retry: { attempts: options.env.KAFKA_RETRY_ATTEMPTS, baseDelayMs: options.env.KAFKA_RETRY_BASE_MS, maxDelayMs: 10_000 },
               producesTo: options.producesTo,

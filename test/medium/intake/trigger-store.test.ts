@@ -4,6 +4,7 @@ import { OptOutStore } from '../../../apps/intake/src/opt-outs/opt-out-store';
 import { NormalizedTrigger } from '../../../apps/intake/src/triggers/normalized-trigger';
 import { TriggerStore } from '../../../apps/intake/src/triggers/trigger-store';
 import { runExclusively } from '@harbor/persistence';
+import { US_NPI_OID, US_NPI_SYSTEM } from '@harbor/contracts';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
 
 const EMPLOYEE = 'urn:test:employee';
@@ -74,6 +75,26 @@ describe('intake stores (Postgres only)', () => {
     expect(await optOuts.since(clinician)).toBeUndefined();
     expect(await optedOut()).toBe(false);
   });
+  it('holds an opt-out and the cooldown whichever spelling of the NPI system a source uses', async () => {
+    const manager = database.dataSource.manager;
+    const asUri = { system: US_NPI_SYSTEM, value: '1234567893' };
+    const asOid = { system: US_NPI_OID, value: '1234567893' };
+    const trigger = await triggers.upsert(manager, incident('E-NPI-1'));
+    await optOuts.add(asUri);
+    expect((await triggers.clinicianStanding(manager, trigger.id, asOid, 72)).optedOut).toBe(true);
+    expect(await optOuts.since(asOid)).toBeInstanceOf(Date);
+    await optOuts.remove(asOid);
+    expect(await optOuts.since(asUri)).toBeUndefined();
+    expect((await triggers.clinicianStanding(manager, trigger.id, asUri, 72)).optedOut).toBe(false);
+
+    // Support requested for the URI form: a later trigger naming the OID form is within the cooldown.
+    await triggers.saveClinician(manager, trigger.id, asUri, { decision: 'outreach', requestId: '0b9d8a52-8a7b-4f51-9f0e-2a4d2d5f3c11' });
+    const later = await triggers.upsert(manager, incident('E-NPI-2'));
+    expect(await triggers.clinicianStanding(manager, later.id, asOid, 72)).toEqual({ known: undefined, recentlyRequested: true, optedOut: false });
+    // Another system with the same value is still someone else.
+    expect((await triggers.clinicianStanding(manager, later.id, { system: EMPLOYEE, value: '1234567893' }, 72)).recentlyRequested).toBe(false);
+  });
+
   it('forgets the clinicians of triggers unchanged since the cutoff, and says so to a late update', async () => {
     const manager = database.dataSource.manager;
     const old = await triggers.upsert(manager, incident('E-OLD'));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { HarmLevel, IdentifierV1, identifierKey, TriggerCategory, TriggerKind } from '@harbor/contracts';
+import { canonicalIdentifierSystem, HarmLevel, IdentifierV1, identifierKey, identifierSystemAliases, TriggerCategory, TriggerKind } from '@harbor/contracts';
 import { optedOutSql } from '../opt-outs/opt-out-store';
 import { NormalizedTrigger } from './normalized-trigger';
 import { ClinicianDecision } from './outreach-policy';
@@ -62,24 +62,28 @@ export class TriggerStore {
 
   /** One clinician's triggers are decided one at a time (until the transaction ends), so two at once cannot both escape the cooldown. */
   async lockClinician(manager: EntityManager, identifier: IdentifierV1): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`intake:clinician:${identifierKey(identifier)}`]);
+    // Keyed by the canonical system: an NPI named as URI by one trigger and as OID by another is one clinician.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `intake:clinician:${identifierKey({ system: canonicalIdentifierSystem(identifier.system), value: identifier.value })}`,
+    ]);
   }
 
   /**
    * What is known of a clinician a trigger names, in one statement: what was decided for them on this trigger
-   * (undefined when nothing yet), and whether support was requested for them, by any trigger, within the last
-   * `cooldownHours`.
+   * (undefined when nothing yet), whether support was requested for them, by any trigger, within the last
+   * `cooldownHours`, and whether they opted out. The cooldown and the opt-out match every spelling of the
+   * identifier's system (the NPI as URI or OID), so a source that writes the other form cannot slip past either.
    */
   async clinicianStanding(manager: EntityManager, triggerId: string, identifier: IdentifierV1, cooldownHours: number): Promise<ClinicianStanding> {
     const [row]: { decision: ClinicianDecision | null; request_id: string | null; recently_requested: boolean; opted_out: boolean }[] = await manager.query(
       `SELECT k."decision", k."request_id",
          EXISTS (SELECT 1 FROM "intake"."trigger_clinicians" r
-                  WHERE r."identifier_system" = $2 AND r."identifier_value" = $3 AND r."request_id" IS NOT NULL
+                  WHERE r."identifier_system" = ANY($5::text[]) AND r."identifier_value" = $3 AND r."request_id" IS NOT NULL
                     AND r."created_at" > now() - make_interval(hours => $4::int)) AS "recently_requested",
-         ${optedOutSql('$2', '$3')} AS "opted_out"
+         ${optedOutSql('$5', '$3')} AS "opted_out"
        FROM (SELECT 1) AS "one"
        LEFT JOIN "intake"."trigger_clinicians" k ON k."trigger_id" = $1 AND k."identifier_system" = $2 AND k."identifier_value" = $3`,
-      [triggerId, identifier.system, identifier.value, cooldownHours],
+      [triggerId, identifier.system, identifier.value, cooldownHours, identifierSystemAliases(identifier.system)],
     );
     return {
       known: row.decision === null ? undefined : { decision: row.decision, requestId: row.request_id },

@@ -19,7 +19,7 @@ interface BenchResult {
   scenario: 'steady' | 'burst';
   latency: { p50: number; p99: number };
   drainMs?: number;
-  cost?: { cpuSeconds: Record<string, number> };
+  cost?: { cpuSeconds: Record<string, number>; connectionsOpened?: number; offsetCommitsPerIncident?: number };
   rssMb?: Record<string, number>;
 }
 
@@ -33,10 +33,19 @@ export interface RunFigures {
   baselineSteadyP50Ms: number;
   servicesCpuS: number;
   postgresCpuS: number;
+  /** CPU over the steady phase: at 50/s the machine's load, which sets the queueing part of its latency. */
+  steadyServicesCpuS: number;
+  steadyKafkaCpuS: number;
+  steadyPostgresCpuS: number;
+  /** Counts, not times (the same on a busy VM): database connections opened and offset commits per incident at 50/s. NaN from a revision whose benchmark did not count them. */
+  steadyConnectionsOpened: number;
+  steadyOffsetCommitsPerIncident: number;
   maxRssMb: number;
+  /** CPU ms of bench/machine-speed.ts's fixed workload before the run: how fast the VM was (NaN from an older revision's benchmark). */
+  yardstickMs: number;
 }
 
-export function figuresOf(results: BenchResult[], burst: number): RunFigures {
+export function figuresOf(results: BenchResult[], burst: number, yardstickMs = NaN): RunFigures {
   const find = (system: BenchResult['system'], scenario: BenchResult['scenario']) => {
     const found = results.find((result) => result.system === system && result.scenario === scenario);
     if (!found) throw new Error(`the run has no ${system} ${scenario} result`);
@@ -44,7 +53,10 @@ export function figuresOf(results: BenchResult[], burst: number): RunFigures {
   };
   const harborBurst = find('harbor', 'burst');
   const cpu = harborBurst.cost?.cpuSeconds ?? {};
-  const services = ['intake', 'matching', 'notification', 'reporting'].reduce((sum, name) => sum + (cpu[name] ?? 0), 0);
+  const servicesOf = (seconds: Record<string, number>) => ['intake', 'matching', 'notification', 'reporting'].reduce((sum, name) => sum + (seconds[name] ?? 0), 0);
+  const services = servicesOf(cpu);
+  const steadyCost = find('harbor', 'steady').cost;
+  const steadyCpu = steadyCost?.cpuSeconds;
   const drainS = (harborBurst.drainMs ?? NaN) / 1000;
   return {
     burstDrainS: drainS,
@@ -55,7 +67,13 @@ export function figuresOf(results: BenchResult[], burst: number): RunFigures {
     baselineSteadyP50Ms: find('baseline', 'steady').latency.p50,
     servicesCpuS: services,
     postgresCpuS: cpu.postgres ?? NaN,
+    steadyServicesCpuS: steadyCpu ? servicesOf(steadyCpu) : NaN,
+    steadyKafkaCpuS: steadyCpu?.kafka ?? NaN,
+    steadyPostgresCpuS: steadyCpu?.postgres ?? NaN,
+    steadyConnectionsOpened: steadyCost?.connectionsOpened ?? NaN,
+    steadyOffsetCommitsPerIncident: steadyCost?.offsetCommitsPerIncident ?? NaN,
     maxRssMb: Math.max(...Object.values(harborBurst.rssMb ?? {})),
+    yardstickMs,
   };
 }
 
@@ -73,13 +91,20 @@ const ROWS: { label: string; figure: keyof RunFigures; digits: number }[] = [
   { label: 'RSS after the burst, largest service, MB', figure: 'maxRssMb', digits: 0 },
   { label: 'CPU in the burst: services, s', figure: 'servicesCpuS', digits: 1 },
   { label: 'CPU in the burst: Postgres, s', figure: 'postgresCpuS', digits: 1 },
+  { label: 'CPU at steady 50/s: services, s', figure: 'steadyServicesCpuS', digits: 1 },
+  { label: 'CPU at steady 50/s: Kafka, s', figure: 'steadyKafkaCpuS', digits: 1 },
+  { label: 'CPU at steady 50/s: Postgres, s', figure: 'steadyPostgresCpuS', digits: 1 },
+  { label: 'steady 50/s: database connections opened', figure: 'steadyConnectionsOpened', digits: 0 },
+  { label: 'steady 50/s: offset commits per incident', figure: 'steadyOffsetCommitsPerIncident', digits: 1 },
+  { label: 'machine: fixed workload before the run, CPU ms (more = slower VM)', figure: 'yardstickMs', digits: 0 },
   { label: 'baseline: burst drained, s', figure: 'baselineBurstDrainS', digits: 1 },
   { label: 'baseline: steady p50, ms', figure: 'baselineSteadyP50Ms', digits: 1 },
 ];
 
 /** The summary table: per revision, the median and every run's value in the order run. */
 export function comparisonMarkdown(labels: [string, string], runs: [RunFigures[], RunFigures[]]): string {
-  const cell = (values: number[], digits: number) => `${median(values).toFixed(digits)} (${values.map((value) => value.toFixed(digits)).join(', ')})`;
+  const shown = (value: number, digits: number) => (Number.isNaN(value) ? '–' : value.toFixed(digits));
+  const cell = (values: number[], digits: number) => `${shown(median(values), digits)} (${values.map((value) => shown(value, digits)).join(', ')})`;
   const lines = [`| figure | ${labels[0]}: median (runs) | ${labels[1]}: median (runs) |`, '|---|---:|---:|'];
   for (const { label, figure, digits } of ROWS) {
     lines.push(`| ${label} | ${cell(runs[0].map((run) => run[figure]), digits)} | ${cell(runs[1].map((run) => run[figure]), digits)} |`);
@@ -112,8 +137,12 @@ function runOnce(directory: string, label: string): RunFigures {
   if (run.status !== 0) throw new Error(`the benchmark of ${label} failed (exit ${run.status})`);
   const stamp = new Date().toISOString().slice(0, 16).replace(/:/g, '');
   for (const extension of ['json', 'md']) copyFileSync(path.join(directory, 'bench', 'results', `latest.${extension}`), path.join(RESULTS, `${stamp}-${label}.${extension}`));
-  const { results, settings } = JSON.parse(readFileSync(path.join(directory, 'bench', 'results', 'latest.json'), 'utf8')) as { results: BenchResult[]; settings: { burst: number } };
-  return figuresOf(results, settings.burst);
+  const { results, settings, yardstick } = JSON.parse(readFileSync(path.join(directory, 'bench', 'results', 'latest.json'), 'utf8')) as {
+    results: BenchResult[];
+    settings: { burst: number };
+    yardstick?: { beforeMs: number };
+  };
+  return figuresOf(results, settings.burst, yardstick?.beforeMs);
 }
 
 async function main() {

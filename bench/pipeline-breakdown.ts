@@ -24,6 +24,13 @@ export interface HopLatency {
   mean: number;
 }
 
+interface Counters {
+  xact: number;
+  written: number;
+  sessions: number;
+  offsetCommits?: number;
+}
+
 export interface ScenarioCost {
   /** CPU seconds (user + system) per process while the scenario ran. */
   cpuSeconds: Record<string, number>;
@@ -31,6 +38,10 @@ export interface ScenarioCost {
   transactionsPerIncident: number;
   /** Rows inserted, updated and deleted, per incident. */
   rowsWrittenPerIncident: number;
+  /** Database connections opened during the scenario (each a new Postgres backend: fork, cold caches, statements prepared again). */
+  connectionsOpened: number;
+  /** Offset commits the consumer groups sent per incident (records appended to __consumer_offsets, which holds only this run's groups' and the benchmark's). */
+  offsetCommitsPerIncident?: number;
   /** Sampled backend wait events (type:event → share of samples with a backend waiting on it), busiest first. */
   waits: { event: string; share: number }[];
   /**
@@ -75,7 +86,7 @@ export function cpuSecondsMatching(pattern: RegExp): number {
 /** Samples CPU of named processes, Postgres counters and wait events from the start of a scenario to its end. */
 export class ScenarioMeter {
   private readonly cpuAtStart: Record<string, number> = {};
-  private counters?: { xact: number; written: number };
+  private counters?: Counters;
   private readonly waitCounts = new Map<string, number>();
   private readonly lockCounts = new Map<string, number>();
   private readonly runningCounts = new Map<string, number>();
@@ -89,6 +100,8 @@ export class ScenarioMeter {
     private readonly database: string,
     /** CPU seconds so far, per process (or group of processes) to account for. */
     private readonly processes: Record<string, () => number>,
+    /** Records in __consumer_offsets so far (the broker's count of offset commits), when known. */
+    private readonly offsetCommits?: () => Promise<number>,
   ) {}
 
   async start(): Promise<void> {
@@ -107,6 +120,10 @@ export class ScenarioMeter {
       cpuSeconds,
       transactionsPerIncident: round((end.xact - this.counters!.xact) / incidents, 1),
       rowsWrittenPerIncident: round((end.written - this.counters!.written) / incidents, 1),
+      connectionsOpened: end.sessions - this.counters!.sessions,
+      ...(end.offsetCommits !== undefined && this.counters!.offsetCommits !== undefined
+        ? { offsetCommitsPerIncident: round((end.offsetCommits - this.counters!.offsetCommits) / incidents, 1) }
+        : {}),
       waits: waits.slice(0, 8),
       lockWaits: [...this.lockCounts]
         .map(([pair, count]) => {
@@ -123,14 +140,16 @@ export class ScenarioMeter {
     };
   }
 
-  private async readCounters(): Promise<{ xact: number; written: number }> {
+  private async readCounters(): Promise<Counters> {
     // The statistics collector reports with a delay; ask for a fresh snapshot.
     await this.admin.query('SELECT pg_stat_clear_snapshot()');
     const { rows } = await this.admin.query(
-      `SELECT xact_commit::float8 AS xact, (tup_inserted + tup_updated + tup_deleted)::float8 AS written FROM pg_stat_database WHERE datname = $1`,
+      `SELECT xact_commit::float8 AS xact, (tup_inserted + tup_updated + tup_deleted)::float8 AS written, sessions::float8 AS sessions
+       FROM pg_stat_database WHERE datname = $1`,
       [this.database],
     );
-    return { xact: rows[0]?.xact ?? 0, written: rows[0]?.written ?? 0 };
+    const offsetCommits = await this.offsetCommits?.().catch(() => undefined);
+    return { xact: rows[0]?.xact ?? 0, written: rows[0]?.written ?? 0, sessions: rows[0]?.sessions ?? 0, offsetCommits };
   }
 
   private async sample(): Promise<void> {
@@ -243,7 +262,8 @@ export function breakdownMarkdown(
     ...hops.map((hop) => `| ${hop.hop} | ${hop.p50} | ${hop.p99} | ${hop.mean} |`),
     '',
     `CPU seconds: ${Object.entries(cost.cpuSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}. `
-      + `Postgres: ${cost.transactionsPerIncident} transactions and ${cost.rowsWrittenPerIncident} rows written per incident. `
+      + `Postgres: ${cost.transactionsPerIncident} transactions and ${cost.rowsWrittenPerIncident} rows written per incident, ${cost.connectionsOpened ?? '–'} connections opened. `
+      + (cost.offsetCommitsPerIncident !== undefined ? `Kafka: ${cost.offsetCommitsPerIncident} offset commits per incident. ` : '')
       + `Waits (share of ${cost.samples} samples with a backend waiting): ${cost.waits.map((wait) => `${wait.event} ${(wait.share * 100).toFixed(0)}%`).join(', ') || 'none'}.`
       + (cost.running.length ? `\nStatements running (share of ${cost.samples} samples' running backends): ${cost.running.map((entry) => `\`${entry.statement}\` ${(entry.share * 100).toFixed(0)}%`).join('; ')}.` : '')
       + (cost.lockWaits.length ? `\nLock waits (waiting statement ← the blocking transaction's current statement, share of samples): ${cost.lockWaits.map((wait) => `\`${wait.waiting}\` ← \`${wait.blockedBy}\` ${(wait.share * 100).toFixed(0)}%`).join('; ')}.` : '')

@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { DevTokenIssuer } from '@harbor/auth';
 import { createScratchDatabase } from '@harbor/persistence';
 import { LatencySummary, summarize } from './latency-stats';
+import { fixedWorkloadCpuMs } from './machine-speed';
 import { PageReceiver } from './page-receiver';
 import { breakdownMarkdown, cpuSecondsMatching, cpuSecondsOf, HopLatency, hopLatencies, rssMegabytes, ScenarioCost, ScenarioMeter } from './pipeline-breakdown';
 
@@ -207,7 +208,11 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
   );
   processes.kafka = () => cpuSecondsMatching(/kafka\.Kafka/);
   processes.postgres = () => cpuSecondsMatching(/^postgres/);
-  const meter = () => new ScenarioMeter(admin, database.name, processes);
+  // Every offset commit appends a record to __consumer_offsets: its end offsets count the groups' commits.
+  const kafkaAdmin = new Kafka({ clientId: 'bench-meter', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await kafkaAdmin.connect();
+  const offsetCommits = async () => (await kafkaAdmin.fetchTopicOffsets('__consumer_offsets')).reduce((sum, { high }) => sum + Number(high), 0);
+  const meter = () => new ScenarioMeter(admin, database.name, processes, offsetCommits);
   const results: ScenarioResult[] = [];
   try {
     await seed(db, WARMUP + RATE * SECONDS + BURST);
@@ -257,6 +262,7 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
   } finally {
     await db.end();
     await admin.end();
+    await kafkaAdmin.disconnect();
     for (const { child } of children) child.kill('SIGTERM');
     await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
     await issuer.stop();
@@ -313,7 +319,7 @@ function markdown(results: ScenarioResult[], machine: Record<string, string>): s
   const find = (system: string, scenario: string) => results.find((result) => result.system === system && result.scenario === scenario);
   const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(1));
   const lines = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}; ${machine.os}; Node ${machine.node}; Kafka ${machine.kafka} (single local broker); ${machine.postgres}; ${REPLICAS} replica${REPLICAS > 1 ? 's' : ''} per service. Run ${machine.date}.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}; ${machine.os}; Node ${machine.node}; Kafka ${machine.kafka} (single local broker); ${machine.postgres}; ${REPLICAS} replica${REPLICAS > 1 ? 's' : ''} per service. Run ${machine.date}; ${machine.yardstick}.`,
     '',
     '| scenario | system | pages | p50 ms | p95 ms | p99 ms | max ms | drain ms | p50 ratio | p99 ratio |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -349,9 +355,11 @@ async function main() {
   const postgres = (await db.query('SHOW server_version')).rows[0].server_version;
   await db.end();
   try {
+    const yardstickBefore = fixedWorkloadCpuMs();
     const harbor = await runHarbor(brokers, databaseUrl, receiver, receiverUrl);
     const baseline = await runBaseline(brokers, receiver, receiverUrl);
     const results = [...harbor, ...baseline];
+    const yardstick = { beforeMs: yardstickBefore, afterMs: fixedWorkloadCpuMs() };
     const machine = {
       cpu: cpus()[0]?.model ?? 'unknown CPU',
       cores: String(cpus().length),
@@ -361,11 +369,12 @@ async function main() {
       kafka: localKafka.KAFKA_VERSION,
       postgres: `PostgreSQL ${postgres}`,
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      yardstick: `a fixed workload took ${yardstick.beforeMs} ms of CPU before the run and ${yardstick.afterMs} ms after it (bench/machine-speed.ts; more is a slower VM)`,
     };
     const table = markdown(results, machine);
     const out = path.join(ROOT, 'bench', 'results');
     mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ machine, settings: { rate: RATE, seconds: SECONDS, burst: BURST, supporters: SUPPORTERS, replicas: REPLICAS }, results }, null, 2));
+    writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ machine, yardstick, settings: { rate: RATE, seconds: SECONDS, burst: BURST, supporters: SUPPORTERS, replicas: REPLICAS }, results }, null, 2));
     writeFileSync(path.join(out, 'latest.md'), table);
     say(`\n${table}`);
     say('Written to bench/results/latest.json and bench/results/latest.md.');

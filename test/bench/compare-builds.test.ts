@@ -3,7 +3,10 @@ import { comparisonMarkdown, figuresOf, median, RunFigures } from '../../bench/c
 /** One run's results as run-bench.ts writes them (only the fields the comparison reads). */
 function run(burstDrainMs: number, steadyP50: number, postgresCpu: number) {
   return [
-    { system: 'harbor' as const, scenario: 'steady' as const, latency: { p50: steadyP50, p99: steadyP50 * 4 } },
+    {
+      system: 'harbor' as const, scenario: 'steady' as const, latency: { p50: steadyP50, p99: steadyP50 * 4 },
+      cost: { cpuSeconds: { intake: 10, matching: 14, notification: 12, reporting: 6, kafka: 8, postgres: postgresCpu + 5 }, connectionsOpened: 3, offsetCommitsPerIncident: 0.2 },
+    },
     {
       system: 'harbor' as const, scenario: 'burst' as const, latency: { p50: 1, p99: 2 }, drainMs: burstDrainMs,
       cost: { cpuSeconds: { intake: 5, matching: 12, notification: 11, reporting: 4, kafka: 2, postgres: postgresCpu } },
@@ -16,9 +19,10 @@ function run(burstDrainMs: number, steadyP50: number, postgresCpu: number) {
 
 describe('bench:compare summary', () => {
   it('reads the goals\' figures from a run', () => {
-    expect(figuresOf(run(40_000, 90, 28), 5_000)).toEqual<RunFigures>({
+    expect(figuresOf(run(40_000, 90, 28), 5_000, 410)).toEqual<RunFigures>({
       burstDrainS: 40, capacityPerS: 125, steadyP50Ms: 90, steadyP99Ms: 360, baselineBurstDrainS: 3.1, baselineSteadyP50Ms: 3.5,
-      servicesCpuS: 32, postgresCpuS: 28, maxRssMb: 166,
+      servicesCpuS: 32, postgresCpuS: 28, steadyServicesCpuS: 42, steadyKafkaCpuS: 8, steadyPostgresCpuS: 33,
+      steadyConnectionsOpened: 3, steadyOffsetCommitsPerIncident: 0.2, maxRssMb: 166, yardstickMs: 410,
     });
   });
 
@@ -39,5 +43,12 @@ describe('bench:compare summary', () => {
     expect(table).toContain('| burst drained, s | 55.0 (50.0, 60.0) | 40.0 (40.0, 38.0, 45.0) |');
     expect(table).toContain('| CPU in the burst: Postgres, s | 42.0 (40.0, 44.0) | 30.0 (30.0, 28.0, 33.0) |');
     expect(table).toContain('| capacity (burst ÷ drain), /s | 92 (100, 83) | 125 (125, 132, 111) |');
+    expect(table).toContain('| CPU at steady 50/s: Postgres, s | 47.0 (45.0, 49.0) | 35.0 (35.0, 33.0, 38.0) |');
+  });
+
+  it('shows a figure an older revision\'s benchmark did not count as a dash', () => {
+    const older = run(50_000, 120, 40).map((result) => (result.scenario === 'steady' && result.system === 'harbor' ? { ...result, cost: { cpuSeconds: result.cost!.cpuSeconds } } : result));
+    const table = comparisonMarkdown(['old', 'new'], [[figuresOf(older, 5_000)], [figuresOf(run(40_000, 80, 30), 5_000)]]);
+    expect(table).toContain('| steady 50/s: database connections opened | – (–) | 3 (3) |');
   });
 });

@@ -158,6 +158,18 @@ describe('loadConfig with the service configuration classes', () => {
     expect(loadConfig(ReportingEnv, {})).toMatchObject({ HTTP_PORT: 3004, REPORTING_MIN_CELL_SIZE: 11 });
   });
 
+  it('bounds the consumer and connection-pool tuning, and only reporting waits for bigger fetches by default', () => {
+    const services = [IntakeEnv, MatchingEnv, NotificationEnv, ReportingEnv] as (new () => ServiceEnv)[];
+    expect(services.map((env) => loadConfig(env, {}).KAFKA_FETCH_MIN_BYTES)).toEqual([1, 1, 1, 65_536]);
+    expect(loadConfig(MatchingEnv, {})).toMatchObject({ KAFKA_OFFSET_COMMIT_INTERVAL_MS: 1_000, DATABASE_POOL_SIZE: 10, DATABASE_POOL_IDLE_SECONDS: 300 });
+    expect(loadConfig(MatchingEnv, { KAFKA_OFFSET_COMMIT_INTERVAL_MS: '0', DATABASE_POOL_IDLE_SECONDS: '0' })).toMatchObject({
+      KAFKA_OFFSET_COMMIT_INTERVAL_MS: 0, DATABASE_POOL_IDLE_SECONDS: 0,
+    });
+    expect(configError(() => loadConfig(MatchingEnv, { KAFKA_OFFSET_COMMIT_INTERVAL_MS: '-1', DATABASE_POOL_SIZE: '0', KAFKA_FETCH_MIN_BYTES: '0' })).problems).toEqual([
+      expect.stringMatching(/^DATABASE_POOL_SIZE: /), expect.stringMatching(/^KAFKA_OFFSET_COMMIT_INTERVAL_MS: /), expect.stringMatching(/^KAFKA_FETCH_MIN_BYTES: /),
+    ]);
+  });
+
   it('validates HTTP_PORT once, in ServiceEnv, for every service', () => {
     for (const env of [IntakeEnv, MatchingEnv, NotificationEnv, ReportingEnv] as (new () => ServiceEnv)[]) {
       expect(loadConfig(env, { HTTP_PORT: '0' }).HTTP_PORT).toBe(0);

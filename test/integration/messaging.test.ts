@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IsString, IsUUID, MaxLength } from 'class-validator';
 import { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { Producer } from 'kafkajs';
-import { DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingMigrations, outbound, readHeaders } from '@harbor/messaging';
+import { beginAndReadSql, DLQ_HEADER, EventHandler, HEADER, InboundEvent, MessagingRuntime, messagingMigrations, outbound, readHeaders } from '@harbor/messaging';
 import { createLogger, isValidTraceparent, runWithContext, ServiceMetrics } from '@harbor/observability';
 import { afterCommit, createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { createTestDatabase, kafkaClient, LogCapture, readTopic, testInfrastructure, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
@@ -146,28 +146,86 @@ describe('messaging library against real Kafka and Postgres', () => {
 
   it('marks rows published in a transaction that commits without waiting for the disk; the writing transaction waits', async () => {
     const settingAtWrite: Record<string, string> = {};
-    const original = dataSource.transaction.bind(dataSource);
-    // Every transaction on this data source, the relay's included: read the setting just before its writes.
-    dataSource.transaction = ((...args: unknown[]) => {
-      const work = args.pop() as (manager: EntityManager) => Promise<unknown>;
-      return (original as (...all: unknown[]) => Promise<unknown>)(...args, async (manager: EntityManager) => {
-        const query = manager.query.bind(manager);
-        manager.query = (async (sql: string, parameters?: unknown[]) => {
-          const write = /UPDATE "[^"]+"\."outbox" SET "sent_at"/.test(sql) ? 'mark' : /^INSERT INTO "[^"]+"\."outbox"/.test(sql) ? 'enqueue' : undefined;
-          if (write) settingAtWrite[write] = (await query(`SHOW synchronous_commit`))[0].synchronous_commit;
-          return query(sql, parameters);
-        }) as typeof manager.query;
-        return work(manager);
-      });
-    }) as typeof dataSource.transaction;
+    const statements: string[] = [];
+    const original = dataSource.createQueryRunner.bind(dataSource);
+    // Every connection this data source lends (the writer's transactions and the relay's): just before a statement
+    // that writes the outbox, read the transaction's setting on the same connection.
+    dataSource.createQueryRunner = ((...args: Parameters<DataSource['createQueryRunner']>) => {
+      const runner = original(...args);
+      const connect = runner.connect.bind(runner);
+      const release = runner.release.bind(runner);
+      let restore = () => undefined as void;
+      runner.connect = async () => {
+        const client = await connect();
+        const query = client.query;
+        restore = () => {
+          client.query = query;
+        };
+        client.query = async (sql: unknown, ...rest: unknown[]) => {
+          if (typeof sql === 'string') {
+            statements.push(sql);
+            const write = /UPDATE "[^"]+"\."outbox" SET "sent_at"/.test(sql) ? 'mark' : /^INSERT INTO "[^"]+"\."outbox"/.test(sql) ? 'enqueue' : undefined;
+            if (write) settingAtWrite[write] = (await query.call(client, 'SHOW synchronous_commit')).rows[0].synchronous_commit;
+          }
+          return query.call(client, sql, ...rest);
+        };
+        return client;
+      };
+      runner.release = async () => {
+        restore();
+        return release();
+      };
+      return runner;
+    }) as DataSource['createQueryRunner'];
     try {
       const [configured] = await dataSource.query(`SHOW synchronous_commit`);
       const ping = { id: randomUUID(), label: 'asynchronous mark' };
       await dataSource.transaction((manager) => runtime.outbox.enqueue(manager, Ping, ping));
       await waitFor(async () => settingAtWrite.mark !== undefined, 'the relay to mark the row published');
       expect(settingAtWrite).toEqual({ enqueue: configured.synchronous_commit, mark: 'off' });
+      // The relay's drain: two round trips around the send (begin, lock and read; mark and commit).
+      const mark = statements.find((sql) => /SET "sent_at"/.test(sql))!;
+      expect(mark).toMatch(/;\s*COMMIT$/);
+      const read = statements.find((sql) => /FOR UPDATE SKIP LOCKED/.test(sql))!;
+      expect(read).toMatch(/^BEGIN;/);
     } finally {
-      dataSource.transaction = original;
+      dataSource.createQueryRunner = original;
+    }
+  });
+
+  it('a relay that does not hold the schema\'s lock reads and locks no row, so the holder publishes in order', async () => {
+    // Only the relay under test reads the outbox meanwhile (this runtime's own would retry every 25 ms).
+    await runtime.stop();
+    const holder = dataSource.createQueryRunner();
+    const other = dataSource.createQueryRunner();
+    const bystander = dataSource.createQueryRunner();
+    try {
+      // Another replica's relay in the middle of a drain.
+      await holder.startTransaction();
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtext('harbor-outbox-${SCHEMA}'))`);
+      const ping = { id: randomUUID(), label: 'waits for the lock' };
+      await dataSource.transaction((manager) => runtime.outbox.enqueue(manager, Ping, ping));
+
+      const client = (await other.connect()) as { query: (sql: string) => Promise<{ rows: Record<string, unknown>[] }[]> };
+      const results = await client.query(beginAndReadSql(SCHEMA, 500));
+      expect(results[3].rows).toEqual([expect.objectContaining({ locked: false, seq: null })]);
+      // Had it locked the unsent row even for a moment, the holder's SKIP LOCKED read would pass it over.
+      await bystander.startTransaction();
+      const free = await bystander.query(`SELECT "seq" FROM "${SCHEMA}"."outbox" WHERE "sent_at" IS NULL FOR UPDATE NOWAIT`);
+      expect(free.length).toBeGreaterThan(0);
+      await bystander.rollbackTransaction();
+      await other.query('ROLLBACK');
+      await holder.rollbackTransaction();
+      await startRuntime();
+      await waitFor(async () => {
+        const [row] = await dataSource.query(`SELECT "sent_at" FROM "${SCHEMA}"."outbox" WHERE "payload"->>'id' = $1`, [ping.id]);
+        return row?.sent_at !== null;
+      }, 'the relay to publish once the lock is free');
+    } finally {
+      for (const runner of [bystander, other, holder]) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        await runner.release();
+      }
     }
   });
 

@@ -65,4 +65,18 @@ describe('every reference in the manifests resolves', () => {
       'Ingress harbor-public /metrics: notification serves no route under /metrics',
     ]);
   });
+
+  it('the console is reachable page by page: its home exactly, never `/` as a prefix or a path it does not serve', () => {
+    const objects = render('deploy/k8s/overlays/example');
+    const console = objects.find((object) => object.kind === 'Ingress' && object.metadata.name === 'harbor-console')!;
+    const routes = console.spec.rules[0].http.paths as { path: string; pathType: string }[];
+    expect(routes).toContainEqual(expect.objectContaining({ path: '/', pathType: 'Exact' }));
+    expect(routes.map((route) => route.path)).toEqual(expect.arrayContaining(['/auth', '/triage', '/cases', '/roster', '/settings']));
+    const backend = { service: { name: 'harbor-console', port: { name: 'http' } } };
+    routes.push({ path: '/', pathType: 'Prefix', backend } as never, { path: '/admin', pathType: 'Prefix', backend } as never);
+    expect(ingressProblems(objects)).toEqual([
+      'Ingress harbor-console /: must not expose /',
+      'Ingress harbor-console /admin: console serves no route under /admin',
+    ]);
+  });
 });

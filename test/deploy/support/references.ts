@@ -112,7 +112,13 @@ export function controllerPaths(service: HarborService): string[] {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.controller.ts')) {
-        for (const match of readFileSync(path, 'utf8').matchAll(/@Controller\('([^']*)'\)/g)) paths.push(`/${match[1]}`);
+        const source = readFileSync(path, 'utf8');
+        for (const match of source.matchAll(/@Controller\('([^']*)'\)/g)) paths.push(`/${match[1]}`);
+        // Each route too, under the file's controller prefix (the console's controllers have none: @Controller()).
+        const prefix = /@Controller\((?:'([^']*)')?\)/.exec(source)?.[1] ?? '';
+        for (const route of source.matchAll(/@(?:Get|Post|Put|Patch|Delete)\((?:'([^']*)')?\)/g)) {
+          paths.push(`/${[prefix, route[1]].filter(Boolean).join('/')}`);
+        }
       }
     }
   };
@@ -137,7 +143,8 @@ export function ingressProblems(objects: KubernetesObject[]): string[] {
         }
         if (!target.spec.ports.some((port: any) => port.name === backend.port.name || port.port === backend.port.number)) problems.push(`${where}: Service ${backend.name} has no such port`);
         if (route.pathType !== 'Prefix' && route.pathType !== 'Exact') problems.push(`${where}: pathType must be Prefix or Exact`);
-        if (/^\/(metrics|health)?$|^\/(metrics|health)\//.test(route.path) || route.path === '/') problems.push(`${where}: must not expose ${route.path}`);
+        // `/` as a prefix is every path; `/` exact is one page (the console's home).
+        if (/^\/(metrics|health)$|^\/(metrics|health)\//.test(route.path) || (route.path === '/' && route.pathType !== 'Exact')) problems.push(`${where}: must not expose ${route.path}`);
         const service = target.metadata.labels?.['app.kubernetes.io/component'] as HarborService;
         const served = controllerPaths(service).some((path) => path === route.path || path.startsWith(`${route.path}/`));
         if (!served) problems.push(`${where}: ${service} serves no route under ${route.path}`);

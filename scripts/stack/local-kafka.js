@@ -129,7 +129,51 @@ async function ensureLocalKafka({ brokers = '127.0.0.1:9092', dataDir = path.joi
     return { brokers, started: false, pidFile: undefined };
   }
   if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`no Kafka answers at ${brokers}, and a local one can only be started on 127.0.0.1`);
-  return startLocalKafka({ brokers, dataDir, heapMb, client });
+  // Two commands started together (npm start and npm test in two terminals) would both format and start a broker
+  // in the same folder; the second's format then fails on the first's cluster id. One starts, the other waits.
+  const starter = await claimStart(dataDir);
+  if (!starter.claimed) {
+    log(`another process (pid ${starter.owner}) is starting Kafka in ${dataDir}; waiting for it`);
+    await waitForBroker(brokers, START_WAIT_MS, client);
+    return { brokers, started: false, pidFile: undefined };
+  }
+  try {
+    if (await answers(host, port)) {
+      await waitForBroker(brokers, 90_000, client);
+      return { brokers, started: false, pidFile: undefined };
+    }
+    return await startLocalKafka({ brokers, dataDir, heapMb, client });
+  } finally {
+    fs.rmSync(starter.lock, { force: true });
+  }
+}
+
+/** How long a second starter waits for the first: a first start fetches Kafka from Maven Central. */
+const START_WAIT_MS = 600_000;
+
+/**
+ * Claims the right to start the broker of `dataDir` (an exclusive file holding this pid). A claim whose process is
+ * gone (killed mid-start) is taken over.
+ */
+async function claimStart(dataDir) {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lock = path.join(dataDir, 'start.lock');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return { claimed: true, lock };
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    const owner = Number(fs.readFileSync(lock, 'utf8').trim());
+    if (owner && pidAlive(owner)) return { claimed: false, owner };
+    // Just created and not yet written, or left by a process that died: look again, then take it over.
+    if (!owner && attempt < 10) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    fs.rmSync(lock, { force: true });
+  }
 }
 
 /**

@@ -1,0 +1,52 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const localKafka = require('../../scripts/stack/local-kafka.js');
+
+interface Started {
+  started: boolean;
+  pidFile?: string;
+}
+
+/** A free port whose next one is free too (the local broker's controller listens there). */
+async function freePortPair(): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+  for (;;) {
+    const port = await listen(0);
+    if (await listen(port + 1).then(() => true, () => false)) return port;
+  }
+}
+
+/** The dev stack's broker, as `npm start` and `npm test` start it when none answers (scripts/stack/local-kafka.js). */
+describe('the local Kafka starter', () => {
+  it('starts one broker when two commands ask at once: one starts it, the other waits for it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'harbor-local-kafka-'));
+    const port = await freePortPair();
+    const brokers = `127.0.0.1:${port}`;
+    const results = await Promise.allSettled([
+      localKafka.ensureLocalKafka({ brokers, dataDir, heapMb: 256 }) as Promise<Started>,
+      localKafka.ensureLocalKafka({ brokers, dataDir, heapMb: 256 }) as Promise<Started>,
+    ]);
+    const started = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    try {
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(started.map((result) => result.started).sort()).toEqual([false, true]);
+      expect(await localKafka.answers('127.0.0.1', port)).toBe(true);
+      expect(existsSync(join(dataDir, 'start.lock'))).toBe(false);
+    } finally {
+      for (const result of started) if (result.started) await localKafka.stopLocalKafka(result.pidFile);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

@@ -270,7 +270,8 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.starting) await Promise.race([this.starting.catch(() => undefined), sleep(STOP_WAITS_FOR_JOIN_MS, undefined, { ref: false })]);
-    if (this.offsetFlushTimer) clearTimeout(this.offsetFlushTimer);
+    clearTimeout(this.offsetFlushTimer);
+    this.offsetFlushTimer = undefined;
     // What was applied since the last commit; a batch still in flight commits its own as it ends (onBatch).
     await Promise.race([this.flushOffsets(), sleep(STOP_WAITS_FOR_OFFSET_COMMIT_MS, undefined, { ref: false })]);
     // During a broker outage kafkajs would retry leaving the group for as long as its retries last (a minute):

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../support/secured-kafka';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const localKafka = require('../../scripts/stack/local-kafka.js');
@@ -11,20 +12,20 @@ interface Started {
   pidFile?: string;
 }
 
+/** Whether nothing listens on `port` of 127.0.0.1. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** A free port whose next one is free too (the local broker's controller listens there). */
 async function freePortPair(): Promise<number> {
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
   for (;;) {
-    const port = await listen(0);
-    if (await listen(port + 1).then(() => true, () => false)) return port;
+    const port = await freePort();
+    if (await isFree(port + 1)) return port;
   }
 }
 

@@ -307,8 +307,7 @@ export class EventConsumer {
     const size = this.handlersByTopic.get(batch.topic)?.batchSize ?? 1;
     // The payload's commit goes to the group even once the consumer is stopping (kafkajs's own refuses then), so the
     // last chunk's offsets reach the group before this member leaves it.
-    const commit = (offsets: PartitionOffset[]) => commitOffsetsIfNecessary(asCommitRequest(offsets));
-    this.groupCommit = commit;
+    this.groupCommit = (offsets: PartitionOffset[]) => commitOffsetsIfNecessary(asCommitRequest(offsets));
     const applied = (offset: string) => {
       resolveOffset(offset);
       this.offsets.applied(batch.topic, batch.partition, offset);
@@ -329,19 +328,19 @@ export class EventConsumer {
             await heartbeat();
           }
         }
-        await this.commitOffsetsIfDue(commit);
+        await this.commitOffsetsIfDue();
         await heartbeat();
       }
     } finally {
-      if (!isRunning()) await this.flushOffsets(commit);
+      if (!isRunning()) await this.flushOffsets();
     }
   }
 
   /** Commits now when the interval has passed; otherwise makes sure a commit follows when it does, records or not. */
-  private async commitOffsetsIfDue(commit: (offsets: PartitionOffset[]) => Promise<unknown>): Promise<void> {
+  private async commitOffsetsIfDue(): Promise<void> {
     if (this.offsets.isEmpty) return;
     if (this.offsets.isDue()) {
-      await this.flushOffsets(commit);
+      await this.flushOffsets();
       return;
     }
     this.offsetFlushTimer ??= setTimeout(() => {
@@ -354,8 +353,9 @@ export class EventConsumer {
    * Sends what is pending, one commit at a time. A refused commit (a rebalance under way, the broker away) keeps its
    * offsets pending for the next; they are only ever a shortcut past records the consumer would absorb again.
    */
-  private flushOffsets(commit = this.groupCommit): Promise<void> {
+  private flushOffsets(): Promise<void> {
     this.committing = this.committing.then(async () => {
+      const commit = this.groupCommit;
       if (this.offsets.isEmpty || !commit) return;
       const offsets = this.offsets.take();
       try {

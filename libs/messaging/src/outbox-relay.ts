@@ -116,21 +116,16 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
-    let open = false;
+    let open = true;
     try {
-      open = true;
       const [, , , read] = (await client.query(this.beginAndReadSql)) as unknown as QueryResult<OutboxRow & { locked: boolean }>[];
-      if (!read.rows[0].locked) {
-        await client.query('ROLLBACK');
-        open = false;
-        return LOCKED_ELSEWHERE;
-      }
+      const { locked } = read.rows[0];
       // With the lock and no unsent row, the outer join's one row carries nulls.
       const rows: OutboxRow[] = read.rows.filter((row) => row.seq !== null);
-      if (rows.length === 0) {
+      if (!locked || rows.length === 0) {
         await client.query('ROLLBACK');
         open = false;
-        return 0;
+        return locked ? 0 : LOCKED_ELSEWHERE;
       }
       const spans = new OutboxPublishSpans(harborTracer(this.metrics.service));
       try {

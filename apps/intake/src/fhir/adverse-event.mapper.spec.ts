@@ -130,6 +130,12 @@ describe('mapAdverseEvent: clinicians', () => {
     expect(trigger.clinicians).toHaveLength(1);
   });
 
+  it('one clinician named by NPI as URI in one place and as OID in another is one clinician', () => {
+    const oid = 'urn:oid:2.16.840.1.113883.4.6';
+    const trigger = mapAdverseEvent(r4({ contributor: [{ identifier: { system: NPI, value: '1234567893' } }, { identifier: { system: oid, value: '1234567893' } }] }), options);
+    expect(trigger.clinicians).toEqual([{ identifier: { system: NPI, value: '1234567893' }, role: 'contributor' }]);
+  });
+
   it('a reference that claims a Practitioner but points at a contained Patient never yields the patient\'s identifier', () => {
     const patient = { resourceType: 'Patient', id: 'pat', identifier: [{ system: 'urn:mrn', value: 'MRN-0042' }] };
     for (const reference of [{ reference: '#pat', type: 'Practitioner' }, { reference: '#pat', type: 'PractitionerRole' }]) {

@@ -1,4 +1,4 @@
-import { HARM_LEVELS, HarmLevel, identifierKey } from '@harbor/contracts';
+import { canonicalIdentifierSystem, HARM_LEVELS, HarmLevel, identifierKey } from '@harbor/contracts';
 import { NamedClinician, NormalizedTrigger, UnidentifiedPerson } from '../triggers/normalized-trigger';
 import { PeopleOptions, resolvePerson, Slot } from './fhir-people';
 import { codesOf, fhirDateTime, isObject, Json, objectList, optionalObject, optionalString, ProblemList } from './fhir-values';
@@ -174,7 +174,9 @@ function readPeople(resource: Json, version: FhirVersion, options: AdverseEventO
     if (result.kind === 'not-a-clinician') continue;
     if (slot === 'subject') subjectIsClinician = true;
     if (result.kind === 'clinician') {
-      const key = identifierKey(result.clinician.identifier);
+      // The NPI as URI in one place and as OID in another is one clinician.
+      const { system, value } = result.clinician.identifier;
+      const key = identifierKey({ system: canonicalIdentifierSystem(system), value });
       if (!clinicians.has(key)) clinicians.set(key, { ...result.clinician, role });
     } else {
       const key = `${result.person.reason}|${result.person.hint ?? path}`;

@@ -140,13 +140,18 @@ describe('matching: group debriefs', () => {
     expect(await debriefsOf(event)).toEqual([expect.objectContaining({ program: 'small', clinicians: 2 })]);
   });
 
-  it('forgets the tally after the case retention, keeping the debriefs', async () => {
+  it('forgets the tally and which clinicians each event named after the case retention, keeping the debriefs', async () => {
+    const named = async () => (await harbor.db.query(`SELECT count(*)::int AS n FROM "matching"."event_clinicians"`)).rows[0].n;
+    const namedBefore = await named();
+    expect(namedBefore).toBeGreaterThan(0);
     const before = (await harbor.db.query(`SELECT count(*)::int AS n FROM "matching"."group_debrief_tally"`)).rows[0].n;
     expect(before).toBeGreaterThan(0);
     await harbor.apps.matching.get(PurgeClosedCases).execute(new Date(Date.now() + 29 * 86_400_000));
     expect((await harbor.db.query(`SELECT count(*)::int AS n FROM "matching"."group_debrief_tally"`)).rows[0].n).toBe(before);
+    expect(await named()).toBe(namedBefore);
     await harbor.apps.matching.get(PurgeClosedCases).execute(new Date(Date.now() + 31 * 86_400_000));
     expect((await harbor.db.query(`SELECT count(*)::int AS n FROM "matching"."group_debrief_tally"`)).rows[0].n).toBe(0);
+    expect(await named()).toBe(0);
     expect((await driver.admin('/v1/debriefs', 'GET')).body.debriefs.length).toBe(4);
   });
 });

@@ -258,26 +258,32 @@ describe('matching: offers, deadlines, escalation and follow-ups', () => {
     await driver.supporter('north-2', { program: 'north', profession: 'pharmacist' });
     expect(involved).toBeDefined();
 
-    // E-401 and E-400 are both named in event "evt-9": north-involved (who is E-401) must not support E-400.
+    // E-401 and E-400 are both named in event "evt-9": north-involved (who is E-401) must not support E-400. The two
+    // requests are consumed at once (two partitions), in either order: E-400's case waits for the event's lock, and
+    // an offer it made before E-401's request arrived is withdrawn (closed as cancelled) when it does.
     await driver.requestSupport('E-401', { facility: 'north-campus', eventKey: 'evt-9' });
     await driver.requestSupport('E-400', { facility: 'north-campus', eventKey: 'evt-9' });
-    const [offer] = await waitFor(async () => {
+    const caseId = await waitFor(async () => {
       const { rows } = await harbor.db.query(
         `SELECT c."id" FROM "matching"."cases" c JOIN "matching"."clinician_identifiers" i ON i."clinician_id" = c."clinician_id" WHERE i."value" = 'E-400'`,
       );
-      const offers = rows[0] && driver.of(AssignmentOffered, (payload) => payload.caseId === rows[0].id);
-      return offers?.length ? offers : undefined;
-    }, 'the offer for E-400');
-    expect(offer.payload.supporterId).not.toBe('north-involved');
-    const detail = await driver.admin(`/v1/cases/${offer.payload.caseId}`, 'GET');
-    expect(detail.body.offers[0].excluded).toEqual({ 'involved-in-event': 1 });
+      return rows[0]?.id as string | undefined;
+    }, "E-400's case");
+    const [offer] = await driver.next(AssignmentOffered, (payload) => payload.caseId === caseId && payload.supporterId !== 'north-involved', 'the offer for E-400');
+    for (const withdrawn of driver.of(AssignmentOffered, (payload) => payload.caseId === caseId && payload.supporterId === 'north-involved')) {
+      await driver.next(AssignmentClosed, (closed) => closed.assignmentId === withdrawn.payload.assignmentId && closed.reason === 'cancelled', 'the withdrawal');
+    }
+    const detail = await driver.admin(`/v1/cases/${caseId}`, 'GET');
+    const live = detail.body.offers.find((entry: { attempt: number }) => entry.attempt === offer.payload.attempt);
+    expect(live).toMatchObject({ supporterId: offer.payload.supporterId, status: 'offered' });
+    expect(live.excluded).toEqual({ 'involved-in-event': 1 });
 
     await driver.undeliverable(offer);
-    const [next] = await driver.next(AssignmentOffered, (payload) => payload.caseId === offer.payload.caseId && payload.attempt === 2, 'the next offer');
+    const [next] = await driver.next(AssignmentOffered, (payload) => payload.caseId === caseId && payload.attempt === (offer.payload.attempt as number) + 1, 'the next offer');
     expect(next.payload.supporterId).not.toBe(offer.payload.supporterId);
     expect(next.payload.supporterId).not.toBe('north-involved');
-    const after = await driver.admin(`/v1/cases/${offer.payload.caseId}`, 'GET');
-    expect(after.body.offers[0].status).toBe('undeliverable');
+    const after = await driver.admin(`/v1/cases/${caseId}`, 'GET');
+    expect(after.body.offers.find((entry: { attempt: number }) => entry.attempt === offer.payload.attempt).status).toBe('undeliverable');
   });
 
   it('imports clinicians from CSV and from a FHIR Bundle, reporting bad rows by number and field', async () => {

@@ -9,16 +9,10 @@ import { saveClinician } from '../../../apps/matching/src/directory/directory-st
 import { MatchingEnv } from '../../../apps/matching/src/matching.env';
 import { MATCHING_MIGRATIONS } from '../../../apps/matching/src/migrations';
 import { SupporterProfile, SupporterStore } from '../../../apps/matching/src/roster/supporter-store';
+import { gate } from '../../support/gate';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
 
 const EMPLOYEE = 'urn:test:employee';
-
-/** A promise and the function that settles it, to hold one transaction open while another runs. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
 
 /**
  * Matching's stores on a real schema without Kafka: capacity is never over-reserved by concurrent decisions,
@@ -323,8 +317,8 @@ describe('matching stores (Postgres only)', () => {
     const inside = gate();
     const done = gate();
     const holder = transaction(async (manager) => {
-      const resolved = await cases.resolveAndLockClinician(manager, npi, clinicianLockKeys(npi));
-      const unresolved = await cases.resolveAndLockClinician(manager, unknown, clinicianLockKeys(unknown));
+      const resolved = await cases.resolveAndLockClinician(manager, npi, clinicianLockKeys(npi), 'evt-locks');
+      const unresolved = await cases.resolveAndLockClinician(manager, unknown, clinicianLockKeys(unknown), 'evt-locks');
       inside.open();
       await done.opened;
       return { resolved, unresolved };
@@ -334,11 +328,14 @@ describe('matching stores (Postgres only)', () => {
       // The NPI resolved to the person: their key is held, so a request naming their employee number waits for it.
       expect(await held(clinicianLockKey(clinicianId, employee))).toBe(true);
       expect(await held(clinicianLockKeys(unknown).unresolved)).toBe(true);
+      // The event's lock is taken in the same statement, so its other clinicians' requests wait for this one.
+      expect(await held('matching:event:evt-locks')).toBe(true);
+      expect(await held('matching:event:evt-other')).toBe(false);
       expect(await held(clinicianLockKey(randomUUID(), employee))).toBe(false);
       // A transaction already holding a clinician's lock only tries another: taken elsewhere, it gives up at once.
       await expect(transaction(async (manager) => {
-        await cases.resolveAndLockClinician(manager, { system: EMPLOYEE, value: `E-${randomUUID()}` }, clinicianLockKeys({ system: EMPLOYEE, value: 'x' }));
-        await cases.resolveAndLockClinician(manager, employee, clinicianLockKeys(employee));
+        await cases.resolveAndLockClinician(manager, { system: EMPLOYEE, value: `E-${randomUUID()}` }, clinicianLockKeys({ system: EMPLOYEE, value: 'x' }), `evt-${randomUUID()}`);
+        await cases.resolveAndLockClinician(manager, employee, clinicianLockKeys(employee), `evt-${randomUUID()}`);
       })).rejects.toBeInstanceOf(ClinicianLockBusyError);
     } finally {
       done.open();

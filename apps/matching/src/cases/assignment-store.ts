@@ -95,6 +95,22 @@ export class AssignmentStore {
     return rows.map((row) => ({ id: row.id, supporterId: row.supporter_id, offeredAt: row.offered_at }));
   }
 
+  /**
+   * The open offers of an event's cases to the supporter who is the directory's clinician `clinicianId` (reads the
+   * cases' event and the supporters' directory link).
+   */
+  async offeredInEventTo(manager: EntityManager, eventKey: string, clinicianId: string): Promise<{ id: string; caseId: string }[]> {
+    await this.newOffers.writeNow(manager);
+    const rows: { id: string; case_id: string }[] = await manager.query(
+      `SELECT a."id", a."case_id" FROM "matching"."assignments" a
+         JOIN "matching"."cases" c ON c."id" = a."case_id" JOIN "matching"."supporters" s ON s."id" = a."supporter_id"
+        WHERE c."event_key" = $1 AND s."clinician_id" = $2 AND a."status" = 'offered'
+        ORDER BY a."offered_at", a."id"`,
+      [eventKey, clinicianId],
+    );
+    return rows.map((row) => ({ id: row.id, caseId: row.case_id }));
+  }
+
   /** The offer the case's supporter accepted, if any. */
   async accepted(manager: EntityManager, caseId: string): Promise<{ id: string; supporterId: string } | undefined> {
     await this.newOffers.writeNow(manager);

@@ -77,7 +77,7 @@ export class CaseRecords {
 
   /**
    * What the policy needs to know about a (locked) case: the clinician's attributes and who must not be asked.
-   * `otherEventClinicianIds`: the clinicians of the event's other cases, when the caller has read them already.
+   * `otherEventClinicianIds`: the event's other clinicians, when the caller has read them already.
    */
   async context(manager: EntityManager, kase: MatchingCase, alreadyOffered: string[], otherEventClinicianIds?: string[]): Promise<CaseToMatch> {
     return {
@@ -85,7 +85,7 @@ export class CaseRecords {
       profession: kase.clinicianProfession,
       department: kase.clinicianDepartment ?? kase.department,
       languages: kase.clinicianLanguages ?? [],
-      involvedClinicianIds: otherEventClinicianIds ?? (kase.eventKey ? await this.cases.otherCliniciansOfEvent(manager, kase.eventKey, kase.id) : []),
+      involvedClinicianIds: otherEventClinicianIds ?? (kase.eventKey ? await this.cases.otherCliniciansOfEvent(manager, kase.eventKey, kase.clinicianId) : []),
       alreadyOffered,
     };
   }

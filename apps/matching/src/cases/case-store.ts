@@ -134,32 +134,35 @@ function openCaseSql(clinicianId: string | null, identifier: IdentifierV1, param
 /** Marks a transaction's query runner once it holds a clinician lock (see resolveAndLockClinician). */
 const HOLDS_CLINICIAN_LOCK = 'matchingHoldsClinicianLock';
 
+/** The prefix of an event's lock (see resolveAndLockClinician). */
+const EVENT_LOCK_PREFIX = 'matching:event:';
+
 /**
- * The call that takes the clinician lock named by the SQL expression `key`. The transaction's first lock is waited
- * for (`waits`: the call returns nothing); a later one is only tried (returns true when taken; re-entrant, so a batch
- * holding this very clinician's lock gets it again).
+ * The calls that take the advisory locks named by the SQL expressions `keys`, in one statement. The transaction's
+ * first locks are waited for (`waits`: each call returns nothing); later ones are only tried (each returns true
+ * when taken; re-entrant, so a batch holding this very clinician's or event's lock gets it again).
  */
-function clinicianLockCall(manager: EntityManager, key: string): { sql: string; waits: boolean } {
-  return manager.queryRunner?.data?.[HOLDS_CLINICIAN_LOCK]
-    ? { sql: `pg_try_advisory_xact_lock(hashtextextended(${key}, 0))`, waits: false }
-    : { sql: `pg_advisory_xact_lock(hashtextextended(${key}, 0))`, waits: true };
+function advisoryLockCalls(manager: EntityManager, keys: string[]): { sql: string[]; waits: boolean } {
+  const waits = !manager.queryRunner?.data?.[HOLDS_CLINICIAN_LOCK];
+  const call = waits ? 'pg_advisory_xact_lock' : 'pg_try_advisory_xact_lock';
+  return { sql: keys.map((key) => `${call}(hashtextextended(${key}, 0))`), waits };
 }
 
-/** After clinicianLockCall: marks the transaction as holding a lock, or refuses a later lock held elsewhere. */
-function noteClinicianLock(manager: EntityManager, call: { waits: boolean }, locked: unknown): void {
-  if (!call.waits && locked !== true) throw new ClinicianLockBusyError();
+/** After advisoryLockCalls: marks the transaction as holding its locks, or refuses a later lock held elsewhere. */
+function noteAdvisoryLocks(manager: EntityManager, calls: { waits: boolean }, locked: unknown[]): void {
+  if (!calls.waits && locked.some((taken) => taken !== true)) throw new ClinicianLockBusyError();
   const runner = manager.queryRunner;
   if (runner && !runner.data?.[HOLDS_CLINICIAN_LOCK]) runner.data = { ...runner.data, [HOLDS_CLINICIAN_LOCK]: true };
 }
 
 /**
- * A transaction that already holds one clinician's lock found another clinician's lock taken. Thrown
+ * A transaction that already holds one clinician's (and event's) lock found another clinician's or event's lock taken. Thrown
  * instead of waiting, so two batches can never wait on each other; the consumer rolls the batch back
  * and applies its records one per transaction, where each waits for its single lock.
  */
 export class ClinicianLockBusyError extends Error {
   constructor() {
-    super('another transaction is deciding a clinician of this batch; applying its records one by one');
+    super('another transaction is deciding a clinician or an event of this batch; applying its records one by one');
     this.name = 'ClinicianLockBusyError';
   }
 }
@@ -242,11 +245,14 @@ export class CaseStore {
     await manager.query(`UPDATE "matching"."cases" SET "census" = $2 WHERE "id" = $1`, [caseId, JSON.stringify(census)]);
   }
 
-  /** The clinicians of the event's other cases (never matched as each other's supporters). */
-  async otherCliniciansOfEvent(manager: EntityManager, eventKey: string, caseId: string): Promise<string[]> {
+  /**
+   * The directory clinicians the event named besides `clinicianId` (never matched as supporters of the event's cases),
+   * whatever became of their requests.
+   */
+  async otherCliniciansOfEvent(manager: EntityManager, eventKey: string, clinicianId: string | null): Promise<string[]> {
     const rows: { clinician_id: string }[] = await manager.query(
-      `SELECT DISTINCT "clinician_id" FROM "matching"."cases" WHERE "event_key" = $1 AND "clinician_id" IS NOT NULL AND "id" <> $2`,
-      [eventKey, caseId],
+      `SELECT "clinician_id" FROM "matching"."event_clinicians" WHERE "event_key" = $1 AND "clinician_id" IS DISTINCT FROM $2::uuid`,
+      [eventKey, clinicianId],
     );
     return rows.map((row) => row.clinician_id);
   }
@@ -269,20 +275,41 @@ export class CaseStore {
   }
 
   /**
-   * requestAlreadyHandled, findOpen and the clinicians of the event's cases (otherCliniciansOfEvent, before this
-   * request's case exists) in one round trip: what opening a case asks first, under the clinician's lock.
+   * requestAlreadyHandled, findOpen and the event's other clinicians (otherCliniciansOfEvent) in one round trip: what
+   * opening a case asks first, under the clinician's and the event's locks. The same statement notes the clinician as
+   * named by the event (`newlyInvolved`: not noted before), whatever becomes of the request.
    */
   async priorHandling(
     manager: EntityManager, requestId: string, clinicianId: string | null, identifier: IdentifierV1, eventKey: string,
-  ): Promise<{ handled: boolean; openCase?: OpenCaseStatus; eventClinicianIds: string[] }> {
-    const params: unknown[] = [requestId, eventKey];
+  ): Promise<{ handled: boolean; openCase?: OpenCaseStatus; eventClinicianIds: string[]; newlyInvolved: boolean }> {
+    const params: unknown[] = [requestId, eventKey, clinicianId];
     const [row] = await manager.query(
-      `SELECT ${requestHandledSql('$1')} AS "handled", o."id", o."status",
-         ARRAY(SELECT DISTINCT e."clinician_id" FROM "matching"."cases" e WHERE e."event_key" = $2 AND e."clinician_id" IS NOT NULL) AS "event_clinician_ids"
+      `WITH "noted" AS (
+         INSERT INTO "matching"."event_clinicians" ("event_key", "clinician_id") SELECT $2, $3::uuid WHERE $3::uuid IS NOT NULL
+         ON CONFLICT DO NOTHING RETURNING 1
+       )
+       SELECT ${requestHandledSql('$1')} AS "handled", o."id", o."status", EXISTS (SELECT 1 FROM "noted") AS "newly_involved",
+         ARRAY(SELECT e."clinician_id" FROM "matching"."event_clinicians" e WHERE e."event_key" = $2 AND e."clinician_id" IS DISTINCT FROM $3::uuid) AS "event_clinician_ids"
        FROM (SELECT 1) AS "one" LEFT JOIN LATERAL (${openCaseSql(clinicianId, identifier, params)}) o ON true`,
       params,
     );
-    return { handled: row.handled, openCase: row.id ? { id: row.id, status: row.status } : undefined, eventClinicianIds: row.event_clinician_ids };
+    return {
+      handled: row.handled, openCase: row.id ? { id: row.id, status: row.status } : undefined, eventClinicianIds: row.event_clinician_ids, newlyInvolved: row.newly_involved,
+    };
+  }
+
+  /** Forgetting on time: which clinicians events named, noted before the cutoff. */
+  async purgeEventCliniciansBefore(manager: EntityManager, cutoff: Date, limit: number): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `WITH due AS (
+         SELECT "event_key", "clinician_id" FROM "matching"."event_clinicians" WHERE "noted_at" < $1 LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), purged AS (
+         DELETE FROM "matching"."event_clinicians" e USING due
+          WHERE e."event_key" = due."event_key" AND e."clinician_id" = due."clinician_id" RETURNING 1
+       ) SELECT * FROM purged`,
+      [cutoff, limit],
+    );
+    return rows.length;
   }
 
   /**
@@ -342,26 +369,32 @@ export class CaseStore {
    * one. Returns the clinician. The read's snapshot precedes the lock; what must follow the lock (the case's prior
    * handling) is a statement of its own.
    *
+   * The same statement takes the event's lock (`eventKey`), which serializes the requests of one event: each then
+   * sees the clinicians the event named before it (none of them is matched as a supporter of the others) and counts
+   * its unit's group-debrief tally exactly.
+   *
    * Deadlock-free by "no hold and wait": the consumer applies a batch of records in one transaction, in
    * partition order, so a transaction could otherwise hold clinician A and wait for B while another holds B
-   * and waits for A. Only the first clinician lock of a transaction waits (the transaction holds no other
-   * lock then); later ones are only tried.
+   * and waits for A. Only the first statement's locks of a transaction wait (the transaction holds no other
+   * lock then but the first of the two, which every transaction takes first); later ones are only tried.
    */
   async resolveAndLockClinician(
     manager: EntityManager,
     identifier: IdentifierV1,
     keys: { resolvedPrefix: string; unresolved: string },
+    eventKey: string,
   ): Promise<ResolvedClinician | undefined> {
     const params: unknown[] = [];
     const resolved = resolveIdentifierSql(identifier, params);
-    const key = `COALESCE($${params.push(keys.resolvedPrefix)}::text || "resolved"."clinician_id"::text, $${params.push(keys.unresolved)}::text)`;
-    const call = clinicianLockCall(manager, key);
+    const clinicianKey = `COALESCE($${params.push(keys.resolvedPrefix)}::text || "resolved"."clinician_id"::text, $${params.push(keys.unresolved)}::text)`;
+    const eventLockKey = `$${params.push(EVENT_LOCK_PREFIX + eventKey)}::text`;
+    const calls = advisoryLockCalls(manager, [clinicianKey, eventLockKey]);
     const [row] = await manager.query(
       `WITH "resolved" AS (${resolved})
-       SELECT "resolved".*, ${call.sql} AS "locked" FROM (SELECT 1) AS "one" LEFT JOIN "resolved" ON true`,
+       SELECT "resolved".*, ${calls.sql[0]} AS "locked", ${calls.sql[1]} AS "event_locked" FROM (SELECT 1) AS "one" LEFT JOIN "resolved" ON true`,
       params,
     );
-    noteClinicianLock(manager, call, row.locked);
+    noteAdvisoryLocks(manager, calls, [row.locked, row.event_locked]);
     return toResolvedClinician(row);
   }
 }

@@ -39,7 +39,7 @@ export class OfferNextSupporter {
   /**
    * Offers the (locked) case to the best eligible supporter, or escalates when nobody is left to ask. What the
    * caller has just read need not be read again (`known`): the case's program policy; the supporters the case was
-   * offered to so far (none, for a case it has just opened); the clinicians of the event's other cases.
+   * offered to so far (none, for a case it has just opened); the event's other clinicians.
    */
   async execute(manager: EntityManager, kase: MatchingCase, known: { policy?: MatchingPolicy; offeredBefore?: string[]; eventClinicianIds?: string[] } = {}): Promise<void> {
     const policy = known.policy ?? (await this.policies.policyOf(manager, kase.program));

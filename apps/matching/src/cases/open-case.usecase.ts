@@ -12,6 +12,7 @@ import { CaseStore, MatchingCase } from './case-store';
 import { DeadlineStore } from './deadline-store';
 import { EscalateCase } from './escalate-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
+import { WithdrawInvolvedOffers } from './withdraw-involved-offers.usecase';
 
 /** Requests naming the same event: intake's key when given, else the trigger's kind, category, time and facility. */
 export function eventKeyOf(request: SupportRequestedV1): string {
@@ -36,19 +37,24 @@ export class OpenCase {
     private readonly cases: CaseStore,
     private readonly deadlines: DeadlineStore,
     private readonly groupDebriefs: OfferGroupDebrief,
+    private readonly withdrawInvolvedOffers: WithdrawInvolvedOffers,
   ) {}
 
   /** Returns the id of the case it opened; undefined when the request was a repeat or was absorbed. */
   async execute(manager: EntityManager, request: SupportRequestedV1): Promise<string | undefined> {
-    // The directory's answer and the clinician's lock in one statement; the lock before looking for an open case,
-    // so two requests for one clinician at once cannot both find none.
-    const clinician = await this.cases.resolveAndLockClinician(manager, request.clinician, clinicianLockKeys(request.clinician));
+    // The directory's answer, the clinician's lock and the event's in one statement; the locks before looking for an
+    // open case, so two requests for one clinician at once cannot both find none, and before reading the event's
+    // other clinicians, so two clinicians of one event at once each see the other (neither supports the other).
+    const eventKey = eventKeyOf(request);
+    const clinician = await this.cases.resolveAndLockClinician(manager, request.clinician, clinicianLockKeys(request.clinician), eventKey);
     const clinicianId = clinician?.clinicianId ?? null;
     const clinicianKey = clinicianLockKey(clinicianId, request.clinician);
-    const { handled, openCase, eventClinicianIds } = await this.cases.priorHandling(manager, request.requestId, clinicianId, request.clinician, eventKeyOf(request));
+    const { handled, openCase, eventClinicianIds, newlyInvolved } = await this.cases.priorHandling(manager, request.requestId, clinicianId, request.clinician, eventKey);
+    // Only an event that named someone before can have offered this clinician one of its cases.
+    if (clinicianId && newlyInvolved && eventClinicianIds.length > 0) await this.withdrawInvolvedOffers.execute(manager, eventKey, clinicianId);
     if (handled) return undefined;
     // Every clinician the event names counts for their unit's group debrief, whatever their own outreach.
-    await this.groupDebriefs.noteClinician(manager, request, eventKeyOf(request), { key: clinicianKey, department: clinician?.department ?? null });
+    await this.groupDebriefs.noteClinician(manager, request, eventKey, { key: clinicianKey, department: clinician?.department ?? null });
     if (openCase && shouldAbsorb(request, openCase)) {
       await this.absorb(manager, openCase.id, request);
       return undefined;

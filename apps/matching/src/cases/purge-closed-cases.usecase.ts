@@ -41,6 +41,8 @@ export class PurgeClosedCases {
     if (total > 0) this.logger.info({ purged: total, retentionDays: this.retention.days }, 'identifying data of closed cases purged');
     const tally = await runExclusivelyInBatches(this.dataSource, 'matching-debrief-tally-purge', BATCH, (manager) => this.debriefs.purgeTallyBefore(manager, cutoff, BATCH));
     if (tally > 0) this.logger.info({ purged: tally, retentionDays: this.retention.days }, 'group-debrief tally rows purged');
+    const named = await runExclusivelyInBatches(this.dataSource, 'matching-event-clinicians-purge', BATCH, (manager) => this.cases.purgeEventCliniciansBefore(manager, cutoff, BATCH));
+    if (named > 0) this.logger.info({ purged: named, retentionDays: this.retention.days }, 'clinicians named by events purged');
     return total;
   }
 }

@@ -34,44 +34,15 @@ const toDebrief = (row: any): GroupDebrief => ({
 });
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/** Marks a transaction's query runner once it holds a tally lock (see lockTally). */
-const HOLDS_TALLY_LOCK = 'matchingHoldsTallyLock';
-
-/**
- * A transaction that already holds one (event, unit) tally lock found another one taken. Thrown instead of
- * waiting, like ClinicianLockBusyError: the consumer rolls the batch back and applies its records one per
- * transaction, where each names one clinician and so needs one tally lock, which it waits for.
- */
-export class TallyLockBusyError extends Error {
-  constructor() {
-    super('another transaction is counting the clinicians of an event of this batch; applying its records one by one');
-    this.name = 'TallyLockBusyError';
-  }
-}
-
 /** The one owner of `"matching"."group_debrief_tally"` and `"matching"."group_debriefs"`. */
 @Injectable()
 export class GroupDebriefStore {
   /**
-   * Serializes the transactions that count one (event, unit): without it, two clinicians of one event
-   * consumed at once (different partitions, two replicas) would each count the other's row as not yet there
-   * and neither would reach the threshold. A transaction's first tally lock waits; it is taken after the
-   * clinician lock, and a holder of a tally lock never waits for another advisory lock (later clinician and
-   * tally locks are only tried), so the wait cannot close a cycle.
+   * Counts the clinician for the event's unit (once, whatever the redeliveries); returns the unit's count now. The
+   * caller holds the event's lock (CaseStore.resolveAndLockClinician): without it, two clinicians of one event consumed
+   * at once (different partitions, two replicas) would each count the other's row as not yet there and neither would
+   * reach the threshold.
    */
-  async lockTally(manager: EntityManager, eventKey: string, unit: string): Promise<void> {
-    const key = `matching:debrief-tally:${eventKey}|${unit}`;
-    const runner = manager.queryRunner;
-    if (!runner?.data?.[HOLDS_TALLY_LOCK]) {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
-      if (runner) runner.data = { ...runner.data, [HOLDS_TALLY_LOCK]: true };
-      return;
-    }
-    const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`, [key]);
-    if (!locked) throw new TallyLockBusyError();
-  }
-
-  /** Counts the clinician for the event's unit (once, whatever the redeliveries); returns the unit's count now. */
   async noteMember(manager: EntityManager, eventKey: string, unit: string, member: string): Promise<number> {
     await manager.query(
       `INSERT INTO "matching"."group_debrief_tally" ("event_key", "unit", "member") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

@@ -42,7 +42,6 @@ export class OfferGroupDebrief {
   async noteClinician(manager: EntityManager, request: SupportRequestedV1, eventKey: string, clinician: NamedClinician): Promise<string | undefined> {
     const unit = unitOf(clinician.department, request.department);
     if (!unit) return undefined;
-    await this.debriefs.lockTally(manager, eventKey, unit);
     const clinicians = await this.debriefs.noteMember(manager, eventKey, unit, tallyMember(clinician.key));
     // No threshold is below 2: most events name one clinician, and their requests need not read the policy here.
     if (!debriefDue(clinicians, 2)) return undefined;

@@ -9,6 +9,7 @@ import { MatchingGroupDebriefs1764000190000 } from './1764000190000-matching-gro
 import { MatchingRecognitionConsent1764000200100 } from './1764000200100-matching-recognition-consent';
 import { MatchingCasesBoard1764000210000 } from './1764000210000-matching-cases-board';
 import { MatchingCapacityHolds1764000250000 } from './1764000250000-matching-capacity-holds';
+import { MatchingEventClinicians1764000270000 } from './1764000270000-matching-event-clinicians';
 
 /** The matching schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
 export const MATCHING_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MATCHING_MIGRATIONS = [
   MatchingRecognitionConsent1764000200100,
   MatchingCasesBoard1764000210000,
   MatchingCapacityHolds1764000250000,
+  MatchingEventClinicians1764000270000,
 ];

@@ -21,6 +21,7 @@ postgres_password=$(cat "$dir/postgres_password" 2>/dev/null || random)
 write postgres_password "$postgres_password" 999
 write database_url "postgres://harbor:${postgres_password}@postgres:5432/harbor"
 write notify_link_secret "$(random)"
+write intake_form_secret "$(random)"
 write reporting_hash_key "$(random)"
 write console_session_secret "$(random)"
 # Edit: the console's client secret at the hospital's OpenID Connect provider (docs/console.md).

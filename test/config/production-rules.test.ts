@@ -80,7 +80,13 @@ const PRIVATE_CONTACT_KEYS = `k2026:${Buffer.alloc(32, 7).toString('base64')}`;
 
 /** A complete production environment per service: private secrets, https everywhere, a registered source system. */
 const PRODUCTION: Record<string, { schema: new () => ServiceEnv; env: Record<string, string> }> = {
-  intake: { schema: IntakeEnv, env: { INTAKE_SOURCE_SYSTEMS: '[{"id":"rl-datix"}]', INTAKE_PUBLIC_BASE_URL: 'https://harbor.hospital.example' } },
+  intake: {
+    schema: IntakeEnv,
+    env: {
+      INTAKE_SOURCE_SYSTEMS: '[{"id":"rl-datix"}]', INTAKE_PUBLIC_BASE_URL: 'https://harbor.hospital.example',
+      INTAKE_FORM_SECRET: 'a-private-form-secret-of-32-characters-or-more',
+    },
+  },
   matching: { schema: MatchingEnv, env: { CONTACT_ENCRYPTION_KEYS: PRIVATE_CONTACT_KEYS } },
   notification: {
     schema: NotificationEnv,
@@ -139,6 +145,8 @@ describe('the services in production', () => {
     [['intake'], 'INTAKE_SOURCE_SYSTEMS', undefined, /must register the source systems in production/],
     [['intake'], 'INTAKE_PUBLIC_BASE_URL', undefined, /https:\/\//],
     [['intake'], 'INTAKE_PUBLIC_BASE_URL', 'http://harbor.hospital.example', /https:\/\//],
+    [['intake'], 'INTAKE_FORM_SECRET', undefined, /required in production: the self-referral form's anti-forgery key/],
+    [['intake'], 'INTAKE_FORM_SECRET', 'REPLACE-ME with 32 random characters or more', /private value/],
   ];
   const cases = refused.flatMap(([services, name, value, message]) => services.map((service) => [service, name, value, message] as const));
 

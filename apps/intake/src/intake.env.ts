@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { HttpsInProduction, ServiceEnv, toBoolean, IntSetting, toList } from '@harbor/config';
+import { IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { HttpsInProduction, NotDevelopmentDefaultInProduction, ServiceEnv, toBoolean, IntSetting, toList } from '@harbor/config';
 import { IsSourceSystemRegistry, parseSourceSystems, SourceSystemSetting } from './source-auth/source-system.setting';
 import { HARM_LEVELS, HarmLevel, INCIDENT_CATEGORIES, IncidentCategory, LAWSUIT_KINDS, LawsuitKind, PROFESSION_GROUPS, ProfessionGroup } from '@harbor/contracts';
 
@@ -113,12 +113,13 @@ export class IntakeEnv extends ServiceEnv {
 
   /**
    * Key of the self-referral form's anti-forgery token (at least 32 characters; mount it with
-   * INTAKE_FORM_SECRET_FILE). Unset: derived from DATABASE_URL, which every replica shares. The same-origin checks
-   * and the SameSite=Strict cookie carry the defence; the key binds each token to its cookie and its time.
+   * INTAKE_FORM_SECRET_FILE), the same on every replica. Required in production. Unset in development: derived from
+   * DATABASE_URL, which every replica shares. The same-origin checks and the SameSite=Strict cookie carry the
+   * defence; the key binds each token to its cookie and its time.
    */
-  @IsOptional()
-  @IsString()
-  @MinLength(32)
+  @ValidateIf((env: IntakeEnv) => env.INTAKE_FORM_SECRET !== undefined || env.HARBOR_ENV === 'production')
+  @MinLength(32, { message: 'must be at least 32 characters, and is required in production: the self-referral form\'s anti-forgery key (e.g. `openssl rand -base64 48`)' })
+  @NotDevelopmentDefaultInProduction()
   INTAKE_FORM_SECRET?: string;
 
   /** Identifier system of the staff id a self-referral gives, as the clinician directory holds it. */

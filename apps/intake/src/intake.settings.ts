@@ -68,7 +68,7 @@ export class SelfReferralSettings {
     readonly rateLimit: number,
     readonly rateWindowSeconds: number,
     readonly clientIpHeader: string | undefined,
-    /** The anti-forgery token's key (INTAKE_FORM_SECRET, else derived from DATABASE_URL). */
+    /** The anti-forgery token's key (INTAKE_FORM_SECRET; in development, unset: derived from DATABASE_URL). */
     readonly formSecret: string,
     readonly staffIdSystem: string,
     readonly facility: string,
@@ -84,7 +84,7 @@ export class SelfReferralSettings {
       env.INTAKE_REFER_RATE_LIMIT,
       env.INTAKE_REFER_RATE_WINDOW_SECONDS,
       env.INTAKE_REFER_CLIENT_IP_HEADER?.toLowerCase(),
-      // Unset: derived from what every replica shares, so a form served by one replica posts to another.
+      // Unset (development only; production requires it): derived from what every replica shares, so a form served by one replica posts to another.
       env.INTAKE_FORM_SECRET ?? createHmac('sha256', 'harbor-self-referral-form-key').update(env.DATABASE_URL).digest('base64url'),
       env.INTAKE_STAFF_ID_SYSTEM,
       env.INTAKE_REFER_FACILITY,

@@ -57,7 +57,8 @@ describe('INTAKE_SOURCE_SYSTEMS', () => {
   });
 
   it('must not be empty in production', () => {
-    const production = { HARBOR_ENV: 'production', AUTH_ISSUER: 'https://sso.hospital.example', INTAKE_PUBLIC_BASE_URL: 'https://harbor.hospital.example' };
+    const production = { HARBOR_ENV: 'production', AUTH_ISSUER: 'https://sso.hospital.example', INTAKE_PUBLIC_BASE_URL: 'https://harbor.hospital.example',
+      INTAKE_FORM_SECRET: 'a-private-form-secret-of-32-characters-or-more' };
     expect(() => load(production)).toThrow(/INTAKE_SOURCE_SYSTEMS: must register the source systems in production/);
     expect(load({ ...production, INTAKE_SOURCE_SYSTEMS: '[{"id":"a"}]' }).INTAKE_SOURCE_SYSTEMS).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SupportRequestedV1 } from '@harbor/contracts';
+import { CaseStore } from '../../../apps/matching/src/cases/case-store';
 import { OpenCase } from '../../../apps/matching/src/cases/open-case.usecase';
 import { saveClinician } from '../../../apps/matching/src/directory/directory-store';
 import { MatchingEnv } from '../../../apps/matching/src/matching.env';
@@ -33,15 +34,16 @@ describe('clinicians involved in one event (Postgres only)', () => {
   });
 
   /** Two clinicians in the directory and the two supporters, one of whom is the first clinician. */
-  async function setUp(): Promise<{ involved: string; colleague: string; persona: string; other: string }> {
+  async function setUp(): Promise<{ involved: string; involvedId: string; colleague: string; persona: string; other: string }> {
     const tag = randomUUID().slice(0, 8);
     const involved = `INV-${tag}`;
     const colleague = `COL-${tag}`;
     const persona = `a-${tag}`;
     const other = `z-${tag}`;
+    const involvedId = randomUUID();
     await database.dataSource.query(`UPDATE "matching"."supporters" SET "status" = 'paused'`);
     await database.dataSource.transaction(async (manager) => {
-      await saveClinician(manager, randomUUID(), { displayName: 'Dr Involved', profession: 'physician' }, [{ system: EMPLOYEE, value: involved }]);
+      await saveClinician(manager, involvedId, { displayName: 'Dr Involved', profession: 'physician' }, [{ system: EMPLOYEE, value: involved }]);
       await saveClinician(manager, randomUUID(), { displayName: 'Dr Colleague', profession: 'physician' }, [{ system: EMPLOYEE, value: colleague }]);
       for (const id of [persona, other]) {
         await supporters.save(manager, {
@@ -52,7 +54,7 @@ describe('clinicians involved in one event (Postgres only)', () => {
         });
       }
     });
-    return { involved, colleague, persona, other };
+    return { involved, involvedId, colleague, persona, other };
   }
 
   const request = (clinician: string, eventKey: string): SupportRequestedV1 => ({
@@ -146,5 +148,19 @@ describe('clinicians involved in one event (Postgres only)', () => {
     expect(offers.map((offer) => offer.supporter_id)).toEqual([other]);
     expect(offers.map((offer) => offer.supporter_id)).not.toContain(persona);
     expect(offers[0].excluded).toEqual({ 'involved-in-event': 1 });
+  });
+
+  it("counts a case a previous release opened (during a rolling update) without noting its event's clinicians", async () => {
+    const { involved, involvedId, colleague, persona, other } = await setUp();
+    const eventKey = `evt-${randomUUID()}`;
+    const body = request(involved, eventKey);
+    await database.dataSource.transaction((manager) => new CaseStore().insert(manager, {
+      id: randomUUID(), requestId: body.requestId, clinicianId: involvedId, identifier: body.clinician, triggerKind: 'incident', category: 'medication-error',
+      harmLevel: 'severe', eventOccurredAt: body.trigger.occurredAt, facility: 'north', department: null, program: 'default', eventKey,
+    }));
+    const colleagueCase = await open(request(colleague, eventKey));
+    const offers = await offersOf(colleagueCase!);
+    expect(offers.map((offer) => offer.supporter_id)).toEqual([other]);
+    expect(offers.map((offer) => offer.supporter_id)).not.toContain(persona);
   });
 });

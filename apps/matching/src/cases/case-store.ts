@@ -131,6 +131,16 @@ function openCaseSql(clinicianId: string | null, identifier: IdentifierV1, param
   return `SELECT c."id", c."status" FROM "matching"."cases" c WHERE ${match} AND ${CASE_IS_OPEN} ORDER BY c."created_at" DESC, c."id" DESC LIMIT 1`;
 }
 
+/**
+ * The directory clinicians event `eventKey` named besides `clinicianId` (SQL expressions). Also those of the event's
+ * cases: a previous release, still running during a rolling update, opens cases without noting their clinicians.
+ */
+function eventCliniciansSql(eventKey: string, clinicianId: string): string {
+  return `SELECT e."clinician_id" FROM "matching"."event_clinicians" e WHERE e."event_key" = ${eventKey} AND e."clinician_id" IS DISTINCT FROM ${clinicianId}
+    UNION SELECT c."clinician_id" FROM "matching"."cases" c
+     WHERE c."event_key" = ${eventKey} AND c."clinician_id" IS NOT NULL AND c."clinician_id" IS DISTINCT FROM ${clinicianId}`;
+}
+
 /** Marks a transaction's query runner once it holds a clinician lock (see resolveAndLockClinician). */
 const HOLDS_CLINICIAN_LOCK = 'matchingHoldsClinicianLock';
 
@@ -251,7 +261,7 @@ export class CaseStore {
    */
   async otherCliniciansOfEvent(manager: EntityManager, eventKey: string, clinicianId: string | null): Promise<string[]> {
     const rows: { clinician_id: string }[] = await manager.query(
-      `SELECT "clinician_id" FROM "matching"."event_clinicians" WHERE "event_key" = $1 AND "clinician_id" IS DISTINCT FROM $2::uuid`,
+      eventCliniciansSql('$1', '$2::uuid'),
       [eventKey, clinicianId],
     );
     return rows.map((row) => row.clinician_id);
@@ -289,7 +299,7 @@ export class CaseStore {
          ON CONFLICT DO NOTHING RETURNING 1
        )
        SELECT ${requestHandledSql('$1')} AS "handled", o."id", o."status", EXISTS (SELECT 1 FROM "noted") AS "newly_involved",
-         ARRAY(SELECT e."clinician_id" FROM "matching"."event_clinicians" e WHERE e."event_key" = $2 AND e."clinician_id" IS DISTINCT FROM $3::uuid) AS "event_clinician_ids"
+         ARRAY(${eventCliniciansSql('$2', '$3::uuid')}) AS "event_clinician_ids"
        FROM (SELECT 1) AS "one" LEFT JOIN LATERAL (${openCaseSql(clinicianId, identifier, params)}) o ON true`,
       params,
     );

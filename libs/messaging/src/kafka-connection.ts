@@ -24,6 +24,20 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
+ * Responses whose errors the caller decides on: a CreateTopics that lost the race to another service starting at the
+ * same moment (the topic exists: ensureTopics goes on), a Metadata answer while a new topic's leader is being elected
+ * (kafkajs and ensureTopics retry; what still fails is thrown and logged by the caller with its cause). kafkajs logs
+ * every error response at error level, so a normal start of several services printed errors.
+ */
+const RESPONSES_THE_CALLER_DECIDES = /^Response (CreateTopics|Metadata)\(/;
+
+/** The service logger's level for a kafkajs log line: its chatty info lines and the responses above at debug. */
+export function kafkajsLogLevel(level: logLevel, message: string): 'error' | 'warn' | 'info' | 'debug' {
+  if (level === logLevel.INFO || RESPONSES_THE_CALLER_DECIDES.test(message)) return 'debug';
+  return LEVELS[level] ?? 'debug';
+}
+
+/**
  * Retries of every Harbor Kafka client. kafkajs's default ceiling is 30 s per wait, and a consumer that gave up
  * restarts after the last wait: consumers resumed up to 30 s after a broker came back. At most 2 s per wait
  * keeps recovery within seconds of the broker answering again; 10 retries still ride out a broker restart.
@@ -41,7 +55,7 @@ export const KAFKA_RETRY: RetryOptions = { initialRetryTime: 200, maxRetryTime: 
 export const KAFKA_CONSUMER_RETRY: RetryOptions = { ...KAFKA_RETRY, retries: 30 };
 
 /**
- * kafkajs logs through the service's JSON logger; its chatty info lines are kept at debug. TLS and SASL as
+ * kafkajs logs through the service's JSON logger (levels: kafkajsLogLevel). TLS and SASL as
  * the connection settings say (KAFKA_SSL*, KAFKA_SASL_*).
  */
 export function createKafka(clientId: string, connection: KafkaConnectionOptions, logger: Logger, retry: RetryOptions = KAFKA_RETRY): Kafka {
@@ -59,7 +73,7 @@ export function createKafka(clientId: string, connection: KafkaConnectionOptions
       () =>
       ({ level, log }: LogEntry) => {
         const { message, error, broker } = log as { message: string; error?: string; broker?: string };
-        const method = level === logLevel.INFO ? 'debug' : LEVELS[level] ?? 'debug';
+        const method = kafkajsLogLevel(level, message);
         logger[method]({ component: 'kafkajs', broker, err: error }, message);
       },
   });

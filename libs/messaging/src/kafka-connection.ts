@@ -24,16 +24,21 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
- * Responses whose errors the caller decides on: a CreateTopics that lost the race to another service starting at the
- * same moment (the topic exists: ensureTopics goes on), a Metadata answer while a new topic's leader is being elected
- * (kafkajs and ensureTopics retry; what still fails is thrown and logged by the caller with its cause). kafkajs logs
- * every error response at error level, so a normal start of several services printed errors.
+ * Error responses that are part of starting several services at once, which the caller decides on: a CreateTopics
+ * that lost the race to another service (the topic exists: ensureTopics goes on; kafkajs names every creation error
+ * alike, and one that really fails is thrown and logged by the caller with its cause), and a Metadata answer while a
+ * new topic's leader is being elected or before the broker hosts it (kafkajs and ensureTopics retry). kafkajs logs
+ * every error response at error level, so a normal start printed errors. Other Metadata errors (an authorization
+ * failure above all) stay errors.
  */
-const RESPONSES_THE_CALLER_DECIDES = /^Response (CreateTopics|Metadata)\(/;
+function isStartupRaceResponse(message: string, error: string | undefined): boolean {
+  if (message.startsWith('Response CreateTopics(')) return true;
+  return message.startsWith('Response Metadata(') && error !== undefined && /^(There is no leader for this topic-partition|This server does not host this topic-partition)/.test(error);
+}
 
-/** The service logger's level for a kafkajs log line: its chatty info lines and the responses above at debug. */
-export function kafkajsLogLevel(level: logLevel, message: string): 'error' | 'warn' | 'info' | 'debug' {
-  if (level === logLevel.INFO || RESPONSES_THE_CALLER_DECIDES.test(message)) return 'debug';
+/** The service logger's level for a kafkajs log line: its chatty info lines and the start-up races above at debug. */
+export function kafkajsLogLevel(level: logLevel, message: string, error?: string): 'error' | 'warn' | 'info' | 'debug' {
+  if (level === logLevel.INFO || isStartupRaceResponse(message, error)) return 'debug';
   return LEVELS[level] ?? 'debug';
 }
 
@@ -73,7 +78,7 @@ export function createKafka(clientId: string, connection: KafkaConnectionOptions
       () =>
       ({ level, log }: LogEntry) => {
         const { message, error, broker } = log as { message: string; error?: string; broker?: string };
-        const method = kafkajsLogLevel(level, message);
+        const method = kafkajsLogLevel(level, message, error);
         logger[method]({ component: 'kafkajs', broker, err: error }, message);
       },
   });

@@ -1,0 +1,18 @@
+import { logLevel } from 'kafkajs';
+import { kafkajsLogLevel } from './kafka-connection';
+
+describe('kafkajsLogLevel', () => {
+  it('keeps the start-up races at debug: a lost topic creation, a new topic without a leader yet', () => {
+    expect(kafkajsLogLevel(logLevel.ERROR, 'Response CreateTopics(key: 19, version: 3)', 'Topic creation errors')).toBe('debug');
+    expect(kafkajsLogLevel(logLevel.ERROR, 'Response Metadata(key: 3, version: 6)',
+      'There is no leader for this topic-partition as we are in the middle of a leadership election')).toBe('debug');
+    expect(kafkajsLogLevel(logLevel.ERROR, 'Response Metadata(key: 3, version: 6)', 'This server does not host this topic-partition')).toBe('debug');
+  });
+
+  it('leaves every other error response an error, an authorization failure above all', () => {
+    expect(kafkajsLogLevel(logLevel.ERROR, 'Response Metadata(key: 3, version: 6)', 'Not authorized to access topics: [Topic authorization failed]')).toBe('error');
+    expect(kafkajsLogLevel(logLevel.ERROR, 'Response Produce(key: 0, version: 7)', 'This server does not host this topic-partition')).toBe('error');
+    expect(kafkajsLogLevel(logLevel.WARN, 'Connection timeout')).toBe('warn');
+    expect(kafkajsLogLevel(logLevel.INFO, 'Consumer has joined the group')).toBe('debug');
+  });
+});

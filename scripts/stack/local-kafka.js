@@ -86,7 +86,7 @@ function serverProperties({ host, port, controllerPort, dataDir, listeners = [{ 
     'node.id': '1',
     'controller.quorum.voters': `1@${host}:${controllerPort}`,
     listeners: [...listeners.map((listener) => `${listener.name}://${host}:${listener.port}`), `CONTROLLER://${host}:${controllerPort}`].join(','),
-    'advertised.listeners': listeners.map((listener) => `${listener.name}://${host}:${listener.port}`).join(','),
+    'advertised.listeners': listeners.map((listener) => `${listener.name}://${host}:${listener.advertisedPort ?? listener.port}`).join(','),
     'controller.listener.names': 'CONTROLLER',
     'listener.security.protocol.map': [...listeners.map((listener) => `${listener.name}:${listener.protocol}`), 'CONTROLLER:PLAINTEXT'].join(','),
     'inter.broker.listener.name': listeners[0].name,
@@ -180,7 +180,8 @@ async function claimStart(dataDir) {
  * Starts a broker on 127.0.0.1, always a new process (a restart when `dataDir` held one before). Options
  * beyond the default path, for brokers that tests configure and kill on their own ports:
  * - `controllerPort` (default: the client port + 1);
- * - `listeners`: client listeners `{ name, protocol, port }`, e.g. SASL_SSL, the first one advertised in
+ * - `listeners`: client listeners `{ name, protocol, port, advertisedPort? }` (advertisedPort: where clients
+ *   are told to connect, e.g. a proxy in front of `port`), e.g. SASL_SSL, the first one advertised in
  *   `brokers` and used between brokers; `properties`: more server.properties entries (keystores, SASL
  *   mechanisms and JAAS, `authorizer.class.name`, `super.users`);
  * - `scramCredentials`: `SCRAM-SHA-512=[name=…,password=…]` entries written when the storage is formatted

@@ -88,7 +88,7 @@ describe('a service on a secured Kafka', () => {
 
   beforeAll(async () => {
     [kafka] = await Promise.all([
-      SecuredKafka.start({ users: Object.values(USERS), plainUsers: { [PLAIN_USER.name]: PLAIN_USER.password } }),
+      SecuredKafka.start({ users: Object.values(USERS), plainUsers: { [PLAIN_USER.name]: PLAIN_USER.password }, faultProxy: true }),
       buildServices(),
     ]);
     harbor = await HarborHarness.start({ services: [] });
@@ -234,4 +234,38 @@ describe('a service on a secured Kafka', () => {
     // Earlier tests here denied ACLs on purpose; this one gives up on nothing.
     expect(harbor.logs.containing('consumer crashed and will not restart')).toHaveLength(givenUpBefore);
   }, 120_000);
+
+  it('rides out connections reset during the SASL handshake, as a restarting broker resets them, running and at start-up', async () => {
+    // Only replicas behind the proxy in the group: another member could otherwise consume what this test publishes.
+    for (const app of apps.splice(0)) await app.close().catch(() => undefined);
+    const proxy = kafka.proxy!;
+    const givenUpBefore = harbor.logs.containing('will not restart').length;
+    const restartsBefore = harbor.logs.containing('"looksLike":"outage"').length;
+    const blamedBefore = harbor.logs.containing('refused the SASL credentials').length;
+    const { url } = await startIntake(env(kafka.proxiedEnv(USERS.intake)));
+    await waitReady(url);
+
+    // kafkajs reports these resets as SASL authentication failures, which it never retries.
+    proxy.cutHandshakes();
+    await waitFor(async () => harbor.logs.containing('"looksLike":"outage"').length > restartsBefore, 'the consumer to be restarted after a reset handshake').catch((e) => {
+      throw new Error(`${e.message} cut=${proxy.handshakesCut}\n${harbor.logs.containing('"level":"warn"').concat(harbor.logs.containing('"level":"error"')).slice(-15).join('\n')}`);
+    });
+    expect(proxy.handshakesCut).toBeGreaterThan(0);
+    proxy.heal();
+    const afterResets = `after-handshake-resets-${Date.now()}`;
+    await publishIncident(afterResets);
+    await supportRequestSent(afterResets, 30_000);
+    await waitReady(url, 30_000);
+
+    // A replica starting while handshakes are reset waits for the broker instead of blaming its credentials.
+    const cutBefore = proxy.handshakesCut;
+    proxy.cutHandshakes();
+    const starting = startIntake(env(kafka.proxiedEnv(USERS.intake)));
+    await waitFor(async () => proxy.handshakesCut > cutBefore + 1, 'the starting replica to meet reset handshakes');
+    proxy.heal();
+    const second = await starting;
+    await waitReady(second.url, 30_000);
+    expect(harbor.logs.containing('will not restart')).toHaveLength(givenUpBefore);
+    expect(harbor.logs.containing('refused the SASL credentials')).toHaveLength(blamedBefore);
+  }, 150_000);
 });

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
+import { KafkaFaultProxy } from './kafka-fault-proxy';
 import { createTestPki, TestPki } from './test-pki';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same launcher `npm start` uses (plain JS)
@@ -19,6 +20,11 @@ export interface SecuredKafkaOptions {
   users?: ScramUser[];
   /** Users of the PLAIN mechanism (username → password), set in the listener's JAAS configuration. */
   plainUsers?: Record<string, string>;
+  /**
+   * Also a SASL_PLAINTEXT listener (SCRAM) that clients reach through a KafkaFaultProxy, advertised at the
+   * proxy's port so every connection of theirs goes through it (`proxy`, `proxiedEnv`).
+   */
+  faultProxy?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -41,6 +47,9 @@ export function freePort(): Promise<number> {
 export class SecuredKafka {
   static readonly ADMIN = { name: 'admin', password: 'admin-secret-for-tests', mechanism: 'SCRAM-SHA-512' } as const;
   pidFile?: string;
+  /** The proxy in front of the SASL_PLAINTEXT listener, with `faultProxy`. */
+  proxy?: KafkaFaultProxy;
+  private proxiedBrokers?: string;
 
   private constructor(
     readonly dir: string,
@@ -62,6 +71,7 @@ export class SecuredKafka {
     const plainUsers = Object.entries(options.plainUsers ?? {})
       .map(([name, password]) => ` user_${name}="${password}"`)
       .join('');
+    const proxied = options.faultProxy ? { port: await freePort(), proxyPort: await freePort() } : undefined;
     const launch = {
       brokers: `127.0.0.1:${saslPort}`,
       dataDir: join(dir, 'data'),
@@ -70,12 +80,16 @@ export class SecuredKafka {
       listeners: [
         { name: 'SASL_SSL', protocol: 'SASL_SSL', port: saslPort },
         { name: 'MTLS', protocol: 'SSL', port: mtlsPort },
+        ...(proxied ? [{ name: 'SASL_PROXIED', protocol: 'SASL_PLAINTEXT', port: proxied.port, advertisedPort: proxied.proxyPort }] : []),
       ],
       properties: {
         'sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN',
         'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
         'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': scramJaas(true),
         'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': scramJaas(false),
+        'listener.name.sasl_proxied.sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256',
+        'listener.name.sasl_proxied.scram-sha-512.sasl.jaas.config': scramJaas(false),
+        'listener.name.sasl_proxied.scram-sha-256.sasl.jaas.config': scramJaas(false),
         'listener.name.sasl_ssl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required${plainUsers};`,
         'ssl.keystore.type': 'PKCS12',
         'ssl.keystore.location': pki.brokerKeystore,
@@ -94,6 +108,10 @@ export class SecuredKafka {
       client: { ssl: { ca: pki.caPem }, sasl: { mechanism: 'scram-sha-512', username: admin.name, password: admin.password } },
     };
     const kafka = new SecuredKafka(dir, pki, launch.brokers, `127.0.0.1:${mtlsPort}`, launch);
+    if (proxied) {
+      kafka.proxy = await KafkaFaultProxy.start(proxied.proxyPort, { host: '127.0.0.1', port: proxied.port });
+      kafka.proxiedBrokers = `127.0.0.1:${proxied.proxyPort}`;
+    }
     await kafka.startBroker();
     return kafka;
   }
@@ -125,7 +143,14 @@ export class SecuredKafka {
     };
   }
 
+  /** Service settings for the proxied SASL_PLAINTEXT listener as `user` (SCRAM only). */
+  proxiedEnv(user: { name: string; password: string; mechanism: string }): Record<string, string> {
+    if (!this.proxiedBrokers) throw new Error('this broker was started without faultProxy');
+    return { KAFKA_BROKERS: this.proxiedBrokers, KAFKA_SSL: 'false', KAFKA_SASL_MECHANISM: user.mechanism.toLowerCase(), KAFKA_SASL_USERNAME: user.name, KAFKA_SASL_PASSWORD: user.password };
+  }
+
   async stop(): Promise<void> {
+    await this.proxy?.stop();
     await this.stopBroker();
     rmSync(this.dir, { recursive: true, force: true });
   }

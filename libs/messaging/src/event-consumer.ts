@@ -14,6 +14,7 @@ import { decideAfterFailure, RetryPolicy } from './retry-policy';
 import { TopicNames } from './topic-names';
 import { consumerTiming, leaveGroupFor } from './kafka-connection';
 import { ConsumerMembers } from './consumer-members';
+import { ConsumerRestartPolicy } from './consumer-restarts';
 import { asCommitRequest, PartitionOffset, PendingOffsetCommits } from './offset-commits';
 import { EventDefinition, validateEventPayload, versionedType } from '@harbor/contracts';
 
@@ -127,6 +128,8 @@ interface PreparedRecord {
 export class EventConsumer {
   private consumer?: Consumer;
   private starting?: Promise<void>;
+  private restartTimer?: NodeJS.Timeout;
+  private readonly restarts = new ConsumerRestartPolicy();
   private stopping = false;
   private current: ConsumerState = 'starting';
   private readonly timing: ReturnType<typeof consumerTiming>;
@@ -179,8 +182,61 @@ export class EventConsumer {
    * wait for a dead member's session to expire, so callers need not wait for it: `state` says where it stands.
    */
   start(): Promise<void> {
-    this.starting ??= this.connectAndRun();
+    this.starting ??= this.runOrRestartLater();
     return this.starting;
+  }
+
+  /** Connects and runs; a broker outage at that moment schedules another try (ConsumerRestartPolicy). */
+  private runOrRestartLater(): Promise<void> {
+    return this.connectAndRun().catch(async (error) => {
+      if (this.stopping) return;
+      if (!(await this.restartAfter(error, 'consumer could not connect; trying again'))) throw error;
+    });
+  }
+
+  /**
+   * Restarts the consumer after a crash kafkajs gave up on, when the policy says it was a broker outage in
+   * disguise; false when nothing will restart it.
+   */
+  private async restartAfter(error: unknown, message: string): Promise<boolean> {
+    const brokerAnswers = ConsumerRestartPolicy.asksWhetherBrokerAnswers(error) ? await this.brokerAnswers() : true;
+    const verdict = this.restarts.afterCrash(error, Date.now(), brokerAnswers);
+    // Being stopped: there is nothing to restart, and nothing to give up on.
+    if (this.stopping) return true;
+    if (!verdict.restart) return false;
+    const { groupId } = this.options;
+    this.current = 'rejoining';
+    if (this.memberId) void leaveGroupFor(this.kafka, groupId, this.memberId);
+    const reason = this.options.explain?.(error) ?? (error as Error).message;
+    this.logger.warn({ groupId, err: reason, looksLike: verdict.kind, restartInMs: verdict.inMs }, message);
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (this.stopping) return;
+      this.starting = this.runOrRestartLater().catch((failure) => this.giveUp(failure));
+    }, verdict.inMs);
+    return true;
+  }
+
+  /** Whether the cluster answers a metadata request now: one attempt, no retries. */
+  private async brokerAnswers(): Promise<boolean> {
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private giveUp(error: unknown): void {
+    const { groupId } = this.options;
+    const reason = this.options.explain?.(error) ?? (error as Error).message;
+    this.current = 'crashed';
+    this.logger.error({ groupId, err: reason }, 'consumer crashed and will not restart');
+    this.options.onFatal?.(`consumer group ${groupId} crashed: ${reason}`);
   }
 
   private async connectAndRun(): Promise<void> {
@@ -197,6 +253,7 @@ export class EventConsumer {
       // The group reads every partition it kept from its committed offset again: what was noted before is moot.
       this.offsets.forget();
       this.current = 'joined';
+      this.restarts.joined();
       this.logger.info({ groupId, memberId: payload.memberId, isLeader: payload.isLeader }, 'consumer joined its group');
       this.memberId = payload.memberId;
       this.rememberMember(payload.memberId);
@@ -242,7 +299,8 @@ export class EventConsumer {
 
   /**
    * kafkajs restarts a consumer after a retriable crash and gives up on any other (an ACL denial, an unknown
-   * group protocol). Giving up leaves a process that looks alive and consumes nothing, so it is fatal here.
+   * group protocol). Giving up leaves a process that looks alive and consumes nothing, so it is fatal here, unless
+   * the error was a broker outage kafkajs reported as non-retriable (ConsumerRestartPolicy): then it restarts here.
    */
   private onCrash(consumer: Consumer, error: Error, restart: boolean): void {
     const { groupId } = this.options;
@@ -251,24 +309,26 @@ export class EventConsumer {
       setImmediate(() => void consumer.disconnect().catch(() => undefined));
       return;
     }
-    const reason = this.options.explain?.(error) ?? error.message;
-    if (restart) {
+    if (!restart) {
       this.current = 'rejoining';
-      // kafkajs restarts it as a new member; the one it was would hold the group for a session. Leave on its behalf
-      // (the client's retries carry the request until the broker answers again).
-      if (this.memberId) void leaveGroupFor(this.kafka, groupId, this.memberId);
-      // kafkajs restarts after the last retry's wait, which KAFKA_CONSUMER_RETRY bounds (it reached 30 s by default).
-      this.logger.warn({ groupId, err: reason, restartInMs: (error as { retryTime?: number }).retryTime }, 'consumer crashed; kafkajs restarts it');
+      void this.restartAfter(error, 'consumer crashed on what looks like a broker outage; restarting it').then((restarting) => {
+        if (!restarting) this.giveUp(error);
+      });
       return;
     }
-    this.current = 'crashed';
-    this.logger.error({ groupId, err: reason }, 'consumer crashed and will not restart');
-    this.options.onFatal?.(`consumer group ${groupId} crashed: ${reason}`);
+    this.current = 'rejoining';
+    // kafkajs restarts it as a new member; the one it was would hold the group for a session. Leave on its behalf
+    // (the client's retries carry the request until the broker answers again).
+    if (this.memberId) void leaveGroupFor(this.kafka, groupId, this.memberId);
+    // kafkajs restarts after the last retry's wait, which KAFKA_CONSUMER_RETRY bounds (it reached 30 s by default).
+    const reason = this.options.explain?.(error) ?? error.message;
+    this.logger.warn({ groupId, err: reason, restartInMs: (error as { retryTime?: number }).retryTime }, 'consumer crashed; kafkajs restarts it');
   }
 
   /** Stops fetching, lets in-flight records finish and commits their offsets. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.restartTimer);
     if (this.starting) await Promise.race([this.starting.catch(() => undefined), sleep(STOP_WAITS_FOR_JOIN_MS, undefined, { ref: false })]);
     clearTimeout(this.offsetFlushTimer);
     this.offsetFlushTimer = undefined;

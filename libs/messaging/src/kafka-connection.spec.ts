@@ -1,5 +1,5 @@
 import { logLevel } from 'kafkajs';
-import { kafkajsLogLevel } from './kafka-connection';
+import { kafkajsLogLevel, kafkajsLogLine } from './kafka-connection';
 
 describe('kafkajsLogLevel', () => {
   it('keeps the start-up races at debug: a lost topic creation, a new topic without a leader yet', () => {
@@ -14,5 +14,21 @@ describe('kafkajsLogLevel', () => {
     expect(kafkajsLogLevel(logLevel.ERROR, 'Response Produce(key: 0, version: 7)', 'This server does not host this topic-partition')).toBe('error');
     expect(kafkajsLogLevel(logLevel.WARN, 'Connection timeout')).toBe('warn');
     expect(kafkajsLogLevel(logLevel.INFO, 'Consumer has joined the group')).toBe('debug');
+  });
+});
+
+describe('kafkajsLogLine', () => {
+  it('takes an Error kafkajs passes as the message (a broker connection that failed for good) without throwing', () => {
+    const log = { message: new Error('SASL SCRAM SHA512 authentication failed: Connection error: read ECONNRESET'), retryCount: 0, timestamp: 'now', logger: 'kafkajs', namespace: 'BrokerPool', label: 'ERROR' };
+    expect(kafkajsLogLine(logLevel.ERROR, log as never)).toEqual({
+      method: 'error', message: 'SASL SCRAM SHA512 authentication failed: Connection error: read ECONNRESET', error: undefined, broker: undefined,
+    });
+  });
+
+  it('keeps a text message, its error and broker as they are', () => {
+    const log = { message: 'Response Metadata(key: 3, version: 6)', error: 'This server does not host this topic-partition', broker: 'kafka-0:9092', timestamp: 'now', logger: 'kafkajs', namespace: 'Connection', label: 'ERROR' };
+    expect(kafkajsLogLine(logLevel.ERROR, log as never)).toEqual({
+      method: 'debug', message: 'Response Metadata(key: 3, version: 6)', error: 'This server does not host this topic-partition', broker: 'kafka-0:9092',
+    });
   });
 });

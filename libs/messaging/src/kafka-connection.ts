@@ -42,6 +42,22 @@ export function kafkajsLogLevel(level: logLevel, message: string, error?: string
   return LEVELS[level] ?? 'debug';
 }
 
+/** Text of what kafkajs passed: it logs an Error object as the message in places (brokerPool's connect). */
+function asText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (value instanceof Error) return value.message;
+  return String(value);
+}
+
+/** One kafkajs log entry as a service log line, whatever types kafkajs put in it. */
+export function kafkajsLogLine(level: logLevel, log: LogEntry['log']): { method: ReturnType<typeof kafkajsLogLevel>; message: string; error?: string; broker?: string } {
+  const entry = log as unknown as Record<string, unknown>;
+  const message = asText(entry.message) ?? '';
+  const error = asText(entry.error);
+  return { method: kafkajsLogLevel(level, message, error), message, error, broker: asText(entry.broker) };
+}
+
 /**
  * Retries of every Harbor Kafka client. kafkajs's default ceiling is 30 s per wait, and a consumer that gave up
  * restarts after the last wait: consumers resumed up to 30 s after a broker came back. At most 2 s per wait
@@ -77,9 +93,13 @@ export function createKafka(clientId: string, connection: KafkaConnectionOptions
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
-        const { message, error, broker } = log as { message: string; error?: string; broker?: string };
-        const method = kafkajsLogLevel(level, message, error);
-        logger[method]({ component: 'kafkajs', broker, err: error }, message);
+        // A logger that throws fails the Kafka call it logs (kafkajs wraps the throw as non-retriable).
+        try {
+          const line = kafkajsLogLine(level, log);
+          logger[line.method]({ component: 'kafkajs', broker: line.broker, err: line.error }, line.message);
+        } catch {
+          // Nothing to do: the call goes on unlogged rather than failing.
+        }
       },
   });
 }

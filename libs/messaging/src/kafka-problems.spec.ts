@@ -1,7 +1,7 @@
 import * as kafkajs from 'kafkajs';
 import pino from 'pino';
 import { KafkaConnectionOptions } from './kafka-connection';
-import { classifyKafkaError, explainKafkaError, KafkaStartupError, MissingTopicsError, retryKafkaStartup } from './kafka-problems';
+import { classifyKafkaError, consumerCrashKind, explainKafkaError, KafkaStartupError, MissingTopicsError, retryKafkaStartup } from './kafka-problems';
 
 // The classes kafkajs really throws; its type declarations omit some of them and their options.
 type ErrorClass = new (message: unknown, options?: object) => Error;
@@ -22,6 +22,16 @@ describe('explainKafkaError', () => {
     const text = explainKafkaError(error, scram);
     expect(text).toMatch(/refused the SASL credentials of user "harbor-intake" \(scram-sha-512\): check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM/);
     expect(text).not.toContain('hunter2');
+  });
+
+  it.each([
+    'SASL SCRAM SHA512 authentication failed: Connection error: read ECONNRESET',
+    'SASL SCRAM SHA256 authentication failed: Closed connection',
+    'SASL PLAIN authentication failed: Request SaslAuthenticate(key: 36, version: 1) timed out',
+  ])('does not blame the credentials when the connection failed during the SASL handshake ("%s")', (message) => {
+    const error = new KafkaJSSASLAuthenticationError(message);
+    expect(classifyKafkaError(error)).toBe('transient');
+    expect(explainKafkaError(error, scram)).toMatch(/^Kafka at kafka-0\.kafka:9093 \(KAFKA_BROKERS\) is not usable/);
   });
 
   it('suggests TLS, then SASL, when the broker closes the connection without answering', () => {
@@ -81,6 +91,16 @@ describe('retryKafkaStartup', () => {
     expect(calls).toBe(1);
   });
 
+  it('retries a handshake the broker cut short, as it does while restarting', async () => {
+    let calls = 0;
+    const step = async () => {
+      if (++calls < 3) throw new KafkaJSSASLAuthenticationError('SASL SCRAM SHA512 authentication failed: Connection error: read ECONNRESET');
+      return 'connected';
+    };
+    await expect(retryKafkaStartup(step, scram, logger)).resolves.toBe('connected');
+    expect(calls).toBe(3);
+  });
+
   it('gives up on a listener that closes every connection after a few attempts', async () => {
     let calls = 0;
     const step = async () => {
@@ -106,5 +126,19 @@ describe('retryKafkaStartup', () => {
       throw new KafkaJSConnectionError('Connection error: connect ECONNREFUSED', { code: 'ECONNREFUSED' });
     };
     await expect(retryKafkaStartup(step, scram, logger, { deadlineMs: 300 })).rejects.toThrow(/Kafka at kafka-0\.kafka:9093 \(KAFKA_BROKERS\) is not usable/);
+  });
+});
+
+describe('consumerCrashKind', () => {
+  it.each([
+    ['a SASL handshake the broker reset', new KafkaJSSASLAuthenticationError('SASL SCRAM SHA512 authentication failed: Connection error: read ECONNRESET'), 'outage'],
+    ['a connection error', new KafkaJSConnectionError('Connection error: read ECONNRESET', { broker: brokers[0] }), 'outage'],
+    ['a closed connection after retries', retried(new KafkaJSConnectionClosedError('Closed connection', { host: 'kafka', port: 9093 })), 'outage'],
+    ['no coordinator named', new KafkaJSGroupCoordinatorNotFound('Failed to find group coordinator'), 'no-coordinator'],
+    ['refused credentials', new KafkaJSSASLAuthenticationError('SASL SCRAM SHA512 authentication failed: invalid credentials'), 'other'],
+    ['a topic ACL denial', authorization('TOPIC_AUTHORIZATION_FAILED'), 'other'],
+    ['an untrusted certificate', new KafkaJSConnectionError('Connection error: self-signed certificate in certificate chain', { broker: brokers[0] }), 'other'],
+  ])('calls %s a crash of kind %s', (_case, error, kind) => {
+    expect(consumerCrashKind(error)).toBe(kind);
   });
 });

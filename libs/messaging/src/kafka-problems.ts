@@ -47,10 +47,22 @@ function rootCause(error: unknown): KafkaErrorLike {
 const AUTHORIZATION_TYPES = ['TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'];
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|ALTNAME/;
 const TLS_MESSAGES = /certificate|SSL routines|ssl3_|wrong version number|\bTLS\b/;
+/**
+ * kafkajs wraps whatever ends a SASL handshake in a (non-retriable) authentication error, a connection the broker
+ * reset while restarting included: those texts mean the credentials were never judged.
+ */
+const CONNECTION_FAILURE_IN_HANDSHAKE = /Connection error|Closed connection|Connection closed|Connection timeout|timed out|Not connected|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up/i;
+const CONNECTION_ERROR_NAMES = ['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound'];
+
+/** The SASL "failure" was the connection going away mid-handshake, not a refusal of the credentials. */
+function handshakeInterrupted(cause: KafkaErrorLike): boolean {
+  return cause.name === 'KafkaJSSASLAuthenticationError' && CONNECTION_FAILURE_IN_HANDSHAKE.test(cause.message ?? '');
+}
 
 export function classifyKafkaError(error: unknown): KafkaProblemKind {
   if (error instanceof MissingTopicsError) return 'missing-topics';
   const cause = rootCause(error);
+  if (handshakeInterrupted(cause)) return 'transient';
   if (cause.name === 'KafkaJSSASLAuthenticationError' || cause.type === 'SASL_AUTHENTICATION_FAILED') return 'authentication';
   if (cause.type && AUTHORIZATION_TYPES.includes(cause.type)) return 'authorization';
   // kafkajs replaces a refused FindCoordinator (GROUP_AUTHORIZATION_FAILED) by this, dropping the cause.
@@ -58,6 +70,22 @@ export function classifyKafkaError(error: unknown): KafkaProblemKind {
   if ((cause.code && TLS_CODES.test(cause.code)) || TLS_MESSAGES.test(cause.message ?? '')) return 'tls';
   if (cause.name === 'KafkaJSConnectionClosedError') return 'closed';
   return 'transient';
+}
+
+/**
+ * What a consumer crash kafkajs will not restart from says: `outage` when a broker went away (a connection
+ * failure, also one kafkajs reported as a SASL or coordinator failure), `no-coordinator` when no broker named a
+ * group coordinator (kafkajs reports a denied group ACL and a coordinator still loading after a restart alike),
+ * `other` for the rest (an ACL denial, a configuration no retry fixes).
+ */
+export type ConsumerCrashKind = 'outage' | 'no-coordinator' | 'other';
+
+export function consumerCrashKind(error: unknown): ConsumerCrashKind {
+  const cause = rootCause(error);
+  if (classifyKafkaError(error) === 'tls') return 'other';
+  if (handshakeInterrupted(cause) || (cause.name && CONNECTION_ERROR_NAMES.includes(cause.name))) return 'outage';
+  if (cause.name === 'KafkaJSGroupCoordinatorNotFound') return 'no-coordinator';
+  return 'other';
 }
 
 /** One sentence naming the settings to check; never the password or key material. */

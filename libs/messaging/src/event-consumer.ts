@@ -189,6 +189,8 @@ export class EventConsumer {
   /** Connects and runs; a broker outage at that moment schedules another try (ConsumerRestartPolicy). */
   private runOrRestartLater(): Promise<void> {
     return this.connectAndRun().catch(async (error) => {
+      // What the failed attempt connected is not reused: the next attempt makes a new consumer.
+      await this.consumer?.disconnect().catch(() => undefined);
       if (this.stopping) return;
       if (!(await this.restartAfter(error, 'consumer could not connect; trying again'))) throw error;
     });

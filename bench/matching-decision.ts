@@ -31,7 +31,7 @@ import { OfferNextSupporter } from '../apps/matching/src/cases/offer-next-suppor
 import { OfferGroupDebrief } from '../apps/matching/src/debriefs/offer-group-debrief.usecase';
 import { GroupDebriefStore } from '../apps/matching/src/debriefs/group-debrief-store';
 import { OpenCase } from '../apps/matching/src/cases/open-case.usecase';
-import { WithdrawInvolvedOffers } from '../apps/matching/src/cases/withdraw-involved-offers.usecase';
+import { WithdrawOrFlagInvolvedOffers } from '../apps/matching/src/cases/withdraw-or-flag-involved-offers.usecase';
 import { MatchingEnv } from '../apps/matching/src/matching.env';
 import { MATCHING_MIGRATIONS } from '../apps/matching/src/migrations';
 import { decide } from '../apps/matching/src/policy/matching-decision';
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     const escalate = new EscalateCase(outbox, policies, logger, new ProgramStaffStore(db), records, cases, assignments, deadlines);
     const offer = new OfferNextSupporter(policies, escalate, records, cases, assignments, supporters);
     const groupDebriefs = new OfferGroupDebrief(outbox, policies, new ProgramStaffStore(db), new GroupDebriefStore(), logger);
-    const withdraw = new WithdrawInvolvedOffers(cases, assignments, records, offer, logger);
+    const withdraw = new WithdrawOrFlagInvolvedOffers(cases, assignments, records, offer, escalate, logger);
     const openCase = new OpenCase(policies, offer, escalate, new AbsorptionReport(logger), records, cases, deadlines, groupDebriefs, withdraw);
 
     /** Opens one case in its own transaction: the whole decision as the Kafka handler runs it. Returns ms. */

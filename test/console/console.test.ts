@@ -258,6 +258,20 @@ describe('console', () => {
     await page.goto(`${consoleUrl}/cases`);
     expect(await page.textContent('#waiting')).toContain('(0)');
     expect(await page.textContent('section[aria-labelledby=all]')).toContain('accepted');
+    expect(await page.textContent('#named-in-event')).toContain('(0)');
+
+    // The same event later names the supporter too (how matching gets there: test/medium/matching/event-involvement):
+    // the board lists the case for staff to decide, and the case shows on which offer, still without event details.
+    await harbor.db.query(`UPDATE "matching"."assignments" SET "named_in_event_at" = now() WHERE "supporter_id" = 'sup-console' AND "status" = 'accepted'`);
+    await page.reload();
+    const named = await page.textContent('section[aria-labelledby=named-in-event]');
+    expect(await page.textContent('#named-in-event')).toContain('(1)');
+    expect(named).toContain('sup-console');
+    for (const secret of ['Tess', 'assault', 'emergency', '1234567893', 'general']) expect(await page.textContent('main')).not.toContain(secret);
+    await checkPage('cases-supporter-named-in-event');
+    await page.click('section[aria-labelledby=named-in-event] a');
+    expect(await page.textContent('.offer .notice')).toContain('The same event named this supporter too');
+    await checkPage('case-detail-supporter-named-in-event');
   });
 
   it('serves the program pages to the administrator', async () => {

@@ -113,6 +113,9 @@ describe('forgetting on time', () => {
     expect(before).toEqual(expect.arrayContaining(['intake.trigger_clinicians', 'matching.cases']));
     expect(await tablesHolding([supporterAddress])).toEqual(expect.arrayContaining(['notification.dispatches']));
 
+    // Had the same event named the supporter too (docs/matching.md), that goes with the case's identifying data.
+    await harbor.db.query(`UPDATE "matching"."assignments" SET "named_in_event_at" = now() WHERE "case_id" = $1`, [caseId]);
+
     // A day before the retention ends nothing is purged; after it, everything due is.
     const tooEarly = new Date(Date.now() + 29 * DAY_MS);
     expect(await harbor.apps.matching.get(PurgeClosedCases).execute(tooEarly)).toBe(0);
@@ -133,6 +136,8 @@ describe('forgetting on time', () => {
     const { rows: [kase] } = await harbor.db.query(`SELECT * FROM "matching"."cases" WHERE "id" = $1`, [caseId]);
     expect(kase).toMatchObject({ status: 'closed', clinician_id: null, identifier_value: null, event_key: null, department: null });
     expect(kase.purged_at).toBeInstanceOf(Date);
+    const { rows: [{ named }] } = await harbor.db.query(`SELECT count(*)::int AS "named" FROM "matching"."assignments" WHERE "case_id" = $1 AND "named_in_event_at" IS NOT NULL`, [caseId]);
+    expect(named).toBe(0);
     const detail = await harbor.request('matching', `/v1/cases/${caseId}`, { role: Role.ProgramAdmin });
     expect(detail.status).toBe(200);
 

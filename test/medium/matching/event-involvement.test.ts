@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { SupportRequestedV1 } from '@harbor/contracts';
+import { AssignmentStore } from '../../../apps/matching/src/cases/assignment-store';
 import { CaseStore } from '../../../apps/matching/src/cases/case-store';
+import { CaseViews } from '../../../apps/matching/src/cases/case-views';
 import { OpenCase } from '../../../apps/matching/src/cases/open-case.usecase';
 import { saveClinician } from '../../../apps/matching/src/directory/directory-store';
 import { MatchingEnv } from '../../../apps/matching/src/matching.env';
 import { MATCHING_MIGRATIONS } from '../../../apps/matching/src/migrations';
+import { ProgramStaffStore } from '../../../apps/matching/src/roster/program-staff-store';
 import { SupporterStore } from '../../../apps/matching/src/roster/supporter-store';
 import { gate } from '../../support/gate';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
@@ -23,10 +26,11 @@ describe('clinicians involved in one event (Postgres only)', () => {
   let database: ServiceDatabase<MatchingEnv>;
   let openCase: OpenCase;
   let supporters: SupporterStore;
+  let assignments: AssignmentStore;
 
   beforeAll(async () => {
     database = await openServiceDatabase(MatchingEnv, 'matching', MATCHING_MIGRATIONS);
-    ({ openCase, supporters } = wireOpenCase(database.dataSource, database.env, 'matching-event-involvement'));
+    ({ openCase, supporters, assignments } = wireOpenCase(database.dataSource, database.env, 'matching-event-involvement'));
   });
 
   afterAll(async () => {
@@ -125,6 +129,42 @@ describe('clinicians involved in one event (Postgres only)', () => {
     // The persona's capacity is back: one open case (their own) counts nowhere as a supporter's load.
     const [{ open_cases: openCases }] = await database.dataSource.query(`SELECT "open_cases" FROM "matching"."supporters" WHERE "id" = $1`, [persona]);
     expect(openCases).toBe(0);
+  });
+
+  it("an offer already accepted stays with its supporter, is flagged on the board, and the coordinator is paged once", async () => {
+    const { involved, colleague, persona } = await setUp();
+    const coordinator = `coord-${randomUUID().slice(0, 8)}`;
+    await new ProgramStaffStore(database.dataSource).save({
+      id: coordinator, program: 'default', role: 'on-call-coordinator', displayName: 'On call', channels: [{ kind: 'sms', address: '+15550000002' }], active: true,
+    });
+    const eventKey = `evt-${randomUUID()}`;
+    const colleagueCase = await open(request(colleague, eventKey));
+    const [offer] = await database.dataSource.query(`SELECT "id" FROM "matching"."assignments" WHERE "case_id" = $1`, [colleagueCase]);
+    await database.dataSource.transaction(async (manager) => {
+      await assignments.recordAnswer(manager, offer.id, 'accepted', new Date().toISOString());
+      await manager.query(`UPDATE "matching"."cases" SET "status" = 'accepted' WHERE "id" = $1`, [colleagueCase]);
+    });
+
+    const involvedRequest = request(involved, eventKey);
+    await open(involvedRequest);
+    await open(involvedRequest); // delivered again: nothing happens twice
+    // Not taken away by a machine: the colleague may already be talking to them.
+    expect((await offersOf(colleagueCase!)).map(({ supporter_id, status, closed_reason }) => [supporter_id, status, closed_reason])).toEqual([[persona, 'accepted', null]]);
+    const pages = await database.dataSource.query(
+      `SELECT "payload" FROM "matching"."outbox" WHERE "topic" LIKE '%staff-pages.requested.v1' AND "payload"->>'caseId' = $1`,
+      [colleagueCase],
+    );
+    expect(pages.map((row: { payload: { recipientId: string; kind: string } }) => [row.payload.recipientId, row.payload.kind])).toEqual([[coordinator, 'coordinator-escalation']]);
+
+    const views = new CaseViews(database.dataSource, new CaseStore());
+    expect((await views.board('default')).supporterNamedInEvent).toEqual([
+      { caseId: colleagueCase, supporterId: persona, status: 'accepted', since: expect.any(Date), waitingSeconds: expect.any(Number) },
+    ]);
+    const detail = (await views.describe(colleagueCase!)) as { offers: { supporterNamedInEventAt: Date | null }[] };
+    expect(detail.offers[0].supporterNamedInEventAt).toEqual(expect.any(Date));
+    // Once the case is closed (the offer completed), it leaves the board.
+    await database.dataSource.query(`UPDATE "matching"."assignments" SET "status" = 'completed' WHERE "id" = $1`, [offer.id]);
+    expect((await views.board('default')).supporterNamedInEvent).toEqual([]);
   });
 
   it('a redelivered request of the involved clinician withdraws nothing more and offers nothing twice', async () => {

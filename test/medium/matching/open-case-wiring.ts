@@ -9,7 +9,7 @@ import { DeadlineStore } from '../../../apps/matching/src/cases/deadline-store';
 import { EscalateCase } from '../../../apps/matching/src/cases/escalate-case.usecase';
 import { OfferNextSupporter } from '../../../apps/matching/src/cases/offer-next-supporter.usecase';
 import { OpenCase } from '../../../apps/matching/src/cases/open-case.usecase';
-import { WithdrawInvolvedOffers } from '../../../apps/matching/src/cases/withdraw-involved-offers.usecase';
+import { WithdrawOrFlagInvolvedOffers } from '../../../apps/matching/src/cases/withdraw-or-flag-involved-offers.usecase';
 import { GroupDebriefStore } from '../../../apps/matching/src/debriefs/group-debrief-store';
 import { OfferGroupDebrief } from '../../../apps/matching/src/debriefs/offer-group-debrief.usecase';
 import { MatchingEnv } from '../../../apps/matching/src/matching.env';
@@ -35,6 +35,6 @@ export function wireOpenCase(
   const escalate = new EscalateCase(outbox, policies, logger, new ProgramStaffStore(db), records, cases, assignments, deadlines);
   const offer = new OfferNextSupporter(policies, escalate, records, cases, assignments, supporters);
   const groupDebriefs = new OfferGroupDebrief(outbox, policies, new ProgramStaffStore(db), new GroupDebriefStore(), logger);
-  const withdraw = new WithdrawInvolvedOffers(cases, assignments, records, offer, logger);
+  const withdraw = new WithdrawOrFlagInvolvedOffers(cases, assignments, records, offer, escalate, logger);
   return { openCase: new OpenCase(policies, offer, escalate, new AbsorptionReport(logger), records, cases, deadlines, groupDebriefs, withdraw), supporters, assignments, deadlines };
 }

@@ -37,6 +37,7 @@ interface Offer {
   respondBy: string | null;
   respondedAt: string | null;
   closedReason: string | null;
+  supporterNamedInEventAt: string | null;
   considered: number | null;
   reasons: { supporterId?: string; rank?: number; chosen?: boolean; reasons?: string[] }[] | null;
 }
@@ -46,11 +47,12 @@ interface CasesBoard {
   awaitingAcknowledgement: { caseId: string; supporterId: string; attempt: number; respondBy: string; waitingSeconds: number; reasons: unknown }[];
   escalated: { caseId: string; status: string; escalationReason: string | null; fallbackResource: string | null; waitingSeconds: number }[];
   followUpsDue: { caseId: string; supporterId: string | null; sequence: number; dueAt: string; overdue: boolean }[];
+  supporterNamedInEvent: { caseId: string; supporterId: string; status: string; waitingSeconds: number }[];
 }
 
 /**
- * The cases board: who is waiting for an acknowledgement and for how long, what is escalated, which follow-ups
- * are due, and each offer's reasons. Nothing about the patient, the event or the clinician: no category, harm,
+ * The cases board: who is waiting for an acknowledgement and for how long, what is escalated, which accepted
+ * supporter was named in the case's own event, which follow-ups are due, and each offer's reasons. Nothing about the patient, the event or the clinician: no category, harm,
  * place or names, only the case's state and the supporters' ids.
  */
 @Controller()
@@ -79,6 +81,9 @@ export class CasesController {
       ${table(['Case', 'Offered to', 'Offer', 'Waiting for', 'Answer due', 'Why this supporter'], board.awaitingAcknowledgement.map((offer) => [link(offer.caseId), offer.supporterId, offer.attempt, duration(offer.waitingSeconds * 1000), when(offer.respondBy), chosen(offer.reasons)]), 'No case is waiting for a supporter’s answer.')}</section>
       <section aria-labelledby="escalated"><h2 id="escalated">Escalated to the program (${board.escalated.length})</h2>
       ${table(['Case', 'Status', 'Why', 'Resource offered', 'For'], board.escalated.map((kase) => [link(kase.caseId), html`<span class="status">${kase.status}</span>`, kase.escalationReason, kase.fallbackResource, duration(kase.waitingSeconds * 1000)]), 'Nothing is escalated.')}</section>
+      <section aria-labelledby="named-in-event"><h2 id="named-in-event">Supporter named in the same event (${board.supporterNamedInEvent.length})</h2>
+      ${board.supporterNamedInEvent.length > 0 ? html`<p class="muted">The supporter accepted the case, then the same event named them too. Harbor does not take a case away by itself: talk with the supporter about whether they go on with it.</p>` : ''}
+      ${table(['Case', 'Supporter', 'Case status', 'For'], board.supporterNamedInEvent.map((entry) => [link(entry.caseId), entry.supporterId, html`<span class="status">${entry.status}</span>`, duration(entry.waitingSeconds * 1000)]), 'No supporter of an open case is involved in its event.')}</section>
       <section aria-labelledby="followups"><h2 id="followups">Follow-ups due (${board.followUpsDue.length})</h2>
       ${table(['Case', 'Supporter', 'Follow-up', 'Due'], board.followUpsDue.map((due) => [link(due.caseId), due.supporterId, due.sequence, html`${when(due.dueAt)}${due.overdue ? html` <strong>overdue</strong>` : ''}`]), 'No follow-up is due within a day.')}</section>
       <section aria-labelledby="all"><h2 id="all">Recent cases</h2>
@@ -102,6 +107,7 @@ export class CasesController {
         <dl class="facts"><dt>Status</dt><dd><span class="status">${offer.status}</span>${offer.closedReason ? html` <span class="muted">(${offer.closedReason})</span>` : ''}</dd>
         <dt>Offered</dt><dd>${when(offer.offeredAt)}</dd>${offer.pagedVia ? html`<dt>Paged via</dt><dd>${offer.pagedVia}</dd>` : ''}
         <dt>Answer due</dt><dd>${when(offer.respondBy)}</dd>${offer.respondedAt ? html`<dt>Answered</dt><dd>${when(offer.respondedAt)}</dd>` : ''}</dl>
+        ${offer.supporterNamedInEventAt ? html`<p class="notice problem">The same event named this supporter too (${when(offer.supporterNamedInEventAt)}), after they accepted. Talk with them about whether they go on with the case.</p>` : ''}
         <p><strong>Why (of ${offer.considered ?? '?'} supporters considered):</strong></p>${reasons(offer)}</article>`)}
       <h2>Deadlines</h2>
       ${kase.deadlines.length === 0 ? html`<p class="muted">None.</p>` : html`<ul>${kase.deadlines.map((deadline) => html`<li>${deadline.kind}${deadline.sequence ? ` ${deadline.sequence}` : ''}: ${when(deadline.dueAt)} (${deadline.status})</li>`)}</ul>`}

@@ -111,6 +111,35 @@ export class AssignmentStore {
     return rows.map((row) => ({ id: row.id, caseId: row.case_id }));
   }
 
+  /**
+   * Records that the supporter of each offer of the event's cases they already accepted has just been named in that
+   * event; returns the offers newly recorded (each once, however often the event is delivered).
+   */
+  async markAcceptedInEventBy(manager: EntityManager, eventKey: string, clinicianId: string): Promise<{ id: string; caseId: string }[]> {
+    await this.newOffers.writeNow(manager);
+    const rows: { id: string; case_id: string }[] = await manager.query(
+      `WITH "named" AS (
+         UPDATE "matching"."assignments" a SET "named_in_event_at" = now()
+           FROM "matching"."cases" c, "matching"."supporters" s
+          WHERE c."id" = a."case_id" AND s."id" = a."supporter_id" AND c."event_key" = $1 AND s."clinician_id" = $2
+            AND a."status" = 'accepted' AND a."named_in_event_at" IS NULL
+          RETURNING a."id", a."case_id"
+       ) SELECT * FROM "named" ORDER BY "id"`,
+      [eventKey, clinicianId],
+    );
+    return rows.map((row) => ({ id: row.id, caseId: row.case_id }));
+  }
+
+  /** Forgets, with the rest of a purged case's identifying data, that its supporter was named in its event. */
+  async forgetSupporterNamedInEvent(manager: EntityManager, caseIds: string[]): Promise<void> {
+    if (caseIds.length === 0) return;
+    await this.newOffers.writeNow(manager);
+    await manager.query(
+      `UPDATE "matching"."assignments" SET "named_in_event_at" = NULL WHERE "case_id" = ANY($1::uuid[]) AND "named_in_event_at" IS NOT NULL`,
+      [caseIds],
+    );
+  }
+
   /** The offer the case's supporter accepted, if any. */
   async accepted(manager: EntityManager, caseId: string): Promise<{ id: string; supporterId: string } | undefined> {
     await this.newOffers.writeNow(manager);

@@ -35,6 +35,8 @@ export interface CasesBoard {
   }[];
   escalated: { caseId: string; status: string; escalationReason: string | null; fallbackResource: string | null; since: Date; waitingSeconds: number }[];
   followUpsDue: { caseId: string; supporterId: string | null; sequence: number; dueAt: Date; overdue: boolean }[];
+  /** Accepted offers whose supporter was later named in the case's own event: program staff decide (docs/matching.md). */
+  supporterNamedInEvent: { caseId: string; supporterId: string; status: string; since: Date; waitingSeconds: number }[];
 }
 
 /**
@@ -72,7 +74,7 @@ export class CaseViews {
   /** The cases board of one program or of all (see CasesBoard), oldest first in each section. */
   async board(program?: string): Promise<CasesBoard> {
     const params = [program ?? null, BOARD_ROWS];
-    const [awaitingAcknowledgement, escalated, followUpsDue, [{ at }]] = await Promise.all([
+    const [awaitingAcknowledgement, escalated, followUpsDue, supporterNamedInEvent, [{ at }]] = await Promise.all([
       this.dataSource.query(
         `SELECT a."case_id" AS "caseId", a."supporter_id" AS "supporterId", a."attempt", a."offered_at" AS "offeredAt", a."paged_at" AS "pagedAt",
                 a."respond_by" AS "respondBy", EXTRACT(EPOCH FROM now() - a."offered_at")::int AS "waitingSeconds", a."reasons"
@@ -97,9 +99,17 @@ export class CaseViews {
          ORDER BY d."due_at" LIMIT $2`,
         params,
       ),
+      this.dataSource.query(
+        `SELECT a."case_id" AS "caseId", a."supporter_id" AS "supporterId", c."status", a."named_in_event_at" AS "since",
+                EXTRACT(EPOCH FROM now() - a."named_in_event_at")::int AS "waitingSeconds"
+         FROM "matching"."assignments" a JOIN "matching"."cases" c ON c."id" = a."case_id"
+         WHERE a."named_in_event_at" IS NOT NULL AND a."status" = 'accepted' AND ($1::text IS NULL OR c."program" = $1)
+         ORDER BY a."named_in_event_at" LIMIT $2`,
+        params,
+      ),
       this.dataSource.query(`SELECT now() AS "at"`),
     ]);
-    return { at, awaitingAcknowledgement, escalated, followUpsDue };
+    return { at, awaitingAcknowledgement, escalated, followUpsDue, supporterNamedInEvent };
   }
 
   /** The case, its offers with the reasons for each decision, its deadlines and absorbed triggers; undefined when unknown. */
@@ -117,7 +127,7 @@ export class CaseViews {
     const offers = await this.dataSource.query(
       `SELECT "id", "attempt", "supporter_id" AS "supporterId", "status", "offered_at" AS "offeredAt",
               "paged_at" AS "pagedAt", "paged_via" AS "pagedVia", "respond_by" AS "respondBy", "responded_at" AS "respondedAt", "closed_reason" AS "closedReason",
-              "reasons", "considered", "excluded"
+              "named_in_event_at" AS "supporterNamedInEventAt", "reasons", "considered", "excluded"
        FROM "matching"."assignments" WHERE "case_id" = $1 ORDER BY "attempt"`,
       [id],
     );

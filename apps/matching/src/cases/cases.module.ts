@@ -20,14 +20,14 @@ import { PurgeClosedCases } from './purge-closed-cases.usecase';
 import { RecordOutcome } from './record-outcome.usecase';
 import { RecordResponse } from './record-response.usecase';
 import { RecordEncounter } from './record-encounter.usecase';
-import { WithdrawInvolvedOffers } from './withdraw-involved-offers.usecase';
+import { WithdrawOrFlagInvolvedOffers } from './withdraw-or-flag-involved-offers.usecase';
 
 @Module({
   imports: [PolicyModule, RosterModule, DebriefsModule],
   controllers: [CasesController, CaseEventsController],
   providers: [
     OpenCase, AbsorptionReport, OfferNextSupporter, EscalateCase, RecordResponse, RecordOutcome, RecordEncounter, ExplainCase, DeadlineScheduler, CaseGauges, CaseViews, PurgeClosedCases,
-    WithdrawInvolvedOffers,
+    WithdrawOrFlagInvolvedOffers,
     // One owner per table: cases and absorbed requests, assignments, deadlines (the roster's SupporterStore comes from RosterModule).
     CaseStore, AssignmentStore, DeadlineStore, CaseRecords,
   ],

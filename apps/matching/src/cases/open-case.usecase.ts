@@ -12,7 +12,7 @@ import { CaseStore, MatchingCase } from './case-store';
 import { DeadlineStore } from './deadline-store';
 import { EscalateCase } from './escalate-case.usecase';
 import { OfferNextSupporter } from './offer-next-supporter.usecase';
-import { WithdrawInvolvedOffers } from './withdraw-involved-offers.usecase';
+import { WithdrawOrFlagInvolvedOffers } from './withdraw-or-flag-involved-offers.usecase';
 
 /** Requests naming the same event: intake's key when given, else the trigger's kind, category, time and facility. */
 export function eventKeyOf(request: SupportRequestedV1): string {
@@ -37,7 +37,7 @@ export class OpenCase {
     private readonly cases: CaseStore,
     private readonly deadlines: DeadlineStore,
     private readonly groupDebriefs: OfferGroupDebrief,
-    private readonly withdrawInvolvedOffers: WithdrawInvolvedOffers,
+    private readonly withdrawOrFlagInvolvedOffers: WithdrawOrFlagInvolvedOffers,
   ) {}
 
   /** Returns the id of the case it opened; undefined when the request was a repeat or was absorbed. */
@@ -51,7 +51,7 @@ export class OpenCase {
     const clinicianKey = clinicianLockKey(clinicianId, request.clinician);
     const { handled, openCase, eventClinicianIds, newlyInvolved } = await this.cases.priorHandling(manager, request.requestId, clinicianId, request.clinician, eventKey);
     // Only an event that named someone before can have offered this clinician one of its cases.
-    if (clinicianId && newlyInvolved && eventClinicianIds.length > 0) await this.withdrawInvolvedOffers.execute(manager, eventKey, clinicianId);
+    if (clinicianId && newlyInvolved && eventClinicianIds.length > 0) await this.withdrawOrFlagInvolvedOffers.execute(manager, eventKey, clinicianId);
     if (handled) return undefined;
     // Every clinician the event names counts for their unit's group debrief, whatever their own outreach.
     await this.groupDebriefs.noteClinician(manager, request, eventKey, { key: clinicianKey, department: clinician?.department ?? null });

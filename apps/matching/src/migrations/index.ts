@@ -10,6 +10,7 @@ import { MatchingRecognitionConsent1764000200100 } from './1764000200100-matchin
 import { MatchingCasesBoard1764000210000 } from './1764000210000-matching-cases-board';
 import { MatchingCapacityHolds1764000250000 } from './1764000250000-matching-capacity-holds';
 import { MatchingEventClinicians1764000270000 } from './1764000270000-matching-event-clinicians';
+import { MatchingSupporterNamedInEvent1764000280000 } from './1764000280000-matching-supporter-named-in-event';
 
 /** The matching schema's migrations, in order; the shared messaging tables come first (added by the service runtime). */
 export const MATCHING_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MATCHING_MIGRATIONS = [
   MatchingCasesBoard1764000210000,
   MatchingCapacityHolds1764000250000,
   MatchingEventClinicians1764000270000,
+  MatchingSupporterNamedInEvent1764000280000,
 ];

@@ -139,6 +139,7 @@ export class EventConsumer {
   private readonly members: ConsumerMembers;
   /** The member id of the last join, so a crash can leave it behind cleanly. */
   private memberId?: string;
+  private leftOnBehalfOf?: string;
   private readonly offsets: PendingOffsetCommits;
   private offsetFlushTimer?: NodeJS.Timeout;
   private committing: Promise<void> = Promise.resolve();
@@ -208,7 +209,7 @@ export class EventConsumer {
     if (!verdict.restart) return false;
     const { groupId } = this.options;
     this.current = 'rejoining';
-    if (this.memberId) void leaveGroupFor(this.kafka, groupId, this.memberId);
+    this.leaveOnBehalfOfCrashedMember();
     const reason = this.options.explain?.(error) ?? (error as Error).message;
     this.logger.warn({ groupId, err: reason, looksLike: verdict.kind, restartInMs: verdict.inMs }, message);
     clearTimeout(this.restartTimer);
@@ -319,12 +320,21 @@ export class EventConsumer {
       return;
     }
     this.current = 'rejoining';
-    // kafkajs restarts it as a new member; the one it was would hold the group for a session. Leave on its behalf
-    // (the client's retries carry the request until the broker answers again).
-    if (this.memberId) void leaveGroupFor(this.kafka, groupId, this.memberId);
+    this.leaveOnBehalfOfCrashedMember();
     // kafkajs restarts after the last retry's wait, which KAFKA_CONSUMER_RETRY bounds (it reached 30 s by default).
     const reason = this.options.explain?.(error) ?? error.message;
     this.logger.warn({ groupId, err: reason, restartInMs: (error as { retryTime?: number }).retryTime }, 'consumer crashed; kafkajs restarts it');
+  }
+
+  /**
+   * The consumer restarts as a new member; the one it was would hold the group for a session. Leave on its behalf
+   * (the client's retries carry the request until the broker answers again), once per member: restarts during a
+   * long outage must not pile up requests for the same one.
+   */
+  private leaveOnBehalfOfCrashedMember(): void {
+    if (!this.memberId || this.memberId === this.leftOnBehalfOf) return;
+    this.leftOnBehalfOf = this.memberId;
+    void leaveGroupFor(this.kafka, this.options.groupId, this.memberId);
   }
 
   /** Stops fetching, lets in-flight records finish and commits their offsets. */

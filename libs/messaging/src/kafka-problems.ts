@@ -74,7 +74,7 @@ export function classifyKafkaError(error: unknown): KafkaProblemKind {
 
 /**
  * What a consumer crash kafkajs will not restart from says: `outage` when a broker went away (a connection
- * failure, also one kafkajs reported as a SASL or coordinator failure), `no-coordinator` when no broker named a
+ * failure, also one kafkajs reported as a SASL authentication failure), `no-coordinator` when no broker named a
  * group coordinator (kafkajs reports a denied group ACL and a coordinator still loading after a restart alike),
  * `other` for the rest (an ACL denial, a configuration no retry fixes).
  */

@@ -52,8 +52,9 @@ interface CasesBoard {
 
 /**
  * The cases board: who is waiting for an acknowledgement and for how long, what is escalated, which accepted
- * supporter was named in the case's own event, which follow-ups are due, and each offer's reasons. Nothing about the patient, the event or the clinician: no category, harm,
- * place or names, only the case's state and the supporters' ids.
+ * supporter was named in the case's own event, which follow-ups are due, and each offer's reasons. Nothing about
+ * the patient, the event or the clinician: no category, harm, place or names, only the case's state and the
+ * supporters' ids.
  */
 @Controller()
 export class CasesController {

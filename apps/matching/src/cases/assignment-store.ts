@@ -113,21 +113,21 @@ export class AssignmentStore {
 
   /**
    * Records that the supporter of each offer of the event's cases they already accepted has just been named in that
-   * event; returns the offers newly recorded (each once, however often the event is delivered).
+   * event; returns the offers newly recorded, with their case's program (each once, however often the event is delivered).
    */
-  async markAcceptedInEventBy(manager: EntityManager, eventKey: string, clinicianId: string): Promise<{ id: string; caseId: string }[]> {
+  async markAcceptedInEventBy(manager: EntityManager, eventKey: string, clinicianId: string): Promise<{ id: string; caseId: string; program: string }[]> {
     await this.newOffers.writeNow(manager);
-    const rows: { id: string; case_id: string }[] = await manager.query(
+    const rows: { id: string; case_id: string; program: string }[] = await manager.query(
       `WITH "named" AS (
          UPDATE "matching"."assignments" a SET "named_in_event_at" = now()
            FROM "matching"."cases" c, "matching"."supporters" s
           WHERE c."id" = a."case_id" AND s."id" = a."supporter_id" AND c."event_key" = $1 AND s."clinician_id" = $2
             AND a."status" = 'accepted' AND a."named_in_event_at" IS NULL
-          RETURNING a."id", a."case_id"
+          RETURNING a."id", a."case_id", c."program"
        ) SELECT * FROM "named" ORDER BY "id"`,
       [eventKey, clinicianId],
     );
-    return rows.map((row) => ({ id: row.id, caseId: row.case_id }));
+    return rows.map((row) => ({ id: row.id, caseId: row.case_id, program: row.program }));
   }
 
   /** Forgets, with the rest of a purged case's identifying data, that its supporter was named in its event. */

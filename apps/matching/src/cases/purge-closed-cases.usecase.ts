@@ -15,9 +15,9 @@ const EVERY_MS = 10 * 60_000;
 
 /**
  * Forgetting on time: the identifying data of a case closed longer ago than MATCHING_CASE_RETENTION_DAYS is
- * erased (CaseStore.purgeClosedBefore; with it, that a supporter of the case was named in its event), and so is the group-debrief tally of events counted longer ago than
- * that (hashed clinicians per event and unit; the debriefs themselves name nobody and stay). Every replica
- * schedules it; one runs each turn (runExclusively).
+ * erased (CaseStore.purgeClosedBefore; with it, that a supporter of the case was named in its event), and so is
+ * the group-debrief tally of events counted longer ago than that (hashed clinicians per event and unit; the
+ * debriefs themselves name nobody and stay). Every replica schedules it; one runs each turn (runExclusively).
  */
 @Injectable()
 export class PurgeClosedCases {

@@ -36,10 +36,9 @@ export class WithdrawOrFlagInvolvedOffers {
     const withdrawn = await this.withdrawOpenOffers(manager, eventKey, clinicianId);
     const flagged = await this.assignments.markAcceptedInEventBy(manager, eventKey, clinicianId);
     for (const offer of flagged) {
-      const kase = await this.cases.loadForUpdate(manager, offer.caseId);
-      if (!kase) continue;
-      const paged = await this.escalate.pageCoordinators(manager, kase);
-      this.logger.warn({ caseId: kase.id, assignmentId: offer.id, paged }, 'accepted supporter named in the same event: program staff paged to decide');
+      // The case stays as it is: only its program's staff are paged, so it is neither read again nor locked.
+      const paged = await this.escalate.pageCoordinators(manager, { id: offer.caseId, program: offer.program });
+      this.logger.warn({ caseId: offer.caseId, assignmentId: offer.id, paged }, 'accepted supporter named in the same event: program staff paged to decide');
     }
     return { withdrawn, flagged: flagged.length };
   }

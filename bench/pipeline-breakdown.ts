@@ -29,6 +29,7 @@ interface Counters {
   written: number;
   sessions: number;
   offsetCommits?: number;
+  roundTrips?: Record<string, number>;
 }
 
 export interface ScenarioCost {
@@ -42,6 +43,8 @@ export interface ScenarioCost {
   connectionsOpened: number;
   /** Offset commits the consumer groups sent per incident (records appended to __consumer_offsets, which holds only this run's groups' and the benchmark's). */
   offsetCommitsPerIncident?: number;
+  /** Round trips to Postgres per incident, per service (harbor_database_round_trips_total), when the services report it. */
+  roundTripsPerIncident?: Record<string, number>;
   /** Sampled backend wait events (type:event → share of samples with a backend waiting on it), busiest first. */
   waits: { event: string; share: number }[];
   /**
@@ -102,6 +105,8 @@ export class ScenarioMeter {
     private readonly processes: Record<string, () => number>,
     /** Records in __consumer_offsets so far (the broker's count of offset commits), when known. */
     private readonly offsetCommits?: () => Promise<number>,
+    /** Round trips to Postgres so far, per service, when known. */
+    private readonly roundTrips?: () => Promise<Record<string, number>>,
   ) {}
 
   async start(): Promise<void> {
@@ -123,6 +128,9 @@ export class ScenarioMeter {
       connectionsOpened: end.sessions - this.counters!.sessions,
       ...(end.offsetCommits !== undefined && this.counters!.offsetCommits !== undefined
         ? { offsetCommitsPerIncident: round((end.offsetCommits - this.counters!.offsetCommits) / incidents, 1) }
+        : {}),
+      ...(end.roundTrips && this.counters!.roundTrips
+        ? { roundTripsPerIncident: Object.fromEntries(Object.entries(end.roundTrips).map(([name, count]) => [name, round((count - (this.counters!.roundTrips![name] ?? 0)) / incidents, 1)])) }
         : {}),
       waits: waits.slice(0, 8),
       lockWaits: [...this.lockCounts]
@@ -149,7 +157,8 @@ export class ScenarioMeter {
       [this.database],
     );
     const offsetCommits = await this.offsetCommits?.().catch(() => undefined);
-    return { xact: rows[0]?.xact ?? 0, written: rows[0]?.written ?? 0, sessions: rows[0]?.sessions ?? 0, offsetCommits };
+    const roundTrips = await this.roundTrips?.().catch(() => undefined);
+    return { xact: rows[0]?.xact ?? 0, written: rows[0]?.written ?? 0, sessions: rows[0]?.sessions ?? 0, offsetCommits, roundTrips };
   }
 
   private async sample(): Promise<void> {
@@ -263,6 +272,7 @@ export function breakdownMarkdown(
     '',
     `CPU seconds: ${Object.entries(cost.cpuSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}. `
       + `Postgres: ${cost.transactionsPerIncident} transactions and ${cost.rowsWrittenPerIncident} rows written per incident, ${cost.connectionsOpened ?? '–'} connections opened. `
+      + (cost.roundTripsPerIncident && Object.keys(cost.roundTripsPerIncident).length > 0 ? `Round trips to Postgres per incident: ${Object.entries(cost.roundTripsPerIncident).map(([name, count]) => `${name} ${count}`).join(', ')}. ` : '')
       + (cost.offsetCommitsPerIncident !== undefined ? `Kafka: ${cost.offsetCommitsPerIncident} offset commits per incident. ` : '')
       + `Waits (share of ${cost.samples} samples with a backend waiting): ${cost.waits.map((wait) => `${wait.event} ${(wait.share * 100).toFixed(0)}%`).join(', ') || 'none'}.`
       + (cost.running.length ? `\nStatements running (share of ${cost.samples} samples' running backends): ${cost.running.map((entry) => `\`${entry.statement}\` ${(entry.share * 100).toFixed(0)}%`).join('; ')}.` : '')

@@ -107,10 +107,20 @@ interface ServiceChild {
   metricsPort: number;
 }
 
+/** A service's Prometheus text, empty when it does not answer. */
+function metricsOf(metricsPort: number): Promise<string> {
+  return fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((response) => response.text(), () => '');
+}
+
+/** The value of an unlabelled series (its first sample), NaN when absent. */
+function sampleOf(text: string, name: string): number {
+  return Number(text.split('\n').find((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))?.split(' ').pop() ?? NaN);
+}
+
 /** "used/allocated" V8 heap MB from a service's Prometheus endpoint (prom-client's default metrics). */
 async function heapOf(metricsPort: number): Promise<string> {
-  const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((response) => response.text(), () => '');
-  const value = (name: string) => Number(text.split('\n').find((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))?.split(' ').pop() ?? NaN) / 2 ** 20;
+  const text = await metricsOf(metricsPort);
+  const value = (name: string) => sampleOf(text, name) / 2 ** 20;
   return `${value('nodejs_heap_size_used_bytes').toFixed(0)}/${value('nodejs_heap_size_total_bytes').toFixed(0)}`;
 }
 
@@ -212,7 +222,14 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
   const kafkaAdmin = new Kafka({ clientId: 'bench-meter', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
   await kafkaAdmin.connect();
   const offsetCommits = async () => (await kafkaAdmin.fetchTopicOffsets('__consumer_offsets')).reduce((sum, { high }) => sum + Number(high), 0);
-  const meter = () => new ScenarioMeter(admin, database.name, processes, offsetCommits);
+  // Round trips to Postgres per service, summed over its replicas (harbor_database_round_trips_total).
+  const roundTrips = async () => {
+    const counts = await Promise.all(children.map(async (entry) => [entry.name, sampleOf(await metricsOf(entry.metricsPort), 'harbor_database_round_trips_total')] as const));
+    const perService: Record<string, number> = {};
+    for (const [name, count] of counts) if (Number.isFinite(count)) perService[name] = (perService[name] ?? 0) + count;
+    return perService;
+  };
+  const meter = () => new ScenarioMeter(admin, database.name, processes, offsetCommits, roundTrips);
   const results: ScenarioResult[] = [];
   try {
     await seed(db, WARMUP + RATE * SECONDS + BURST);

@@ -48,7 +48,7 @@ describe('dependency boundaries (lint)', () => {
     // Not a boundary, but linted the same way: a pg Pool that nobody listens to ends the process on an idle connection's error.
     ['a raw pg Pool in shipped code', 'apps/console/src/session/x.ts', "import { Pool } from 'pg';\nexport const x = new Pool({ max: 1 });\n"],
     ['a raw pg Pool in a test', 'test/integration/x.test.ts', "import { Pool } from 'pg';\nexport const x = new Pool({ max: 1 });\n"],
-    // Prepared statements (libs/persistence prepared-statements.ts) fail once a `RETURNING *` result grows a column.
+    // Prepared statements (libs/persistence postgres-client.ts) fail once a `RETURNING *` result grows a column.
     ['RETURNING * in shipped SQL', 'apps/notification/src/dispatch/x.ts', 'export const x = `UPDATE "t" SET "a" = $1 RETURNING *`;\n'],
     ['RETURNING * in a plain string', 'libs/messaging/src/x.ts', "export const x = 'DELETE FROM t returning  *';\n"],
     ['SELECT * from a schema-qualified table', 'apps/matching/src/cases/x.ts', 'export const x = `SELECT * FROM "matching"."cases" WHERE "id" = $1`;\n'],

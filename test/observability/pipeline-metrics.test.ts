@@ -125,7 +125,7 @@ describe('metrics that say whether the pipeline moves', () => {
     expect(sample(text, 'harbor_message_handling_seconds_count')).toBe(handled);
   });
 
-  it('says the consumers are in their groups, the service is ready, and which build runs', async () => {
+  it('says the consumers are in their groups, the service is ready, which build runs and its database round trips', async () => {
     for (const service of ['intake', 'matching'] as const) {
       const text = await waitFor(async () => {
         const scraped = await harbor.scrape(service);
@@ -133,6 +133,8 @@ describe('metrics that say whether the pipeline moves', () => {
       }, `${service}'s consumer`);
       expect(sample(text, 'harbor_ready')).toBe(1);
       expect(sample(text, 'harbor_build_info', { version: readBuildInfo().version })).toBe(1);
+      // Joining its group and handling the batch took database work, counted in round trips.
+      expect(sample(text, 'harbor_database_round_trips_total')).toBeGreaterThan(0);
     }
   });
 });

@@ -19,6 +19,8 @@ export const CATALOGUE: Record<string, string[]> = {
   harbor_consumer_up: [],
   harbor_ready: [],
   harbor_build_info: ['version', 'commit'],
+  // A process's database work as one number: round trips, not statements' text or tables.
+  harbor_database_round_trips_total: [],
   harbor_matching_deadlines_overdue: [],
   harbor_matching_oldest_overdue_deadline_seconds: [],
   // An age only (absent when none waits): an escalation nobody answers is an emergency, the count is not shown.

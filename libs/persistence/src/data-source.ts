@@ -1,5 +1,5 @@
 import { DataSource, DataSourceOptions, MixedList, EntitySchema, MigrationExecutor } from 'typeorm';
-import { statementPreparingClient } from './prepared-statements';
+import { postgresClient } from './postgres-client';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -10,7 +10,7 @@ export interface ServiceDataSourceOptions {
   poolSize?: number;
   /** Seconds an idle connection stays open; 0 keeps it for good. Default 300. */
   poolIdleSeconds?: number;
-  /** Parameterised statements each connection keeps prepared (prepared-statements.ts); 0: none, every statement planned anew. */
+  /** Parameterised statements each connection keeps prepared (postgres-client.ts); 0: none, every statement planned anew. */
   preparedStatements?: number;
 }
 
@@ -32,7 +32,7 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
       // few seconds, each a new Postgres backend with cold caches that prepared every statement again.
       idleTimeoutMillis: (options.poolIdleSeconds ?? 300) * 1000,
       application_name: `harbor-${options.schema}`,
-      ...(options.preparedStatements ? { Client: statementPreparingClient(options.preparedStatements) } : {}),
+      Client: postgresClient({ preparedStatements: options.preparedStatements ?? 0 }),
     },
   };
   return new DataSource(config);

@@ -5,4 +5,4 @@ export * from './job-lock';
 export * from './read-once-per-transaction';
 export * from './after-commit';
 export * from './insert-rows';
-export * from './prepared-statements';
+export * from './postgres-client';

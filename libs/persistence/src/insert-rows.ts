@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { deferUntilCommit, writeDeferredNow } from './after-commit';
+import { sendWithNextStatement } from './postgres-client';
 
 /**
  * A column of a table written at commit: its quoted name and its Postgres type. The rows travel as one array per
@@ -11,7 +12,7 @@ export type InsertColumn = readonly [name: string, type: string];
  * The INSERT of any number of rows into `table`, one text whatever the count: each column's values are one array
  * parameter, unnested in the order given (WITH ORDINALITY … ORDER BY, so a sequence column follows that order),
  * followed by `onConflict` when given (e.g. `ON CONFLICT (…) DO NOTHING`). One text per table lets every connection
- * keep it prepared (prepared-statements.ts); a VALUES list would be a new statement for every row count.
+ * keep it prepared (postgres-client.ts); a VALUES list would be a new statement for every row count.
  */
 function insertRowsSql(table: string, columns: readonly InsertColumn[], onConflict = ''): string {
   const names = columns.map(([name]) => name).join(', ');
@@ -43,8 +44,10 @@ export class InsertAtCommit {
     return writeDeferredNow(manager, this.key);
   }
 
-  /** One statement for all `rows`: their values column by column. */
-  private readonly insert = async (manager: EntityManager, rows: unknown[][]): Promise<void> => {
-    await manager.query(this.sql, rows[0].map((_, column) => rows.map((row) => row[column])));
-  };
+  /**
+   * One statement for all `rows`: their values column by column. It travels with the transaction's next statement (the
+   * COMMIT, or the owner's own statement after `writeNow`): nothing reads its answer, and its error fails that statement.
+   */
+  private readonly insert = (manager: EntityManager, rows: unknown[][]): Promise<void> =>
+    sendWithNextStatement(manager, this.sql, rows[0].map((_, column) => rows.map((row) => row[column])));
 }

@@ -16,6 +16,7 @@ import { HarborEventTransport } from './event-transport';
 import { MetricsServer } from './metrics-server';
 import { OperationsController } from './operations.controller';
 import { ServiceHealth } from './service-health';
+import { registerDatabaseMetrics } from './database-metrics';
 import { ProblemRenderer } from './problem-details.filter';
 import { JSON_VALUE_LIMITS, LOGGER, PROBLEM_RENDERERS, ROUTE_LABELS, SERVICE_ENV } from './tokens';
 import { RouteLabels } from './http-telemetry';
@@ -143,6 +144,7 @@ export class ServiceRuntimeModule {
   static forService(options: ServiceRuntimeOptions): DynamicModule {
     const logger = options.logger;
     const metrics = new ServiceMetrics(options.service);
+    registerDatabaseMetrics(metrics);
     const providers: Provider[] = [
       { provide: OPTIONS, useValue: options },
       { provide: SERVICE_ENV, useValue: options.env },

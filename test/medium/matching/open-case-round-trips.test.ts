@@ -10,6 +10,7 @@ import { SupporterStore } from '../../../apps/matching/src/roster/supporter-stor
 import { AssignmentStore } from '../../../apps/matching/src/cases/assignment-store';
 import { DeadlineStore } from '../../../apps/matching/src/cases/deadline-store';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
+import { recordStatementsSentLater } from '../../support/statements-sent-later';
 
 const EMPLOYEE = 'urn:test:employee';
 
@@ -73,19 +74,26 @@ describe('opening a case: statements per case (Postgres only)', () => {
       if (!runner) outside.push(sql.replace(/\s+/g, ' ').trim());
       return poolQuery(sql, parameters, runner);
     }) as typeof dataSource.query;
+    const note = (sql: string, parameters?: unknown[]) => {
+      sent.push(sql.replace(/\s+/g, ' ').trim());
+      // A write at commit sends one array per column: its rows are the first array's length.
+      const table = /^INSERT INTO ("[a-z_]+"\."[a-z_]+") \(.*unnest\(/s.exec(sql)?.[1];
+      if (table && Array.isArray(parameters?.[0])) rowsWritten.set(table, [...(rowsWritten.get(table) ?? []), parameters[0].length]);
+    };
+    let stopRecording: (() => void) | undefined;
     try {
       await dataSource.transaction(async (manager) => {
         const query = manager.query.bind(manager);
         manager.query = ((sql: string, parameters?: unknown[]) => {
-          sent.push(sql.replace(/\s+/g, ' ').trim());
-          // A write at commit sends one array per column: its rows are the first array's length.
-          const table = /^INSERT INTO ("[a-z_]+"\."[a-z_]+") \(.*unnest\(/s.exec(sql)?.[1];
-          if (table && Array.isArray(parameters?.[0])) rowsWritten.set(table, [...(rowsWritten.get(table) ?? []), parameters[0].length]);
+          note(sql, parameters);
           return query(sql, parameters);
         }) as typeof manager.query;
+        // Rows written at commit travel with the transaction's next statement, past manager.query.
+        stopRecording = recordStatementsSentLater(manager.queryRunner!, note);
         await work(manager);
       });
     } finally {
+      stopRecording?.();
       dataSource.query = poolQuery;
     }
     return sent;

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { defineEvent } from '@harbor/contracts';
 import { messagingMigrations, OutboxWriter, TopicNames } from '@harbor/messaging';
 import { createScratchDatabase, createServiceDataSource, migrateServiceSchema, ScratchDatabase } from '@harbor/persistence';
+import { recordStatementsSentLaterByEveryRunner } from '../../support/statements-sent-later';
 
 class NoteV1 {
   @IsUUID()
@@ -45,6 +46,10 @@ describe('outbox rows written at commit', () => {
       }) as typeof runner.query;
       return runner;
     };
+    // Rows written at commit travel with the COMMIT, past runner.query.
+    recordStatementsSentLaterByEveryRunner(dataSource.driver, (sql) => {
+      if (sql.startsWith(`INSERT INTO "${SCHEMA}"."outbox"`)) inserts.push(sql);
+    });
   });
   beforeEach(async () => {
     inserts.length = 0;

@@ -8,6 +8,7 @@ import { notificationMigrations } from '../../../apps/notification/src/migration
 import { NotificationEnv } from '../../../apps/notification/src/notification.env';
 import { NewOffer, OfferStore } from '../../../apps/notification/src/offers/offer-store';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
+import { recordStatementsSentLater } from '../../support/statements-sent-later';
 
 const LEASE_MS = 60_000;
 
@@ -183,16 +184,19 @@ describe('notification stores (Postgres only)', () => {
   it("writes a transaction's new offer pages in one INSERT as it commits; the store's next statement in it sees them, a rollback writes none", async () => {
     const [first, second, third] = [newOffer(), newOffer(), newOffer()];
     const sent: string[] = [];
+    let stopRecording: (() => void) | undefined;
     await database.dataSource.transaction(async (manager) => {
       const query = manager.query.bind(manager);
       manager.query = ((sql: string, parameters?: unknown[]) => {
         sent.push(sql.replace(/\s+/g, ' ').trim());
         return query(sql, parameters);
       }) as typeof manager.query;
+      // Rows written at commit travel with the COMMIT, past manager.query.
+      stopRecording = recordStatementsSentLater(manager.queryRunner!, (sql) => sent.push(sql.replace(/\s+/g, ' ').trim()));
       await dispatches.enqueueAtCommit(manager, offerPage(first));
       await dispatches.enqueueAtCommit(manager, offerPage(second));
       expect(sent).toEqual([]);
-    });
+    }).finally(() => stopRecording?.());
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatch(/^INSERT INTO "notification"."dispatches" .* ON CONFLICT \("kind", "ref_id"\) DO NOTHING$/);
     const queued = await database.dataSource.query(`SELECT "ref_id" FROM "notification"."dispatches" WHERE "ref_id" = ANY($1::uuid[]) AND "status" = 'pending'`, [[first.assignmentId, second.assignmentId]]);

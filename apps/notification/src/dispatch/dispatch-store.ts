@@ -139,7 +139,7 @@ const DISPATCH_COLUMNS = DISPATCH_COLUMN_TYPES.map(([name]) => name);
 
 /**
  * What a claim returns of each row, named (never `*`): a prepared claim keeps its result's shape when a later
- * migration adds a column (libs/persistence prepared-statements.ts).
+ * migration adds a column (libs/persistence postgres-client.ts).
  */
 const CLAIMED_COLUMNS = ['"id"', '"kind"', '"ref_id"', '"case_id"', '"recipient_id"', '"channels"', '"text"', '"channel_index"', '"attempt"', '"round"',
   '"refused"', '"failures"', '"deliver_by"', '"page_kind"', '"created_at"', '"traceparent"'].join(', ');

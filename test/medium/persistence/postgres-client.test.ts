@@ -1,5 +1,5 @@
 import { DataSource, QueryRunner } from 'typeorm';
-import { createScratchDatabase, createServiceDataSource, ScratchDatabase, statementPreparingClient } from '@harbor/persistence';
+import { createScratchDatabase, createServiceDataSource, databaseRoundTrips, postgresClient, ScratchDatabase, sendWithNextStatement } from '@harbor/persistence';
 
 const SCHEMA = 'prepared_statements';
 
@@ -10,7 +10,7 @@ async function preparedOn(runner: QueryRunner): Promise<string[]> {
 }
 
 /**
- * Parameterised statements are prepared once per connection (prepared-statements.ts): the server holds each text
+ * Parameterised statements are prepared once per connection (postgres-client.ts): the server holds each text
  * once, at most `capacity` of them, results are the same as unprepared, and a statement a migration made stale
  * fails once and is prepared again.
  */
@@ -54,7 +54,7 @@ describe('prepared statements per connection', () => {
   });
 
   it('prepares a statement again once its preparation is older than the maximum age, so its plan is made afresh', async () => {
-    const PreparingClient = statementPreparingClient(3, 200);
+    const PreparingClient = postgresClient({ preparedStatements: 3, preparedMaxAgeMs: 200 });
     const client = new PreparingClient({ connectionString: scratch.url });
     client.on('error', () => undefined);
     await client.connect();
@@ -76,7 +76,7 @@ describe('prepared statements per connection', () => {
   });
 
   it('keeps a statement usable by the queries queued under its old name when it is prepared again', async () => {
-    const PreparingClient = statementPreparingClient(3, 200);
+    const PreparingClient = postgresClient({ preparedStatements: 3, preparedMaxAgeMs: 200 });
     const client = new PreparingClient({ connectionString: scratch.url });
     client.on('error', () => undefined);
     await client.connect();
@@ -158,5 +158,141 @@ describe('prepared statements per connection', () => {
       await other.release();
       await unprepared.destroy();
     }
+  });
+});
+
+/**
+ * Fewer round trips per transaction (postgres-client.ts): a transaction's BEGIN travels with its first statement, and a
+ * write sent with the next statement travels with it; the transaction means the same as when each went on its own.
+ */
+describe('statements sent together', () => {
+  const TABLE = `"${SCHEMA}"."entries"`;
+  const INSERT = `INSERT INTO ${TABLE} ("id", "label") SELECT * FROM unnest($1::int[], $2::text[])`;
+  let scratch: ScratchDatabase;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(process.env.HARBOR_TEST_DATABASE_URL!, 'harbor_medium_together');
+    const setup = createServiceDataSource({ url: scratch.url, schema: SCHEMA, migrations: [] });
+    await setup.initialize();
+    await setup.query(`CREATE SCHEMA "${SCHEMA}"`);
+    await setup.query(`CREATE TABLE ${TABLE} ("id" int PRIMARY KEY, "label" text NOT NULL)`);
+    await setup.destroy();
+  });
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+
+  // Both settings of DATABASE_PREPARED_STATEMENTS: named statements and unnamed ones travel alike.
+  describe.each([100, 0])('with %i prepared statements per connection', (preparedStatements) => {
+    let dataSource: DataSource;
+    beforeEach(async () => {
+      dataSource = createServiceDataSource({ url: scratch.url, schema: SCHEMA, migrations: [], preparedStatements, poolSize: 2 });
+      await dataSource.initialize();
+      await dataSource.query(`TRUNCATE ${TABLE}`);
+    });
+    afterEach(async () => {
+      await dataSource.destroy();
+    });
+    const labels = async () => ((await dataSource.query(`SELECT "label" FROM ${TABLE} ORDER BY "id"`)) as { label: string }[]).map((row) => row.label);
+
+    it('opens the transaction with its first statement: one round trip fewer, and the statements share one transaction', async () => {
+      const before = databaseRoundTrips();
+      const stamps = await dataSource.transaction(async (manager) => {
+        const [{ first }] = await manager.query('SELECT now() AS first, pg_sleep(0.02)');
+        await manager.query(INSERT, [[1], ['one']]);
+        const [{ second }] = await manager.query('SELECT now() AS second');
+        return { first, second };
+      });
+      // now() is the transaction's start: equal only when both statements ran in one transaction block.
+      expect(stamps.first).toEqual(stamps.second);
+      expect(databaseRoundTrips() - before).toBe(4); // three statements and COMMIT; BEGIN travelled with the first
+      expect(await labels()).toEqual(['one']);
+    });
+
+    it('sends nothing for a transaction that sent no statement', async () => {
+      const before = databaseRoundTrips();
+      await dataSource.transaction(async () => undefined);
+      expect(databaseRoundTrips() - before).toBe(0);
+    });
+
+    it('writes a held statement with the COMMIT, in the same round trip', async () => {
+      const before = databaseRoundTrips();
+      await dataSource.transaction(async (manager) => {
+        await manager.query('SELECT 1');
+        await sendWithNextStatement(manager, INSERT, [[1, 2], ['one', 'two']]);
+      });
+      expect(databaseRoundTrips() - before).toBe(2);
+      expect(await labels()).toEqual(['one', 'two']);
+    });
+
+    it('runs a held statement before the statement it travels with, which sees its rows', async () => {
+      const counted = await dataSource.transaction(async (manager) => {
+        await sendWithNextStatement(manager, INSERT, [[1], ['one']]);
+        await sendWithNextStatement(manager, INSERT, [[2], ['two']]);
+        return (await manager.query(`SELECT count(*)::int AS n FROM ${TABLE}`))[0].n;
+      });
+      expect(counted).toBe(2);
+    });
+
+    it('fails the commit with the held statement\'s error and keeps nothing of the transaction', async () => {
+      await dataSource.query(INSERT, [[2], ['earlier']]);
+      const failed = dataSource.transaction(async (manager) => {
+        await manager.query(INSERT, [[1], ['one']]);
+        await sendWithNextStatement(manager, INSERT, [[2], ['duplicate']]);
+      });
+      await expect(failed).rejects.toMatchObject({ driverError: { code: '23505' } });
+      expect(await labels()).toEqual(['earlier']);
+      // The connection is usable again, and the same held statement, parsed in the failed round trip, works.
+      await dataSource.transaction(async (manager) => {
+        await sendWithNextStatement(manager, INSERT, [[3], ['three']]);
+      });
+      await dataSource.transaction(async (manager) => {
+        await sendWithNextStatement(manager, INSERT, [[4], ['four']]);
+      });
+      expect(await labels()).toEqual(['earlier', 'three', 'four']);
+    });
+
+    it('drops held statements when the transaction rolls back', async () => {
+      const failed = dataSource.transaction(async (manager) => {
+        await manager.query(INSERT, [[1], ['one']]);
+        await sendWithNextStatement(manager, INSERT, [[2], ['two']]);
+        throw new Error('changed its mind');
+      });
+      await expect(failed).rejects.toThrow('changed its mind');
+      expect(await labels()).toEqual([]);
+    });
+
+    it('keeps a statement\'s own error when BEGIN travelled with it', async () => {
+      const failed = dataSource.transaction(async (manager) => {
+        await manager.query('SELECT $1::int / 0 AS broken', [1]);
+      });
+      await expect(failed).rejects.toMatchObject({ driverError: { code: '22012' } });
+      await dataSource.transaction(async (manager) => {
+        expect(await manager.query('SELECT $1::int / 1 AS whole', [7])).toEqual([{ whole: 7 }]);
+      });
+    });
+
+    it('sends several statements in one string after what was waiting, in order, inside the transaction', async () => {
+      const timeout = await dataSource.transaction(async (manager) => {
+        await sendWithNextStatement(manager, INSERT, [[1], ['one']]);
+        await manager.query(`SET LOCAL statement_timeout = 5000; SET LOCAL lock_timeout = 3000`);
+        return (await manager.query('SHOW statement_timeout'))[0].statement_timeout;
+      });
+      // SET LOCAL lasts until the end of its transaction: it ran inside the one the held row was written in.
+      expect(timeout).toBe('5s');
+      expect((await dataSource.query('SHOW statement_timeout'))[0].statement_timeout).toBe('0');
+      expect(await labels()).toEqual(['one']);
+    });
+
+    it('sends what was waiting before a savepoint, whose rollback keeps it', async () => {
+      await dataSource.transaction(async (manager) => {
+        await sendWithNextStatement(manager, INSERT, [[1], ['one']]);
+        const runner = manager.queryRunner!;
+        await runner.startTransaction(); // a savepoint
+        await manager.query(INSERT, [[2], ['two']]);
+        await runner.rollbackTransaction(); // back to the savepoint
+      });
+      expect(await labels()).toEqual(['one']);
+    });
   });
 });

@@ -158,16 +158,27 @@ describe('messaging library against real Kafka and Postgres', () => {
       runner.connect = async () => {
         const client = await connect();
         const query = client.query;
+        // Rows written at commit travel with the COMMIT (libs/persistence postgres-client.ts), past client.query.
+        const sendLater = client.sendWithNextStatement as (text: string, values: unknown[]) => void;
         restore = () => {
           client.query = query;
+          delete client.sendWithNextStatement;
         };
+        const writeOf = (sql: string) => (/UPDATE "[^"]+"\."outbox" SET "sent_at"/.test(sql) ? 'mark' : /^INSERT INTO "[^"]+"\."outbox"/.test(sql) ? 'enqueue' : undefined);
         client.query = async (sql: unknown, ...rest: unknown[]) => {
           if (typeof sql === 'string') {
             statements.push(sql);
-            const write = /UPDATE "[^"]+"\."outbox" SET "sent_at"/.test(sql) ? 'mark' : /^INSERT INTO "[^"]+"\."outbox"/.test(sql) ? 'enqueue' : undefined;
+            const write = writeOf(sql);
             if (write) settingAtWrite[write] = (await query.call(client, 'SHOW synchronous_commit')).rows[0].synchronous_commit;
           }
           return query.call(client, sql, ...rest);
+        };
+        client.sendWithNextStatement = (text: string, values: unknown[]) => {
+          statements.push(text);
+          const write = writeOf(text);
+          // Asked now, answered before the write runs: the SHOW is queued ahead of the statement the write travels with.
+          if (write) void query.call(client, 'SHOW synchronous_commit').then((shown: { rows: { synchronous_commit: string }[] }) => (settingAtWrite[write] = shown.rows[0].synchronous_commit));
+          sendLater.call(client, text, values);
         };
         return client;
       };

@@ -45,10 +45,9 @@ export interface PipelineSettled {
 /**
  * One round trip for several statements: the leading statements' Parse (when not yet parsed on the connection), Bind,
  * Describe and Execute, then the last statement's as pg sends any query, and a single Sync. Postgres runs them in
- * order; the first error skips the rest (their transaction is then aborted, as it would have been had they been sent
- * one by one) and is the error this query fails with. Answers with the last statement's result only.
- *
- * Leading statements must not return rows (an INSERT, BEGIN): their results are dropped.
+ * order, each a statement of its own (under READ COMMITTED each takes its own snapshot when it starts); the first error
+ * skips the rest (their transaction is then aborted, as it would have been had they been sent one by one) and is the
+ * error this query fails with. Answers with the last statement's result only: the leading ones' rows are dropped.
  */
 export function pipelinedQuery(
   leading: LeadingStatement[],

@@ -80,7 +80,7 @@ export function postgresClient(options: PostgresClientOptions): typeof Client {
 
     /**
      * Sends `text` with the next statement of this connection, in the same round trip, instead of now. Only for a
-     * statement that returns no rows and whose answer nobody waits for: its error fails the next statement.
+     * statement whose answer nobody reads (its rows are dropped): its error fails the next statement.
      */
     sendWithNextStatement(text: string, values: unknown[]): void {
       this.leading.push({ text, name: values.length > 0 ? this.nameFor(text) : undefined, values: encodeValues(values) });
@@ -248,8 +248,9 @@ interface StatementHolding {
 
 /**
  * Sends `text` in the same round trip as the transaction's next statement (at the latest its COMMIT) instead of on its
- * own, for a write that returns no rows and whose answer the caller does not need: its error fails that next statement,
- * and with it the transaction. Outside a transaction, or on a client that cannot hold it, runs it at once.
+ * own, for a statement whose answer the caller does not need (a write, a lock): Postgres runs it just before that next
+ * statement, as a statement of its own; its error fails that next statement, and with it the transaction. Outside a
+ * transaction, or on a client that cannot hold it, runs it at once.
  */
 export async function sendWithNextStatement(manager: EntityManager, text: string, values: unknown[]): Promise<void> {
   const runner = manager.queryRunner as (QueryRunner & { databaseConnection?: Partial<StatementHolding> }) | undefined;

@@ -3,7 +3,12 @@ import { INTAKE_MIGRATIONS } from '../../../apps/intake/src/migrations';
 import { OptOutStore } from '../../../apps/intake/src/opt-outs/opt-out-store';
 import { NormalizedTrigger } from '../../../apps/intake/src/triggers/normalized-trigger';
 import { TriggerStore } from '../../../apps/intake/src/triggers/trigger-store';
-import { runExclusively } from '@harbor/persistence';
+import { databaseRoundTrips, runExclusively } from '@harbor/persistence';
+import { OutboxWriter, TopicNames } from '@harbor/messaging';
+import { OutreachSettings, triggerPolicyFrom } from '../../../apps/intake/src/intake.settings';
+import { RecordTrigger } from '../../../apps/intake/src/triggers/record-trigger.usecase';
+import { TriggerPolicyStore } from '../../../apps/intake/src/triggers/trigger-policy-store';
+import { TriageStore } from '../../../apps/intake/src/triage/triage-store';
 import { US_NPI_OID, US_NPI_SYSTEM } from '@harbor/contracts';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
 
@@ -57,6 +62,29 @@ describe('intake stores (Postgres only)', () => {
     expect(await triggers.clinicianStanding(manager, later.id, clinician, 72)).toEqual({ known: undefined, recentlyRequested: true, optedOut: false });
     expect(await triggers.clinicianStanding(manager, later.id, clinician, 0)).toEqual({ known: undefined, recentlyRequested: false, optedOut: false });
     expect((await triggers.clinicianStanding(manager, later.id, { system: EMPLOYEE, value: 'someone-else' }, 72)).recentlyRequested).toBe(false);
+  });
+
+  it('records a trigger naming two clinicians in 5 round trips (11 statements): each clinician\'s lock and record travel with the next statement', async () => {
+    const dataSource = database.dataSource;
+    const recordTrigger = new RecordTrigger(
+      new OutboxWriter('intake', 'harbor/intake', new TopicNames('')),
+      new TriggerPolicyStore(dataSource, new OutreachSettings(triggerPolicyFrom(database.env), database.env.INTAKE_COOLDOWN_HOURS)),
+      dataSource, triggers, new TriageStore(dataSource),
+    );
+    const named = incident('E-round-trips', { harmLevel: 'severe', clinicians: [{ identifier: { system: EMPLOYEE, value: 'RT-A' } }, { identifier: { system: EMPLOYEE, value: 'RT-B' } }] });
+    const before = databaseRoundTrips();
+    const result = await recordTrigger.executeInOwnTransaction(named);
+    // BEGIN with the upsert; the policy; A's standing with A's lock; B's standing with A's record and B's lock; COMMIT with
+    // B's record and both support requests (the outbox).
+    expect(databaseRoundTrips() - before).toBe(5);
+    expect(result.requestIds).toHaveLength(2);
+    // The locks and records ran, in order: both clinicians are recorded with their requests, and the cooldown sees them.
+    for (const value of ['RT-A', 'RT-B']) {
+      const standing = await triggers.clinicianStanding(dataSource.manager, result.triggerId, { system: EMPLOYEE, value }, 72);
+      expect(standing).toEqual({ known: { decision: 'outreach', requestId: expect.any(String) }, recentlyRequested: true, optedOut: false });
+    }
+    const outbox = await dataSource.query(`SELECT count(*)::int AS n FROM "intake"."outbox" WHERE "payload"->>'eventKey' = $1`, [result.triggerId]);
+    expect(outbox).toEqual([{ n: 2 }]);
   });
 
   it('keeps an opt-out until it is removed, idempotently, and the clinician\'s standing reads it', async () => {

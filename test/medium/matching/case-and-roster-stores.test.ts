@@ -130,8 +130,9 @@ describe('matching stores (Postgres only)', () => {
 
   it('loads a case for update, and skips it (undefined) while another transaction holds it', async () => {
     const kase = newCase();
-    expect(await transaction((manager) => cases.insert(manager, kase))).toBe(true);
-    expect(await transaction((manager) => cases.insert(manager, { ...kase, id: randomUUID() }))).toBe(false); // same request id
+    await transaction((manager) => cases.insert(manager, kase));
+    // A second case for the same request id fails its transaction (OpenCase never asks for one: see priorHandling).
+    await expect(transaction((manager) => cases.insert(manager, { ...kase, id: randomUUID() }))).rejects.toMatchObject({ driverError: { code: '23505' } });
     const held = gate();
     const done = gate();
     const holder = transaction(async (manager) => {

@@ -11,6 +11,7 @@ import { AssignmentStore } from '../../../apps/matching/src/cases/assignment-sto
 import { DeadlineStore } from '../../../apps/matching/src/cases/deadline-store';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
 import { recordStatementsSentLater } from '../../support/statements-sent-later';
+import { databaseRoundTrips } from '@harbor/persistence';
 
 const EMPLOYEE = 'urn:test:employee';
 
@@ -99,13 +100,15 @@ describe('opening a case: statements per case (Postgres only)', () => {
     return sent;
   }
 
-  it('opens and offers a case in 7 statements, 6 for the next case of the same transaction and facility; offers, deadlines and the outbox are written once each at commit (18 each before)', async () => {
+  it('opens and offers a case in 7 statements and 5 round trips, 6 and 4 for the next case of the same transaction and facility; offers, deadlines and the outbox are written once each at commit (18 each before)', async () => {
     const opened: (string | undefined)[] = [];
     const holds: string[] = [];
+    const roundTripsBefore = databaseRoundTrips();
     const sent = await statementsOf(async (manager) => {
       opened.push(await openCase.execute(manager, request('RT-0')));
       opened.push(await openCase.execute(manager, request('RT-1')));
     }, holds);
+    const roundTrips = databaseRoundTrips() - roundTripsBefore;
     expect(opened.every((id) => id !== undefined)).toBe(true);
     const offers = await database.dataSource.query(`SELECT count(*)::int AS n FROM "matching"."assignments" WHERE "case_id" = ANY($1::uuid[])`, [opened]);
     expect(offers[0].n).toBe(2);
@@ -136,6 +139,10 @@ describe('opening a case: statements per case (Postgres only)', () => {
     expect(holds).toHaveLength(2);
     expect(holds.every((sql) => sql.includes('"matching"."capacity_holds"'))).toBe(true);
     expect(sent.filter((sql) => sql.startsWith('WITH claimed AS (DELETE FROM "matching"."capacity_holds"'))).toHaveLength(2);
+    // Round trips (18 before): BEGIN goes with the first statement; each case's INSERT with the candidate query after it,
+    // its status UPDATE with the next case's first statement or the COMMIT; the three writes at commit with the COMMIT.
+    // Plus the holds, one each.
+    expect(roundTrips).toBe(5 + 4 + 1 + holds.length);
   });
 
   it('lets a later statement of the same transaction see the offers and deadlines still waiting for the commit', async () => {

@@ -9,6 +9,7 @@ import { NotificationEnv } from '../../../apps/notification/src/notification.env
 import { NewOffer, OfferStore } from '../../../apps/notification/src/offers/offer-store';
 import { openServiceDatabase, ServiceDatabase } from '../../support/service-database';
 import { recordStatementsSentLater } from '../../support/statements-sent-later';
+import { databaseRoundTrips } from '@harbor/persistence';
 
 const LEASE_MS = 60_000;
 
@@ -147,12 +148,14 @@ describe('notification stores (Postgres only)', () => {
     expect(await dispatches.unsettledAttempts(claimed.id)).toHaveLength(5);
   });
 
-  it('settles a send the provider took and finishes its dispatch in one statement', async () => {
+  it('settles a send the provider took and finishes its dispatch in one statement, sent with the COMMIT: one round trip', async () => {
     const page = staffPage({ pageKind: 'follow-up-reminder' });
     await queue(page);
     const [claimed] = await dispatches.claim(LEASE_MS, 10);
     const { id: attemptId } = await dispatches.recordIntent({ dispatchId: claimed.id, channel: 'sms', channelIndex: 0, attempt: 1, idempotencyKey: `${page.refId}:sms` });
+    const before = databaseRoundTrips();
     await database.dataSource.transaction((manager) => dispatches.finishSent(manager, claimed.id, attemptId, 'SM-1'));
+    expect(databaseRoundTrips() - before).toBe(1); // BEGIN, the settling UPDATE and COMMIT together
     expect(await dispatches.unsettledAttempts(claimed.id)).toEqual([]);
     const [attempt] = await database.dataSource.query(`SELECT "status", "provider_ref", "settled_at" FROM "notification"."delivery_attempts" WHERE "id" = $1`, [attemptId]);
     expect(attempt).toEqual({ status: 'sent', provider_ref: 'SM-1', settled_at: expect.any(Date) });

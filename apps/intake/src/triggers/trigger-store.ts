@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { sendWithNextStatement } from '@harbor/persistence';
 import { canonicalIdentifierSystem, HarmLevel, IdentifierV1, identifierKey, identifierSystemAliases, TriggerCategory, TriggerKind } from '@harbor/contracts';
 import { optedOutSql } from '../opt-outs/opt-out-store';
 import { NormalizedTrigger } from './normalized-trigger';
@@ -60,10 +61,14 @@ export class TriggerStore {
     return { ...row, occurredAt: new Date(row.occurredAt).toISOString() };
   }
 
-  /** One clinician's triggers are decided one at a time (until the transaction ends), so two at once cannot both escape the cooldown. */
+  /**
+   * One clinician's triggers are decided one at a time (until the transaction ends), so two at once cannot both escape
+   * the cooldown. Sent with the transaction's next statement, which Postgres runs after the lock is granted, as a
+   * statement of its own (its own snapshot, so it sees what the lock waited for).
+   */
   async lockClinician(manager: EntityManager, identifier: IdentifierV1): Promise<void> {
     // Keyed by the canonical system: an NPI named as URI by one trigger and as OID by another is one clinician.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+    await sendWithNextStatement(manager, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
       `intake:clinician:${identifierKey({ system: canonicalIdentifierSystem(identifier.system), value: identifier.value })}`,
     ]);
   }
@@ -93,7 +98,8 @@ export class TriggerStore {
   }
 
   async saveClinician(manager: EntityManager, triggerId: string, identifier: IdentifierV1, record: ClinicianRecord): Promise<void> {
-    await manager.query(
+    // Nothing reads its answer: it goes with the transaction's next statement (at the latest its COMMIT).
+    await sendWithNextStatement(manager,
       `INSERT INTO "intake"."trigger_clinicians" ("trigger_id", "identifier_system", "identifier_value", "decision", "request_id")
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT ("trigger_id", "identifier_system", "identifier_value") DO UPDATE SET "decision" = EXCLUDED."decision", "request_id" = EXCLUDED."request_id", "created_at" = now()`,

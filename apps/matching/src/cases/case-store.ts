@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { sendWithNextStatement } from '@harbor/persistence';
 import {
   CaseOutcomeV1, CaseStatus, EscalationReason, HarmLevel, IdentifierV1, SupportRequestedV1, TriggerCategory, TriggerKind,
 } from '@harbor/contracts';
@@ -209,22 +210,29 @@ export class CaseStore {
     return row && toMatchingCase(row);
   }
 
-  /** Inserts the case as `requested`; false when a case for this request id exists already. */
-  async insert(manager: EntityManager, kase: NewCase): Promise<boolean> {
-    const inserted: unknown[] = await manager.query(
+  /**
+   * Inserts the case as `requested`, with the transaction's next statement (nothing reads this one's answer). Only for
+   * a request priorHandling found unhandled under the clinician's lock: a second case for the same request id is then
+   * impossible, and would fail the transaction on the unique request id instead of being skipped.
+   */
+  async insert(manager: EntityManager, kase: NewCase): Promise<void> {
+    await sendWithNextStatement(
+      manager,
       `INSERT INTO "matching"."cases" ("id", "request_id", "clinician_id", "identifier_system", "identifier_value",
          "trigger_kind", "category", "harm_level", "event_occurred_at", "facility", "department", "status", "program", "event_key")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', $12, $13)
-       ON CONFLICT ("request_id") DO NOTHING RETURNING "id"`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', $12, $13)`,
       [kase.id, kase.requestId, kase.clinicianId, kase.identifier.system, kase.identifier.value, kase.triggerKind, kase.category, kase.harmLevel,
         kase.eventOccurredAt, kase.facility, kase.department, kase.program, kase.eventKey],
     );
-    return inserted.length > 0;
   }
 
-  /** Sets the status and stamps the moment it was accepted, contacted or closed. */
+  /**
+   * Sets the status and stamps the moment it was accepted, contacted or closed; sent with the transaction's next
+   * statement, which runs after it (nothing reads this one's answer).
+   */
   async setStatus(manager: EntityManager, caseId: string, status: CaseStatus): Promise<void> {
-    await manager.query(
+    await sendWithNextStatement(
+      manager,
       `UPDATE "matching"."cases" SET "status" = $2, "updated_at" = now(),
          "accepted_at" = CASE WHEN $2 = 'accepted' THEN now() ELSE "accepted_at" END,
          "contacted_at" = CASE WHEN $2 = 'contacted' THEN now() ELSE "contacted_at" END,

@@ -72,7 +72,8 @@ export class OpenCase {
   private async open(manager: EntityManager, request: SupportRequestedV1, clinician: ResolvedClinician | undefined, eventClinicianIds: string[]): Promise<string | undefined> {
     const { program, policy } = await this.policies.programAndPolicyFor(manager, request.facility);
     const id = randomUUID();
-    const inserted = await this.cases.insert(manager, {
+    // priorHandling found this request unhandled under the clinician's lock, which this transaction holds until it commits.
+    await this.cases.insert(manager, {
       id,
       requestId: request.requestId,
       clinicianId: clinician?.clinicianId ?? null,
@@ -86,7 +87,6 @@ export class OpenCase {
       program,
       eventKey: eventKeyOf(request),
     });
-    if (!inserted) return undefined;
     // The row this transaction just inserted is its own until it commits (nobody else sees it, let alone locks it):
     // the case is built from what was inserted instead of being read back under a lock.
     const kase = newCaseOf(id, request, program, clinician);

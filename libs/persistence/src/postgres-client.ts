@@ -112,11 +112,13 @@ export function postgresClient(options: PostgresClientOptions): typeof Client {
         this.beginPending = false; // a transaction that sent nothing
         return Promise.resolve(answerOf(text));
       }
+      // Named before what waits is taken: a text that is waiting keeps its preparation (nameFor), and both share it.
+      const name = values ? this.nameFor(text) : undefined;
       const waiting = this.takeWaiting();
-      if (waiting.length === 0) return this.send(text, values);
+      if (waiting.length === 0) return this.send(text, values, name);
       // Several statements in one string (the relay's drain) cannot be sent as one extended-protocol statement.
       if (values === undefined && isSeveralStatements(text)) return this.sendAfter(waiting, text);
-      return this.sendTogether(waiting, { text, name: values ? this.nameFor(text) : undefined, values });
+      return this.sendTogether(waiting, { text, name, values });
     }
 
     private takeWaiting(): LeadingStatement[] {
@@ -127,10 +129,10 @@ export function postgresClient(options: PostgresClientOptions): typeof Client {
     }
 
     /** A statement on its own, prepared when it has values. */
-    private send(text: string, values: unknown[] | undefined): Promise<QueryResult> {
+    private send(text: string, values: unknown[] | undefined, name = values ? this.nameFor(text) : undefined): Promise<QueryResult> {
       roundTrips++;
-      if (!values || capacity === 0) return super.query(text, values) as unknown as Promise<QueryResult>;
-      const result = super.query({ name: this.nameFor(text), text, values }) as unknown as Promise<QueryResult>;
+      if (!values || name === undefined) return super.query(text, values) as unknown as Promise<QueryResult>;
+      const result = super.query({ name, text, values }) as unknown as Promise<QueryResult>;
       // Observes the failure without handling it for the caller, who receives `result` itself.
       result.then(undefined, (error: unknown) => {
         if (isStale(error)) this.forget(text);
@@ -186,7 +188,9 @@ export function postgresClient(options: PostgresClientOptions): typeof Client {
       if (capacity === 0) return undefined;
       const known = this.prepared.get(text);
       const now = Date.now();
-      if (known !== undefined && now - known.since < maxAgeMs) {
+      // A preparation that a waiting statement will use is kept however old: deallocating it now would reach the server
+      // before that statement does.
+      if (known !== undefined && (now - known.since < maxAgeMs || this.leading.some((statement) => statement.name === known.name))) {
         this.prepared.delete(text);
         this.prepared.set(text, known);
         return known.name;

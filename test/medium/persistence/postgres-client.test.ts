@@ -99,6 +99,26 @@ describe('prepared statements per connection', () => {
     }
   });
 
+  it('keeps the preparation a waiting statement will use, however old, so both statements of one text share it', async () => {
+    const PreparingClient = postgresClient({ preparedStatements: 3, preparedMaxAgeMs: 200 });
+    const client = new PreparingClient({ connectionString: scratch.url }) as InstanceType<typeof PreparingClient> & { sendWithNextStatement(text: string, values: unknown[]): void };
+    client.on('error', () => undefined);
+    await client.connect();
+    const insert = `INSERT INTO "${SCHEMA}"."notes" ("id", "label") VALUES ($1, $2)`;
+    try {
+      await client.query('START TRANSACTION');
+      await client.query(`SELECT count(*) FROM "${SCHEMA}"."notes"`); // the transaction has begun on the server
+      client.sendWithNextStatement(insert, [10, 'ten']);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the waiting statement's preparation is now "old"
+      await client.query(insert, [11, 'eleven']);
+      await client.query('COMMIT');
+      expect((await client.query(`SELECT "id" FROM "${SCHEMA}"."notes" WHERE "id" >= 10 ORDER BY "id"`)).rows).toEqual([{ id: 10 }, { id: 11 }]);
+    } finally {
+      await client.query(`DELETE FROM "${SCHEMA}"."notes" WHERE "id" >= 10`).catch(() => undefined);
+      await client.end();
+    }
+  });
+
   it('leaves statements without parameters on the simple protocol', async () => {
     await runner.query('SELECT 1');
     await runner.startTransaction();

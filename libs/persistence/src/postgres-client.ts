@@ -107,7 +107,9 @@ export function postgresClient(options: PostgresClientOptions): typeof Client {
         this.beginPending = true;
         return Promise.resolve(answerOf('BEGIN'));
       }
-      if (text === 'ROLLBACK') this.leading = []; // rolled back anyway
+      // Rolled back anyway: everything waiting was asked for after the transaction's, or the savepoint's, start (a
+      // SAVEPOINT takes what waits with it).
+      if (text === 'ROLLBACK' || text.startsWith('ROLLBACK TO SAVEPOINT ')) this.leading = [];
       if (this.beginPending && this.leading.length === 0 && (text === 'COMMIT' || text === 'ROLLBACK')) {
         this.beginPending = false; // a transaction that sent nothing
         return Promise.resolve(answerOf(text));

@@ -314,5 +314,17 @@ describe('statements sent together', () => {
       });
       expect(await labels()).toEqual(['one']);
     });
+
+    it('drops what waits when a savepoint rolls back, even a statement that would have failed', async () => {
+      await dataSource.transaction(async (manager) => {
+        await manager.query(INSERT, [[1], ['one']]);
+        const runner = manager.queryRunner!;
+        await runner.startTransaction(); // a savepoint
+        await sendWithNextStatement(manager, INSERT, [[1], ['duplicate']]); // would fail with 23505
+        await runner.rollbackTransaction(); // back to the savepoint: nothing of it runs
+        await manager.query(INSERT, [[2], ['two']]);
+      });
+      expect(await labels()).toEqual(['one', 'two']);
+    });
   });
 });

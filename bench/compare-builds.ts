@@ -19,7 +19,7 @@ interface BenchResult {
   scenario: 'steady' | 'burst';
   latency: { p50: number; p99: number };
   drainMs?: number;
-  cost?: { cpuSeconds: Record<string, number>; connectionsOpened?: number; offsetCommitsPerIncident?: number };
+  cost?: { cpuSeconds: Record<string, number>; connectionsOpened?: number; offsetCommitsPerIncident?: number; roundTripsPerIncident?: Record<string, number> };
   rssMb?: Record<string, number>;
 }
 
@@ -40,6 +40,9 @@ export interface RunFigures {
   /** Counts, not times (the same on a busy VM): database connections opened and offset commits per incident at 50/s. NaN from a revision whose benchmark did not count them. */
   steadyConnectionsOpened: number;
   steadyOffsetCommitsPerIncident: number;
+  /** Round trips to Postgres per incident, all services together (NaN from a revision that did not count them). */
+  steadyRoundTripsPerIncident: number;
+  burstRoundTripsPerIncident: number;
   maxRssMb: number;
   /** CPU ms of bench/machine-speed.ts's fixed workload before the run: how fast the VM was (NaN from an older revision's benchmark). */
   yardstickMs: number;
@@ -72,9 +75,17 @@ export function figuresOf(results: BenchResult[], burst: number, yardstickMs = N
     steadyPostgresCpuS: steadyCpu?.postgres ?? NaN,
     steadyConnectionsOpened: steadyCost?.connectionsOpened ?? NaN,
     steadyOffsetCommitsPerIncident: steadyCost?.offsetCommitsPerIncident ?? NaN,
+    steadyRoundTripsPerIncident: roundTripsOf(steadyCost?.roundTripsPerIncident),
+    burstRoundTripsPerIncident: roundTripsOf(harborBurst.cost?.roundTripsPerIncident),
     maxRssMb: Math.max(...Object.values(harborBurst.rssMb ?? {})),
     yardstickMs,
   };
+}
+
+/** All services' round trips per incident together; NaN when the run did not count them. */
+function roundTripsOf(perService: Record<string, number> | undefined): number {
+  const counts = Object.values(perService ?? {});
+  return counts.length > 0 ? counts.reduce((sum, count) => sum + count, 0) : NaN;
 }
 
 export function median(values: number[]): number {
@@ -96,6 +107,8 @@ const ROWS: { label: string; figure: keyof RunFigures; digits: number }[] = [
   { label: 'CPU at steady 50/s: Postgres, s', figure: 'steadyPostgresCpuS', digits: 1 },
   { label: 'steady 50/s: database connections opened', figure: 'steadyConnectionsOpened', digits: 0 },
   { label: 'steady 50/s: offset commits per incident', figure: 'steadyOffsetCommitsPerIncident', digits: 1 },
+  { label: 'steady 50/s: Postgres round trips per incident, all services', figure: 'steadyRoundTripsPerIncident', digits: 1 },
+  { label: 'burst: Postgres round trips per incident, all services', figure: 'burstRoundTripsPerIncident', digits: 1 },
   { label: 'machine: fixed workload before the run, CPU ms (more = slower VM)', figure: 'yardstickMs', digits: 0 },
   { label: 'baseline: burst drained, s', figure: 'baselineBurstDrainS', digits: 1 },
   { label: 'baseline: steady p50, ms', figure: 'baselineSteadyP50Ms', digits: 1 },

@@ -5,11 +5,11 @@ function run(burstDrainMs: number, steadyP50: number, postgresCpu: number) {
   return [
     {
       system: 'harbor' as const, scenario: 'steady' as const, latency: { p50: steadyP50, p99: steadyP50 * 4 },
-      cost: { cpuSeconds: { intake: 10, matching: 14, notification: 12, reporting: 6, kafka: 8, postgres: postgresCpu + 5 }, connectionsOpened: 3, offsetCommitsPerIncident: 0.2 },
+      cost: { cpuSeconds: { intake: 10, matching: 14, notification: 12, reporting: 6, kafka: 8, postgres: postgresCpu + 5 }, connectionsOpened: 3, offsetCommitsPerIncident: 0.2, roundTripsPerIncident: { intake: 4.5, matching: 6, notification: 5.5, reporting: 1 } as Record<string, number> },
     },
     {
       system: 'harbor' as const, scenario: 'burst' as const, latency: { p50: 1, p99: 2 }, drainMs: burstDrainMs,
-      cost: { cpuSeconds: { intake: 5, matching: 12, notification: 11, reporting: 4, kafka: 2, postgres: postgresCpu } },
+      cost: { cpuSeconds: { intake: 5, matching: 12, notification: 11, reporting: 4, kafka: 2, postgres: postgresCpu }, roundTripsPerIncident: { intake: 2, matching: 4.5 } as Record<string, number> },
       rssMb: { intake: 140, matching: 166, notification: 160, reporting: 141 },
     },
     { system: 'baseline' as const, scenario: 'steady' as const, latency: { p50: 3.5, p99: 8 } },
@@ -22,7 +22,7 @@ describe('bench:compare summary', () => {
     expect(figuresOf(run(40_000, 90, 28), 5_000, 410)).toEqual<RunFigures>({
       burstDrainS: 40, capacityPerS: 125, steadyP50Ms: 90, steadyP99Ms: 360, baselineBurstDrainS: 3.1, baselineSteadyP50Ms: 3.5,
       servicesCpuS: 32, postgresCpuS: 28, steadyServicesCpuS: 42, steadyKafkaCpuS: 8, steadyPostgresCpuS: 33,
-      steadyConnectionsOpened: 3, steadyOffsetCommitsPerIncident: 0.2, maxRssMb: 166, yardstickMs: 410,
+      steadyConnectionsOpened: 3, steadyOffsetCommitsPerIncident: 0.2, steadyRoundTripsPerIncident: 17, burstRoundTripsPerIncident: 6.5, maxRssMb: 166, yardstickMs: 410,
     });
   });
 
@@ -50,5 +50,6 @@ describe('bench:compare summary', () => {
     const older = run(50_000, 120, 40).map((result) => (result.scenario === 'steady' && result.system === 'harbor' ? { ...result, cost: { cpuSeconds: result.cost!.cpuSeconds } } : result));
     const table = comparisonMarkdown(['old', 'new'], [[figuresOf(older, 5_000)], [figuresOf(run(40_000, 80, 30), 5_000)]]);
     expect(table).toContain('| steady 50/s: database connections opened | – (–) | 3 (3) |');
+    expect(table).toContain('| steady 50/s: Postgres round trips per incident, all services | – (–) | 17.0 (17.0) |');
   });
 });

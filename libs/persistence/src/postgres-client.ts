@@ -58,8 +58,9 @@ export function databaseRoundTrips(): number {
  * connections (PgBouncer in transaction mode before 1.21) do not keep named statements: set
  * DATABASE_PREPARED_STATEMENTS=0 behind one.
  *
- * **Fewer round trips per transaction.** Every statement costs both processes a socket write, a wake-up and a read;
- * on the benchmark that was the largest single CPU cost of every service. So a transaction's BEGIN is not sent on its
+ * **Fewer round trips per transaction.** Every statement costs both processes a socket write, a wake-up and a read,
+ * and the service waits for the answer (on a small machine, off the CPU while the woken backend runs): on the
+ * benchmark that wait was the largest item of every service's profile. So a transaction's BEGIN is not sent on its
  * own: it goes in the same round trip as the transaction's first statement (a transaction that sends nothing costs
  * nothing). And writes whose answer nobody reads (rows written at commit, `sendWithNextStatement`) go in the same
  * round trip as the statement after them, usually the COMMIT. Postgres runs them in the order they were asked for;

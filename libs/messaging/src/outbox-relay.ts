@@ -2,7 +2,7 @@ import { Producer } from 'kafkajs';
 import { PoolClient, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
-import { harborTracer, ServiceMetrics } from '@harbor/observability';
+import { harborTracer, RepeatedFailureLog, ServiceMetrics } from '@harbor/observability';
 import { onCommitRequesting } from '@harbor/persistence';
 import { DrainLoop } from './drain-loop';
 import { outboxChannel } from './messaging-tables.migration';
@@ -45,6 +45,9 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly beginAndReadSql: string;
 
+  /** Drains that keep failing through an outage log once, then every 30 s, then once when they work again. */
+  private readonly failures: RepeatedFailureLog;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly producer: Producer,
@@ -52,6 +55,7 @@ export class OutboxRelay {
     private readonly logger: Logger,
     private readonly metrics: ServiceMetrics,
   ) {
+    this.failures = new RepeatedFailureLog(logger, 'outbox relay');
     this.batchSize = options.batchSize ?? 500;
     this.beginAndReadSql = beginAndReadSql(options.schema, this.batchSize);
     this.loop = new DrainLoop(
@@ -100,8 +104,9 @@ export class OutboxRelay {
         if (sent < this.batchSize) break;
       }
       await this.cleanupSentRows();
+      this.failures.succeeded();
     } catch (error) {
-      this.logger.error({ err: (error as Error).message }, 'outbox relay failed; will retry');
+      this.failures.failed(error);
       if (!final) setTimeout(() => this.wake(), 500);
     }
   }

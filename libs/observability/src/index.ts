@@ -5,3 +5,4 @@ export * from './metrics';
 export * from './build-info';
 export * from './spans';
 export * from './tracing';
+export * from './repeated-failure-log';

@@ -8,7 +8,7 @@ import {
 import { DrainLoop, OutboxWriter } from '@harbor/messaging';
 import { onCommitRequesting } from '@harbor/persistence';
 import { SpanKind } from '@opentelemetry/api';
-import { harborTracer, inSpanFrom, markFailed, ServiceMetrics } from '@harbor/observability';
+import { harborTracer, inSpanFrom, markFailed, RepeatedFailureLog, ServiceMetrics } from '@harbor/observability';
 import { LOGGER } from '@harbor/service-runtime';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { ChannelFailedError, PageReceipt, PageRequest, ProviderUnavailableError } from '../channels/page-channel';
@@ -54,6 +54,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly tracer = harborTracer('notification');
   private lastPurge = 0;
 
+  /** Drains that keep failing through an outage log once, then every 30 s, then once when they work again. */
+  private readonly failures: RepeatedFailureLog;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly store: DispatchStore,
@@ -67,6 +70,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: ServiceMetrics,
   ) {
+    this.failures = new RepeatedFailureLog(logger, 'dispatcher');
     this.loop = new DrainLoop(
       { name: 'notification-dispatcher', databaseUrl: settings.databaseUrl, channel: DISPATCH_CHANNEL, fallbackPollMs: settings.pollMs, work: () => this.drain() },
       logger,
@@ -154,8 +158,9 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         if (rows.length < BATCH) break;
       }
       await this.purgeReleasedContacts();
+      this.failures.succeeded();
     } catch (error) {
-      this.logger.error({ err: (error as Error).message }, 'dispatcher failed; will retry');
+      this.failures.failed(error);
     }
   }
 

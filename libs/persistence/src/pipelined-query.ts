@@ -37,10 +37,8 @@ interface PgQueryInternals {
 type PgQueryClass = new (config: object) => PgQueryInternals;
 const PgQuery = (Client as unknown as { Query: PgQueryClass }).Query;
 
-/** What a pipelined query reports once it is answered: the names it parsed, so a failed one can be forgotten. */
-export interface PipelineSettled {
-  (outcome: { failed: boolean; error?: unknown; parsedTexts: string[] }): void;
-}
+/** Told when a pipelined query fails: its error, and the texts whose Parse it sent (to be prepared again under new names). */
+export type PipelineFailed = (error: unknown, parsedTexts: string[]) => void;
 
 /**
  * One round trip for several statements: the leading statements' Parse (when not yet parsed on the connection), Bind,
@@ -52,7 +50,7 @@ export interface PipelineSettled {
 export function pipelinedQuery(
   leading: LeadingStatement[],
   last: { text: string; name: string | undefined; values: unknown[] | undefined },
-  settled: PipelineSettled,
+  failed: PipelineFailed,
   callback: (error: Error | null, result?: QueryResult) => void,
 ): object {
   // The names whose Parse this round trip sends; known to have been parsed only if nothing failed.
@@ -90,7 +88,7 @@ export function pipelinedQuery(
         delete connection.parsedStatements[this.name];
         texts.push(this.text);
       }
-      settled({ failed: true, error, parsedTexts: texts });
+      failed(error, texts);
       super.handleError(error, connection);
     }
 
@@ -99,7 +97,6 @@ export function pipelinedQuery(
         connection.parsedStatements[name] = text;
         delete connection.submittedNamedStatements[name];
       }
-      settled({ failed: false, parsedTexts: [] });
       super.handleReadyForQuery(connection);
     }
   }

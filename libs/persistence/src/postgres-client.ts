@@ -1,5 +1,5 @@
 import { Client, QueryResult } from 'pg';
-import { EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { encodeValues, LeadingStatement, pipelinedQuery } from './pipelined-query';
 
 /**
@@ -150,8 +150,7 @@ export function postgresClient(options: PostgresClientOptions): typeof Client {
         const query = pipelinedQuery(
           waiting,
           last,
-          ({ failed, error, parsedTexts }) => {
-            if (!failed) return;
+          (error, parsedTexts) => {
             parsedTexts.forEach((text) => this.forgetName(text));
             if (isStale(error)) [...waiting.map((statement) => statement.text), last.text].forEach((text) => this.forget(text));
           },
@@ -257,11 +256,11 @@ interface StatementHolding {
  * Sends `text` in the same round trip as the transaction's next statement (at the latest its COMMIT) instead of on its
  * own, for a statement whose answer the caller does not need (a write, a lock): Postgres runs it just before that next
  * statement, as a statement of its own; its error fails that next statement, and with it the transaction. Outside a
- * transaction, or on a client that cannot hold it, runs it at once.
+ * transaction (a data source, a manager without one), or on a client that cannot hold it, runs it at once.
  */
-export async function sendWithNextStatement(manager: EntityManager, text: string, values: unknown[]): Promise<void> {
-  const runner = manager.queryRunner as (QueryRunner & { databaseConnection?: Partial<StatementHolding> }) | undefined;
+export async function sendWithNextStatement(db: EntityManager | DataSource, text: string, values: unknown[]): Promise<void> {
+  const runner = (db instanceof EntityManager ? db.queryRunner : undefined) as (QueryRunner & { databaseConnection?: Partial<StatementHolding> }) | undefined;
   const client = runner?.isTransactionActive ? runner.databaseConnection : undefined;
   if (client?.sendWithNextStatement) client.sendWithNextStatement(text, values);
-  else await manager.query(text, values);
+  else await db.query(text, values);
 }

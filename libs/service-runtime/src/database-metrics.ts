@@ -8,15 +8,13 @@ import { ServiceMetrics } from '@harbor/observability';
  * lowers. Counts nothing about what the statements were for.
  */
 export function registerDatabaseMetrics(metrics: ServiceMetrics): void {
-  let reported = 0;
   new Counter({
     name: 'harbor_database_round_trips_total',
     help: 'Round trips to Postgres: a statement, or statements sent together (a BEGIN with the first statement, writes with the COMMIT), and its answer.',
     registers: [metrics.registry],
     collect() {
-      const now = databaseRoundTrips();
-      this.inc(now - reported);
-      reported = now;
+      this.reset();
+      this.inc(databaseRoundTrips());
     },
   });
 }

@@ -244,7 +244,7 @@ export class DispatchStore {
       : [`"kind" = 'offer-page' AND "ref_id" = $2 AND "status" = 'pending'`, which.pendingOfferPageFor];
     const params: unknown[] = [status, key];
     if (failures) params.push(JSON.stringify(failures));
-    await writeAnswerless(
+    await sendWithNextStatement(
       db,
       `UPDATE "notification"."dispatches" SET "status" = $1, "text" = NULL, "lease_until" = NULL, "finished_at" = now()${failures ? `, "failures" = $3` : ''}
        WHERE ${where}`,
@@ -264,7 +264,7 @@ export class DispatchStore {
   /** The same channel again after `delayMs` (never after the page's deadline); the page counts as waiting on its provider. */
   async retryLater(manager: EntityManager, id: string, delayMs: number): Promise<void> {
     await this.newPages.writeNow(manager);
-    await writeAnswerless(
+    await sendWithNextStatement(
       manager,
       `UPDATE "notification"."dispatches" SET "due_at" = LEAST(now() + make_interval(secs => $2::float8 / 1000), COALESCE("deliver_by", 'infinity')),
          "lease_until" = NULL, "waiting_since" = COALESCE("waiting_since", now()) WHERE "id" = $1`,
@@ -275,7 +275,7 @@ export class DispatchStore {
   /** Moves the page to its next channel (or round), its attempts counted afresh, due after `delayMs` (never after its deadline). */
   async moveOn(manager: EntityManager, id: string, next: NextChannel): Promise<void> {
     await this.newPages.writeNow(manager);
-    await writeAnswerless(
+    await sendWithNextStatement(
       manager,
       `UPDATE "notification"."dispatches" SET "channel_index" = $2, "attempt" = 0, "round" = $3, "refused" = $4, "failures" = $5, "lease_until" = NULL,
          "due_at" = LEAST(now() + make_interval(secs => $6::float8 / 1000), COALESCE("deliver_by", 'infinity')),
@@ -390,7 +390,7 @@ export class DispatchStore {
 
   /** An unconfirmed send found at the provider: sent, under the provider's reference. */
   async settleFound(manager: EntityManager, attemptId: string, providerRef: string): Promise<void> {
-    await writeAnswerless(
+    await sendWithNextStatement(
       manager,
       `UPDATE "notification"."delivery_attempts" SET "status" = 'sent', "provider_ref" = $2, "settled_at" = now(), "reconciled" = 'found' WHERE "id" = $1`,
       [attemptId, providerRef],
@@ -399,7 +399,7 @@ export class DispatchStore {
 
   /** The outcome of a send. */
   async settleAttempt(manager: EntityManager, attemptId: string, status: AttemptStatus, providerRef: string | null, error: string | null): Promise<void> {
-    await writeAnswerless(
+    await sendWithNextStatement(
       manager,
       `UPDATE "notification"."delivery_attempts" SET "status" = $2, "provider_ref" = $3, "error" = $4, "settled_at" = now() WHERE "id" = $1`,
       [attemptId, status, providerRef, error],
@@ -409,7 +409,7 @@ export class DispatchStore {
   /** A send the provider took: its attempt settled `sent` and the dispatch finished `sent`, in one statement. */
   async finishSent(manager: EntityManager, dispatchId: string, attemptId: string, providerRef: string | null): Promise<void> {
     await this.newPages.writeNow(manager);
-    await writeAnswerless(
+    await sendWithNextStatement(
       manager,
       `WITH "attempt" AS (
          UPDATE "notification"."delivery_attempts" SET "status" = 'sent', "provider_ref" = $3, "error" = NULL, "settled_at" = now() WHERE "id" = $2 RETURNING 1
@@ -421,7 +421,7 @@ export class DispatchStore {
 
   /** An intent that made no send after all (the breaker turned it away): no attempt to keep. */
   async discardAttempt(manager: EntityManager, attemptId: string): Promise<void> {
-    await writeAnswerless(manager, `DELETE FROM "notification"."delivery_attempts" WHERE "id" = $1`, [attemptId]);
+    await sendWithNextStatement(manager, `DELETE FROM "notification"."delivery_attempts" WHERE "id" = $1`, [attemptId]);
   }
   /**
    * Forgets where finished pages went: dispatches finished before `cutoff` (at most `limit`) keep only their
@@ -445,13 +445,4 @@ export class DispatchStore {
     );
     return purged.length;
   }
-}
-
-/**
- * A write whose answer nobody reads: in a transaction it goes with the transaction's next statement (at the latest the
- * COMMIT), which saves a round trip; on the data source it runs at once.
- */
-async function writeAnswerless(db: Db, sql: string, params: unknown[]): Promise<void> {
-  if (db instanceof EntityManager) await sendWithNextStatement(db, sql, params);
-  else await db.query(sql, params);
 }

@@ -7,6 +7,7 @@ import { createLogger, isValidTraceparent, runWithContext, ServiceMetrics } from
 import { afterCommit, createServiceDataSource, migrateServiceSchema } from '@harbor/persistence';
 import { createTestDatabase, kafkaClient, LogCapture, readTopic, testInfrastructure, uniqueTopicPrefix, waitFor } from '../support/infrastructure';
 import { defineEvent, versionedType } from '@harbor/contracts';
+import { recordStatementsSentLater } from '../support/statements-sent-later';
 
 class PingV1 {
   @IsUUID()
@@ -158,12 +159,6 @@ describe('messaging library against real Kafka and Postgres', () => {
       runner.connect = async () => {
         const client = await connect();
         const query = client.query;
-        // Rows written at commit travel with the COMMIT (libs/persistence postgres-client.ts), past client.query.
-        const sendLater = client.sendWithNextStatement as (text: string, values: unknown[]) => void;
-        restore = () => {
-          client.query = query;
-          delete client.sendWithNextStatement;
-        };
         const writeOf = (sql: string) => (/UPDATE "[^"]+"\."outbox" SET "sent_at"/.test(sql) ? 'mark' : /^INSERT INTO "[^"]+"\."outbox"/.test(sql) ? 'enqueue' : undefined);
         client.query = async (sql: unknown, ...rest: unknown[]) => {
           if (typeof sql === 'string') {
@@ -173,12 +168,16 @@ describe('messaging library against real Kafka and Postgres', () => {
           }
           return query.call(client, sql, ...rest);
         };
-        client.sendWithNextStatement = (text: string, values: unknown[]) => {
+        // Rows written at commit travel with the COMMIT (libs/persistence postgres-client.ts), past client.query.
+        const stopRecording = recordStatementsSentLater(runner, (text) => {
           statements.push(text);
           const write = writeOf(text);
           // Asked now, answered before the write runs: the SHOW is queued ahead of the statement the write travels with.
           if (write) void query.call(client, 'SHOW synchronous_commit').then((shown: { rows: { synchronous_commit: string }[] }) => (settingAtWrite[write] = shown.rows[0].synchronous_commit));
-          sendLater.call(client, text, values);
+        });
+        restore = () => {
+          client.query = query;
+          stopRecording();
         };
         return client;
       };

@@ -9,6 +9,18 @@ async function preparedOn(runner: QueryRunner): Promise<string[]> {
   return rows.map((row) => row.statement);
 }
 
+/** A scratch database with `table` ("id" int, "label" text) in SCHEMA, holding `rows`. */
+async function scratchWithTable(name: string, table: string, rows = ''): Promise<ScratchDatabase> {
+  const scratch = await createScratchDatabase(process.env.HARBOR_TEST_DATABASE_URL!, name);
+  const setup = createServiceDataSource({ url: scratch.url, schema: SCHEMA, migrations: [] });
+  await setup.initialize();
+  await setup.query(`CREATE SCHEMA "${SCHEMA}"`);
+  await setup.query(`CREATE TABLE ${table} ("id" int PRIMARY KEY, "label" text NOT NULL)`);
+  if (rows) await setup.query(`INSERT INTO ${table} VALUES ${rows}`);
+  await setup.destroy();
+  return scratch;
+}
+
 /**
  * Parameterised statements are prepared once per connection (postgres-client.ts): the server holds each text
  * once, at most `capacity` of them, results are the same as unprepared, and a statement a migration made stale
@@ -20,13 +32,7 @@ describe('prepared statements per connection', () => {
   let runner: QueryRunner;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(process.env.HARBOR_TEST_DATABASE_URL!, 'harbor_medium_prepared');
-    const setup = createServiceDataSource({ url: scratch.url, schema: SCHEMA, migrations: [] });
-    await setup.initialize();
-    await setup.query(`CREATE SCHEMA "${SCHEMA}"`);
-    await setup.query(`CREATE TABLE "${SCHEMA}"."notes" ("id" int PRIMARY KEY, "label" text NOT NULL)`);
-    await setup.query(`INSERT INTO "${SCHEMA}"."notes" VALUES (1, 'one'), (2, 'two')`);
-    await setup.destroy();
+    scratch = await scratchWithTable('harbor_medium_prepared', `"${SCHEMA}"."notes"`, `(1, 'one'), (2, 'two')`);
   });
   // A pool of its own per test: every test starts on connections that hold no prepared statement.
   beforeEach(async () => {
@@ -191,12 +197,7 @@ describe('statements sent together', () => {
   let scratch: ScratchDatabase;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase(process.env.HARBOR_TEST_DATABASE_URL!, 'harbor_medium_together');
-    const setup = createServiceDataSource({ url: scratch.url, schema: SCHEMA, migrations: [] });
-    await setup.initialize();
-    await setup.query(`CREATE SCHEMA "${SCHEMA}"`);
-    await setup.query(`CREATE TABLE ${TABLE} ("id" int PRIMARY KEY, "label" text NOT NULL)`);
-    await setup.destroy();
+    scratch = await scratchWithTable('harbor_medium_together', TABLE);
   });
   afterAll(async () => {
     await scratch?.drop();

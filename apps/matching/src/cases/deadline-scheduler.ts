@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Logger } from 'pino';
+import { RepeatedFailureLog } from '@harbor/observability';
 import { StaffPageRequested } from '@harbor/contracts';
 import { DrainLoop, OutboxWriter } from '@harbor/messaging';
 import { LOGGER } from '@harbor/service-runtime';
@@ -52,12 +53,14 @@ export class DeadlineScheduler implements OnApplicationBootstrap, BeforeApplicat
     private readonly deadlines: DeadlineStore,
     private readonly supporters: SupporterStore,
   ) {
+    const failures = new RepeatedFailureLog(logger, 'deadline tick');
     this.loop = new DrainLoop(
       {
         name: 'matching-deadlines',
         databaseUrl: settings.databaseUrl,
         fallbackPollMs: settings.tickMs,
-        work: () => this.settleDue().catch((error) => this.logger.error({ err: (error as Error).message }, 'deadline tick failed; retrying next tick')),
+        // A database outage fails every tick (one a second): logged once, then every 30 s, then when it works again.
+        work: () => this.settleDue().then(() => failures.succeeded(), (error) => failures.failed(error)),
       },
       logger,
     );

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { buildCrossTable, CrossRecord, DimensionNode } from './cross-table';
-import { determinedEntries, hiddenSumGivesAway, LinkedTable, protectTable, Relation } from './linked-table';
+import { determinedEntries, hiddenSumGivesAway, integerPinnedEntries, LinkedTable, protectTable, Relation } from './linked-table';
 import { attack } from '@harbor/testing/disclosure-attacker';
 
 /** Rows r0..r{n-1}, columns c0..c{m-1}, then row totals, column totals and the grand total. */
@@ -49,6 +49,49 @@ describe('protectTable', () => {
     expect(suppressed[table.at(0, 2)]).toBe(true); // the hidden part of row 0 must reach k
     const result = attack(publishedOf(table, suppressed), table.relations, table.values);
     expect(result).toEqual({ recovered: [], inconclusive: [] });
+  });
+
+  it('leaves no hidden entry that only one whole number fits (a case fast-check found: three hidden 1s were the only integer fit)', () => {
+    // Two levels of rows by two partitions of columns, k = 2: bounds and elimination over the reals pinned nothing,
+    // an integer search pinned three hidden 1s.
+    const table: LinkedTable = {
+      values: [8,  3,  5,  3,  3,  2,  6,  3,  3,  2,  2,  2,  3,  2,  1,  0,  2,  1,  3,  1,  2,  2,  0,  1,  2,  0,  2,  1,  1,  0,  2,  0,  2,  1,  1,  0],
+      relations: [
+      { total: 0, parts: [1, 2] },
+      { total: 0, parts: [3, 4, 5] },
+      { total: 6, parts: [7, 8] },
+      { total: 6, parts: [9, 10, 11] },
+      { total: 12, parts: [13, 14] },
+      { total: 12, parts: [15, 16, 17] },
+      { total: 18, parts: [19, 20] },
+      { total: 18, parts: [21, 22, 23] },
+      { total: 24, parts: [25, 26] },
+      { total: 24, parts: [27, 28, 29] },
+      { total: 30, parts: [31, 32] },
+      { total: 30, parts: [33, 34, 35] },
+      { total: 0, parts: [6, 24] },
+      { total: 6, parts: [12, 18] },
+      { total: 24, parts: [30] },
+      { total: 1, parts: [7, 25] },
+      { total: 7, parts: [13, 19] },
+      { total: 25, parts: [31] },
+      { total: 2, parts: [8, 26] },
+      { total: 8, parts: [14, 20] },
+      { total: 26, parts: [32] },
+      { total: 3, parts: [9, 27] },
+      { total: 9, parts: [15, 21] },
+      { total: 27, parts: [33] },
+      { total: 4, parts: [10, 28] },
+      { total: 10, parts: [16, 22] },
+      { total: 28, parts: [34] },
+      { total: 5, parts: [11, 29] },
+      { total: 11, parts: [17, 23] },
+      { total: 29, parts: [35] },
+      ],
+    };
+    const { suppressed } = protectTable(table, 2);
+    expect(attack(publishedOf(table, suppressed), table.relations, table.values)).toEqual({ recovered: [], inconclusive: [] });
+    expect(integerPinnedEntries(table, suppressed)).toEqual([]);
   });
 
   it('publishes a table with no small cells untouched, zeros included', () => {

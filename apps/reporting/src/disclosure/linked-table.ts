@@ -15,7 +15,9 @@ import { publishCount } from './statistics';
  *  4. no suppressed entry is determined by the linear system of relations and published values
  *     (checked exactly by Gaussian elimination; complementary cells are added until none is);
  *  5. no suppressed entry is pinned to one value by interval reasoning with the lower bound of 1
- *     (e.g. a published 3 = x + y where y has two hidden non-zero parts of its own: x = 1).
+ *     (e.g. a published 3 = x + y where y has two hidden non-zero parts of its own: x = 1);
+ *  6. no suppressed entry is the same in every integer solution (a bounded search per entry; an entry
+ *     whose search runs out of steps counts as pinned).
  */
 
 /** `values[total] = sum of values[parts]`, by entry index. */
@@ -43,7 +45,7 @@ export function hiddenSumGivesAway(sum: number, hiddenCount: number, minCellSize
   return hiddenCount > 0 && (sum < minCellSize || sum <= hiddenCount);
 }
 
-/** Applies primary and complementary suppression; the result satisfies guarantees 1-4 above. */
+/** Applies primary and complementary suppression; the result satisfies guarantees 1-6 above. */
 export function protectTable(table: LinkedTable, minCellSize: number): Protection {
   const { values, relations } = table;
   values.forEach((value, index) => {
@@ -83,7 +85,8 @@ export function protectTable(table: LinkedTable, minCellSize: number): Protectio
     if (changed) continue;
 
     const pinned = pinnedEntries(table, suppressed);
-    const determined = pinned.length > 0 ? pinned : determinedEntries(table, suppressed);
+    let determined = pinned.length > 0 ? pinned : determinedEntries(table, suppressed);
+    if (determined.length === 0) determined = integerPinnedEntries(table, suppressed);
     if (determined.length === 0) break;
     const extra = breakDetermination(determined[0], table, suppressed, relationsOf);
     if (extra === null) break; // every non-zero entry is already suppressed
@@ -159,12 +162,25 @@ export function determinedEntries(table: LinkedTable, suppressed: boolean[]): nu
  * and "hidden means at least 1", shrinks to a single value.
  */
 export function pinnedEntries(table: LinkedTable, suppressed: boolean[]): number[] {
+  const { lo, hi } = readerBounds(table, suppressed);
+  narrowBounds(table.relations, lo, hi);
+  return suppressed.flatMap((hidden, i) => (hidden && lo[i] >= hi[i] ? [i] : []));
+}
+
+/** What a reader knows of each entry before reasoning: a published value exactly, a hidden one from 1 to a ceiling. */
+function readerBounds(table: LinkedTable, suppressed: boolean[]): { lo: number[]; hi: number[] } {
   const ceiling = table.values.reduce((sum, value) => sum + value, 0) * 2 + 10;
-  const lo = table.values.map((value, i) => (suppressed[i] ? 1 : value));
-  const hi = table.values.map((value, i) => (suppressed[i] ? ceiling : value));
+  return {
+    lo: table.values.map((value, i) => (suppressed[i] ? 1 : value)),
+    hi: table.values.map((value, i) => (suppressed[i] ? ceiling : value)),
+  };
+}
+
+/** Narrows the bounds by the relations until they stop moving; false when no values fit them. */
+function narrowBounds(relations: Relation[], lo: number[], hi: number[]): boolean {
   for (let changed = true, rounds = 0; changed && rounds < 1000; rounds++) {
     changed = false;
-    for (const { total, parts } of table.relations) {
+    for (const { total, parts } of relations) {
       let sumLo = 0;
       let sumHi = 0;
       for (const part of parts) {
@@ -179,9 +195,53 @@ export function pinnedEntries(table: LinkedTable, suppressed: boolean[]): number
         if (lo[part] < partLo) [lo[part], changed] = [partLo, true];
         if (hi[part] > partHi) [hi[part], changed] = [partHi, true];
       }
+      if (lo[total] > hi[total] || parts.some((part) => lo[part] > hi[part])) return false;
     }
   }
-  return suppressed.flatMap((hidden, i) => (hidden && lo[i] >= hi[i] ? [i] : []));
+  return true;
+}
+
+/** Search steps per hidden entry before integerPinnedEntries gives up and counts the entry as pinned. */
+const INTEGER_SEARCH_BUDGET = 5_000;
+
+/**
+ * Suppressed entries that only one whole number fits: counts are integers, and a reader may search for every
+ * integer solution, which finds what bounds and elimination over the reals miss (found by the property tests'
+ * independent attacker on a two-level table where three hidden 1s were the only integer fit). For each hidden
+ * entry, looks for a consistent integer assignment that gives it another value; one without, or whose search
+ * runs out of budget, counts as pinned (suppressing more is the safe side).
+ */
+export function integerPinnedEntries(table: LinkedTable, suppressed: boolean[], budget = INTEGER_SEARCH_BUDGET): number[] {
+  const start = readerBounds(table, suppressed);
+  if (!narrowBounds(table.relations, start.lo, start.hi)) return [];
+  return suppressed.flatMap((hidden, entry) => {
+    if (!hidden) return [];
+    const steps = { left: budget };
+    const truth = table.values[entry];
+    const otherValue = (lo: number, hi: number) => {
+      const bounds = { lo: [...start.lo], hi: [...start.hi] };
+      bounds.lo[entry] = Math.max(bounds.lo[entry], lo);
+      bounds.hi[entry] = Math.min(bounds.hi[entry], hi);
+      return integerSolutionExists(table.relations, bounds.lo, bounds.hi, steps);
+    };
+    return otherValue(-Infinity, truth - 1) || otherValue(truth + 1, Infinity) ? [] : [entry];
+  });
+}
+
+/** Depth-first over the widest-open entry's halves, narrowing at each step; false too when the steps run out. */
+function integerSolutionExists(relations: Relation[], lo: number[], hi: number[], steps: { left: number }): boolean {
+  if (--steps.left < 0) return false;
+  if (lo.some((low, i) => low > hi[i]) || !narrowBounds(relations, lo, hi)) return false;
+  let pick = -1;
+  for (let i = 0; i < lo.length; i++) if (lo[i] < hi[i] && (pick === -1 || hi[i] - lo[i] < hi[pick] - lo[pick])) pick = i;
+  if (pick === -1) return true; // every entry fixed, and the relations hold
+  const middle = Math.floor((lo[pick] + hi[pick]) / 2);
+  const lowerHi = [...hi];
+  lowerHi[pick] = middle;
+  if (integerSolutionExists(relations, [...lo], lowerHi, steps)) return true;
+  const upperLo = [...lo];
+  upperLo[pick] = middle + 1;
+  return integerSolutionExists(relations, upperLo, [...hi], steps);
 }
 
 function indexRelations(size: number, relations: Relation[]): Relation[][] {

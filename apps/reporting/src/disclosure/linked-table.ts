@@ -111,25 +111,24 @@ export function determinedEntries(table: LinkedTable, suppressed: boolean[]): nu
 }
 
 /** The unknowns whose pivot row has no free unknown left in it. */
-function determinedIn({ unknowns, pivots, width }: EchelonForm): number[] {
-  const determined: number[] = [];
-  for (const { row, column: col } of pivots) {
-    let free = false;
-    for (let c = 0; c < width && !free; c++) if (c !== col && row[c] !== 0) free = true;
-    if (!free) determined.push(unknowns[col]);
-  }
-  return determined.sort((a, b) => a - b);
+function determinedIn({ unknowns, pivots }: EchelonForm): number[] {
+  return pivots.filter(({ row }) => row.size === 1).map(({ column }) => unknowns[column]).sort((a, b) => a - b);
 }
 
 interface EchelonForm {
   /** Entry index of each unknown (the suppressed entries), by column. */
   unknowns: number[];
-  /** The pivot rows of the reduced row echelon form, each with its pivot column. */
-  pivots: { row: Float64Array; column: number }[];
+  /** The pivot rows of the reduced row echelon form (non-zero coefficients by column), each with its pivot column. */
+  pivots: { row: Map<number, number>; column: number }[];
   width: number;
 }
 
-/** The relations as equations over the suppressed entries (published values moved out), in reduced row echelon form. */
+/**
+ * The relations as equations over the suppressed entries (published values moved out), in reduced row echelon form.
+ * Rows are kept sparse, with an index of the rows using each column: a relation names a handful of entries, and a
+ * release has thousands of hidden ones (dense rows made the elimination's column scans most of a release's cost).
+ * What rounds to within EPSILON of zero is set to zero: it is noise, the true coefficients being small fractions.
+ */
 function echelonForm(table: LinkedTable, suppressed: boolean[]): EchelonForm {
   const unknowns: number[] = [];
   const column = new Map<number, number>();
@@ -140,58 +139,49 @@ function echelonForm(table: LinkedTable, suppressed: boolean[]): EchelonForm {
     }
   });
   const width = unknowns.length;
-  const pivots: { row: Float64Array; column: number }[] = [];
-  if (width === 0) return { unknowns, pivots, width };
-  const rows: Float64Array[] = [];
+  const rows: Map<number, number>[] = [];
+  const rowsUsing = Array.from({ length: width }, () => new Set<number>());
   for (const relation of table.relations) {
-    const row = new Float64Array(width);
-    let any = false;
+    const row = new Map<number, number>();
     const add = (entry: number, coefficient: number) => {
       const at = column.get(entry);
-      if (at !== undefined) {
-        row[at] += coefficient;
-        any = true;
-      }
+      if (at !== undefined) row.set(at, (row.get(at) ?? 0) + coefficient);
     };
     add(relation.total, -1);
     relation.parts.forEach((part) => add(part, 1));
-    if (any) rows.push(row);
+    for (const [at, coefficient] of row) if (coefficient === 0) row.delete(at);
+    if (row.size === 0) continue;
+    for (const at of row.keys()) rowsUsing[at].add(rows.length);
+    rows.push(row);
   }
-  let pivotRow = 0;
-  for (let col = 0; col < width && pivotRow < rows.length; col++) {
+  const set = (r: number, at: number, value: number) => {
+    if (Math.abs(value) > EPSILON) {
+      rows[r].set(at, value);
+      rowsUsing[at].add(r);
+    } else {
+      rows[r].delete(at);
+      rowsUsing[at].delete(r);
+    }
+  };
+  const isPivotRow = new Array<boolean>(rows.length).fill(false);
+  const pivots: { row: Map<number, number>; column: number }[] = [];
+  for (let col = 0; col < width; col++) {
     let best = -1;
-    for (let r = pivotRow; r < rows.length; r++) {
-      if (Math.abs(rows[r][col]) > EPSILON && (best === -1 || Math.abs(rows[r][col]) > Math.abs(rows[best][col]))) best = r;
+    for (const r of rowsUsing[col]) {
+      if (!isPivotRow[r] && (best === -1 || Math.abs(rows[r].get(col)!) > Math.abs(rows[best].get(col)!))) best = r;
     }
     if (best === -1) continue;
-    [rows[pivotRow], rows[best]] = [rows[best], rows[pivotRow]];
-    const pivot = rows[pivotRow];
-    const scale = pivot[col];
-    // Rows are sparse: only the pivot row's non-zero columns take part. What rounds to within EPSILON of zero is
-    // set to zero: it is noise (the true coefficients are small fractions), and arithmetic on the denormal numbers
-    // such noise decays into is about a hundred times slower.
-    const nonZero: number[] = [];
-    for (let c = col; c < width; c++) {
-      if (pivot[c] === 0) continue;
-      pivot[c] /= scale;
-      if (Math.abs(pivot[c]) <= EPSILON) pivot[c] = 0;
-      else nonZero.push(c);
-    }
-    for (let r = 0; r < rows.length; r++) {
-      if (r === pivotRow) continue;
-      const target = rows[r];
-      const factor = target[col];
-      if (Math.abs(factor) <= EPSILON) {
-        target[col] = 0;
-        continue;
-      }
-      for (const c of nonZero) {
-        const value = target[c] - factor * pivot[c];
-        target[c] = Math.abs(value) <= EPSILON ? 0 : value;
-      }
+    isPivotRow[best] = true;
+    const pivot = rows[best];
+    const scale = pivot.get(col)!;
+    for (const [at, value] of [...pivot]) set(best, at, value / scale);
+    for (const r of [...rowsUsing[col]]) {
+      if (r === best) continue;
+      const factor = rows[r].get(col)!;
+      for (const [at, value] of pivot) set(r, at, (rows[r].get(at) ?? 0) - factor * value);
+      set(r, col, 0); // exactly zero, whatever the rounding
     }
     pivots.push({ row: pivot, column: col });
-    pivotRow++;
   }
   return { unknowns, pivots, width };
 }
@@ -343,6 +333,8 @@ function solveWithin(
   const hi = members.map((member) => (movableSet.has(member) ? bounds.hi[member] : table.values[member]));
   const truth = members.map((member) => table.values[member]);
   const at = local.get(entry)!;
+  const relationsOfLocal: number[][] = members.map(() => []);
+  relations.forEach(({ total, parts }, r) => [total, ...parts].forEach((member) => relationsOfLocal[member].push(r)));
   const steps = { left: search.budget };
   try {
     for (const [low, high] of [[lo[at], truth[at] - 1], [truth[at] + 1, hi[at]]]) {
@@ -351,7 +343,7 @@ function solveWithin(
       const tryHi = [...hi];
       tryLo[at] = low;
       tryHi[at] = high;
-      const found = integerSolution(relations, tryLo, tryHi, truth, steps);
+      const found = integerSolution({ relations, relationsOf: relationsOfLocal, truth }, tryLo, tryHi, null, steps);
       if (found) {
         const moved = new Map(members.flatMap((member, i) => (found[i] === truth[i] ? [] : [[member, found[i]] as const])));
         return movesConsistently(moved, table, bounds, relationsOf) ? moved : null;
@@ -380,10 +372,9 @@ function kernelSolutions(
   table: LinkedTable, { unknowns, pivots, width }: EchelonForm, bounds: { lo: number[]; hi: number[] }, free: boolean[], relationsOf: Relation[][],
   found: (moved: Map<number, number>) => void,
 ): void {
-  // Each pivot row read once, in order (reading one column down all the rows is a cache miss per row).
   const pivotsUsing = Array.from({ length: width }, () => [] as { pivot: number; coefficient: number }[]);
   for (const { row, column } of pivots) {
-    for (let c = 0; c < width; c++) if (c !== column && row[c] !== 0) pivotsUsing[c].push({ pivot: unknowns[column], coefficient: row[c] });
+    for (const [c, coefficient] of row) if (c !== column) pivotsUsing[c].push({ pivot: unknowns[column], coefficient });
   }
   const isPivot = new Set(pivots.map((pivot) => pivot.column));
   for (let freeColumn = 0; freeColumn < width; freeColumn++) {
@@ -426,17 +417,25 @@ function wholeDirection(direction: Map<number, number>): Map<number, number> | n
   return null;
 }
 
+/** A local search's system: its relations, the relations of each of its entries, and the true values. */
+interface LocalSystem {
+  relations: Relation[];
+  relationsOf: number[][];
+  truth: number[];
+}
+
 /**
- * Depth-first over the narrowest open entry, narrowing at each step; each entry's true value is tried first, so a
- * solution found stays close to the truth. Null too when the steps run out.
+ * Depth-first over the narrowest open entry, narrowing at each step (from the relations of the entry just
+ * narrowed); each entry's true value is tried first, so a solution found stays close to the truth. Null too when
+ * the steps run out.
  */
-function integerSolution(relations: Relation[], lo: number[], hi: number[], truth: number[], steps: { left: number }): number[] | null {
+function integerSolution(system: LocalSystem, lo: number[], hi: number[], narrowed: number | null, steps: { left: number }): number[] | null {
   if (--steps.left < 0) return null;
-  if (lo.some((low, i) => low > hi[i]) || !narrowBounds(relations, lo, hi)) return null;
+  if (!narrowLocally(system, lo, hi, narrowed)) return null;
   let pick = -1;
   for (let i = 0; i < lo.length; i++) if (lo[i] < hi[i] && (pick === -1 || hi[i] - lo[i] < hi[pick] - lo[pick])) pick = i;
   if (pick === -1) return lo; // every entry fixed, and the relations hold
-  const value = truth[pick];
+  const value = system.truth[pick];
   const choices: [number, number][] = value >= lo[pick] && value <= hi[pick]
     ? [[value, value], [lo[pick], value - 1], [value + 1, hi[pick]]]
     : [[lo[pick], Math.floor((lo[pick] + hi[pick]) / 2)], [Math.floor((lo[pick] + hi[pick]) / 2) + 1, hi[pick]]];
@@ -446,11 +445,62 @@ function integerSolution(relations: Relation[], lo: number[], hi: number[], trut
     const nextHi = [...hi];
     nextLo[pick] = low;
     nextHi[pick] = high;
-    const found = integerSolution(relations, nextLo, nextHi, truth, steps);
+    const found = integerSolution(system, nextLo, nextHi, pick, steps);
     if (found) return found;
     if (steps.left < 0) return null;
   }
   return null;
+}
+
+/**
+ * narrowBounds with a work list: only relations of entries whose bounds moved are looked at again (all of them
+ * when `narrowed` is null). False when no values fit.
+ */
+function narrowLocally({ relations, relationsOf }: LocalSystem, lo: number[], hi: number[], narrowed: number | null): boolean {
+  if (lo.some((low, i) => low > hi[i])) return false;
+  const queued = new Uint8Array(relations.length);
+  const queue: number[] = narrowed === null ? relations.map((_, r) => r) : [...relationsOf[narrowed]];
+  queue.forEach((r) => (queued[r] = 1));
+  const moved = (entry: number) => {
+    for (const r of relationsOf[entry]) {
+      if (queued[r]) continue;
+      queued[r] = 1;
+      queue.push(r);
+    }
+  };
+  const raise = (entry: number, value: number) => {
+    if (lo[entry] < value) {
+      lo[entry] = value;
+      moved(entry);
+    }
+  };
+  const lower = (entry: number, value: number) => {
+    if (hi[entry] > value) {
+      hi[entry] = value;
+      moved(entry);
+    }
+  };
+  for (let visits = relations.length * 1000; queue.length > 0 && visits > 0; visits--) {
+    const r = queue.pop()!;
+    queued[r] = 0;
+    const { total, parts } = relations[r];
+    let sumLo = 0;
+    let sumHi = 0;
+    for (const part of parts) {
+      sumLo += lo[part];
+      sumHi += hi[part];
+    }
+    raise(total, sumLo);
+    lower(total, sumHi);
+    for (const part of parts) {
+      const partLo = lo[total] - (sumHi - hi[part]);
+      const partHi = hi[total] - (sumLo - lo[part]);
+      raise(part, partLo);
+      lower(part, partHi);
+    }
+    if (lo[total] > hi[total] || parts.some((part) => lo[part] > hi[part])) return false;
+  }
+  return true;
 }
 
 function indexRelations(size: number, relations: Relation[]): Relation[][] {

@@ -30,6 +30,62 @@ interface Counters {
   sessions: number;
   offsetCommits?: number;
   roundTrips?: Record<string, number>;
+  /** Bytes of WAL the cluster wrote so far (pg_stat_wal; the benchmark is the cluster's only load). */
+  walBytes?: number;
+  tables?: Record<string, TableWrites>;
+}
+
+/** A table's row counters so far (pg_stat_user_tables) and how many indexes it has. */
+export interface TableWrites {
+  inserted: number;
+  updated: number;
+  hotUpdated: number;
+  deleted: number;
+  indexes: number;
+}
+
+/** What one table took per incident: rows inserted, updated (of which HOT) and deleted, and index entries written. */
+export interface TableWritesPerIncident {
+  table: string;
+  inserted: number;
+  updated: number;
+  hotUpdated: number;
+  deleted: number;
+  /**
+   * Index entries an insert or a non-HOT update adds: one per index (partial indexes counted as if they matched, so
+   * an upper bound). A HOT update adds none; a delete adds none until vacuum.
+   */
+  indexEntries: number;
+}
+
+/** Row counters and index counts of every table in the database `db` is connected to (a fresh statistics snapshot). */
+export async function tableWritesOf(db: Client): Promise<Record<string, TableWrites>> {
+  await db.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await db.query(
+    `SELECT s."schemaname" || '.' || s."relname" AS "table", s."n_tup_ins"::float8 AS "inserted", s."n_tup_upd"::float8 AS "updated",
+            s."n_tup_hot_upd"::float8 AS "hotUpdated", s."n_tup_del"::float8 AS "deleted",
+            (SELECT count(*) FROM pg_index i WHERE i."indrelid" = s."relid")::int AS "indexes"
+     FROM pg_stat_user_tables s`,
+  );
+  return Object.fromEntries(rows.map(({ table, ...counts }) => [table, counts as TableWrites]));
+}
+
+/** Per incident, each table's writes between two readings, busiest first; tables with no writes are left out. */
+export function tableWritesPerIncident(start: Record<string, TableWrites>, end: Record<string, TableWrites>, incidents: number): TableWritesPerIncident[] {
+  const per = (value: number) => round(value / Math.max(1, incidents), 2);
+  return Object.entries(end)
+    .map(([table, after]) => {
+      const before = start[table] ?? { inserted: 0, updated: 0, hotUpdated: 0, deleted: 0, indexes: after.indexes };
+      const inserted = after.inserted - before.inserted;
+      const updated = after.updated - before.updated;
+      const hotUpdated = after.hotUpdated - before.hotUpdated;
+      const deleted = after.deleted - before.deleted;
+      const indexEntries = (inserted + updated - hotUpdated) * after.indexes;
+      return { table, inserted: per(inserted), updated: per(updated), hotUpdated: per(hotUpdated), deleted: per(deleted), indexEntries: per(indexEntries), total: inserted + updated + deleted };
+    })
+    .filter((row) => row.total > 0)
+    .sort((a, b) => b.total - a.total || a.table.localeCompare(b.table))
+    .map(({ total: _total, ...row }) => row);
 }
 
 export interface ScenarioCost {
@@ -45,6 +101,10 @@ export interface ScenarioCost {
   offsetCommitsPerIncident?: number;
   /** Round trips to Postgres per incident, per service (harbor_database_round_trips_total), when the services report it. */
   roundTripsPerIncident?: Record<string, number>;
+  /** Bytes of WAL per incident, in kB, when known. */
+  walKilobytesPerIncident?: number;
+  /** Each table's writes per incident, busiest first, when known. */
+  tableWrites?: TableWritesPerIncident[];
   /** Sampled backend wait events (type:event → share of samples with a backend waiting on it), busiest first. */
   waits: { event: string; share: number }[];
   /**
@@ -107,6 +167,8 @@ export class ScenarioMeter {
     private readonly offsetCommits?: () => Promise<number>,
     /** Round trips to Postgres so far, per service, when known. */
     private readonly roundTrips?: () => Promise<Record<string, number>>,
+    /** Row counters of the benchmark database's tables so far, when known. */
+    private readonly tables?: () => Promise<Record<string, TableWrites>>,
   ) {}
 
   async start(): Promise<void> {
@@ -132,6 +194,10 @@ export class ScenarioMeter {
       ...(end.roundTrips && this.counters!.roundTrips
         ? { roundTripsPerIncident: Object.fromEntries(Object.entries(end.roundTrips).map(([name, count]) => [name, round((count - (this.counters!.roundTrips![name] ?? 0)) / incidents, 1)])) }
         : {}),
+      ...(end.walBytes !== undefined && this.counters!.walBytes !== undefined
+        ? { walKilobytesPerIncident: round((end.walBytes - this.counters!.walBytes) / 1024 / incidents, 1) }
+        : {}),
+      ...(end.tables && this.counters!.tables ? { tableWrites: tableWritesPerIncident(this.counters!.tables, end.tables, incidents) } : {}),
       waits: waits.slice(0, 8),
       lockWaits: [...this.lockCounts]
         .map(([pair, count]) => {
@@ -158,7 +224,9 @@ export class ScenarioMeter {
     );
     const offsetCommits = await this.offsetCommits?.().catch(() => undefined);
     const roundTrips = await this.roundTrips?.().catch(() => undefined);
-    return { xact: rows[0]?.xact ?? 0, written: rows[0]?.written ?? 0, sessions: rows[0]?.sessions ?? 0, offsetCommits, roundTrips };
+    const walBytes = await this.admin.query('SELECT wal_bytes::float8 AS "bytes" FROM pg_stat_wal').then((result) => Number(result.rows[0].bytes), () => undefined);
+    const tables = await this.tables?.().catch(() => undefined);
+    return { xact: rows[0]?.xact ?? 0, written: rows[0]?.written ?? 0, sessions: rows[0]?.sessions ?? 0, offsetCommits, roundTrips, walBytes, tables };
   }
 
   private async sample(): Promise<void> {
@@ -273,14 +341,27 @@ export function breakdownMarkdown(
     `CPU seconds: ${Object.entries(cost.cpuSeconds).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}. `
       + `Postgres: ${cost.transactionsPerIncident} transactions and ${cost.rowsWrittenPerIncident} rows written per incident, ${cost.connectionsOpened ?? '–'} connections opened. `
       + (cost.roundTripsPerIncident && Object.keys(cost.roundTripsPerIncident).length > 0 ? `Round trips to Postgres per incident: ${Object.entries(cost.roundTripsPerIncident).map(([name, count]) => `${name} ${count}`).join(', ')}. ` : '')
+      + (cost.walKilobytesPerIncident !== undefined ? `WAL: ${cost.walKilobytesPerIncident} kB per incident. ` : '')
       + (cost.offsetCommitsPerIncident !== undefined ? `Kafka: ${cost.offsetCommitsPerIncident} offset commits per incident. ` : '')
       + `Waits (share of ${cost.samples} samples with a backend waiting): ${cost.waits.map((wait) => `${wait.event} ${(wait.share * 100).toFixed(0)}%`).join(', ') || 'none'}.`
       + (cost.running.length ? `\nStatements running (share of ${cost.samples} samples' running backends): ${cost.running.map((entry) => `\`${entry.statement}\` ${(entry.share * 100).toFixed(0)}%`).join('; ')}.` : '')
       + (cost.lockWaits.length ? `\nLock waits (waiting statement ← the blocking transaction's current statement, share of samples): ${cost.lockWaits.map((wait) => `\`${wait.waiting}\` ← \`${wait.blockedBy}\` ${(wait.share * 100).toFixed(0)}%`).join('; ')}.` : '')
+      + (cost.tableWrites?.length ? `\n${tableWritesSentence(cost.tableWrites)}` : '')
       + (rssMb ? ` RSS after draining: ${memory(rssMb, heapMb)}.` : '')
       + (settled ? ` ${settled.seconds} s later: ${memory(settled.rssMb, settled.heapMb)}.` : ''),
   ];
   return lines.join('\n');
+}
+
+/** The busiest tables' writes per incident in a sentence, with the index entries of all tables. */
+export function tableWritesSentence(writes: TableWritesPerIncident[], shown = 10): string {
+  const indexEntries = round(writes.reduce((sum, row) => sum + row.indexEntries, 0), 1);
+  const rows = writes.slice(0, shown).map((row) => {
+    const parts = [`+${row.inserted}`, ...(row.updated ? [`~${row.updated}${row.hotUpdated ? ` (${row.hotUpdated} HOT)` : ''}`] : []), ...(row.deleted ? [`-${row.deleted}`] : [])];
+    return `${row.table} ${parts.join(' ')}`;
+  });
+  return `Rows per incident by table (+inserted ~updated -deleted): ${rows.join('; ')}${writes.length > shown ? `; ${writes.length - shown} more` : ''}. `
+    + `Index entries written per incident (every index counted, an upper bound): ${indexEntries}.`;
 }
 
 function round(value: number, digits: number): number {

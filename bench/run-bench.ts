@@ -13,7 +13,7 @@ import { createScratchDatabase } from '@harbor/persistence';
 import { LatencySummary, summarize } from './latency-stats';
 import { fixedWorkloadCpuMs } from './machine-speed';
 import { PageReceiver } from './page-receiver';
-import { breakdownMarkdown, cpuSecondsMatching, cpuSecondsOf, HopLatency, hopLatencies, rssMegabytes, ScenarioCost, ScenarioMeter } from './pipeline-breakdown';
+import { breakdownMarkdown, cpuSecondsMatching, cpuSecondsOf, HopLatency, hopLatencies, rssMegabytes, ScenarioCost, ScenarioMeter, tableWritesOf } from './pipeline-breakdown';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -229,7 +229,7 @@ async function runHarbor(brokers: string, databaseUrl: string, pages: PageReceiv
     for (const [name, count] of counts) if (Number.isFinite(count)) perService[name] = (perService[name] ?? 0) + count;
     return perService;
   };
-  const meter = () => new ScenarioMeter(admin, database.name, processes, offsetCommits, roundTrips);
+  const meter = () => new ScenarioMeter(admin, database.name, processes, offsetCommits, roundTrips, () => tableWritesOf(db));
   const results: ScenarioResult[] = [];
   try {
     await seed(db, WARMUP + RATE * SECONDS + BURST);

@@ -54,7 +54,7 @@ export function protectTable(table: LinkedTable, minCellSize: number): Protectio
   // Guarantee 1: the rule for a single count, applied to every entry (all non-negative integers by now).
   const primary = values.map((value) => publishCount(value, minCellSize).suppressed);
   const suppressed = [...primary];
-  const relationsOf = indexRelations(values.length, relations);
+  const index = indexRelations(table);
   // An entry once shown to vary stays so: suppressing more only widens what a reader must consider.
   const shownToVary = new Array<boolean>(values.length).fill(false);
 
@@ -86,15 +86,15 @@ export function protectTable(table: LinkedTable, minCellSize: number): Protectio
     }
     if (changed) continue;
 
-    const pinned = pinnedEntries(table, suppressed);
-    let determined = pinned;
+    const bounds = readerKnowledge(table, suppressed, index);
+    let determined = pinnedIn(bounds, suppressed);
     if (determined.length === 0) {
       const form = echelonForm(table, suppressed);
       determined = determinedIn(form);
-      if (determined.length === 0) determined = integerPinnedEntries(table, suppressed, { form, shownToVary });
+      if (determined.length === 0) determined = integerPinnedEntries(table, suppressed, { form, bounds, index, shownToVary });
     }
     if (determined.length === 0) break;
-    const extra = breakDetermination(determined[0], table, suppressed, relationsOf);
+    const extra = breakDetermination(determined[0], table, suppressed, index);
     if (extra === null) break; // every non-zero entry is already suppressed
     suppressed[extra] = true;
   }
@@ -191,272 +191,57 @@ function echelonForm(table: LinkedTable, suppressed: boolean[]): EchelonForm {
  * and "hidden means at least 1", shrinks to a single value.
  */
 export function pinnedEntries(table: LinkedTable, suppressed: boolean[]): number[] {
-  const { lo, hi } = readerBounds(table, suppressed);
-  narrowBounds(table.relations, lo, hi);
+  return pinnedIn(readerKnowledge(table, suppressed, indexRelations(table)), suppressed);
+}
+
+function pinnedIn({ lo, hi }: Bounds, suppressed: boolean[]): number[] {
   return suppressed.flatMap((hidden, i) => (hidden && lo[i] >= hi[i] ? [i] : []));
 }
 
-/** What a reader knows of each entry before reasoning: a published value exactly, a hidden one from 1 to a ceiling. */
-function readerBounds(table: LinkedTable, suppressed: boolean[]): { lo: number[]; hi: number[] } {
+interface Bounds {
+  lo: number[];
+  hi: number[];
+}
+
+/**
+ * What a reader knows of each entry: a published value exactly, a hidden one from 1 to a ceiling, narrowed by the
+ * relations.
+ */
+function readerKnowledge(table: LinkedTable, suppressed: boolean[], index: RelationIndex): Bounds {
   const ceiling = table.values.reduce((sum, value) => sum + value, 0) * 2 + 10;
-  return {
+  const bounds = {
     lo: table.values.map((value, i) => (suppressed[i] ? 1 : value)),
     hi: table.values.map((value, i) => (suppressed[i] ? ceiling : value)),
   };
+  narrowBounds(index, bounds.lo, bounds.hi, null);
+  return bounds;
 }
 
-/** Narrows the bounds by the relations until they stop moving; false when no values fit them. */
-function narrowBounds(relations: Relation[], lo: number[], hi: number[]): boolean {
-  for (let changed = true, rounds = 0; changed && rounds < 1000; rounds++) {
-    changed = false;
-    for (const { total, parts } of relations) {
-      let sumLo = 0;
-      let sumHi = 0;
-      for (const part of parts) {
-        sumLo += lo[part];
-        sumHi += hi[part];
-      }
-      if (lo[total] < sumLo) [lo[total], changed] = [sumLo, true];
-      if (hi[total] > sumHi) [hi[total], changed] = [sumHi, true];
-      for (const part of parts) {
-        const partLo = lo[total] - (sumHi - hi[part]);
-        const partHi = hi[total] - (sumLo - lo[part]);
-        if (lo[part] < partLo) [lo[part], changed] = [partLo, true];
-        if (hi[part] > partHi) [hi[part], changed] = [partHi, true];
-      }
-      if (lo[total] > hi[total] || parts.some((part) => lo[part] > hi[part])) return false;
-    }
-  }
-  return true;
-}
-
-/** Search steps per attempt of integerPinnedEntries's local search. */
-const INTEGER_SEARCH_BUDGET = 2_000;
-/** How many rings of neighbours around an entry the local search lets move before it counts the entry as pinned. */
-const INTEGER_SEARCH_RINGS = 16;
-/** The largest denominator tried when turning a direction of the echelon form into whole numbers. */
-const MAX_DENOMINATOR = 12;
-
-/**
- * Suppressed entries that only one whole number fits: counts are integers, and a reader may search for every
- * integer solution, which finds what bounds and elimination over the reals miss (found by the property tests'
- * independent attacker on a two-level table where three hidden 1s were the only integer fit). An entry is free
- * only when an integer assignment consistent with everything a reader knows, and checked exactly, gives it
- * another value; each one found frees every entry it moves. They come first from the directions the relations
- * leave free (the echelon form's kernel, in whole numbers), then from a local search: the entry and its hidden
- * neighbours within a few rings of relations may move, everything else keeps its true value. An entry without
- * one counts as pinned (suppressing more is the safe side). The search is local so that its cost grows with a
- * neighbourhood, not with the table: a whole-table search took minutes on a year of a ten-department hospital.
- */
-export function integerPinnedEntries(table: LinkedTable, suppressed: boolean[], known: IntegerSearchState = {}): number[] {
-  const free = known.shownToVary ?? new Array<boolean>(table.values.length).fill(false);
-  const open = () => suppressed.some((hidden, entry) => hidden && !free[entry]);
-  if (!open()) return [];
-  const start = readerBounds(table, suppressed);
-  if (!narrowBounds(table.relations, start.lo, start.hi)) return [];
-  const freeEveryMoved = (moved: Map<number, number>) => {
-    for (const [entry, value] of moved) if (value !== table.values[entry]) free[entry] = true;
-  };
-  const relationsOf = indexRelations(table.values.length, table.relations);
-  kernelSolutions(table, known.form ?? echelonForm(table, suppressed), start, free, relationsOf, freeEveryMoved);
-  if (!open()) return [];
-  const search = { budget: known.budget ?? INTEGER_SEARCH_BUDGET, steps: known.steps ?? { taken: 0 } };
-  return suppressed.flatMap((hidden, entry) => {
-    if (!hidden || free[entry]) return [];
-    const solution = localSolutionMoving(entry, table, suppressed, start, relationsOf, search);
-    if (!solution) return [entry];
-    freeEveryMoved(solution);
-    return [];
-  });
-}
-
-export interface IntegerSearchState {
-  /** The echelon form of the same suppression, when already computed. */
-  form?: EchelonForm;
-  /** Per entry, whether an earlier search already found it another value; updated with what this one finds. */
-  shownToVary?: boolean[];
-  /** Steps per attempt of the local search. */
-  budget?: number;
-  /** Counts the local search's steps (what the search costs, for tests and measurements). */
-  steps?: { taken: number };
-}
-
-/**
- * An integer assignment, consistent with the relations and the reader's bounds, that gives `entry` another value
- * while only hidden entries within a few rings of it move; null when none is found within the budget.
- */
-function localSolutionMoving(
-  entry: number, table: LinkedTable, suppressed: boolean[], bounds: { lo: number[]; hi: number[] }, relationsOf: Relation[][], search: LocalSearch,
-): Map<number, number> | null {
-  const movable = new Set<number>([entry]);
-  let ring = [entry];
-  for (let rings = 1; rings <= INTEGER_SEARCH_RINGS && ring.length > 0; rings++) {
-    const next: number[] = [];
-    for (const member of ring) {
-      for (const relation of relationsOf[member]) {
-        for (const other of [relation.total, ...relation.parts]) {
-          if (suppressed[other] && !movable.has(other)) {
-            movable.add(other);
-            next.push(other);
-          }
-        }
-      }
-    }
-    ring = next;
-    if (ring.length === 0 && rings > 1) break; // the whole connected part was already tried
-    const solution = solveWithin(entry, [...movable], table, bounds, relationsOf, search);
-    if (solution) return solution;
-  }
-  return null;
-}
-
-/** Searches the assignments in which only `movable` entries leave their true values and `entry` does. */
-function solveWithin(
-  entry: number, movable: number[], table: LinkedTable, bounds: { lo: number[]; hi: number[] }, relationsOf: Relation[][], search: LocalSearch,
-): Map<number, number> | null {
-  // The relations that touch a movable entry; every other one holds with the true values.
-  const touched = new Set<Relation>();
-  for (const member of movable) for (const relation of relationsOf[member]) touched.add(relation);
-  const local = new Map<number, number>();
-  const localOf = (member: number) => {
-    let at = local.get(member);
-    if (at === undefined) {
-      at = local.size;
-      local.set(member, at);
-    }
-    return at;
-  };
-  const movableSet = new Set(movable);
-  const relations = [...touched].map(({ total, parts }) => ({ total: localOf(total), parts: parts.map(localOf) }));
-  const members = [...local.keys()];
-  const lo = members.map((member) => (movableSet.has(member) ? bounds.lo[member] : table.values[member]));
-  const hi = members.map((member) => (movableSet.has(member) ? bounds.hi[member] : table.values[member]));
-  const truth = members.map((member) => table.values[member]);
-  const at = local.get(entry)!;
-  const relationsOfLocal: number[][] = members.map(() => []);
-  relations.forEach(({ total, parts }, r) => [total, ...parts].forEach((member) => relationsOfLocal[member].push(r)));
-  const steps = { left: search.budget };
-  try {
-    for (const [low, high] of [[lo[at], truth[at] - 1], [truth[at] + 1, hi[at]]]) {
-      if (low > high) continue;
-      const tryLo = [...lo];
-      const tryHi = [...hi];
-      tryLo[at] = low;
-      tryHi[at] = high;
-      const found = integerSolution({ relations, relationsOf: relationsOfLocal, truth }, tryLo, tryHi, null, steps);
-      if (found) {
-        const moved = new Map(members.flatMap((member, i) => (found[i] === truth[i] ? [] : [[member, found[i]] as const])));
-        return movesConsistently(moved, table, bounds, relationsOf) ? moved : null;
-      }
-    }
-    return null;
-  } finally {
-    search.steps.taken += search.budget - Math.max(steps.left, 0);
-  }
-}
-
-interface LocalSearch {
-  /** Steps per attempt. */
-  budget: number;
-  steps: { taken: number };
-}
-
-/**
- * Finds integer assignments that differ from the true values along one free direction of the relations: per free unknown
- * of the echelon form, the kernel vector it spans, scaled to whole numbers, added to and taken from the true values.
- * Directions that move only entries already shown to vary are skipped. Each is checked exactly before it is
- * returned: the relations it touches hold (the others keep their true values) and every moved entry is within the
- * reader's bounds. Each is handed to `found` as the moved entries and their values.
- */
-function kernelSolutions(
-  table: LinkedTable, { unknowns, pivots, width }: EchelonForm, bounds: { lo: number[]; hi: number[] }, free: boolean[], relationsOf: Relation[][],
-  found: (moved: Map<number, number>) => void,
-): void {
-  const pivotsUsing = Array.from({ length: width }, () => [] as { pivot: number; coefficient: number }[]);
-  for (const { row, column } of pivots) {
-    for (const [c, coefficient] of row) if (c !== column) pivotsUsing[c].push({ pivot: unknowns[column], coefficient });
-  }
-  const isPivot = new Set(pivots.map((pivot) => pivot.column));
-  for (let freeColumn = 0; freeColumn < width; freeColumn++) {
-    if (isPivot.has(freeColumn)) continue;
-    const direction = new Map<number, number>([[unknowns[freeColumn], 1]]);
-    for (const { pivot, coefficient } of pivotsUsing[freeColumn]) direction.set(pivot, -coefficient);
-    if ([...direction.keys()].every((entry) => free[entry])) continue;
-    const whole = wholeDirection(direction);
-    if (!whole) continue;
-    for (const sign of [1, -1]) {
-      const moved = new Map([...whole].map(([entry, step]) => [entry, table.values[entry] + sign * step] as const));
-      if (movesConsistently(moved, table, bounds, relationsOf)) found(moved);
-    }
-  }
-}
-
-/** Exactly: with `moved` entries at their new values and all others at their true values, bounds and relations hold. */
-function movesConsistently(moved: Map<number, number>, table: LinkedTable, { lo, hi }: { lo: number[]; hi: number[] }, relationsOf: Relation[][]): boolean {
-  for (const [entry, value] of moved) if (value < lo[entry] || value > hi[entry]) return false;
-  const valueOf = (entry: number) => moved.get(entry) ?? table.values[entry];
-  for (const entry of moved.keys()) {
-    for (const { total, parts } of relationsOf[entry]) {
-      if (parts.reduce((sum, part) => sum + valueOf(part), 0) !== valueOf(total)) return false;
-    }
-  }
-  return true;
-}
-
-/** The direction times the smallest whole number that makes every component whole, or null past MAX_DENOMINATOR. */
-function wholeDirection(direction: Map<number, number>): Map<number, number> | null {
-  for (let scale = 1; scale <= MAX_DENOMINATOR; scale++) {
-    const whole = new Map<number, number>();
-    for (const [entry, step] of direction) {
-      const scaled = Math.round(step * scale);
-      if (Math.abs(scaled - step * scale) > 1e-6) break;
-      if (scaled !== 0) whole.set(entry, scaled);
-    }
-    if (whole.size === direction.size) return whole;
-  }
-  return null;
-}
-
-/** A local search's system: its relations, the relations of each of its entries, and the true values. */
-interface LocalSystem {
+/** The relations, and the numbers of the relations each entry is a member of. */
+interface RelationIndex {
   relations: Relation[];
   relationsOf: number[][];
-  truth: number[];
+}
+
+function indexRelations({ values, relations }: LinkedTable): RelationIndex {
+  const relationsOf: number[][] = Array.from({ length: values.length }, () => []);
+  relations.forEach(({ total, parts }, r) => [total, ...parts].forEach((member) => relationsOf[member].push(r)));
+  return { relations, relationsOf };
+}
+
+/** The relations a member of any of `members` is in, each once. */
+function relationsAround(members: Iterable<number>, { relations, relationsOf }: RelationIndex): Relation[] {
+  const numbers = new Set<number>();
+  for (const member of members) for (const r of relationsOf[member]) numbers.add(r);
+  return [...numbers].map((r) => relations[r]);
 }
 
 /**
- * Depth-first over the narrowest open entry, narrowing at each step (from the relations of the entry just
- * narrowed); each entry's true value is tried first, so a solution found stays close to the truth. Null too when
- * the steps run out.
+ * Narrows the bounds by the relations until they stop moving, from a work list: only relations of entries whose bounds
+ * moved are looked at again (all of them to start with when `narrowed` is null, else those of the entry just narrowed).
+ * False when no values fit them.
  */
-function integerSolution(system: LocalSystem, lo: number[], hi: number[], narrowed: number | null, steps: { left: number }): number[] | null {
-  if (--steps.left < 0) return null;
-  if (!narrowLocally(system, lo, hi, narrowed)) return null;
-  let pick = -1;
-  for (let i = 0; i < lo.length; i++) if (lo[i] < hi[i] && (pick === -1 || hi[i] - lo[i] < hi[pick] - lo[pick])) pick = i;
-  if (pick === -1) return lo; // every entry fixed, and the relations hold
-  const value = system.truth[pick];
-  const choices: [number, number][] = value >= lo[pick] && value <= hi[pick]
-    ? [[value, value], [lo[pick], value - 1], [value + 1, hi[pick]]]
-    : [[lo[pick], Math.floor((lo[pick] + hi[pick]) / 2)], [Math.floor((lo[pick] + hi[pick]) / 2) + 1, hi[pick]]];
-  for (const [low, high] of choices) {
-    if (low > high) continue;
-    const nextLo = [...lo];
-    const nextHi = [...hi];
-    nextLo[pick] = low;
-    nextHi[pick] = high;
-    const found = integerSolution(system, nextLo, nextHi, pick, steps);
-    if (found) return found;
-    if (steps.left < 0) return null;
-  }
-  return null;
-}
-
-/**
- * narrowBounds with a work list: only relations of entries whose bounds moved are looked at again (all of them
- * when `narrowed` is null). False when no values fit.
- */
-function narrowLocally({ relations, relationsOf }: LocalSystem, lo: number[], hi: number[], narrowed: number | null): boolean {
+function narrowBounds({ relations, relationsOf }: RelationIndex, lo: number[], hi: number[], narrowed: number | null): boolean {
   if (lo.some((low, i) => low > hi[i])) return false;
   const queued = new Uint8Array(relations.length);
   const queue: number[] = narrowed === null ? relations.map((_, r) => r) : [...relationsOf[narrowed]];
@@ -493,37 +278,248 @@ function narrowLocally({ relations, relationsOf }: LocalSystem, lo: number[], hi
     raise(total, sumLo);
     lower(total, sumHi);
     for (const part of parts) {
-      const partLo = lo[total] - (sumHi - hi[part]);
-      const partHi = hi[total] - (sumLo - lo[part]);
-      raise(part, partLo);
-      lower(part, partHi);
+      raise(part, lo[total] - (sumHi - hi[part]));
+      lower(part, hi[total] - (sumLo - lo[part]));
     }
     if (lo[total] > hi[total] || parts.some((part) => lo[part] > hi[part])) return false;
   }
   return true;
 }
 
-function indexRelations(size: number, relations: Relation[]): Relation[][] {
-  const byEntry: Relation[][] = Array.from({ length: size }, () => []);
-  for (const relation of relations) {
-    byEntry[relation.total].push(relation);
-    relation.parts.forEach((part) => byEntry[part].push(relation));
+/** Search steps per attempt of integerPinnedEntries's local search. */
+const INTEGER_SEARCH_BUDGET = 2_000;
+/** How many rings of neighbours around an entry the local search lets move before it counts the entry as pinned. */
+const INTEGER_SEARCH_RINGS = 16;
+/** The largest denominator tried when turning a direction of the echelon form into whole numbers. */
+const MAX_DENOMINATOR = 12;
+
+/**
+ * Suppressed entries that only one whole number fits: counts are integers, and a reader may search for every
+ * integer solution, which finds what bounds and elimination over the reals miss (found by the property tests'
+ * independent attacker on a two-level table where three hidden 1s were the only integer fit). An entry is free
+ * only when an integer assignment consistent with everything a reader knows, and checked exactly, gives it
+ * another value; each one found frees every entry it moves. They come first from the directions the relations
+ * leave free (the echelon form's kernel, in whole numbers), then from a local search: the entry and its hidden
+ * neighbours within a few rings of relations may move, everything else keeps its true value. An entry without
+ * one counts as pinned (suppressing more is the safe side). The search is local so that its cost grows with a
+ * neighbourhood, not with the table: a whole-table search took minutes on a year of a ten-department hospital.
+ */
+export function integerPinnedEntries(table: LinkedTable, suppressed: boolean[], known: IntegerSearchState = {}): number[] {
+  const free = known.shownToVary ?? new Array<boolean>(table.values.length).fill(false);
+  const open = () => suppressed.some((hidden, entry) => hidden && !free[entry]);
+  if (!open()) return [];
+  const index = known.index ?? indexRelations(table);
+  const bounds = known.bounds ?? readerKnowledge(table, suppressed, index);
+  const freeEveryMoved = (moved: Map<number, number>) => {
+    for (const [entry, value] of moved) if (value !== table.values[entry]) free[entry] = true;
+  };
+  kernelSolutions(table, known.form ?? echelonForm(table, suppressed), bounds, free, index, freeEveryMoved);
+  if (!open()) return [];
+  const search = { budget: known.budget ?? INTEGER_SEARCH_BUDGET, steps: known.steps ?? { taken: 0 } };
+  return suppressed.flatMap((hidden, entry) => {
+    if (!hidden || free[entry]) return [];
+    const solution = localSolutionMoving(entry, table, suppressed, bounds, index, search);
+    if (!solution) return [entry];
+    freeEveryMoved(solution);
+    return [];
+  });
+}
+
+export interface IntegerSearchState {
+  /** What protectTable already worked out for the same suppression: its echelon form, the reader's bounds, the relation index. */
+  form?: EchelonForm;
+  bounds?: Bounds;
+  index?: RelationIndex;
+  /** Per entry, whether an earlier search already found it another value; updated with what this one finds. */
+  shownToVary?: boolean[];
+  /** Steps per attempt of the local search. */
+  budget?: number;
+  /** Counts the local search's steps (what the search costs, for tests and measurements). */
+  steps?: { taken: number };
+}
+
+/**
+ * An integer assignment, consistent with the relations and the reader's bounds, that gives `entry` another value
+ * while only hidden entries within a few rings of it move; null when none is found within the budget.
+ */
+function localSolutionMoving(
+  entry: number, table: LinkedTable, suppressed: boolean[], bounds: Bounds, index: RelationIndex, search: LocalSearch,
+): Map<number, number> | null {
+  const movable = new Set<number>([entry]);
+  let ring = [entry];
+  for (let rings = 1; rings <= INTEGER_SEARCH_RINGS && ring.length > 0; rings++) {
+    const next: number[] = [];
+    for (const member of ring) {
+      for (const r of index.relationsOf[member]) {
+        const relation = index.relations[r];
+        for (const other of [relation.total, ...relation.parts]) {
+          if (suppressed[other] && !movable.has(other)) {
+            movable.add(other);
+            next.push(other);
+          }
+        }
+      }
+    }
+    ring = next;
+    if (ring.length === 0 && rings > 1) break; // the whole connected part was already tried
+    const solution = solveWithin(entry, [...movable], table, bounds, index, search);
+    if (solution) return solution;
   }
-  return byEntry;
+  return null;
+}
+
+/** Searches the assignments in which only `movable` entries leave their true values and `entry` does. */
+function solveWithin(
+  entry: number, movable: number[], table: LinkedTable, bounds: Bounds, index: RelationIndex, search: LocalSearch,
+): Map<number, number> | null {
+  // The relations that touch a movable entry; every other one holds with the true values.
+  const touched = relationsAround(movable, index);
+  const local = new Map<number, number>();
+  const localOf = (member: number) => {
+    let at = local.get(member);
+    if (at === undefined) {
+      at = local.size;
+      local.set(member, at);
+    }
+    return at;
+  };
+  const movableSet = new Set(movable);
+  const relations = touched.map(({ total, parts }) => ({ total: localOf(total), parts: parts.map(localOf) }));
+  const members = [...local.keys()];
+  const lo = members.map((member) => (movableSet.has(member) ? bounds.lo[member] : table.values[member]));
+  const hi = members.map((member) => (movableSet.has(member) ? bounds.hi[member] : table.values[member]));
+  const truth = members.map((member) => table.values[member]);
+  const at = local.get(entry)!;
+  const system = { ...indexRelations({ values: truth, relations }), truth };
+  const steps = { left: search.budget };
+  try {
+    for (const [low, high] of [[lo[at], truth[at] - 1], [truth[at] + 1, hi[at]]]) {
+      if (low > high) continue;
+      const tryLo = [...lo];
+      const tryHi = [...hi];
+      tryLo[at] = low;
+      tryHi[at] = high;
+      const found = integerSolution(system, tryLo, tryHi, null, steps);
+      if (found) {
+        const moved = new Map(members.flatMap((member, i) => (found[i] === truth[i] ? [] : [[member, found[i]] as const])));
+        return movesConsistently(moved, table, bounds, index) ? moved : null;
+      }
+    }
+    return null;
+  } finally {
+    search.steps.taken += search.budget - Math.max(steps.left, 0);
+  }
+}
+
+interface LocalSearch {
+  /** Steps per attempt. */
+  budget: number;
+  steps: { taken: number };
+}
+
+/**
+ * Finds integer assignments that differ from the true values along one free direction of the relations: per free unknown
+ * of the echelon form, the kernel vector it spans, scaled to whole numbers, added to and taken from the true values.
+ * Directions that move only entries already shown to vary are skipped. Each is checked exactly before it is
+ * returned: the relations it touches hold (the others keep their true values) and every moved entry is within the
+ * reader's bounds. Each is handed to `found` as the moved entries and their values.
+ */
+function kernelSolutions(
+  table: LinkedTable, { unknowns, pivots, width }: EchelonForm, bounds: Bounds, free: boolean[], index: RelationIndex,
+  found: (moved: Map<number, number>) => void,
+): void {
+  const pivotsUsing = Array.from({ length: width }, () => [] as { pivot: number; coefficient: number }[]);
+  for (const { row, column } of pivots) {
+    for (const [c, coefficient] of row) if (c !== column) pivotsUsing[c].push({ pivot: unknowns[column], coefficient });
+  }
+  const isPivot = new Set(pivots.map((pivot) => pivot.column));
+  for (let freeColumn = 0; freeColumn < width; freeColumn++) {
+    if (isPivot.has(freeColumn)) continue;
+    const direction = new Map<number, number>([[unknowns[freeColumn], 1]]);
+    for (const { pivot, coefficient } of pivotsUsing[freeColumn]) direction.set(pivot, -coefficient);
+    if ([...direction.keys()].every((entry) => free[entry])) continue;
+    const whole = wholeDirection(direction);
+    if (!whole) continue;
+    for (const sign of [1, -1]) {
+      const moved = new Map([...whole].map(([entry, step]) => [entry, table.values[entry] + sign * step] as const));
+      if (movesConsistently(moved, table, bounds, index)) found(moved);
+    }
+  }
+}
+
+/** Exactly: with `moved` entries at their new values and all others at their true values, bounds and relations hold. */
+function movesConsistently(moved: Map<number, number>, table: LinkedTable, { lo, hi }: Bounds, index: RelationIndex): boolean {
+  for (const [entry, value] of moved) if (value < lo[entry] || value > hi[entry]) return false;
+  const valueOf = (entry: number) => moved.get(entry) ?? table.values[entry];
+  for (const entry of moved.keys()) {
+    for (const r of index.relationsOf[entry]) {
+      const { total, parts } = index.relations[r];
+      if (parts.reduce((sum, part) => sum + valueOf(part), 0) !== valueOf(total)) return false;
+    }
+  }
+  return true;
+}
+
+/** The direction times the smallest whole number that makes every component whole, or null past MAX_DENOMINATOR. */
+function wholeDirection(direction: Map<number, number>): Map<number, number> | null {
+  for (let scale = 1; scale <= MAX_DENOMINATOR; scale++) {
+    const whole = new Map<number, number>();
+    for (const [entry, step] of direction) {
+      const scaled = Math.round(step * scale);
+      if (Math.abs(scaled - step * scale) > 1e-6) break;
+      if (scaled !== 0) whole.set(entry, scaled);
+    }
+    if (whole.size === direction.size) return whole;
+  }
+  return null;
+}
+
+/** A local search's system: its relations indexed by entry, and the true values. */
+interface LocalSystem extends RelationIndex {
+  truth: number[];
+}
+
+/**
+ * Depth-first over the narrowest open entry, narrowing at each step (from the relations of the entry just
+ * narrowed); each entry's true value is tried first, so a solution found stays close to the truth. Null too when
+ * the steps run out.
+ */
+function integerSolution(system: LocalSystem, lo: number[], hi: number[], narrowed: number | null, steps: { left: number }): number[] | null {
+  if (--steps.left < 0) return null;
+  if (!narrowBounds(system, lo, hi, narrowed)) return null;
+  let pick = -1;
+  for (let i = 0; i < lo.length; i++) if (lo[i] < hi[i] && (pick === -1 || hi[i] - lo[i] < hi[pick] - lo[pick])) pick = i;
+  if (pick === -1) return lo; // every entry fixed, and the relations hold
+  const value = system.truth[pick];
+  const choices: [number, number][] = value >= lo[pick] && value <= hi[pick]
+    ? [[value, value], [lo[pick], value - 1], [value + 1, hi[pick]]]
+    : [[lo[pick], Math.floor((lo[pick] + hi[pick]) / 2)], [Math.floor((lo[pick] + hi[pick]) / 2) + 1, hi[pick]]];
+  for (const [low, high] of choices) {
+    if (low > high) continue;
+    const nextLo = [...lo];
+    const nextHi = [...hi];
+    nextLo[pick] = low;
+    nextHi[pick] = high;
+    const found = integerSolution(system, nextLo, nextHi, pick, steps);
+    if (found) return found;
+    if (steps.left < 0) return null;
+  }
+  return null;
 }
 
 /**
  * Picks one more entry to suppress so that a determined entry gets a degree of freedom: the smallest
  * published non-zero member of a relation around it, widening the search ring by ring.
  */
-function breakDetermination(entry: number, table: LinkedTable, suppressed: boolean[], relationsOf: Relation[][]): number | null {
+function breakDetermination(entry: number, table: LinkedTable, suppressed: boolean[], index: RelationIndex): number | null {
   const seen = new Set<number>([entry]);
   let frontier = [entry];
   while (frontier.length > 0) {
     let best: number | null = null;
     const next: number[] = [];
     for (const current of frontier) {
-      for (const relation of relationsOf[current]) {
+      for (const r of index.relationsOf[current]) {
+        const relation = index.relations[r];
         for (const member of [relation.total, ...relation.parts]) {
           if (seen.has(member)) continue;
           seen.add(member);

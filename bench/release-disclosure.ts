@@ -1,6 +1,6 @@
 // Release disclosure benchmark: how long reporting takes to build (and protect) one period's canonical release, for
-// health systems of growing size. Pure code, no Kafka or Postgres: random case facts over every vocabulary, a year's
-// release at k = 11, the same seed each run. Prints, per size, the build time (median of the runs), the cells and
+// health systems of growing size. Pure code, no Kafka or Postgres: the reporting specs' random case facts over every
+// vocabulary (case-fact.fixtures.ts), a year's release at k = 11, the same seed each run. Prints, per size, the build time (median of the runs), the cells and
 // how many were suppressed.
 //
 //   npm run build && node -r ./scripts/register-paths.js dist/bench/release-disclosure.js
@@ -11,8 +11,8 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import { ESCALATION_REASONS, HARM_LEVELS, PROFESSION_GROUPS, REFERRAL_TYPES, TRIGGER_CATEGORIES, TRIGGER_KINDS } from '@harbor/contracts';
-import { CaseFact } from '../apps/reporting/src/metrics/case-fact';
+import fc from 'fast-check';
+import { caseFactArbitrary } from '../apps/reporting/src/metrics/case-fact.fixtures';
 import { periodOf } from '../apps/reporting/src/metrics/periods';
 import { PlaceVocabulary } from '../apps/reporting/src/metrics/places';
 import { buildRelease } from '../apps/reporting/src/metrics/release';
@@ -22,45 +22,6 @@ const SIZES = JSON.parse(process.env.RELEASE_BENCH_SIZES ?? JSON.stringify(DEFAU
 const RUNS = Number(process.env.RELEASE_BENCH_RUNS ?? 3);
 const MIN_CELL_SIZE = 11;
 const YEAR = periodOf(new Date(Date.UTC(2025, 0, 1)), 'year');
-
-/** A small seeded generator (mulberry32): the same facts on every run and machine. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomFacts(count: number, facilities: string[], departments: string[], random: () => number): CaseFact[] {
-  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
-  const maybe = <T>(value: T) => (random() < 0.8 ? value : null);
-  return Array.from({ length: count }, () => ({
-    triggerKind: pick(TRIGGER_KINDS),
-    category: pick(TRIGGER_CATEGORIES),
-    harmLevel: maybe(pick(HARM_LEVELS)),
-    facility: pick(facilities),
-    department: maybe(pick(departments)),
-    professionGroup: maybe(pick(PROFESSION_GROUPS)),
-    openedHour: new Date(YEAR.start.getTime() + Math.floor(random() * 8_000) * 3_600_000),
-    offers: Math.floor(random() * 4),
-    supporterAccepted: random() < 0.5,
-    reached: random() < 0.5,
-    clinicianDeclined: random() < 0.5,
-    referrals: REFERRAL_TYPES.filter(() => random() < 0.3),
-    followUpsCompleted: Math.floor(random() * 4),
-    escalated: random() < 0.5,
-    escalationReason: maybe(pick(ESCALATION_REASONS)),
-    fallbackOffered: random() < 0.5,
-    supporterKey: maybe(pick(['s1', 's2', 's3', 's4', 's5'])),
-    minutesEventToFirstPage: maybe(Math.floor(random() * 600)),
-    minutesOfferToAccept: maybe(Math.floor(random() * 120)),
-    minutesToFirstContact: maybe(Math.floor(random() * 600)),
-  }));
-}
 
 interface SizeResult {
   facilities: number;
@@ -75,7 +36,8 @@ interface SizeResult {
 function measure([facilityCount, departmentCount, cases]: [number, number, number]): SizeResult {
   const facilities = Array.from({ length: facilityCount }, (_, i) => `f${i}`);
   const departments = Array.from({ length: departmentCount }, (_, i) => `d${i}`);
-  const facts = randomFacts(cases, facilities, departments, seeded(7));
+  // The reporting specs' random case facts, with a fixed seed: the same facts on every run and machine.
+  const facts = fc.sample(caseFactArbitrary({ facilities, departments, from: YEAR.start, hours: 8_000 }), { numRuns: cases, seed: 7 });
   const settings = { minCellSize: MIN_CELL_SIZE, vocabulary: new PlaceVocabulary(facilities, departments) };
   const runsMs: number[] = [];
   let cells = 0;
